@@ -1,0 +1,97 @@
+//! The command line (SPEC section 4). Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Format as DiagFormat;
+
+/// Journey maps that live in git: validate a YAML map and render it to HTML, Markdown or JSON.
+#[derive(Debug, Parser)]
+#[command(name = "journeymap", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render maps to HTML, Markdown or JSON.
+    Render(RenderArgs),
+    /// Check maps and report every problem at its line and column.
+    Validate(ValidateArgs),
+    /// Write a starter map, a sample survey and the JSON Schema into DIR.
+    Init {
+        /// Where to write the files (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of the map format, for editors' YAML language servers.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Map files (or directories, scanned for *.journey.yaml).
+    #[arg(required = true, value_name = "MAP")]
+    pub maps: Vec<PathBuf>,
+    /// Output format; taken from the extension of -o when absent, html otherwise.
+    #[arg(short = 'f', long = "format", value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Output: a file, a directory ending in `/` (one file per map plus an index), or `-`
+    /// for stdout (the default for one map).
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write nothing; exit 1 when the file at -o differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+    /// How diagnostics are printed (on stderr).
+    #[arg(long = "diagnostics", value_enum, default_value = "human")]
+    pub diagnostics: DiagFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Map files, or directories scanned for *.journey.yaml and *.journey.yml.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How diagnostics are printed.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiagFormat,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Warn when the map's `reviewed:` date is older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    pub max_age: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Html,
+    Markdown,
+    Json,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Html => "html",
+            OutputFormat::Markdown => "md",
+            OutputFormat::Json => "json",
+        }
+    }
+
+    /// The format an output file's extension asks for.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(OutputFormat::Html),
+            "md" | "markdown" => Some(OutputFormat::Markdown),
+            "json" => Some(OutputFormat::Json),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Diagnostics: problems in the user's files, collected (never thrown) and printed in one of
+//! four formats. Every diagnostic has a stable code, a file, a 1-based line and column, and a
+//! one-sentence message; the human format adds the source line with a caret.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::model::Pos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A secondary place that helps explain a diagnostic ("first defined here").
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub file: String,
+    pub pos: Pos,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub file: String,
+    pub pos: Pos,
+    /// Short text under the caret in the human format.
+    pub label: String,
+    pub secondary: Vec<Label>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: file.to_owned(),
+            pos,
+            label: String::new(),
+            secondary: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, pos, message)
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            file: file.to_owned(),
+            pos,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// The stable diagnostic codes, with what each means. The README lists the same table and a
+/// test keeps the two in step.
+pub const CODES: &[(&str, &str)] = &[
+    ("JM000", "a file cannot be read (map, persona or survey)"),
+    ("JM001", "YAML syntax error, or text that is not UTF-8"),
+    ("JM002", "a value of the wrong type or not one of the allowed words"),
+    ("JM003", "an unknown key"),
+    ("JM004", "a required key is missing"),
+    ("JM005", "an unsupported `journeymap:` format version"),
+    ("JM006", "a size, depth, node or alias budget was exceeded"),
+    ("JM010", "a duplicate id"),
+    ("JM011", "a solution addresses an unknown pain point"),
+    ("JM012", "an emotion outside -2..2"),
+    ("JM013", "a funnel count that is not a non-negative integer"),
+    ("JM014", "a link whose URL scheme is not http, https, mailto or relative"),
+    ("JM015", "an id that is not a slug ([a-z0-9][a-z0-9_-]*)"),
+    ("JM016", "a `reviewed:` date that is not YYYY-MM-DD"),
+    ("JM017", "a map with no stages"),
+    ("JM018", "a survey binding that names a stage the map lacks"),
+    ("JM050", "warning: a stage with no touchpoints"),
+    ("JM051", "warning: a pain point that no solution addresses"),
+    ("JM052", "warning: the map has no persona"),
+    ("JM053", "warning: the funnel grows from one stage to the next"),
+    ("JM054", "warning: the map was last reviewed longer ago than --max-age"),
+];
+
+/// Source texts by display name, so the human format can quote lines.
+#[derive(Debug, Default)]
+pub struct Sources(BTreeMap<String, String>);
+
+impl Sources {
+    pub fn add(&mut self, name: &str, text: &str) {
+        self.0.insert(name.to_owned(), text.to_owned());
+    }
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Short,
+    Json,
+    Github,
+}
+
+/// Print diagnostics in `format` to a string, in the order given.
+pub fn format_all(diags: &[Diagnostic], sources: &Sources, format: Format) -> String {
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            Format::Human => out.push_str(&human(d, sources)),
+            Format::Short => {
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: {}[{}]: {}",
+                    d.file,
+                    d.pos.line,
+                    d.pos.col,
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                );
+            }
+            Format::Json => {
+                #[derive(Serialize)]
+                struct Line<'a> {
+                    severity: Severity,
+                    file: &'a str,
+                    line: usize,
+                    column: usize,
+                    code: &'a str,
+                    message: &'a str,
+                }
+                let line = Line {
+                    severity: d.severity,
+                    file: &d.file,
+                    line: d.pos.line,
+                    column: d.pos.col,
+                    code: d.code,
+                    message: &d.message,
+                };
+                // Serialising a struct of strings and integers cannot fail.
+                out.push_str(&serde_json::to_string(&line).unwrap_or_default());
+                out.push('\n');
+            }
+            Format::Github => {
+                let _ = writeln!(
+                    out,
+                    "::{} file={},line={},col={}::[{}] {}",
+                    d.severity.as_str(),
+                    gh_property(&d.file),
+                    d.pos.line,
+                    d.pos.col,
+                    d.code,
+                    gh_data(&d.message)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A one-line count for the end of a human report: "2 errors, 1 warning".
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+// GitHub workflow commands: https://docs.github.com/actions (escaping rules for data and
+// properties of `::error` commands).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn human(d: &Diagnostic, sources: &Sources) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids = BTreeMap::new();
+    let mut file_id = |name: &str| -> Option<usize> {
+        let text = sources.get(name)?;
+        Some(
+            *ids.entry(name.to_owned())
+                .or_insert_with(|| files.add(name.to_owned(), text.to_owned())),
+        )
+    };
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let mut diag = cs::Diagnostic::new(severity)
+        .with_code(d.code)
+        .with_message(&d.message);
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    match (file_id(&d.file), sources.get(&d.file)) {
+        (Some(id), Some(text)) if d.pos.line > 0 => {
+            labels.push(cs::Label::primary(id, token_range(text, d.pos)).with_message(&d.label));
+        }
+        _ => notes.push(format!("in {}", location(&d.file, d.pos))),
+    }
+    for l in &d.secondary {
+        match (file_id(&l.file), sources.get(&l.file)) {
+            (Some(id), Some(text)) if l.pos.line > 0 => labels
+                .push(cs::Label::secondary(id, token_range(text, l.pos)).with_message(&l.message)),
+            _ => notes.push(format!("{}: {}", location(&l.file, l.pos), l.message)),
+        }
+    }
+    diag = diag.with_labels(labels).with_notes(notes);
+    let config = term::Config {
+        chars: term::Chars::ascii(),
+        ..term::Config::default()
+    };
+    term::emit_into_string(&config, &files, &diag)
+        .unwrap_or_else(|_| format!("{}\n", location(&d.file, d.pos)))
+}
+
+fn location(file: &str, pos: Pos) -> String {
+    if pos.line == 0 {
+        file.to_owned()
+    } else {
+        format!("{file}:{}:{}", pos.line, pos.col)
+    }
+}
+
+/// Byte range of the token that starts at `pos`: a quoted string to its closing quote, a
+/// plain scalar to the end of the line (or of the flow item), one character otherwise.
+pub fn token_range(text: &str, pos: Pos) -> std::ops::Range<usize> {
+    let Some(line_start) = line_offset(text, pos.line) else {
+        return text.len()..text.len();
+    };
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let start_in_line = line
+        .char_indices()
+        .nth(pos.col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start_in_line..];
+    let before = &line[..start_in_line];
+    let in_flow = before.matches(['[', '{']).count() > before.matches([']', '}']).count();
+    let len = match rest.chars().next() {
+        None => 0,
+        Some(q @ ('"' | '\'')) => rest[1..]
+            .find(q)
+            .map_or(rest.len(), |i| i + 2)
+            .min(rest.len()),
+        Some(c @ ('[' | '{' | '-' | '|' | '>')) => c.len_utf8(),
+        Some(_) => {
+            let mut end = rest.find(" #").unwrap_or(rest.len());
+            if in_flow {
+                end = end.min(rest.find([',', ']', '}']).unwrap_or(rest.len()));
+            }
+            // A key's position covers the key only.
+            if let Some(colon) = rest[..end].find(": ") {
+                end = colon;
+            }
+            rest[..end].trim_end().len()
+        }
+    };
+    let start = line_start + start_in_line;
+    start..start + len.max(usize::from(!rest.is_empty()))
+}
+
+fn line_offset(text: &str, line: usize) -> Option<usize> {
+    if line <= 1 {
+        return Some(0);
+    }
+    text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_range_covers_plain_quoted_and_flow_scalars() {
+        let text = "a: hello world # c\nb: \"q x\" \nc: [one, two]\n";
+        assert_eq!(&text[token_range(text, Pos { line: 1, col: 4 })], "hello world");
+        assert_eq!(&text[token_range(text, Pos { line: 2, col: 4 })], "\"q x\"");
+        assert_eq!(&text[token_range(text, Pos { line: 3, col: 10 })], "two");
+        assert_eq!(&text[token_range(text, Pos { line: 1, col: 1 })], "a");
+    }
+
+    #[test]
+    fn github_format_escapes_properties_and_data() {
+        let d = Diagnostic::error("JM001", "a,b:c.yaml", Pos { line: 2, col: 3 }, "50%\nbad");
+        let out = format_all(&[d], &Sources::default(), Format::Github);
+        assert_eq!(
+            out,
+            "::error file=a%2Cb%3Ac.yaml,line=2,col=3::[JM001] 50%25%0Abad\n"
+        );
+    }
+}

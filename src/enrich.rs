@@ -1,0 +1,578 @@
+//! Enrich: a validated map becomes the render context, the only thing templates see and
+//! exactly what `-f json` prints (SPEC section 3).
+//!
+//! Invariants: the map's fields appear as written (the emotion shorthand `1` is normalised to
+//! `{score: 1}`); everything computed is added beside them, never in place of them; numbers
+//! stay unrounded here (templates round for people); iteration follows document order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::load::Loaded;
+use crate::model::{
+    Effort, Emotion, Funnel, Impact, Journey, Kind, Link, PainPoint, Persona, Severity, Solution,
+    Stage, Status, Survey, Touchpoint,
+};
+
+/// The formula printed with every backlog.
+pub const BACKLOG_FORMULA: &str = "priority = (sum of the severity weights of the pain points addressed: low 1, medium 2, high 3, critical 5) × impact (low 1, medium 2, high 3; absent 2) ÷ effort (small 1, medium 2, large 3; absent 2); ties by id";
+
+/// Channels that get an icon; any other channel is shown as text only.
+pub const CHANNELS: &[&str] = &[
+    "web",
+    "mobile-app",
+    "email",
+    "phone",
+    "chat",
+    "social",
+    "store",
+    "ads",
+    "word-of-mouth",
+    "mail",
+    "sms",
+    "in-product",
+];
+
+#[derive(Debug, Serialize)]
+pub struct Context<'a> {
+    pub journeymap: u64,
+    pub title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<&'a str>,
+    pub tags: &'a [String],
+    pub persona: Option<&'a Persona>,
+    pub links: &'a [Link],
+    pub stages: Vec<StageCtx<'a>>,
+    pub surveys: &'a [Survey],
+    /// Overall survey measures (filled once surveys are read).
+    pub metrics: BTreeMap<String, serde_json::Value>,
+    pub backlog: Vec<BacklogItem<'a>>,
+    pub backlog_formula: &'static str,
+    /// Which optional lanes have content in at least one stage.
+    pub lanes: Lanes,
+    pub emotion_curve: Curve,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageCtx<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<&'a str>,
+    pub actions: &'a [String],
+    pub thoughts: &'a [String],
+    pub emotion: Option<&'a Emotion>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emotion_measured: Option<f64>,
+    pub touchpoints: Vec<TouchpointCtx<'a>>,
+    pub pain_points: Vec<PainPointCtx<'a>>,
+    pub solutions: Vec<SolutionCtx<'a>>,
+    pub funnel: Option<u64>,
+    /// From this stage to the next one with a funnel count.
+    pub funnel_step: Option<FunnelStep<'a>>,
+    pub frontstage: &'a [String],
+    pub backstage: &'a [String],
+    pub support: &'a [String],
+    pub links: &'a [Link],
+    pub metrics: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TouchpointCtx<'a> {
+    #[serde(flatten)]
+    pub touchpoint: &'a Touchpoint,
+    /// The channel's icon name when the channel is one of [`CHANNELS`].
+    pub icon: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PainPointCtx<'a> {
+    #[serde(flatten)]
+    pub pain_point: &'a PainPoint,
+    pub severity_weight: u32,
+    /// Ids of the solutions that address this pain point, in document order.
+    pub addressed_by: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SolutionCtx<'a> {
+    #[serde(flatten)]
+    pub solution: &'a Solution,
+    /// The addressed pain points with their text, for links that read well.
+    pub addresses_detail: Vec<PainRef<'a>>,
+    /// Priority by the backlog formula; present when the solution is in the backlog.
+    pub priority: Option<f64>,
+    /// 1-based rank in the backlog.
+    pub rank: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PainRef<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub severity: Severity,
+    pub stage: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunnelStep<'a> {
+    pub to: &'a str,
+    pub from_count: u64,
+    pub to_count: u64,
+    /// Share of people kept, 0..1 (above 1 when the funnel grows).
+    pub kept: f64,
+    /// Share lost, 1 - kept.
+    pub lost: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklogItem<'a> {
+    pub rank: usize,
+    pub id: &'a str,
+    pub text: &'a str,
+    pub stage: &'a str,
+    pub stage_name: &'a str,
+    pub owner: Option<&'a str>,
+    pub status: Status,
+    pub effort: Option<Effort>,
+    pub impact: Option<Impact>,
+    pub severity_sum: u32,
+    pub impact_weight: u32,
+    pub effort_weight: u32,
+    pub priority: f64,
+    pub addresses: Vec<PainRef<'a>>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Lanes {
+    pub goal: bool,
+    pub actions: bool,
+    pub thoughts: bool,
+    pub touchpoints: bool,
+    pub emotion: bool,
+    pub pain_points: bool,
+    pub solutions: bool,
+    pub metrics: bool,
+    pub funnel: bool,
+    pub frontstage: bool,
+    pub backstage: bool,
+    pub support: bool,
+    /// Any blueprint lane (frontstage, backstage, support) is present.
+    pub blueprint: bool,
+}
+
+/// Geometry of the emotion curve for a drawing `100 × stages` wide and 100 high, where stage
+/// `i` is centred at `x = 100 i + 50`; `y = 50 - 20 × score`, so 2 is at the top (10) and
+/// -2 at the bottom (90).
+#[derive(Debug, Default, Serialize)]
+pub struct Curve {
+    pub width: usize,
+    pub height: usize,
+    pub zero_y: f64,
+    pub points: Vec<CurvePoint>,
+    /// SVG path data: smooth segments through runs of stages that have an emotion.
+    pub path: String,
+    /// Text alternative stating each stage's score.
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurvePoint {
+    pub stage: String,
+    pub stage_name: String,
+    pub x: f64,
+    pub y: f64,
+    pub score: f64,
+    pub label: Option<String>,
+    /// Horizontal position as a percentage of the drawing's width, for HTML labels.
+    pub left_pct: f64,
+    pub top_pct: f64,
+}
+
+pub fn severity_weight(s: Severity) -> u32 {
+    match s {
+        Severity::Low => 1,
+        Severity::Medium => 2,
+        Severity::High => 3,
+        Severity::Critical => 5,
+    }
+}
+
+pub fn impact_weight(i: Option<Impact>) -> u32 {
+    match i {
+        Some(Impact::Low) => 1,
+        Some(Impact::Medium) | None => 2,
+        Some(Impact::High) => 3,
+    }
+}
+
+pub fn effort_weight(e: Option<Effort>) -> u32 {
+    match e {
+        Some(Effort::Small) => 1,
+        Some(Effort::Medium) | None => 2,
+        Some(Effort::Large) => 3,
+    }
+}
+
+fn kind_label(k: Kind) -> &'static str {
+    match k {
+        Kind::CurrentState => "Current state",
+        Kind::FutureState => "Future state",
+        Kind::DayInTheLife => "Day in the life",
+        Kind::ServiceBlueprint => "Service blueprint",
+    }
+}
+
+pub fn enrich(loaded: &Loaded) -> Context<'_> {
+    let j: &Journey = &loaded.journey;
+    let stages = &j.stages.value;
+
+    // Every pain point by id, with its stage; validation guarantees ids are unique and
+    // every reference resolves, so a missing id here is simply skipped.
+    let mut pains: BTreeMap<&str, PainRef> = BTreeMap::new();
+    for st in stages {
+        for p in &st.pain_points {
+            pains.entry(&p.id.value).or_insert(PainRef {
+                id: &p.id.value,
+                text: &p.text,
+                severity: p.severity,
+                stage: &st.id.value,
+            });
+        }
+    }
+    let mut addressed_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for st in stages {
+        for s in &st.solutions {
+            for target in unique(&s.addresses) {
+                addressed_by.entry(target).or_default().push(&s.id.value);
+            }
+        }
+    }
+
+    let backlog = backlog(stages, &pains);
+    let rank_of: BTreeMap<&str, (usize, f64)> = backlog
+        .iter()
+        .map(|b| (b.id, (b.rank, b.priority)))
+        .collect();
+
+    let mut lanes = Lanes::default();
+    let stage_ctx: Vec<StageCtx> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            lanes.goal |= st.goal.is_some();
+            lanes.actions |= !st.actions.is_empty();
+            lanes.thoughts |= !st.thoughts.is_empty();
+            lanes.touchpoints |= !st.touchpoints.is_empty();
+            lanes.emotion |= st.emotion.is_some();
+            lanes.pain_points |= !st.pain_points.is_empty();
+            lanes.solutions |= !st.solutions.is_empty();
+            lanes.funnel |= st.funnel.is_some();
+            lanes.frontstage |= !st.frontstage.is_empty();
+            lanes.backstage |= !st.backstage.is_empty();
+            lanes.support |= !st.support.is_empty();
+            StageCtx {
+                id: &st.id.value,
+                name: &st.name,
+                description: st.description.as_deref(),
+                goal: st.goal.as_deref(),
+                actions: &st.actions,
+                thoughts: &st.thoughts,
+                emotion: st.emotion.as_ref().map(|e| &e.value),
+                emotion_measured: None,
+                touchpoints: st
+                    .touchpoints
+                    .iter()
+                    .map(|t| TouchpointCtx {
+                        touchpoint: t,
+                        icon: t.channel.as_deref().and_then(channel_icon),
+                    })
+                    .collect(),
+                pain_points: st
+                    .pain_points
+                    .iter()
+                    .map(|p| PainPointCtx {
+                        pain_point: p,
+                        severity_weight: severity_weight(p.severity),
+                        addressed_by: addressed_by
+                            .get(p.id.value.as_str())
+                            .cloned()
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                solutions: st
+                    .solutions
+                    .iter()
+                    .map(|s| SolutionCtx {
+                        solution: s,
+                        addresses_detail: unique(&s.addresses)
+                            .filter_map(|id| pains.get(id).cloned())
+                            .collect(),
+                        priority: rank_of.get(s.id.value.as_str()).map(|r| r.1),
+                        rank: rank_of.get(s.id.value.as_str()).map(|r| r.0),
+                    })
+                    .collect(),
+                funnel: funnel_count(st),
+                funnel_step: funnel_step(stages, i),
+                frontstage: &st.frontstage,
+                backstage: &st.backstage,
+                support: &st.support,
+                links: &st.links,
+                metrics: BTreeMap::new(),
+            }
+        })
+        .collect();
+    lanes.blueprint = lanes.frontstage || lanes.backstage || lanes.support;
+
+    Context {
+        journeymap: j.journeymap.value,
+        title: &j.title,
+        description: j.description.as_deref(),
+        kind: j.kind,
+        kind_label: kind_label(j.kind),
+        owner: j.owner.as_deref(),
+        reviewed: j.reviewed.as_ref().map(|r| r.value.as_str()),
+        tags: &j.tags,
+        persona: loaded.persona.as_ref(),
+        links: &j.links,
+        emotion_curve: curve(&stage_ctx),
+        stages: stage_ctx,
+        surveys: &j.surveys,
+        metrics: BTreeMap::new(),
+        backlog,
+        backlog_formula: BACKLOG_FORMULA,
+        lanes,
+    }
+}
+
+/// Addressed ids without repeats, in the order written.
+fn unique(ids: &[crate::model::Spanned<String>]) -> impl Iterator<Item = &str> {
+    let mut seen = BTreeSet::new();
+    ids.iter()
+        .map(|s| s.value.as_str())
+        .filter(move |id| seen.insert(*id))
+}
+
+fn channel_icon(channel: &str) -> Option<&'static str> {
+    let norm = channel.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+    CHANNELS.iter().copied().find(|c| *c == norm)
+}
+
+fn funnel_count(st: &Stage) -> Option<u64> {
+    match st.funnel.as_ref().map(|f| &f.value) {
+        Some(Funnel::Count(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn funnel_step(stages: &[Stage], i: usize) -> Option<FunnelStep<'_>> {
+    let from = funnel_count(&stages[i])?;
+    let (next, to) = stages[i + 1..]
+        .iter()
+        .find_map(|s| funnel_count(s).map(|n| (s, n)))?;
+    let kept = if from == 0 {
+        0.0
+    } else {
+        to as f64 / from as f64
+    };
+    Some(FunnelStep {
+        to: &next.id.value,
+        from_count: from,
+        to_count: to,
+        kept,
+        lost: 1.0 - kept,
+    })
+}
+
+/// Open solutions ranked by priority (highest first), ties by id.
+fn backlog<'a>(stages: &'a [Stage], pains: &BTreeMap<&str, PainRef<'a>>) -> Vec<BacklogItem<'a>> {
+    let mut items: Vec<BacklogItem> = stages
+        .iter()
+        .flat_map(|st| st.solutions.iter().map(move |s| (st, s)))
+        .filter(|(_, s)| !matches!(s.status, Status::Done | Status::Dropped))
+        .map(|(st, s)| {
+            let addresses: Vec<PainRef> = unique(&s.addresses)
+                .filter_map(|id| pains.get(id).cloned())
+                .collect();
+            let severity_sum = addresses.iter().map(|p| severity_weight(p.severity)).sum();
+            let iw = impact_weight(s.impact);
+            let ew = effort_weight(s.effort);
+            BacklogItem {
+                rank: 0,
+                id: &s.id.value,
+                text: &s.text,
+                stage: &st.id.value,
+                stage_name: &st.name,
+                owner: s.owner.as_deref(),
+                status: s.status,
+                effort: s.effort,
+                impact: s.impact,
+                severity_sum,
+                impact_weight: iw,
+                effort_weight: ew,
+                priority: f64::from(severity_sum * iw) / f64::from(ew),
+                addresses,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| b.priority.total_cmp(&a.priority).then(a.id.cmp(b.id)));
+    for (i, item) in items.iter_mut().enumerate() {
+        item.rank = i + 1;
+    }
+    items
+}
+
+fn curve(stages: &[StageCtx]) -> Curve {
+    let n = stages.len();
+    let y_of = |score: f64| 50.0 - 20.0 * score;
+    let points: Vec<CurvePoint> = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| {
+            let e = st.emotion?;
+            let x = 100.0 * i as f64 + 50.0;
+            let y = y_of(e.score);
+            Some(CurvePoint {
+                stage: st.id.to_owned(),
+                stage_name: st.name.to_owned(),
+                x,
+                y,
+                score: e.score,
+                label: e.label.clone(),
+                left_pct: x / (100.0 * n as f64) * 100.0,
+                top_pct: y,
+            })
+        })
+        .collect();
+    // Runs of neighbouring stages that all have an emotion are joined by a smooth line
+    // (Catmull-Rom through the points, as cubic Béziers); a stage without one breaks it.
+    let mut path = String::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let mut last_index = None;
+    let flush = |run: &mut Vec<(f64, f64)>, path: &mut String| {
+        if run.len() > 1 {
+            path.push_str(&smooth_path(run));
+        }
+        run.clear();
+    };
+    for (i, st) in stages.iter().enumerate() {
+        let Some(e) = st.emotion else {
+            flush(&mut run, &mut path);
+            continue;
+        };
+        if last_index.is_some_and(|l: usize| l + 1 != i) {
+            flush(&mut run, &mut path);
+        }
+        run.push((100.0 * i as f64 + 50.0, y_of(e.score)));
+        last_index = Some(i);
+    }
+    flush(&mut run, &mut path);
+    let description = if points.is_empty() {
+        "No stage has an emotion set.".to_owned()
+    } else {
+        let parts: Vec<String> = stages
+            .iter()
+            .map(|st| match st.emotion {
+                Some(e) => format!(
+                    "{}: {}{}",
+                    st.name,
+                    fmt_score(e.score),
+                    e.label
+                        .as_deref()
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default()
+                ),
+                None => format!("{}: not set", st.name),
+            })
+            .collect();
+        format!(
+            "Emotion by stage, from -2 (very negative) to 2 (very positive): {}.",
+            parts.join("; ")
+        )
+    };
+    Curve {
+        width: 100 * n,
+        height: 100,
+        zero_y: 50.0,
+        points,
+        path: path.trim_end().to_owned(),
+        description,
+    }
+}
+
+/// A score as people read it: `1`, `-0.5`, `+1.5`.
+pub fn fmt_score(s: f64) -> String {
+    let t = format!("{:.2}", s);
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    let t = if t == "-0" { "0" } else { t };
+    if s > 0.0 { format!("+{t}") } else { t.to_owned() }
+}
+
+fn smooth_path(pts: &[(f64, f64)]) -> String {
+    let f = |v: f64| {
+        let t = format!("{v:.2}");
+        t.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    let mut d = format!("M{} {}", f(pts[0].0), f(pts[0].1));
+    for i in 0..pts.len() - 1 {
+        let p0 = pts[i.saturating_sub(1)];
+        let p1 = pts[i];
+        let p2 = pts[i + 1];
+        let p3 = pts[(i + 2).min(pts.len() - 1)];
+        let c1 = (p1.0 + (p2.0 - p0.0) / 6.0, p1.1 + (p2.1 - p0.1) / 6.0);
+        let c2 = (p2.0 - (p3.0 - p1.0) / 6.0, p2.1 - (p3.1 - p1.1) / 6.0);
+        d.push_str(&format!(
+            " C{} {} {} {} {} {}",
+            f(c1.0),
+            f(c1.1),
+            f(c2.0),
+            f(c2.1),
+            f(p2.0),
+            f(p2.1)
+        ));
+    }
+    d.push(' ');
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_follow_the_spec() {
+        // SPEC section 1: low 1, medium 2, high 3, critical 5; impact absent 2; effort absent 2.
+        assert_eq!(severity_weight(Severity::Critical), 5);
+        assert_eq!(impact_weight(None), 2);
+        assert_eq!(effort_weight(None), 2);
+        assert_eq!(effort_weight(Some(Effort::Large)), 3);
+    }
+
+    #[test]
+    fn scores_read_naturally() {
+        assert_eq!(fmt_score(1.0), "+1");
+        assert_eq!(fmt_score(-0.5), "-0.5");
+        assert_eq!(fmt_score(0.0), "0");
+        assert_eq!(fmt_score(-0.0), "0");
+        assert_eq!(fmt_score(1.25), "+1.25");
+    }
+
+    #[test]
+    fn a_straight_run_gives_a_straight_bezier() {
+        // Three collinear points: every control point lies on the same line.
+        let d = smooth_path(&[(50.0, 50.0), (150.0, 30.0), (250.0, 10.0)]);
+        assert_eq!(
+            d.trim(),
+            "M50 50 C66.67 46.67 116.67 36.67 150 30 C183.33 23.33 233.33 13.33 250 10"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! journeymap: journey maps that live in git.
+//!
+//! The pipeline reads top to bottom, each stage using only the previous one's output:
+//! `load` reads a YAML map into model types (syntax and type errors become diagnostics),
+//! `validate` checks references, ranges and duplicates (collecting every problem),
+//! `enrich` turns the map into the render context (backlog, funnel, emotion curve), and
+//! `render` feeds that context to minijinja templates embedded in the binary; `output`
+//! writes the result atomically. `run` below dispatches the subcommands.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod enrich;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod suggest;
+pub mod validate;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{Cli, Command, OutputFormat, RenderArgs, ValidateArgs};
+use crate::diagnostic::{Diagnostic, Format, Severity, Sources};
+use crate::load::Loaded;
+use crate::output::Target;
+
+/// How a run ended; becomes the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// 0: success (warnings allowed).
+    Ok = 0,
+    /// 1: problems in the user's maps, warnings under `--strict`, or stale files under `--check`.
+    Problems = 1,
+    /// 2: usage errors, files that cannot be read or written.
+    Failure = 2,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        ExitCode::from(o as u8)
+    }
+}
+
+/// Run a parsed command line. Errors of the tool itself (I/O, templates) come back as `Err`
+/// and mean exit 2; problems in the user's files are printed as diagnostics here.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Render(args) => render(&args),
+        Command::Validate(args) => validate(&args),
+        Command::Init { dir } => init::init(&dir),
+        Command::Schema => {
+            let schema = schemars::schema_for!(model::Journey);
+            let mut text = serde_json::to_string_pretty(&schema)?;
+            text.push('\n');
+            output::write_stdout(text.as_bytes())?;
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// Map files named by the user: files as given, directories scanned recursively for
+/// `*.journey.yaml` / `*.journey.yml` in a stable (sorted) order. Each comes with the
+/// directory it was found under, so that directory renders can mirror the tree.
+pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = out.len();
+            for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("cannot scan {}", p.display()))?;
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_file()
+                    && (name.ends_with(".journey.yaml") || name.ends_with(".journey.yml"))
+                {
+                    out.push((entry.into_path(), Some(p.clone())));
+                }
+            }
+            if out.len() == before {
+                bail!(
+                    "no maps in {}: directories are scanned for *.journey.yaml and *.journey.yml",
+                    p.display()
+                );
+            }
+        } else {
+            out.push((p.clone(), None));
+        }
+    }
+    Ok(out)
+}
+
+/// Load and validate one map; returns the map (when it loaded) and its diagnostics.
+fn check_one(
+    path: &Path,
+    sources: &mut Sources,
+    checks: validate::Checks,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    match load::load(path, sources) {
+        Ok(loaded) => {
+            let diags = validate::validate(&loaded, checks);
+            (Some(loaded), diags)
+        }
+        Err(diags) => (None, diags),
+    }
+}
+
+/// Exit outcome for a set of diagnostics: a map that could not be read at all is a failure
+/// of I/O (2); any other error, or a warning under `--strict`, is a problem (1).
+fn outcome_of(diags: &[Diagnostic], unreadable: bool, strict: bool) -> Outcome {
+    if unreadable {
+        Outcome::Failure
+    } else if diags
+        .iter()
+        .any(|d| d.severity == Severity::Error || strict)
+    {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn is_unreadable(loaded: &Option<Loaded>, diags: &[Diagnostic], path: &Path) -> bool {
+    loaded.is_none()
+        && diags
+            .iter()
+            .any(|d| d.code == "JM000" && d.file == load::display(path) && d.pos.line == 0)
+}
+
+fn validate(args: &ValidateArgs) -> Result<Outcome> {
+    let checks = validate::Checks {
+        max_age_days: Some(args.max_age),
+        today: validate::today(),
+    };
+    let mut sources = Sources::default();
+    let mut all = Vec::new();
+    let mut outcome = Outcome::Ok;
+    for (path, _) in collect_maps(&args.paths)? {
+        let (loaded, diags) = check_one(&path, &mut sources, checks);
+        outcome = outcome.max(outcome_of(
+            &diags,
+            is_unreadable(&loaded, &diags, &path),
+            args.strict,
+        ));
+        all.extend(diags);
+    }
+    let mut text = diagnostic::format_all(&all, &sources, args.format);
+    if args.format == Format::Human {
+        if !all.is_empty() {
+            text.push_str(&format!("{}\n", diagnostic::summary(&all)));
+        } else {
+            text.push_str("ok: no problems found\n");
+        }
+    }
+    output::write_stdout(text.as_bytes())?;
+    Ok(outcome)
+}
+
+fn render(args: &RenderArgs) -> Result<Outcome> {
+    let maps = collect_maps(&args.maps)?;
+    let to_stdout = args.output.as_deref().is_none_or(|o| o == Path::new("-"));
+    let to_dir = !to_stdout
+        && args.output.as_deref().is_some_and(|o| {
+            o.as_os_str().to_string_lossy().ends_with(['/', '\\']) || o.is_dir()
+        });
+    let format = args
+        .format
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .filter(|_| !to_stdout && !to_dir)
+                .and_then(OutputFormat::from_path)
+        })
+        .unwrap_or(OutputFormat::Html);
+    if !to_dir && maps.len() > 1 {
+        bail!(
+            "{} maps to render: give a directory for them with `-o DIR/`",
+            maps.len()
+        );
+    }
+    if args.check && to_stdout {
+        bail!("--check compares with files on disk: give the rendered file with -o");
+    }
+
+    // Load and validate everything first: nothing is written unless every map is fine.
+    let checks = validate::Checks {
+        max_age_days: None,
+        today: validate::today(),
+    };
+    let mut sources = Sources::default();
+    let mut all = Vec::new();
+    let mut loaded_maps = Vec::new();
+    let mut outcome = Outcome::Ok;
+    for (path, root) in &maps {
+        let (loaded, diags) = check_one(path, &mut sources, checks);
+        outcome = outcome.max(outcome_of(
+            &diags,
+            is_unreadable(&loaded, &diags, path),
+            args.strict,
+        ));
+        all.extend(diags);
+        if let Some(l) = loaded {
+            loaded_maps.push((l, root.clone()));
+        }
+    }
+    if !all.is_empty() {
+        let mut text = diagnostic::format_all(&all, &sources, args.diagnostics);
+        if args.diagnostics == Format::Human {
+            text.push_str(&format!("{}\n", diagnostic::summary(&all)));
+        }
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    if outcome != Outcome::Ok {
+        if args.diagnostics == Format::Human {
+            eprintln!("nothing written: fix the errors above");
+        }
+        return Ok(outcome);
+    }
+
+    let renderer = render::Renderer::new();
+    let mut targets = Vec::new();
+    let mut entries = Vec::new();
+    for (loaded, root) in &loaded_maps {
+        let ctx = enrich::enrich(loaded);
+        let bytes = renderer.map(&ctx, format)?.into_bytes();
+        if to_dir {
+            let rel = output::output_name(&loaded.path, root.as_deref(), format);
+            entries.push(output::IndexEntry::new(&ctx, &rel));
+            targets.push(Target {
+                path: args.output.clone().unwrap_or_default().join(&rel),
+                bytes,
+            });
+        } else {
+            targets.push(Target {
+                path: args.output.clone().unwrap_or_default(),
+                bytes,
+            });
+        }
+    }
+    if to_dir {
+        output::check_collisions(&targets)?;
+        let index = output::Index { maps: entries };
+        targets.push(Target {
+            path: args
+                .output
+                .clone()
+                .unwrap_or_default()
+                .join(format!("index.{}", format.extension())),
+            bytes: renderer.index(&index, format)?.into_bytes(),
+        });
+    }
+
+    if to_stdout {
+        for t in &targets {
+            output::write_stdout(&t.bytes)?;
+        }
+        return Ok(Outcome::Ok);
+    }
+    if args.check {
+        let stale = output::check(&targets)?;
+        for (path, why) in &stale {
+            eprintln!("{why}: {}", load::display(path));
+        }
+        if stale.is_empty() {
+            eprintln!("up to date: {} file(s)", targets.len());
+            return Ok(Outcome::Ok);
+        }
+        return Ok(Outcome::Problems);
+    }
+    for t in &targets {
+        output::write_atomic(&t.path, &t.bytes)?;
+    }
+    if std::io::stderr().is_terminal() {
+        for t in &targets {
+            eprintln!("wrote {}", load::display(&t.path));
+        }
+    }
+    Ok(Outcome::Ok)
+}

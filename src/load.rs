@@ -1,0 +1,302 @@
+//! Load: read a map file (and its persona file) into model types. The only module that knows
+//! the YAML library (serde-saphyr), so that it can be swapped.
+//!
+//! Invariants: input size is capped before parsing; the parser runs with explicit depth, node
+//! and alias budgets so that hostile input fails in milliseconds; every failure becomes a
+//! diagnostic with file, line and column; when the typed parse fails the text is re-parsed
+//! for syntax alone, so a bad indent is reported as a syntax error, not a missing key.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_saphyr::{Error as YamlError, Options, budget::BudgetBreach};
+
+use crate::diagnostic::{Diagnostic, Sources};
+use crate::model::{Journey, Persona, PersonaRef, Pos, Spanned};
+
+/// Largest map or persona file we parse. A realistic 60-stage map is about 100 KB.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Deepest nesting of mappings and sequences; a map needs about eight.
+pub const MAX_DEPTH: usize = 32;
+/// Most YAML nodes (scalars, mappings, sequences) in one file.
+pub const MAX_NODES: usize = 200_000;
+/// Most events replayed from aliases in one file (alias bombs expand here).
+pub const MAX_ALIAS_REPLAY: usize = 100_000;
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Spanned {
+            value: s.value,
+            pos: Pos {
+                line: usize::try_from(s.referenced.line()).unwrap_or(0),
+                col: usize::try_from(s.referenced.column()).unwrap_or(0),
+            },
+        })
+    }
+}
+
+/// A map as loaded: the journey with its persona resolved, and the display name of its file.
+#[derive(Debug)]
+pub struct Loaded {
+    pub file: String,
+    pub path: PathBuf,
+    pub journey: Journey,
+    /// The persona, inline or read from its file.
+    pub persona: Option<Persona>,
+}
+
+/// Read and parse one map. I/O failure of the map itself is a diagnostic too (JM000); the
+/// caller decides the exit code from it.
+pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = display(path);
+    let text = read_text(path, &file, None).map_err(|d| vec![d])?;
+    sources.add(&file, &text);
+    let journey: Journey = parse(&text, &file).map_err(|d| vec![d])?;
+    let persona = match &journey.persona {
+        None => None,
+        Some(Spanned {
+            value: PersonaRef::Inline(p),
+            ..
+        }) => Some(p.clone()),
+        Some(Spanned {
+            value: PersonaRef::Path(rel),
+            pos,
+        }) => {
+            let ppath = path.parent().unwrap_or(Path::new("")).join(rel);
+            let pfile = display(&ppath);
+            let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![d])?;
+            sources.add(&pfile, &ptext);
+            Some(parse::<Persona>(&ptext, &pfile).map_err(|d| vec![d])?)
+        }
+    };
+    Ok(Loaded {
+        file,
+        path: path.to_owned(),
+        journey,
+        persona,
+    })
+}
+
+/// A path as the user wrote it, with `/` separators, for diagnostics and outputs.
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Read a UTF-8 text file no larger than [`MAX_FILE_BYTES`]. `from` is where the file was
+/// named (a persona path inside a map), so an unreadable file is reported there.
+fn read_text(path: &Path, file: &str, from: Option<(&str, Pos)>) -> Result<String, Diagnostic> {
+    let at = |msg: String| match from {
+        Some((f, pos)) => Diagnostic::error("JM000", f, pos, msg),
+        None => Diagnostic::error("JM000", file, Pos::default(), msg),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| at(format!("cannot read {file}: {e}")))?;
+    if !meta.is_file() {
+        return Err(at(format!("cannot read {file}: it is not a regular file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            "JM006",
+            file,
+            Pos { line: 1, col: 1 },
+            format!(
+                "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for a map",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| at(format!("cannot read {file}: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // Safe: `good` is the valid prefix reported by from_utf8.
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(Diagnostic::error(
+                "JM001",
+                file,
+                Pos { line, col },
+                "the file is not valid UTF-8; save it as UTF-8",
+            ))
+        }
+    }
+}
+
+fn options() -> Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_events: 4 * MAX_NODES,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_documents: 1,
+            max_total_scalar_bytes: MAX_FILE_BYTES as usize,
+            max_recorded_anchor_events: MAX_ALIAS_REPLAY,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_ALIAS_REPLAY,
+            max_replay_stack_depth: 16,
+            max_alias_expansions_per_anchor: 1_000,
+        },
+        with_snippet: false,
+    }
+}
+
+/// Parse `text` as `T`; on failure, return the most useful single diagnostic.
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostic> {
+    if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
+        return Err(Diagnostic::error(
+            "JM004",
+            file,
+            Pos { line: 1, col: 1 },
+            "the file is empty; a map needs at least `journeymap: 1`, `title:` and `stages:`",
+        ));
+    }
+    match serde_saphyr::from_str_with_options::<T>(text, options()) {
+        Ok(v) => Ok(v),
+        Err(typed) => {
+            // A type error may really be a syntax error further down (a bad indent turns
+            // a key into part of a scalar): the syntax-only parse tells them apart.
+            let err = match serde_saphyr::from_str_with_options::<IgnoredAny>(text, options()) {
+                Err(syntax) => syntax,
+                Ok(_) => typed,
+            };
+            Err(to_diagnostic(&err, file))
+        }
+    }
+}
+
+fn to_diagnostic(err: &YamlError, file: &str) -> Diagnostic {
+    let err = err.without_snippet();
+    let pos = err
+        .location()
+        .map(|l| Pos {
+            line: usize::try_from(l.line()).unwrap_or(0),
+            col: usize::try_from(l.column()).unwrap_or(0),
+        })
+        .unwrap_or_default();
+    let mut inner = err;
+    while let YamlError::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let (code, message, label) = match inner {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => (
+            "JM003",
+            format!("unknown key `{field}`{}", hint(field, expected)),
+            "unknown key",
+        ),
+        YamlError::SerdeMissingField { field, .. } => (
+            "JM004",
+            format!("missing required key `{field}`"),
+            "this mapping lacks it",
+        ),
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
+            "JM002",
+            format!(
+                "`{variant}` is not allowed here{}",
+                hint(variant, expected)
+            ),
+            "not an allowed value",
+        ),
+        YamlError::SerdeInvalidType { .. }
+        | YamlError::SerdeInvalidValue { .. }
+        | YamlError::SerdeInvalidLength { .. }
+        | YamlError::InvalidScalar { .. }
+        | YamlError::NullIntoString { .. }
+        | YamlError::InvalidBooleanStrict { .. }
+        | YamlError::Message { .. } => ("JM002", message_of(inner), "wrong type"),
+        YamlError::Unexpected { expected, .. } => {
+            let what = match *expected {
+                "sequence start" => "a list",
+                "mapping start" => "a mapping of keys to values",
+                other => other,
+            };
+            ("JM002", format!("expected {what} here"), "wrong type")
+        }
+        YamlError::Budget { breach, .. } => ("JM006", budget_message(breach), "limit reached"),
+        YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. }
+        | YamlError::AliasReplayCounterOverflow { .. } => (
+            "JM006",
+            format!(
+                "aliases expand to too much YAML (limit: {MAX_ALIAS_REPLAY} replayed nodes); write the values out or use fewer aliases"
+            ),
+            "limit reached",
+        ),
+        _ => {
+            let message = message_of(inner);
+            if message.contains("recursion limit") {
+                ("JM006", limit_message(&nesting()), "limit reached")
+            } else {
+                ("JM001", message, "syntax error")
+            }
+        }
+    };
+    Diagnostic::error(code, file, pos, message).with_label(label)
+}
+
+/// The library's message without its own location suffix, as one sentence.
+fn message_of(err: &YamlError) -> String {
+    let text = err.render_with_options(serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    let first = text.lines().next().unwrap_or("").trim();
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    first.trim_end_matches('.').to_owned()
+}
+
+fn nesting() -> String {
+    format!("nesting is deeper than {MAX_DEPTH} levels")
+}
+
+fn limit_message(what: &str) -> String {
+    format!("{what}; this is a limit that keeps journeymap safe on hostile input")
+}
+
+fn budget_message(breach: &BudgetBreach) -> String {
+    let what = match breach {
+        BudgetBreach::Depth { .. } => nesting(),
+        BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => {
+            format!("the file has more than {MAX_NODES} YAML nodes")
+        }
+        BudgetBreach::Documents { .. } => {
+            "the file holds more than one YAML document; put one map in each file".to_owned()
+        }
+        BudgetBreach::Aliases { .. }
+        | BudgetBreach::Anchors { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. } => {
+            format!("aliases expand to too much YAML (limit: {MAX_ALIAS_REPLAY} replayed nodes)")
+        }
+        BudgetBreach::ScalarBytes { .. } | BudgetBreach::InputBytes { .. } => {
+            format!("the file holds more than {MAX_FILE_BYTES} bytes of text")
+        }
+        other => format!("a YAML budget was exceeded ({other:?})"),
+    };
+    limit_message(&what)
+}
+
+/// ", did you mean `x`?" when one of `expected` is close to `got`, else the allowed list.
+fn hint(got: &str, expected: &[&str]) -> String {
+    match crate::suggest::closest(got, expected.iter().copied()) {
+        Some(best) => format!("; did you mean `{best}`?"),
+        None if expected.is_empty() => String::new(),
+        None => format!("; expected one of: {}", expected.join(", ")),
+    }
+}

@@ -1,0 +1,655 @@
+//! Model: serde types that mirror the map file (SPEC section 1 and 2), and nothing else.
+//!
+//! Invariants: no logic lives here beyond parsing shorthand forms; every struct denies
+//! unknown fields so that typos are errors; values that validation points at are wrapped in
+//! [`Spanned`] so a diagnostic can name their line and column. Deserialising `Spanned` is
+//! implemented in `load.rs`, the only module that knows the YAML library.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A position in a source file: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A value with the position of the YAML node it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// One journey map file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "journeymap map file")]
+pub struct Journey {
+    /// Format version; must be 1.
+    pub journeymap: Spanned<u64>,
+    /// The map's title.
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Last time the team checked the map against reality (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Inline persona, or a path to a YAML file holding one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona: Option<Spanned<PersonaRef>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// The stages of the journey, in order; at least one.
+    pub stages: Spanned<Vec<Stage>>,
+    #[serde(default)]
+    pub surveys: Vec<Survey>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    #[default]
+    CurrentState,
+    FutureState,
+    DayInTheLife,
+    ServiceBlueprint,
+}
+
+impl Kind {
+    pub const ALL: [&'static str; 4] = [
+        "current-state",
+        "future-state",
+        "day-in-the-life",
+        "service-blueprint",
+    ];
+}
+
+/// `persona:` is either a persona written inline or a path to a file that holds one.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PersonaRef {
+    Inline(Persona),
+    Path(String),
+}
+
+impl<'de> Deserialize<'de> for PersonaRef {
+    // Hand-written rather than `untagged` so that a typo inside an inline persona is
+    // reported as an unknown key at its line, not as "did not match any variant".
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PersonaRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a persona mapping or a path to a persona file")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PersonaRef, E> {
+                Ok(PersonaRef::Path(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PersonaRef, A::Error> {
+                Persona::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(PersonaRef::Inline)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub goals: Vec<String>,
+    #[serde(default)]
+    pub frustrations: Vec<String>,
+}
+
+/// A stage of the journey: one column of the map.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// Slug, unique in the map: [a-z0-9][a-z0-9_-]*
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub thoughts: Vec<String>,
+    /// -2..2 (decimals allowed), or {score, label}.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emotion: Option<Spanned<Emotion>>,
+    #[serde(default)]
+    pub touchpoints: Vec<Touchpoint>,
+    #[serde(default)]
+    pub pain_points: Vec<PainPoint>,
+    #[serde(default)]
+    pub solutions: Vec<Solution>,
+    /// People who reached this stage (a non-negative integer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<Spanned<Funnel>>,
+    #[serde(default)]
+    pub frontstage: Vec<String>,
+    #[serde(default)]
+    pub backstage: Vec<String>,
+    #[serde(default)]
+    pub support: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// How the customer feels in a stage: a score on -2..2 and an optional label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Emotion {
+    pub score: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Emotion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            score: f64,
+            #[serde(default)]
+            label: Option<String>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Emotion;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number from -2 to 2, or {score, label}")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Emotion, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Emotion, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Emotion, E> {
+                Ok(Emotion {
+                    score: v,
+                    label: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Emotion, A::Error> {
+                let full = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Emotion {
+                    score: full.score,
+                    label: full.label,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Emotion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Emotion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "How the customer feels: -2 (very negative) .. 2 (very positive).",
+            "oneOf": [
+                {"type": "number", "minimum": -2, "maximum": 2},
+                {"type": "object", "additionalProperties": false, "required": ["score"],
+                 "properties": {
+                    "score": {"type": "number", "minimum": -2, "maximum": 2},
+                    "label": {"type": "string"}
+                 }}
+            ]
+        })
+    }
+}
+
+/// A funnel count as written: validation accepts only non-negative integers, and reports
+/// anything else at its position rather than failing the whole parse with a type error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Funnel {
+    Count(u64),
+    Invalid(String),
+}
+
+impl<'de> Deserialize<'de> for Funnel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Funnel;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a non-negative integer")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Funnel, E> {
+                Ok(Funnel::Count(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Funnel, E> {
+                Ok(u64::try_from(v).map_or_else(|_| Funnel::Invalid(v.to_string()), Funnel::Count))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Funnel, E> {
+                Ok(Funnel::Invalid(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Funnel, E> {
+                Ok(Funnel::Invalid(format!("{v:?}")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Funnel, E> {
+                Ok(Funnel::Invalid(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Funnel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Funnel".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "People who reached this stage (analytics).",
+            "type": "integer", "minimum": 0
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Touchpoint {
+    pub name: String,
+    /// Free text; web, mobile-app, email, phone, chat, social, store, ads, word-of-mouth,
+    /// mail, sms and in-product get icons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A touchpoint with outsized influence on the journey.
+    #[serde(default)]
+    pub moment_of_truth: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PainPoint {
+    pub id: Spanned<String>,
+    pub text: String,
+    #[serde(default)]
+    pub severity: Severity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    #[default]
+    Medium,
+    High,
+    Critical,
+}
+
+/// An idea or planned fix ("opportunity").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Solution {
+    pub id: Spanned<String>,
+    pub text: String,
+    /// Ids of the pain points this solution addresses, from any stage.
+    #[serde(default)]
+    pub addresses: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Idea,
+    Planned,
+    InProgress,
+    Done,
+    Dropped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    Small,
+    Medium,
+    Large,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    Low,
+    Medium,
+    High,
+}
+
+/// A link; only http, https, mailto and relative URLs are accepted.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    pub url: Spanned<String>,
+}
+
+/// A survey export bound to the map (SPEC section 2).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    pub id: Spanned<String>,
+    /// CSV file, relative to the map file.
+    pub file: Spanned<String>,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub layout: Layout,
+    /// Character encoding of the file (utf-8, utf-16, windows-1252); detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Field delimiter (",", ";" or "\t"); detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Long layout: the column that holds a stage id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_column: Option<String>,
+    /// Long layout: measure -> column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measures: Option<Measures>,
+    /// Derive the emotion of stages that have none set by hand from this measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emotion_from: Option<Spanned<MeasureName>>,
+    /// Keep rows whose column equals the value (or one of a list).
+    #[serde(default, rename = "where", skip_serializing_if = "Pairs::is_empty")]
+    pub filter: Pairs<OneOrMany<Scalar>>,
+    /// Extra codes that mean "no answer".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Scalar>,
+    /// Wide layout: measures about the whole journey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<Measures>,
+    /// Wide layout: stage id -> measures.
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    pub stages: Pairs<Measures>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    #[default]
+    Plain,
+    Qualtrics,
+    Surveymonkey,
+    GoogleForms,
+    MsForms,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    #[default]
+    Long,
+    Wide,
+    Aggregated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MeasureName {
+    Nps,
+    Csat,
+    Ces,
+    Score,
+    Comment,
+}
+
+/// Measure -> column.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measures {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nps: Option<Measure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<Measure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ces: Option<Measure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Measure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Measure>,
+}
+
+/// A column name (or `#N`, the Nth column counted from 1), or `{column, scale, values}`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Measure {
+    Column(String),
+    Detailed(MeasureDetail),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDetail {
+    pub column: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<[f64; 2]>,
+    /// Answer label (or vendor code) -> number.
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    pub values: Pairs<f64>,
+}
+
+impl<'de> Deserialize<'de> for Measure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Measure;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a column name, or {column, scale, values}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Measure, E> {
+                Ok(Measure::Column(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Measure, E> {
+                Ok(Measure::Column(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Measure, A::Error> {
+                MeasureDetail::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Measure::Detailed)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A scalar from YAML kept as its text (`-1`, `"Unfamiliar (N/A)"`, `true`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Scalar(#[schemars(with = "serde_json::Value")] pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(de::value::StrDeserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::I64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::U64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::F64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                T::deserialize(de::value::BoolDeserializer::new(v)).map(OneOrMany::One)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A YAML mapping kept in document order, with the position of every key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pairs<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Pairs<V> {
+    fn default() -> Self {
+        Pairs(Vec::new())
+    }
+}
+
+impl<V> Pairs<V> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<V: Serialize> Serialize for Pairs<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&k.value, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V>
+where
+    Spanned<String>: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V>
+        where
+            Spanned<String>: Deserialize<'de>,
+        {
+            type Value = Pairs<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<V>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(Pairs(out))
+            }
+        }
+        d.deserialize_map(Vis(std::marker::PhantomData))
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Pairs<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = generator.subschema_for::<V>();
+        schemars::json_schema!({"type": "object", "additionalProperties": inner})
+    }
+}

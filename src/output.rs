@@ -1,0 +1,160 @@
+//! Output: where rendered bytes go. Files are written atomically (a temporary file in the same
+//! directory, then renamed), so a failed run leaves any earlier file untouched; `--check`
+//! compares instead of writing; a closed stdout is not an error.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::enrich::Context;
+
+/// One file to write.
+#[derive(Debug)]
+pub struct Target {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Write to stdout; a reader that went away (`journeymap render … | head`) is fine.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
+
+/// Write `bytes` to `path` through a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".journeymap-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Files whose content differs from what would be written, with why.
+pub fn check(targets: &[Target]) -> Result<Vec<(PathBuf, &'static str)>> {
+    let mut stale = Vec::new();
+    for t in targets {
+        match std::fs::read(&t.path) {
+            Ok(existing) if existing == t.bytes => {}
+            Ok(_) => stale.push((t.path.clone(), "stale")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                stale.push((t.path.clone(), "missing"));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", t.path.display())),
+        }
+    }
+    Ok(stale)
+}
+
+/// The output file for a map in a directory render: its name without `.journey.yaml` (or
+/// `.yaml`), under the same sub-directories it had below the scanned directory `root`.
+pub fn output_name(map: &Path, root: Option<&Path>, format: OutputFormat) -> PathBuf {
+    let rel = root
+        .and_then(|r| map.strip_prefix(r).ok())
+        .unwrap_or_else(|| Path::new(map.file_name().unwrap_or_default()));
+    let name = rel
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let stem = [".journey.yaml", ".journey.yml", ".yaml", ".yml"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    rel.with_file_name(format!("{stem}.{}", format.extension()))
+}
+
+/// Two maps that would write the same file is a usage error, not a silent overwrite.
+pub fn check_collisions(targets: &[Target]) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for t in targets {
+        if !seen.insert(&t.path) {
+            bail!(
+                "two maps would both be written to {}; rename one of them",
+                t.path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The index page of a directory render.
+#[derive(Debug, Serialize)]
+pub struct Index {
+    pub maps: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndexEntry {
+    pub title: String,
+    pub kind: crate::model::Kind,
+    pub kind_label: &'static str,
+    pub owner: Option<String>,
+    pub reviewed: Option<String>,
+    pub stages: usize,
+    pub pain_points: usize,
+    pub backlog: usize,
+    /// Link to the rendered map, relative to the index, with `/` separators.
+    pub href: String,
+}
+
+impl IndexEntry {
+    pub fn new(ctx: &Context, rel: &Path) -> Self {
+        IndexEntry {
+            title: ctx.title.to_owned(),
+            kind: ctx.kind,
+            kind_label: ctx.kind_label,
+            owner: ctx.owner.map(str::to_owned),
+            reviewed: ctx.reviewed.map(str::to_owned),
+            stages: ctx.stages.len(),
+            pain_points: ctx.stages.iter().map(|s| s.pain_points.len()).sum(),
+            backlog: ctx.backlog.len(),
+            href: crate::load::display(rel),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_mirror_the_scanned_tree() {
+        let f = OutputFormat::Html;
+        assert_eq!(
+            output_name(Path::new("maps/a.journey.yaml"), None, f),
+            PathBuf::from("a.html")
+        );
+        assert_eq!(
+            output_name(
+                Path::new("maps/team/b.journey.yml"),
+                Some(Path::new("maps")),
+                OutputFormat::Markdown
+            ),
+            PathBuf::from("team/b.md")
+        );
+        assert_eq!(
+            output_name(Path::new("x/map.yaml"), None, OutputFormat::Json),
+            PathBuf::from("map.json")
+        );
+    }
+}

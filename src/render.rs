@@ -1,0 +1,249 @@
+//! Render: the context becomes HTML or Markdown through minijinja templates (JSON is the
+//! context itself).
+//!
+//! Invariants: templates are real files under `templates/`, embedded at build time and served
+//! through the loader (so a user directory can later be put in front of them); undefined
+//! variables are errors; HTML templates auto-escape, Markdown templates escape through the
+//! `md` filters; every number shown to people is formatted here in Rust.
+
+use anyhow::{Context as _, Result};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+
+/// The built-in templates: (name, text). `templates export` will write these out.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("html/map.html.j2", include_str!("../templates/html/map.html.j2")),
+    ("html/index.html.j2", include_str!("../templates/html/index.html.j2")),
+    ("html/style.css", include_str!("../templates/html/style.css")),
+    ("markdown/map.md.j2", include_str!("../templates/markdown/map.md.j2")),
+    ("markdown/index.md.j2", include_str!("../templates/markdown/index.md.j2")),
+];
+
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    pub fn new() -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Block tags on their own lines leave no blank lines behind; files end in a newline.
+        if let Ok(syntax) = env
+            .syntax()
+            .to_builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html.j2") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_loader(|name| {
+            Ok(BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_owned()))
+        });
+        env.add_filter("md", md_inline);
+        env.add_filter("mdcell", md_cell);
+        env.add_filter("int", fmt_int);
+        env.add_filter("pct", fmt_pct);
+        env.add_filter("num", fmt_num);
+        env.add_filter("score", |v: f64| crate::enrich::fmt_score(v));
+        env.add_filter("mermaid", mermaid_text);
+        env.add_filter("anchor", anchor);
+        env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
+        Renderer { env }
+    }
+
+    /// Render one map's context in `format`.
+    pub fn map<C: Serialize>(&self, ctx: &C, format: OutputFormat) -> Result<String> {
+        match format {
+            OutputFormat::Json => json(ctx),
+            OutputFormat::Html => self.template("html/map.html.j2", ctx),
+            OutputFormat::Markdown => self.template("markdown/map.md.j2", ctx),
+        }
+    }
+
+    /// Render the index page of several maps.
+    pub fn index<C: Serialize>(&self, ctx: &C, format: OutputFormat) -> Result<String> {
+        match format {
+            OutputFormat::Json => json(ctx),
+            OutputFormat::Html => self.template("html/index.html.j2", ctx),
+            OutputFormat::Markdown => self.template("markdown/index.md.j2", ctx),
+        }
+    }
+
+    fn template<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
+        let tmpl = self
+            .env
+            .get_template(name)
+            .with_context(|| format!("cannot load template {name}"))?;
+        tmpl.render(Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))
+    }
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn json<C: Serialize>(ctx: &C) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(ctx).context("cannot serialise the map as JSON")?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Escape text for Markdown inline content: every character that could start markup is
+/// backslash-escaped (CommonMark allows that for all ASCII punctuation), so the text reads
+/// back exactly and never becomes HTML, a link, emphasis or a table border. Newlines become
+/// spaces: the places this is used are single-line.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!' | '{'
+            | '}' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    // A leading `-`, `+`, `=` or `1.` would start a list, a heading underline or numbering.
+    let first = out.chars().next();
+    if matches!(first, Some('-' | '+' | '=')) {
+        out.insert(0, '\\');
+    } else if let Some(i) = out.find(['.', ')'])
+        && i > 0
+        && out[..i].chars().all(|c| c.is_ascii_digit())
+    {
+        out.insert(i, '\\');
+    }
+    out
+}
+
+fn md_inline(s: String) -> String {
+    md_escape(&s)
+}
+
+/// Like `md`, for table cells: empty text becomes a dash so the column stays visible.
+fn md_cell(s: Option<String>) -> String {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => "–".to_owned(),
+        Some(t) => md_escape(t),
+    }
+}
+
+/// Thousands separated by commas: 12000 -> 12,000.
+fn fmt_int(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share 0..1 as a percentage with one decimal, trailing `.0` dropped: 0.625 -> 62.5%.
+fn fmt_pct(v: f64) -> String {
+    let t = format!("{:.1}", v * 100.0);
+    let t = t.strip_suffix(".0").unwrap_or(&t);
+    let t = if t == "-0" { "0" } else { t };
+    format!("{t}%")
+}
+
+/// A number with at most `decimals` decimals, trailing zeros dropped.
+fn fmt_num(v: f64, decimals: Option<usize>) -> String {
+    let t = format!("{:.*}", decimals.unwrap_or(2), v);
+    let t = if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        t
+    };
+    if t == "-0" { "0".to_owned() } else { t }
+}
+
+/// Text safe inside a Mermaid `journey` line: Mermaid ends a task name at `:` and reads `#`
+/// and `;` as entity and statement markers, so those become look-alike full-width forms;
+/// line breaks become spaces.
+fn mermaid_text(s: String) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| match c {
+            ':' => '：',
+            '#' => '＃',
+            ';' => '；',
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        })
+        .collect();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() { "–".to_owned() } else { t }
+}
+
+/// An id as a fragment identifier: ids are arbitrary text except for stages, so anything
+/// outside [A-Za-z0-9_-] is percent-encoded.
+fn anchor(s: String) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(fmt_int(0), "0");
+        assert_eq!(fmt_int(999), "999");
+        assert_eq!(fmt_int(12000), "12,000");
+        assert_eq!(fmt_int(1234567), "1,234,567");
+        assert_eq!(fmt_pct(0.625), "62.5%");
+        assert_eq!(fmt_pct(0.5), "50%");
+        assert_eq!(fmt_pct(2.0 / 3.0), "66.7%");
+        assert_eq!(fmt_num(7.5, None), "7.5");
+        assert_eq!(fmt_num(4.0, Some(2)), "4");
+        assert_eq!(fmt_num(1.0 / 3.0, Some(2)), "0.33");
+    }
+
+    #[test]
+    fn markdown_escaping_neutralises_markup() {
+        assert_eq!(md_escape("a|b"), "a\\|b");
+        assert_eq!(md_escape("<script>"), "\\<script\\>");
+        assert_eq!(md_escape("line1\nline2"), "line1 line2");
+        assert_eq!(md_escape("- item"), "\\- item");
+        assert_eq!(md_escape("1. first"), "1\\. first");
+        assert_eq!(md_escape("`code`"), "\\`code\\`");
+        assert_eq!(md_escape("{{ x }}"), "\\{\\{ x \\}\\}");
+    }
+
+    #[test]
+    fn mermaid_text_has_no_separators() {
+        assert_eq!(mermaid_text("Pay: card #2; done".into()), "Pay： card ＃2； done");
+        assert_eq!(mermaid_text(" \n ".into()), "–");
+    }
+}

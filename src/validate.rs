@@ -1,0 +1,374 @@
+//! Validate: references, ranges, duplicates and advice on a loaded map (SPEC section 1).
+//!
+//! Invariants: collects every problem and never stops early; each diagnostic points at the
+//! offending value; the result is sorted by file and position so output is deterministic.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::{Funnel, Link, Pos, Spanned};
+
+/// What validation checks beyond the map itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Checks {
+    /// Warn when `reviewed:` is older than this many days (only `validate` sets it).
+    pub max_age_days: Option<u32>,
+    pub today: jiff::civil::Date,
+}
+
+/// Today's date, or `JOURNEYMAP_TODAY` (YYYY-MM-DD) so that tests and reproducible builds
+/// can pin it.
+pub fn today() -> jiff::civil::Date {
+    std::env::var("JOURNEYMAP_TODAY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| jiff::Zoned::now().date())
+}
+
+pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        file: &loaded.file,
+        out: Vec::new(),
+    };
+    let j = &loaded.journey;
+
+    if j.journeymap.value != 1 {
+        v.error(
+            "JM005",
+            j.journeymap.pos,
+            format!(
+                "format version {} is not supported; this journeymap reads `journeymap: 1`",
+                j.journeymap.value
+            ),
+        );
+    }
+    if j.stages.value.is_empty() {
+        v.error(
+            "JM017",
+            j.stages.pos,
+            "the map has no stages; add at least one under `stages:`",
+        );
+    }
+    if let Some(reviewed) = &j.reviewed {
+        v.reviewed(reviewed, checks);
+    }
+    if loaded.persona.is_none() {
+        v.warning(
+            "JM052",
+            Pos { line: 1, col: 1 },
+            "the map has no persona; add `persona:` so readers know whose journey this is",
+        );
+    }
+    v.links(&j.links);
+
+    let mut stage_ids = Ids::new("stage");
+    let mut pain_ids = Ids::new("pain point");
+    let mut solution_ids = Ids::new("solution");
+    let mut previous_funnel: Option<(u64, &str)> = None;
+    for stage in &j.stages.value {
+        v.slug(&stage.id);
+        stage_ids.add(&mut v, &stage.id);
+        v.links(&stage.links);
+        if let Some(e) = &stage.emotion {
+            let s = e.value.score;
+            if !(-2.0..=2.0).contains(&s) {
+                v.error(
+                    "JM012",
+                    e.pos,
+                    format!("emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"),
+                );
+            }
+        }
+        if stage.touchpoints.is_empty() {
+            v.warning(
+                "JM050",
+                stage.id.pos,
+                format!("stage `{}` has no touchpoints", stage.id.value),
+            );
+        }
+        for t in &stage.touchpoints {
+            v.links(&t.links);
+        }
+        for p in &stage.pain_points {
+            pain_ids.add(&mut v, &p.id);
+            v.links(&p.links);
+        }
+        for s in &stage.solutions {
+            solution_ids.add(&mut v, &s.id);
+            v.links(&s.links);
+        }
+        match &stage.funnel {
+            Some(Spanned {
+                value: Funnel::Invalid(text),
+                pos,
+            }) => v.error(
+                "JM013",
+                *pos,
+                format!("funnel {text} is not a count; write the number of people who reached this stage, a whole number of 0 or more"),
+            ),
+            Some(Spanned {
+                value: Funnel::Count(n),
+                pos,
+            }) => {
+                if let Some((prev, prev_id)) = previous_funnel.filter(|(prev, _)| n > prev) {
+                    v.warning(
+                        "JM053",
+                        *pos,
+                        format!("the funnel grows from {prev} at `{prev_id}` to {n} at `{}`; a funnel counts people who reached each stage, so it usually shrinks", stage.id.value),
+                    );
+                }
+                previous_funnel = Some((*n, &stage.id.value));
+            }
+            None => {}
+        }
+    }
+
+    // References and advice need every id first.
+    let mut addressed = std::collections::BTreeSet::new();
+    for stage in &j.stages.value {
+        for s in &stage.solutions {
+            for target in &s.addresses {
+                if pain_ids.first.contains_key(target.value.as_str()) {
+                    addressed.insert(target.value.as_str());
+                } else {
+                    let hint = crate::suggest::closest(
+                        &target.value,
+                        pain_ids.first.keys().copied(),
+                    )
+                    .map(|b| format!("; did you mean `{b}`?"))
+                    .unwrap_or_default();
+                    v.error(
+                        "JM011",
+                        target.pos,
+                        format!(
+                            "solution `{}` addresses `{}`, which is not a pain point id in this map{hint}",
+                            s.id.value, target.value
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for stage in &j.stages.value {
+        for p in &stage.pain_points {
+            if !addressed.contains(p.id.value.as_str()) {
+                v.warning(
+                    "JM051",
+                    p.id.pos,
+                    format!(
+                        "pain point `{}` is not addressed by any solution",
+                        p.id.value
+                    ),
+                );
+            }
+        }
+    }
+
+    let mut survey_ids = Ids::new("survey");
+    let map_dir = loaded.path.parent().unwrap_or(Path::new(""));
+    for s in &j.surveys {
+        survey_ids.add(&mut v, &s.id);
+        let path = map_dir.join(&s.file.value);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => v.error(
+                "JM000",
+                s.file.pos,
+                format!("survey file {} is not a regular file", crate::load::display(&path)),
+            ),
+            Err(e) => v.error(
+                "JM000",
+                s.file.pos,
+                format!("cannot read survey file {}: {e}", crate::load::display(&path)),
+            ),
+        }
+        for (stage_key, _) in &s.stages.0 {
+            if !stage_ids.first.contains_key(stage_key.value.as_str()) {
+                let hint =
+                    crate::suggest::closest(&stage_key.value, stage_ids.first.keys().copied())
+                        .map(|b| format!("; did you mean `{b}`?"))
+                        .unwrap_or_default();
+                v.error(
+                    "JM018",
+                    stage_key.pos,
+                    format!(
+                        "survey `{}` binds columns to stage `{}`, which the map lacks{hint}",
+                        s.id.value, stage_key.value
+                    ),
+                );
+            }
+        }
+    }
+
+    v.out.sort_by_key(|d| d.pos);
+    v.out
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    out: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, code: &'static str, pos: Pos, msg: impl Into<String>) {
+        self.out.push(Diagnostic::error(code, self.file, pos, msg));
+    }
+
+    fn warning(&mut self, code: &'static str, pos: Pos, msg: impl Into<String>) {
+        self.out.push(Diagnostic::warning(code, self.file, pos, msg));
+    }
+
+    fn slug(&mut self, id: &Spanned<String>) {
+        if !is_slug(&id.value) {
+            self.error(
+                "JM015",
+                id.pos,
+                format!(
+                    "stage id `{}` is not a slug; use lower-case letters, digits, `-` and `_`, starting with a letter or digit",
+                    id.value
+                ),
+            );
+        }
+    }
+
+    fn links(&mut self, links: &[Link]) {
+        for link in links {
+            if let Err(why) = check_url(&link.url.value) {
+                self.error("JM014", link.url.pos, format!("link `{}` {why}", link.title));
+            }
+        }
+    }
+
+    fn reviewed(&mut self, reviewed: &Spanned<String>, checks: Checks) {
+        let Ok(date) = reviewed.value.parse::<jiff::civil::Date>() else {
+            self.error(
+                "JM016",
+                reviewed.pos,
+                format!(
+                    "`{}` is not a date; write `reviewed:` as YYYY-MM-DD",
+                    reviewed.value
+                ),
+            );
+            return;
+        };
+        if let Some(max) = checks.max_age_days {
+            let age = (checks.today - date).get_days();
+            if age > i32::try_from(max).unwrap_or(i32::MAX) {
+                self.warning(
+                    "JM054",
+                    reviewed.pos,
+                    format!("the map was last reviewed {age} days ago, more than the {max} days allowed; check it against reality and update `reviewed:`"),
+                );
+            }
+        }
+    }
+}
+
+/// First definition of each id of one kind; a second one is reported at the duplicate.
+struct Ids<'a> {
+    kind: &'static str,
+    first: BTreeMap<&'a str, Pos>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(kind: &'static str) -> Self {
+        Ids {
+            kind,
+            first: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, v: &mut Validator, id: &'a Spanned<String>) {
+        if let Some(first) = self.first.get(id.value.as_str()) {
+            let d = Diagnostic::error(
+                "JM010",
+                v.file,
+                id.pos,
+                format!("duplicate {} id `{}`", self.kind, id.value),
+            )
+            .with_label("duplicate")
+            .with_secondary(v.file, *first, "first defined here");
+            v.out.push(d);
+        } else {
+            self.first.insert(&id.value, id.pos);
+        }
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Accept http, https, mailto and relative URLs; reject every other scheme, and whitespace
+/// or control characters, which browsers strip before they read a scheme.
+pub fn check_url(url: &str) -> Result<(), String> {
+    if url.is_empty() {
+        return Err("has an empty URL".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("has a URL with spaces or control characters; percent-encode them".into());
+    }
+    let scheme_end = url.find(':');
+    let first_delim = url.find(['/', '?', '#']);
+    match scheme_end {
+        Some(i) if first_delim.is_none_or(|d| i < d) => {
+            let scheme = url[..i].to_ascii_lowercase();
+            if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+                Ok(())
+            } else {
+                Err(format!(
+                    "uses the `{scheme}:` scheme; only http, https, mailto and relative URLs are allowed"
+                ))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_schemes() {
+        for ok in [
+            "https://example.com",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "docs/a.md",
+            "../a:b",
+            "#top",
+            "?q=a:b",
+            "//cdn.example.com/x",
+        ] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,x",
+            "java\tscript:x",
+            " javascript:x",
+            "vbscript:x",
+            "",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("awareness"));
+        assert!(is_slug("2nd-visit_x"));
+        assert!(!is_slug("Awareness"));
+        assert!(!is_slug("-x"));
+        assert!(!is_slug("a b"));
+        assert!(!is_slug(""));
+    }
+}
