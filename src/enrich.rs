@@ -38,13 +38,10 @@ pub const CHANNELS: &[&str] = &[
 pub struct Context<'a> {
     pub journeymap: u64,
     pub title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
     pub kind: Kind,
     pub kind_label: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<&'a str>,
     pub tags: &'a [String],
     pub persona: Option<&'a Persona>,
@@ -64,14 +61,11 @@ pub struct Context<'a> {
 pub struct StageCtx<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<&'a str>,
     pub actions: &'a [String],
     pub thoughts: &'a [String],
     pub emotion: Option<&'a Emotion>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emotion_measured: Option<f64>,
     pub touchpoints: Vec<TouchpointCtx<'a>>,
     pub pain_points: Vec<PainPointCtx<'a>>,

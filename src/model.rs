@@ -52,21 +52,21 @@ pub struct Journey {
     pub journeymap: Spanned<u64>,
     /// The map's title.
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
     pub kind: Kind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub owner: Option<String>,
     /// Last time the team checked the map against reality (YYYY-MM-DD).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reviewed: Option<Spanned<String>>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Inline persona, or a path to a YAML file holding one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub persona: Option<Spanned<PersonaRef>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub links: Vec<Link>,
     /// The stages of the journey, in order; at least one.
     pub stages: Spanned<Vec<Stage>>,
@@ -127,11 +127,11 @@ impl<'de> Deserialize<'de> for PersonaRef {
 #[serde(deny_unknown_fields)]
 pub struct Persona {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub quote: Option<String>,
     #[serde(default)]
     pub goals: Vec<String>,
@@ -146,16 +146,16 @@ pub struct Stage {
     /// Slug, unique in the map: [a-z0-9][a-z0-9_-]*
     pub id: Spanned<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub goal: Option<String>,
     #[serde(default)]
     pub actions: Vec<String>,
     #[serde(default)]
     pub thoughts: Vec<String>,
     /// -2..2 (decimals allowed), or {score, label}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub emotion: Option<Spanned<Emotion>>,
     #[serde(default)]
     pub touchpoints: Vec<Touchpoint>,
@@ -164,7 +164,7 @@ pub struct Stage {
     #[serde(default)]
     pub solutions: Vec<Solution>,
     /// People who reached this stage (a non-negative integer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub funnel: Option<Spanned<Funnel>>,
     #[serde(default)]
     pub frontstage: Vec<String>,
@@ -172,7 +172,7 @@ pub struct Stage {
     pub backstage: Vec<String>,
     #[serde(default)]
     pub support: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub links: Vec<Link>,
 }
 
@@ -180,7 +180,6 @@ pub struct Stage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Emotion {
     pub score: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -297,16 +296,16 @@ pub struct Touchpoint {
     pub name: String,
     /// Free text; web, mobile-app, email, phone, chat, social, store, ads, word-of-mouth,
     /// mail, sms and in-product get icons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub channel: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// A touchpoint with outsized influence on the journey.
     #[serde(default)]
     pub moment_of_truth: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub links: Vec<Link>,
 }
 
@@ -317,9 +316,9 @@ pub struct PainPoint {
     pub text: String,
     #[serde(default)]
     pub severity: Severity,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub evidence: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub links: Vec<Link>,
 }
 
@@ -344,15 +343,15 @@ pub struct Solution {
     /// Ids of the pain points this solution addresses, from any stage.
     #[serde(default)]
     pub addresses: Vec<Spanned<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub effort: Option<Effort>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub impact: Option<Impact>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub links: Vec<Link>,
 }
 
@@ -403,31 +402,31 @@ pub struct Survey {
     #[serde(default)]
     pub layout: Layout,
     /// Character encoding of the file (utf-8, utf-16, windows-1252); detected when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub encoding: Option<String>,
     /// Field delimiter (",", ";" or "\t"); detected when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub delimiter: Option<String>,
     /// Long layout: the column that holds a stage id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stage_column: Option<String>,
     /// Long layout: measure -> column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub measures: Option<Measures>,
     /// Derive the emotion of stages that have none set by hand from this measure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub emotion_from: Option<Spanned<MeasureName>>,
     /// Keep rows whose column equals the value (or one of a list).
-    #[serde(default, rename = "where", skip_serializing_if = "Pairs::is_empty")]
+    #[serde(default, rename = "where")]
     pub filter: Pairs<OneOrMany<Scalar>>,
     /// Extra codes that mean "no answer".
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub missing: Vec<Scalar>,
     /// Wide layout: measures about the whole journey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub overall: Option<Measures>,
     /// Wide layout: stage id -> measures.
-    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    #[serde(default)]
     pub stages: Pairs<Measures>,
 }
 
@@ -465,15 +464,15 @@ pub enum MeasureName {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measures {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub nps: Option<Measure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub csat: Option<Measure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ces: Option<Measure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub score: Option<Measure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub comment: Option<Measure>,
 }
 
@@ -489,10 +488,10 @@ pub enum Measure {
 #[serde(deny_unknown_fields)]
 pub struct MeasureDetail {
     pub column: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub scale: Option<[f64; 2]>,
     /// Answer label (or vendor code) -> number.
-    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    #[serde(default)]
     pub values: Pairs<f64>,
 }
 

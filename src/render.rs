@@ -61,6 +61,7 @@ impl Renderer {
         env.add_filter("score", |v: f64| crate::enrich::fmt_score(v));
         env.add_filter("mermaid", mermaid_text);
         env.add_filter("anchor", anchor);
+        env.add_filter("mermaid_score", mermaid_score);
         env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
         Renderer { env }
     }
@@ -89,7 +90,7 @@ impl Renderer {
             .get_template(name)
             .with_context(|| format!("cannot load template {name}"))?;
         tmpl.render(Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))
+            .map_err(|e| anyhow::anyhow!("template {name}: {e}"))
     }
 }
 
@@ -190,12 +191,19 @@ fn mermaid_text(s: String) -> String {
             ':' => '：',
             '#' => '＃',
             ';' => '；',
+            '`' => 'ˋ',
             '\n' | '\r' | '\t' => ' ',
             c => c,
         })
         .collect();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.is_empty() { "–".to_owned() } else { t }
+}
+
+/// Mermaid journey scores run 1..5; a map's emotion runs -2..2, so the score is emotion + 3,
+/// rounded to the nearest whole number.
+fn mermaid_score(score: f64) -> i64 {
+    ((score + 3.0).round() as i64).clamp(1, 5)
 }
 
 /// An id as a fragment identifier: ids are arbitrary text except for stages, so anything
