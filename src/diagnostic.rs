@@ -88,7 +88,10 @@ impl Diagnostic {
 pub const CODES: &[(&str, &str)] = &[
     ("JM000", "a file cannot be read (map, persona or survey)"),
     ("JM001", "YAML syntax error, or text that is not UTF-8"),
-    ("JM002", "a value of the wrong type or not one of the allowed words"),
+    (
+        "JM002",
+        "a value of the wrong type or not one of the allowed words",
+    ),
     ("JM003", "an unknown key"),
     ("JM004", "a required key is missing"),
     ("JM005", "an unsupported `journeymap:` format version"),
@@ -97,7 +100,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("JM011", "a solution addresses an unknown pain point"),
     ("JM012", "an emotion outside -2..2"),
     ("JM013", "a funnel count that is not a non-negative integer"),
-    ("JM014", "a link whose URL scheme is not http, https, mailto or relative"),
+    (
+        "JM014",
+        "a link whose URL scheme is not http, https, mailto or relative",
+    ),
     ("JM015", "an id that is not a slug ([a-z0-9][a-z0-9_-]*)"),
     ("JM016", "a `reviewed:` date that is not YYYY-MM-DD"),
     ("JM017", "a map with no stages"),
@@ -105,8 +111,14 @@ pub const CODES: &[(&str, &str)] = &[
     ("JM050", "warning: a stage with no touchpoints"),
     ("JM051", "warning: a pain point that no solution addresses"),
     ("JM052", "warning: the map has no persona"),
-    ("JM053", "warning: the funnel grows from one stage to the next"),
-    ("JM054", "warning: the map was last reviewed longer ago than --max-age"),
+    (
+        "JM053",
+        "warning: the funnel grows from one stage to the next",
+    ),
+    (
+        "JM054",
+        "warning: the map was last reviewed longer ago than --max-age",
+    ),
 ];
 
 /// Source texts by display name, so the human format can quote lines.
@@ -195,7 +207,11 @@ pub fn summary(diags: &[Diagnostic]) -> String {
         .count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 // GitHub workflow commands: https://docs.github.com/actions (escaping rules for data and
@@ -313,7 +329,10 @@ mod tests {
     #[test]
     fn token_range_covers_plain_quoted_and_flow_scalars() {
         let text = "a: hello world # c\nb: \"q x\" \nc: [one, two]\n";
-        assert_eq!(&text[token_range(text, Pos { line: 1, col: 4 })], "hello world");
+        assert_eq!(
+            &text[token_range(text, Pos { line: 1, col: 4 })],
+            "hello world"
+        );
         assert_eq!(&text[token_range(text, Pos { line: 2, col: 4 })], "\"q x\"");
         assert_eq!(&text[token_range(text, Pos { line: 3, col: 10 })], "two");
         assert_eq!(&text[token_range(text, Pos { line: 1, col: 1 })], "a");

@@ -508,7 +508,11 @@ pub fn fmt_score(s: f64) -> String {
     let t = format!("{:.2}", s);
     let t = t.trim_end_matches('0').trim_end_matches('.');
     let t = if t == "-0" { "0" } else { t };
-    if s > 0.0 { format!("+{t}") } else { t.to_owned() }
+    if s > 0.0 {
+        format!("+{t}")
+    } else {
+        t.to_owned()
+    }
 }
 
 fn smooth_path(pts: &[(f64, f64)]) -> String {

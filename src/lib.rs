@@ -163,9 +163,10 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
     let maps = collect_maps(&args.maps)?;
     let to_stdout = args.output.as_deref().is_none_or(|o| o == Path::new("-"));
     let to_dir = !to_stdout
-        && args.output.as_deref().is_some_and(|o| {
-            o.as_os_str().to_string_lossy().ends_with(['/', '\\']) || o.is_dir()
-        });
+        && args
+            .output
+            .as_deref()
+            .is_some_and(|o| o.as_os_str().to_string_lossy().ends_with(['/', '\\']) || o.is_dir());
     let format = args
         .format
         .or_else(|| {

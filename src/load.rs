@@ -51,9 +51,9 @@ pub struct Loaded {
 /// caller decides the exit code from it.
 pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
     let file = display(path);
-    let text = read_text(path, &file, None).map_err(|d| vec![d])?;
+    let text = read_text(path, &file, None).map_err(|d| vec![*d])?;
     sources.add(&file, &text);
-    let journey: Journey = parse(&text, &file).map_err(|d| vec![d])?;
+    let journey: Journey = parse(&text, &file).map_err(|d| vec![*d])?;
     let persona = match &journey.persona {
         None => None,
         Some(Spanned {
@@ -66,9 +66,9 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
         }) => {
             let ppath = path.parent().unwrap_or(Path::new("")).join(rel);
             let pfile = display(&ppath);
-            let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![d])?;
+            let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![*d])?;
             sources.add(&pfile, &ptext);
-            Some(parse::<Persona>(&ptext, &pfile).map_err(|d| vec![d])?)
+            Some(parse::<Persona>(&ptext, &pfile).map_err(|d| vec![*d])?)
         }
     };
     Ok(Loaded {
@@ -86,17 +86,24 @@ pub fn display(path: &Path) -> String {
 
 /// Read a UTF-8 text file no larger than [`MAX_FILE_BYTES`]. `from` is where the file was
 /// named (a persona path inside a map), so an unreadable file is reported there.
-fn read_text(path: &Path, file: &str, from: Option<(&str, Pos)>) -> Result<String, Diagnostic> {
-    let at = |msg: String| match from {
-        Some((f, pos)) => Diagnostic::error("JM000", f, pos, msg),
-        None => Diagnostic::error("JM000", file, Pos::default(), msg),
+fn read_text(
+    path: &Path,
+    file: &str,
+    from: Option<(&str, Pos)>,
+) -> Result<String, Box<Diagnostic>> {
+    let at = |msg: String| -> Box<Diagnostic> {
+        Box::new(match from {
+            Some((f, pos)) => Diagnostic::error("JM000", f, pos, msg),
+            None => Diagnostic::error("JM000", file, Pos::default(), msg),
+        })
     };
-    let meta = std::fs::metadata(path).map_err(|e| at(format!("cannot read {file}: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
     if !meta.is_file() {
         return Err(at(format!("cannot read {file}: it is not a regular file")));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "JM006",
             file,
             Pos { line: 1, col: 1 },
@@ -104,9 +111,10 @@ fn read_text(path: &Path, file: &str, from: Option<(&str, Pos)>) -> Result<Strin
                 "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for a map",
                 meta.len()
             ),
-        ));
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| at(format!("cannot read {file}: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_owned()),
@@ -116,12 +124,12 @@ fn read_text(path: &Path, file: &str, from: Option<(&str, Pos)>) -> Result<Strin
             let good = std::str::from_utf8(good).unwrap_or("");
             let line = good.matches('\n').count() + 1;
             let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(Diagnostic::error(
+            Err(Box::new(Diagnostic::error(
                 "JM001",
                 file,
                 Pos { line, col },
                 "the file is not valid UTF-8; save it as UTF-8",
-            ))
+            )))
         }
     }
 }
@@ -149,14 +157,14 @@ fn options() -> Options {
 }
 
 /// Parse `text` as `T`; on failure, return the most useful single diagnostic.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Box<Diagnostic>> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "JM004",
             file,
             Pos { line: 1, col: 1 },
             "the file is empty; a map needs at least `journeymap: 1`, `title:` and `stages:`",
-        ));
+        )));
     }
     match serde_saphyr::from_str_with_options::<T>(text, options()) {
         Ok(v) => Ok(v),
@@ -167,12 +175,12 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnosti
                 Err(syntax) => syntax,
                 Ok(_) => typed,
             };
-            Err(to_diagnostic(&err, file))
+            Err(Box::new(to_diagnostic(&err, file, text)))
         }
     }
 }
 
-fn to_diagnostic(err: &YamlError, file: &str) -> Diagnostic {
+fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
     let err = err.without_snippet();
     let pos = err
         .location()
@@ -193,19 +201,20 @@ fn to_diagnostic(err: &YamlError, file: &str) -> Diagnostic {
             format!("unknown key `{field}`{}", hint(field, expected)),
             "unknown key",
         ),
-        YamlError::SerdeMissingField { field, .. } => (
-            "JM004",
-            format!("missing required key `{field}`"),
-            "this mapping lacks it",
-        ),
+        YamlError::SerdeMissingField { field, .. } => {
+            return Diagnostic::error(
+                "JM004",
+                file,
+                mapping_start(text, pos),
+                format!("missing required key `{field}`"),
+            )
+            .with_label("this mapping lacks it");
+        }
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
         } => (
             "JM002",
-            format!(
-                "`{variant}` is not allowed here{}",
-                hint(variant, expected)
-            ),
+            format!("`{variant}` is not allowed here{}", hint(variant, expected)),
             "not an allowed value",
         ),
         YamlError::SerdeInvalidType { .. }
@@ -244,6 +253,55 @@ fn to_diagnostic(err: &YamlError, file: &str) -> Diagnostic {
         }
     };
     Diagnostic::error(code, file, pos, message).with_label(label)
+}
+
+/// The first key of the block mapping around `pos`: serde reports a missing key where the
+/// mapping ends, but the mapping that lacks it is easier to find by its first line. Walks up
+/// over keys at the same indentation to the line that opens the mapping (`- key:` in a list,
+/// or the first key after a less-indented parent).
+fn mapping_start(text: &str, pos: Pos) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = pos.col.saturating_sub(1);
+    let mut best = pos;
+    for l in (1..=pos.line.min(lines.len())).rev() {
+        let line = lines[l - 1];
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(head) = line.get(..indent) else {
+            break;
+        };
+        if head.chars().all(|c| c == ' ') && !line[indent..].starts_with(' ') {
+            best = Pos {
+                line: l,
+                col: pos.col,
+            };
+        } else if head.ends_with("- ") && head[..indent - 2].chars().all(|c| c == ' ') {
+            return Pos {
+                line: l,
+                col: pos.col,
+            };
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+/// Why a file could not be read, in words.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let t = e.to_string();
+            match t.find(" (os error") {
+                Some(i) => t[..i].to_owned(),
+                None => t,
+            }
+        }
+    }
 }
 
 /// The library's message without its own location suffix, as one sentence.

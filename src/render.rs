@@ -14,11 +14,26 @@ use crate::cli::OutputFormat;
 
 /// The built-in templates: (name, text). `templates export` will write these out.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("html/map.html.j2", include_str!("../templates/html/map.html.j2")),
-    ("html/index.html.j2", include_str!("../templates/html/index.html.j2")),
-    ("html/style.css", include_str!("../templates/html/style.css")),
-    ("markdown/map.md.j2", include_str!("../templates/markdown/map.md.j2")),
-    ("markdown/index.md.j2", include_str!("../templates/markdown/index.md.j2")),
+    (
+        "html/map.html.j2",
+        include_str!("../templates/html/map.html.j2"),
+    ),
+    (
+        "html/index.html.j2",
+        include_str!("../templates/html/index.html.j2"),
+    ),
+    (
+        "html/style.css",
+        include_str!("../templates/html/style.css"),
+    ),
+    (
+        "markdown/map.md.j2",
+        include_str!("../templates/markdown/map.md.j2"),
+    ),
+    (
+        "markdown/index.md.j2",
+        include_str!("../templates/markdown/index.md.j2"),
+    ),
 ];
 
 pub struct Renderer {
@@ -154,7 +169,7 @@ fn fmt_int(v: u64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -251,7 +266,10 @@ mod tests {
 
     #[test]
     fn mermaid_text_has_no_separators() {
-        assert_eq!(mermaid_text("Pay: card #2; done".into()), "Pay： card ＃2； done");
+        assert_eq!(
+            mermaid_text("Pay: card #2; done".into()),
+            "Pay： card ＃2； done"
+        );
         assert_eq!(mermaid_text(" \n ".into()), "–");
     }
 }

@@ -77,7 +77,9 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                 v.error(
                     "JM012",
                     e.pos,
-                    format!("emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"),
+                    format!(
+                        "emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"
+                    ),
                 );
             }
         }
@@ -133,12 +135,10 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                 if pain_ids.first.contains_key(target.value.as_str()) {
                     addressed.insert(target.value.as_str());
                 } else {
-                    let hint = crate::suggest::closest(
-                        &target.value,
-                        pain_ids.first.keys().copied(),
-                    )
-                    .map(|b| format!("; did you mean `{b}`?"))
-                    .unwrap_or_default();
+                    let hint =
+                        crate::suggest::closest(&target.value, pain_ids.first.keys().copied())
+                            .map(|b| format!("; did you mean `{b}`?"))
+                            .unwrap_or_default();
                     v.error(
                         "JM011",
                         target.pos,
@@ -176,12 +176,19 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
             Ok(_) => v.error(
                 "JM000",
                 s.file.pos,
-                format!("survey file {} is not a regular file", crate::load::display(&path)),
+                format!(
+                    "survey file {} is not a regular file",
+                    crate::load::display(&path)
+                ),
             ),
             Err(e) => v.error(
                 "JM000",
                 s.file.pos,
-                format!("cannot read survey file {}: {e}", crate::load::display(&path)),
+                format!(
+                    "cannot read survey file {}: {}",
+                    crate::load::display(&path),
+                    crate::load::io_reason(&e)
+                ),
             ),
         }
         for (stage_key, _) in &s.stages.0 {
@@ -217,7 +224,8 @@ impl Validator<'_> {
     }
 
     fn warning(&mut self, code: &'static str, pos: Pos, msg: impl Into<String>) {
-        self.out.push(Diagnostic::warning(code, self.file, pos, msg));
+        self.out
+            .push(Diagnostic::warning(code, self.file, pos, msg));
     }
 
     fn slug(&mut self, id: &Spanned<String>) {
@@ -236,7 +244,11 @@ impl Validator<'_> {
     fn links(&mut self, links: &[Link]) {
         for link in links {
             if let Err(why) = check_url(&link.url.value) {
-                self.error("JM014", link.url.pos, format!("link `{}` {why}", link.title));
+                self.error(
+                    "JM014",
+                    link.url.pos,
+                    format!("link `{}` {why}", link.title),
+                );
             }
         }
     }

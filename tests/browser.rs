@@ -1,0 +1,74 @@
+//! The HTML is loaded in a real headless browser (Debian's chromium, which `.ci/run`
+//! installs): the DOM it builds must hold the whole map. Issue-level checks (axe, layout,
+//! print) live in the browser harness; this is the always-on smoke test.
+
+use std::process::Command;
+
+use crate::util::{code, example_maps, rel, run, stdout, tempdir};
+
+fn chromium() -> Option<&'static str> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+}
+
+#[test]
+fn chromium_builds_the_whole_grid_for_every_example() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        eprintln!("chromium not installed: skipping the browser check");
+        return;
+    };
+    let dir = tempdir();
+    for map in example_maps() {
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&run(&["render", "-f", "json", &rel(&map)]))).unwrap();
+        let stages = json["stages"].as_array().unwrap().len();
+        let html = dir.path().join("page.html");
+        let o = run(&["render", &rel(&map), "-o", html.to_str().unwrap()]);
+        assert_eq!(code(&o), 0);
+        let profile = tempdir();
+        let out = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--dump-dom",
+            ])
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        // One column header per stage, plus the lane-header corner.
+        assert_eq!(
+            dom.select(&sel("table.grid thead th")).count(),
+            stages + 1,
+            "{}",
+            rel(&map)
+        );
+        assert_eq!(dom.select(&sel("table.grid col.stage-col")).count(), stages);
+        // The emotion curve is drawn, with a text alternative naming every stage.
+        let desc: String = dom
+            .select(&sel("#curve-desc"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        for s in json["stages"].as_array().unwrap() {
+            assert!(desc.contains(s["name"].as_str().unwrap()));
+        }
+        assert_eq!(dom.select(&sel("svg path.line")).count(), 1);
+        assert_eq!(dom.select(&sel("script")).count(), 0);
+    }
+}

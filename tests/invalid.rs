@@ -1,0 +1,108 @@
+//! One folder per diagnostic under `fixtures/invalid/`, named after its code: each is
+//! validated in the human and short formats and compared with its snapshot (exit code
+//! included). Adding a case means adding a folder.
+
+use std::collections::BTreeSet;
+
+use crate::util::{code, rel, root, run, stdout};
+
+#[test]
+fn each_invalid_fixture_reports_exactly_what_its_snapshot_says() {
+    insta::glob!("fixtures/invalid/*/map.journey.yaml", |path| {
+        let map = rel(path);
+        let human = run(&["validate", &map]);
+        let short = run(&["validate", "--format", "short", &map]);
+        assert_eq!(code(&human), code(&short));
+        // The folder name starts with the code the fixture is about.
+        let case = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        if let Some(expected) = case.split('-').next().filter(|c| c.starts_with("JM")) {
+            assert!(
+                stdout(&short).contains(&format!("[{expected}]")),
+                "{case}: {}",
+                stdout(&short)
+            );
+            let want = if expected >= "JM050" { 0 } else { 1 };
+            assert_eq!(code(&short), want, "{case}");
+        }
+        insta::assert_snapshot!(format!(
+            "exit {}\n--- short\n{}--- human\n{}",
+            code(&short),
+            stdout(&short),
+            stdout(&human)
+        ));
+    });
+}
+
+#[test]
+fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
+    let cases: BTreeSet<String> = std::fs::read_dir(root().join("tests/fixtures/invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy()[..5].to_owned())
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for (code, meaning) in journeymap::diagnostic::CODES {
+        assert!(cases.contains(*code), "no fixture for {code} ({meaning})");
+        assert!(
+            readme.contains(&format!("| {code} |")),
+            "README does not list {code}"
+        );
+    }
+}
+
+#[test]
+fn warnings_fail_under_strict() {
+    for case in ["JM050-stage-without-touchpoints", "JM052-no-persona"] {
+        let map = format!("tests/fixtures/invalid/{case}/map.journey.yaml");
+        assert_eq!(code(&run(&["validate", &map])), 0);
+        assert_eq!(code(&run(&["validate", "--strict", &map])), 1);
+        assert_eq!(code(&run(&["render", "--strict", &map])), 1);
+        // Without --strict a map with warnings renders.
+        assert_eq!(code(&run(&["render", &map])), 0);
+    }
+}
+
+#[test]
+fn max_age_sets_how_old_a_review_may_be() {
+    let map = "tests/fixtures/invalid/JM054-review-overdue/map.journey.yaml";
+    // Reviewed 2025-01-31; the tests run on 2026-11-22: 660 days earlier.
+    let o = run(&["validate", "--format", "short", "--max-age", "659", map]);
+    assert!(stdout(&o).contains("660 days ago"));
+    let o = run(&["validate", "--format", "short", "--max-age", "660", map]);
+    assert_eq!(stdout(&o), "");
+    // render does not judge age.
+    let o = run(&["render", "--strict", map]);
+    assert_eq!(code(&o), 0);
+}
+
+#[test]
+fn json_and_github_formats_carry_the_same_diagnostics() {
+    let map = "tests/fixtures/invalid/combined-three-errors/map.journey.yaml";
+    let json = stdout(&run(&["validate", "--format", "json", map]));
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<&str> = lines.iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["JM012", "JM011", "JM010"]);
+    for l in &lines {
+        let keys: Vec<&String> = l.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["code", "column", "file", "line", "message", "severity"]
+        );
+    }
+    assert_eq!(lines[2]["line"], 13);
+    assert_eq!(lines[2]["column"], 9);
+    let gh = stdout(&run(&["validate", "--format", "github", map]));
+    assert_eq!(gh.lines().count(), 3);
+    assert!(
+        gh.lines()
+            .all(|l| l.starts_with(&format!("::error file={map},line=")))
+    );
+    assert!(gh.contains(",line=13,col=9::[JM010] duplicate stage id `browse`"));
+}

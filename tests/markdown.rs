@@ -1,0 +1,86 @@
+//! Markdown output read back with a real CommonMark/GFM parser (pulldown-cmark).
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use crate::util::{code, example_maps, rel, run, stdout};
+
+fn markdown(map: &str) -> String {
+    let o = run(&["render", "-f", "markdown", map]);
+    assert_eq!(code(&o), 0);
+    stdout(&o)
+}
+
+/// Cell counts of every row of every table, header first.
+fn tables(md: &str) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cells = 0;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Table(_)) => out.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                out.last_mut().unwrap().push(cells);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_table_keeps_its_column_count() {
+    for map in example_maps() {
+        let md = markdown(&rel(&map));
+        let tables = tables(&md);
+        assert!(tables.len() >= 3, "{}", rel(&map));
+        for rows in tables {
+            assert!(rows.len() >= 2);
+            assert!(
+                rows.iter().all(|&n| n == rows[0]),
+                "{}: {rows:?}",
+                rel(&map)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_mermaid_block_has_a_section_per_stage_and_scores_on_one_to_five() {
+    for map in example_maps() {
+        let md = markdown(&rel(&map));
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&run(&["render", "-f", "json", &rel(&map)]))).unwrap();
+        let stages = json["stages"].as_array().unwrap();
+        let mut block = None;
+        let mut in_mermaid = false;
+        for e in Parser::new(&md) {
+            match e {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
+                    in_mermaid = &*lang == "mermaid";
+                }
+                Event::Text(t) if in_mermaid => block = Some(t.to_string()),
+                Event::End(TagEnd::CodeBlock) => in_mermaid = false,
+                _ => {}
+            }
+        }
+        let block = block.expect("a mermaid block");
+        let lines: Vec<&str> = block.lines().map(str::trim).collect();
+        assert_eq!(lines[0], "journey");
+        assert!(lines[1].starts_with("title "));
+        let sections = lines.iter().filter(|l| l.starts_with("section ")).count();
+        assert_eq!(sections, stages.len());
+        // Each task's score is the stage emotion + 3, rounded (Mermaid scores run 1..5).
+        let scores: Vec<i64> = lines[2..]
+            .iter()
+            .filter(|l| !l.starts_with("section "))
+            .map(|l| l.split(':').nth(1).unwrap().trim().parse().unwrap())
+            .collect();
+        let expected: Vec<i64> = stages
+            .iter()
+            .filter_map(|s| s["emotion"]["score"].as_f64())
+            .map(|e| (e + 3.0).round() as i64)
+            .collect();
+        assert_eq!(scores, expected, "{}", rel(&map));
+    }
+}

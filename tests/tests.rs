@@ -1,0 +1,14 @@
+//! journeymap's integration tests: one binary (as ripgrep does), each module a concern.
+//! They run the real `journeymap` executable with a pinned date and a scrubbed environment.
+
+// A failed unwrap in a test is a failed test, with its line.
+#![allow(clippy::unwrap_used)]
+
+mod browser;
+mod examples;
+mod hostile;
+mod init_schema;
+mod invalid;
+mod markdown;
+mod output;
+mod util;
