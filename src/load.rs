@@ -45,6 +45,9 @@ pub struct Loaded {
     pub journey: Journey,
     /// The persona, inline or read from its file.
     pub persona: Option<Persona>,
+    /// Where the top-level mapping starts (the first line that is not blank or a comment),
+    /// for diagnostics about a key the map lacks.
+    pub root: Pos,
 }
 
 /// Read and parse one map. I/O failure of the map itself is a diagnostic too (JM000); the
@@ -71,11 +74,19 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
             Some(parse::<Persona>(&ptext, &pfile).map_err(|d| vec![*d])?)
         }
     };
+    let root = text
+        .lines()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map_or(Pos { line: 1, col: 1 }, |i| Pos {
+            line: i + 1,
+            col: 1,
+        });
     Ok(Loaded {
         file,
         path: path.to_owned(),
         journey,
         persona,
+        root,
     })
 }
 

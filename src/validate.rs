@@ -57,7 +57,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     if loaded.persona.is_none() {
         v.warning(
             "JM052",
-            Pos { line: 1, col: 1 },
+            loaded.root,
             "the map has no persona; add `persona:` so readers know whose journey this is",
         );
     }
