@@ -108,6 +108,30 @@ pub const CODES: &[(&str, &str)] = &[
     ("JM016", "a `reviewed:` date that is not YYYY-MM-DD"),
     ("JM017", "a map with no stages"),
     ("JM018", "a survey binding that names a stage the map lacks"),
+    (
+        "JM101",
+        "a survey maps a measure to a column its file lacks (the nearest names are listed)",
+    ),
+    (
+        "JM102",
+        "warning: a survey value that is not a number or lies outside its scale was skipped",
+    ),
+    (
+        "JM103",
+        "warning: survey rows name a stage the map lacks, and were not counted",
+    ),
+    (
+        "JM104",
+        "warning: a survey file that claims UTF-8 is not; its text was read as Windows-1252",
+    ),
+    (
+        "JM105",
+        "a survey binding that cannot work (layout without columns, unknown encoding, ...)",
+    ),
+    (
+        "JM106",
+        "a survey file whose content cannot be read as its source's CSV export",
+    ),
     ("JM050", "warning: a stage with no touchpoints"),
     ("JM051", "warning: a pain point that no solution addresses"),
     ("JM052", "warning: the map has no persona"),
@@ -227,6 +251,16 @@ fn gh_property(s: &str) -> String {
 }
 
 fn human(d: &Diagnostic, sources: &Sources) -> String {
+    // Survey CSV files are not kept in memory to be quoted: name the place only.
+    if sources.get(&d.file).is_none() && d.secondary.is_empty() {
+        return format!(
+            "{}[{}]: {}\n  --> {}\n\n",
+            d.severity.as_str(),
+            d.code,
+            d.message,
+            location(&d.file, d.pos)
+        );
+    }
     let mut files = SimpleFiles::new();
     let mut ids = BTreeMap::new();
     let mut file_id = |name: &str| -> Option<usize> {

@@ -14,6 +14,8 @@ use crate::model::{
     Effort, Emotion, Funnel, Impact, Journey, Kind, Link, PainPoint, Persona, Severity, Solution,
     Stage, Status, Survey, Touchpoint,
 };
+use crate::survey::measure::Figure;
+use crate::survey::{Summary, SurveyData, Verbatim};
 
 /// The formula printed with every backlog.
 pub const BACKLOG_FORMULA: &str = "priority = (sum of the severity weights of the pain points addressed: low 1, medium 2, high 3, critical 5) × impact (low 1, medium 2, high 3; absent 2) ÷ effort (small 1, medium 2, large 3; absent 2); ties by id";
@@ -48,8 +50,12 @@ pub struct Context<'a> {
     pub links: &'a [Link],
     pub stages: Vec<StageCtx<'a>>,
     pub surveys: &'a [Survey],
-    /// Overall survey measures (filled once surveys are read).
-    pub metrics: BTreeMap<String, serde_json::Value>,
+    /// Overall survey measures, by measure name.
+    pub metrics: BTreeMap<&'static str, Figure>,
+    /// What was read from each survey file: rows, values used, missing and skipped.
+    pub survey_summary: &'a [Summary],
+    /// The measure that `emotion_from` derives emotions from, if any.
+    pub emotion_from: Option<&'static str>,
     pub backlog: Vec<BacklogItem<'a>>,
     pub backlog_formula: &'static str,
     /// Which optional lanes have content in at least one stage.
@@ -66,6 +72,7 @@ pub struct StageCtx<'a> {
     pub actions: &'a [String],
     pub thoughts: &'a [String],
     pub emotion: Option<&'a Emotion>,
+    /// The emotion derived from survey data (`emotion_from`), on -2..2.
     pub emotion_measured: Option<f64>,
     pub touchpoints: Vec<TouchpointCtx<'a>>,
     pub pain_points: Vec<PainPointCtx<'a>>,
@@ -77,7 +84,12 @@ pub struct StageCtx<'a> {
     pub backstage: &'a [String],
     pub support: &'a [String],
     pub links: &'a [Link],
-    pub metrics: BTreeMap<String, serde_json::Value>,
+    /// Survey measures of this stage, by measure name.
+    pub metrics: BTreeMap<&'static str, Figure>,
+    /// Up to five verbatim comments, in file order.
+    pub verbatims: Vec<&'a Verbatim>,
+    /// Non-empty comments about this stage in all surveys.
+    pub comments: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -156,6 +168,7 @@ pub struct Lanes {
     pub pain_points: bool,
     pub solutions: bool,
     pub metrics: bool,
+    pub verbatims: bool,
     pub funnel: bool,
     pub frontstage: bool,
     pub backstage: bool,
@@ -172,11 +185,19 @@ pub struct Curve {
     pub width: usize,
     pub height: usize,
     pub zero_y: f64,
-    pub points: Vec<CurvePoint>,
-    /// SVG path data: smooth segments through runs of stages that have an emotion.
-    pub path: String,
-    /// Text alternative stating each stage's score.
+    /// The emotions the team set by hand.
+    pub hand_set: Series,
+    /// The emotions derived from survey data (`emotion_from`).
+    pub measured: Series,
+    /// Text alternative stating each stage's score(s).
     pub description: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Series {
+    pub points: Vec<CurvePoint>,
+    /// SVG path data: smooth segments through runs of neighbouring stages with a value.
+    pub path: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -226,8 +247,13 @@ fn kind_label(k: Kind) -> &'static str {
     }
 }
 
-pub fn enrich(loaded: &Loaded) -> Context<'_> {
+pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let j: &Journey = &loaded.journey;
+    let emotion_from = j
+        .surveys
+        .iter()
+        .find_map(|s| s.emotion_from.as_ref())
+        .map(|m| crate::survey::measure_name(m.value));
     let stages = &j.stages.value;
 
     // Every pain point by id, with its stage; validation guarantees ids are unique and
@@ -271,6 +297,15 @@ pub fn enrich(loaded: &Loaded) -> Context<'_> {
             lanes.pain_points |= !st.pain_points.is_empty();
             lanes.solutions |= !st.solutions.is_empty();
             lanes.funnel |= st.funnel.is_some();
+            let agg = data.stages.get(i);
+            let metrics: BTreeMap<&'static str, Figure> = agg
+                .map(|a| a.figures().into_iter().collect())
+                .unwrap_or_default();
+            let verbatims = agg.map(|a| a.verbatims_in_order()).unwrap_or_default();
+            lanes.metrics |= !metrics.is_empty();
+            lanes.verbatims |= !verbatims.is_empty();
+            let emotion_measured = emotion_from.and_then(|m| metrics.get(m)).map(|f| f.emotion);
+            lanes.emotion |= emotion_measured.is_some();
             lanes.frontstage |= !st.frontstage.is_empty();
             lanes.backstage |= !st.backstage.is_empty();
             lanes.support |= !st.support.is_empty();
@@ -282,7 +317,7 @@ pub fn enrich(loaded: &Loaded) -> Context<'_> {
                 actions: &st.actions,
                 thoughts: &st.thoughts,
                 emotion: st.emotion.as_ref().map(|e| &e.value),
-                emotion_measured: None,
+                emotion_measured,
                 touchpoints: st
                     .touchpoints
                     .iter()
@@ -321,7 +356,9 @@ pub fn enrich(loaded: &Loaded) -> Context<'_> {
                 backstage: &st.backstage,
                 support: &st.support,
                 links: &st.links,
-                metrics: BTreeMap::new(),
+                metrics,
+                verbatims,
+                comments: agg.map_or(0, |a| a.comments),
             }
         })
         .collect();
@@ -341,7 +378,9 @@ pub fn enrich(loaded: &Loaded) -> Context<'_> {
         emotion_curve: curve(&stage_ctx),
         stages: stage_ctx,
         surveys: &j.surveys,
-        metrics: BTreeMap::new(),
+        metrics: data.overall.figures().into_iter().collect(),
+        survey_summary: &data.summaries,
+        emotion_from,
         backlog,
         backlog_formula: BACKLOG_FORMULA,
         lanes,
@@ -426,66 +465,34 @@ fn backlog<'a>(stages: &'a [Stage], pains: &BTreeMap<&str, PainRef<'a>>) -> Vec<
 }
 
 fn curve(stages: &[StageCtx]) -> Curve {
-    let n = stages.len();
-    let y_of = |score: f64| 50.0 - 20.0 * score;
-    let points: Vec<CurvePoint> = stages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, st)| {
-            let e = st.emotion?;
-            let x = 100.0 * i as f64 + 50.0;
-            let y = y_of(e.score);
-            Some(CurvePoint {
-                stage: st.id.to_owned(),
-                stage_name: st.name.to_owned(),
-                x,
-                y,
-                score: e.score,
-                label: e.label.clone(),
-                left_pct: x / (100.0 * n as f64) * 100.0,
-                top_pct: y,
-            })
-        })
-        .collect();
-    // Runs of neighbouring stages that all have an emotion are joined by a smooth line
-    // (Catmull-Rom through the points, as cubic Béziers); a stage without one breaks it.
-    let mut path = String::new();
-    let mut run: Vec<(f64, f64)> = Vec::new();
-    let mut last_index = None;
-    let flush = |run: &mut Vec<(f64, f64)>, path: &mut String| {
-        if run.len() > 1 {
-            path.push_str(&smooth_path(run));
-        }
-        run.clear();
-    };
-    for (i, st) in stages.iter().enumerate() {
-        let Some(e) = st.emotion else {
-            flush(&mut run, &mut path);
-            continue;
-        };
-        if last_index.is_some_and(|l: usize| l + 1 != i) {
-            flush(&mut run, &mut path);
-        }
-        run.push((100.0 * i as f64 + 50.0, y_of(e.score)));
-        last_index = Some(i);
-    }
-    flush(&mut run, &mut path);
-    let description = if points.is_empty() {
-        "No stage has an emotion set.".to_owned()
+    let hand_set = series(stages, |st| st.emotion.map(|e| (e.score, e.label.clone())));
+    let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
+    let description = if hand_set.points.is_empty() && measured.points.is_empty() {
+        "No stage has an emotion set or measured.".to_owned()
     } else {
         let parts: Vec<String> = stages
             .iter()
-            .map(|st| match st.emotion {
-                Some(e) => format!(
-                    "{}: {}{}",
-                    st.name,
-                    fmt_score(e.score),
-                    e.label
-                        .as_deref()
-                        .map(|l| format!(" ({l})"))
-                        .unwrap_or_default()
-                ),
-                None => format!("{}: not set", st.name),
+            .map(|st| {
+                let set = st.emotion.map(|e| {
+                    format!(
+                        "{}{}",
+                        fmt_score(e.score),
+                        e.label
+                            .as_deref()
+                            .map(|l| format!(" ({l})"))
+                            .unwrap_or_default()
+                    )
+                });
+                let measured = st
+                    .emotion_measured
+                    .map(|m| format!("measured {}", fmt_score((m * 100.0).round() / 100.0)));
+                let text = match (set, measured) {
+                    (Some(s), Some(m)) => format!("{s}, {m}"),
+                    (Some(s), None) => s,
+                    (None, Some(m)) => m,
+                    (None, None) => "not set".to_owned(),
+                };
+                format!("{}: {text}", st.name)
             })
             .collect();
         format!(
@@ -494,12 +501,56 @@ fn curve(stages: &[StageCtx]) -> Curve {
         )
     };
     Curve {
-        width: 100 * n,
+        width: 100 * stages.len(),
         height: 100,
         zero_y: 50.0,
+        hand_set,
+        measured,
+        description,
+    }
+}
+
+/// Points and a smooth path through the stages for which `value` gives a score. Runs of
+/// neighbouring stages are joined (Catmull-Rom through the points, as cubic Béziers); a
+/// stage without a value breaks the line.
+fn series(
+    stages: &[StageCtx],
+    value: impl Fn(&StageCtx) -> Option<(f64, Option<String>)>,
+) -> Series {
+    let n = stages.len();
+    let y_of = |score: f64| 50.0 - 20.0 * score;
+    let mut points = Vec::new();
+    let mut path = String::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, path: &mut String| {
+        if run.len() > 1 {
+            path.push_str(&smooth_path(run));
+        }
+        run.clear();
+    };
+    for (i, st) in stages.iter().enumerate() {
+        let Some((score, label)) = value(st) else {
+            flush(&mut run, &mut path);
+            continue;
+        };
+        let x = 100.0 * i as f64 + 50.0;
+        let y = y_of(score);
+        run.push((x, y));
+        points.push(CurvePoint {
+            stage: st.id.to_owned(),
+            stage_name: st.name.to_owned(),
+            x,
+            y,
+            score,
+            label,
+            left_pct: x / (100.0 * n as f64) * 100.0,
+            top_pct: y,
+        });
+    }
+    flush(&mut run, &mut path);
+    Series {
         points,
         path: path.trim_end().to_owned(),
-        description,
     }
 }
 

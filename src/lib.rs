@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod suggest;
+pub mod survey;
 pub mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -93,16 +94,24 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
     Ok(out)
 }
 
-/// Load and validate one map; returns the map (when it loaded) and its diagnostics.
+/// Load and validate one map, then read its surveys when the map itself is sound; returns
+/// the map (when it loaded), its survey data, and every diagnostic.
 fn check_one(
     path: &Path,
     sources: &mut Sources,
     checks: validate::Checks,
-) -> (Option<Loaded>, Vec<Diagnostic>) {
+) -> (Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>) {
     match load::load(path, sources) {
         Ok(loaded) => {
-            let diags = validate::validate(&loaded, checks);
-            (Some(loaded), diags)
+            let mut diags = validate::validate(&loaded, checks);
+            let data = if diags.iter().any(|d| d.severity == Severity::Error) {
+                survey::SurveyData::default()
+            } else {
+                let (data, survey_diags) = survey::read_all(&loaded);
+                diags.extend(survey_diags);
+                data
+            };
+            (Some((loaded, data)), diags)
         }
         Err(diags) => (None, diags),
     }
@@ -123,7 +132,7 @@ fn outcome_of(diags: &[Diagnostic], unreadable: bool, strict: bool) -> Outcome {
     }
 }
 
-fn is_unreadable(loaded: &Option<Loaded>, diags: &[Diagnostic], path: &Path) -> bool {
+fn is_unreadable<T>(loaded: &Option<T>, diags: &[Diagnostic], path: &Path) -> bool {
     loaded.is_none()
         && diags
             .iter()
@@ -224,8 +233,8 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
     let renderer = render::Renderer::new();
     let mut targets = Vec::new();
     let mut entries = Vec::new();
-    for (loaded, root) in &loaded_maps {
-        let ctx = enrich::enrich(loaded);
+    for ((loaded, data), root) in &loaded_maps {
+        let ctx = enrich::enrich(loaded, data);
         let bytes = renderer.map(&ctx, format)?.into_bytes();
         if to_dir {
             let rel = output::output_name(&loaded.path, root.as_deref(), format);

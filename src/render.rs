@@ -77,6 +77,8 @@ impl Renderer {
         env.add_filter("mermaid", mermaid_text);
         env.add_filter("anchor", anchor);
         env.add_filter("mermaid_score", mermaid_score);
+        env.add_filter("metric", fmt_metric);
+        env.add_filter("measure_label", measure_label);
         env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
         Renderer { env }
     }
@@ -215,6 +217,36 @@ fn mermaid_text(s: String) -> String {
     if t.is_empty() { "–".to_owned() } else { t }
 }
 
+/// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
+/// with one decimal, means with two decimals.
+fn fmt_metric(value: f64, measure: String) -> String {
+    match measure.as_str() {
+        "nps" => {
+            let v = value.round();
+            if v > 0.0 {
+                format!("+{v}")
+            } else if v == 0.0 {
+                "0".to_owned()
+            } else {
+                format!("{v}")
+            }
+        }
+        "csat" => fmt_pct(value / 100.0),
+        _ => fmt_num(value, Some(2)),
+    }
+}
+
+fn measure_label(measure: String) -> String {
+    match measure.as_str() {
+        "nps" => "NPS",
+        "csat" => "CSAT",
+        "ces" => "CES",
+        "score" => "Score",
+        other => other,
+    }
+    .to_owned()
+}
+
 /// Mermaid journey scores run 1..5; a map's emotion runs -2..2, so the score is emotion + 3,
 /// rounded to the nearest whole number.
 fn mermaid_score(score: f64) -> i64 {
@@ -251,6 +283,11 @@ mod tests {
         assert_eq!(fmt_num(7.5, None), "7.5");
         assert_eq!(fmt_num(4.0, Some(2)), "4");
         assert_eq!(fmt_num(1.0 / 3.0, Some(2)), "0.33");
+        assert_eq!(fmt_metric(32.4, "nps".into()), "+32");
+        assert_eq!(fmt_metric(-0.4, "nps".into()), "0");
+        assert_eq!(fmt_metric(-12.6, "nps".into()), "-13");
+        assert_eq!(fmt_metric(78.26, "csat".into()), "78.3%");
+        assert_eq!(fmt_metric(5.126, "ces".into()), "5.13");
     }
 
     #[test]

@@ -191,6 +191,15 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                 ),
             ),
         }
+        if let Some(m) = &s.emotion_from
+            && m.value == crate::model::MeasureName::Comment
+        {
+            v.error(
+                "JM105",
+                m.pos,
+                "`emotion_from: comment` cannot work: comments have no score; use nps, csat, ces or score",
+            );
+        }
         for (stage_key, _) in &s.stages.0 {
             if !stage_ids.first.contains_key(stage_key.value.as_str()) {
                 let hint =

@@ -1,0 +1,377 @@
+//! Survey input: open a CSV export as a stream of UTF-8 records, whatever the vendor wrote.
+//!
+//! Invariants: the file is read once, as a stream; bytes are transcoded only when the file is
+//! not UTF-8 (a UTF-16 BOM, or a declared single-byte encoding); the delimiter is sniffed
+//! from the first line unless declared; the vendor's header rows are consumed here and turned
+//! into one name per column, so the reader downstream sees only answers.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use encoding_rs::Encoding;
+
+use crate::model::{Source, Survey};
+
+/// How the bytes of a file are turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// UTF-8 (with or without a BOM). Cells that are not valid UTF-8 are read as
+    /// Windows-1252 and reported once.
+    Utf8,
+    /// Transcoded to UTF-8 while streaming.
+    Transcoded(&'static Encoding),
+}
+
+impl Decoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Decoding::Utf8 => "UTF-8",
+            Decoding::Transcoded(e) => e.name(),
+        }
+    }
+}
+
+/// A survey file opened for streaming, with its header rows read.
+pub struct Input {
+    pub reader: csv::Reader<Box<dyn Read>>,
+    pub decoding: Decoding,
+    pub delimiter: u8,
+    /// One name per column, from the first header row (SurveyMonkey: question / sub-option).
+    pub names: Vec<String>,
+    /// How many header rows the vendor wrote.
+    pub header_rows: usize,
+    /// The first header cell that was not valid UTF-8 (line, column), if any.
+    pub not_utf8: Option<(u64, usize)>,
+    /// A record read while looking for header rows that turned out to be an answer.
+    pub pending: Option<csv::ByteRecord>,
+    /// Progress bar driven by bytes read, when stderr is a terminal.
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+/// Problems opening a survey: a code, the message, and the CSV line it concerns (0: the
+/// problem is with the file as a whole or with the binding in the map).
+#[derive(Debug)]
+pub struct OpenError {
+    pub code: &'static str,
+    pub message: String,
+    pub line: u64,
+}
+
+/// The file cannot be read at all (JM000).
+fn err(message: impl Into<String>) -> OpenError {
+    OpenError {
+        code: "JM000",
+        message: message.into(),
+        line: 0,
+    }
+}
+
+/// The binding in the map cannot work (JM105).
+fn binding(message: impl Into<String>) -> OpenError {
+    OpenError {
+        code: "JM105",
+        message: message.into(),
+        line: 0,
+    }
+}
+
+/// The export's content is not what its source promises (JM106), at a CSV line.
+fn malformed(line: u64, message: impl Into<String>) -> OpenError {
+    OpenError {
+        code: "JM106",
+        message: message.into(),
+        line,
+    }
+}
+
+/// Bytes of one CSV record allowed before the reader gives up (a hostile file can be one
+/// endless line).
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Files larger than this get a progress bar on an interactive stderr.
+const PROGRESS_FROM_BYTES: u64 = 32 * 1024 * 1024;
+
+pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
+    if !meta.is_file() {
+        return Err(err("cannot read: it is not a regular file"));
+    }
+    let file = File::open(path)
+        .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
+    let progress = progress_bar(meta.len());
+    let raw: Box<dyn Read> = match &progress {
+        Some(pb) => Box::new(pb.wrap_read(file)),
+        None => Box::new(file),
+    };
+    let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
+
+    let declared = match survey.encoding.as_deref() {
+        None => None,
+        Some(label) => Some(Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            binding(format!(
+                "unknown encoding `{label}`; use utf-8, utf-16, windows-1252 or another WHATWG label"
+            ))
+        })?),
+    };
+    let bom = Encoding::for_bom(head).map(|(e, _)| e);
+    let encoding = bom.or(declared).unwrap_or(encoding_rs::UTF_8);
+    let (decoding, stream): (Decoding, Box<dyn Read>) = if encoding == encoding_rs::UTF_8 {
+        if bom.is_some() {
+            buffered.consume(3);
+        }
+        (Decoding::Utf8, Box::new(buffered))
+    } else {
+        // UTF-16 or a legacy single-byte encoding: transcode while streaming.
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .bom_override(true)
+            .build(buffered);
+        (Decoding::Transcoded(encoding), Box::new(decoder))
+    };
+    let mut stream = BufReader::with_capacity(64 * 1024, stream);
+    let delimiter = match survey.delimiter.as_deref() {
+        Some(d) => parse_delimiter(d)?,
+        None => sniff_delimiter(
+            stream
+                .fill_buf()
+                .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?,
+        ),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .buffer_capacity(64 * 1024)
+        .from_reader(Box::new(stream) as Box<dyn Read>);
+    let mut pending = None;
+    let mut not_utf8 = None;
+    let (names, header_rows) =
+        read_headers(&mut reader, survey.source, &mut pending, &mut not_utf8)?;
+    Ok(Input {
+        reader,
+        decoding,
+        delimiter,
+        names,
+        header_rows,
+        not_utf8,
+        pending,
+        progress,
+    })
+}
+
+fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if len < PROGRESS_FROM_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        pb.set_style(style);
+    }
+    Some(pb)
+}
+
+fn parse_delimiter(d: &str) -> Result<u8, OpenError> {
+    match d {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(binding(format!(
+            "delimiter `{other}` is not supported; use \",\", \";\", \"\\t\" or \"|\""
+        ))),
+    }
+}
+
+/// The delimiter that occurs most often, outside quotes, in the first line; comma on a tie.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+fn memmem(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Text of a header cell: UTF-8, or Windows-1252 when the bytes are not UTF-8.
+pub fn cell_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+fn read_row(
+    reader: &mut csv::Reader<Box<dyn Read>>,
+    not_utf8: &mut Option<(u64, usize)>,
+) -> Result<Option<Vec<String>>, OpenError> {
+    let mut rec = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut rec) {
+        Ok(true) => {
+            if let Some(col) = rec.iter().position(|c| std::str::from_utf8(c).is_err()) {
+                let line = rec.position().map_or(0, csv::Position::line);
+                not_utf8.get_or_insert((line, col + 1));
+            }
+            Ok(Some(
+                rec.iter().map(|c| cell_text(c).into_owned()).collect(),
+            ))
+        }
+        Ok(false) => Ok(None),
+        Err(e) => Err(malformed(
+            e.position().map_or(1, |p| p.line()),
+            format!("cannot read the header: {e}"),
+        )),
+    }
+}
+
+/// Read the vendor's header rows and name every column by its first header row (for
+/// SurveyMonkey, question text then ` / ` and the sub-option when a question spans columns).
+fn read_headers(
+    reader: &mut csv::Reader<Box<dyn Read>>,
+    source: Source,
+    pending: &mut Option<csv::ByteRecord>,
+    not_utf8: &mut Option<(u64, usize)>,
+) -> Result<(Vec<String>, usize), OpenError> {
+    let Some(first) = read_row(reader, not_utf8)? else {
+        return Err(malformed(1, "the file is empty; it needs a header row"));
+    };
+    match source {
+        Source::Plain | Source::GoogleForms | Source::MsForms => Ok((first, 1)),
+        Source::Qualtrics => {
+            // Row 2 is the question text. Exports since 2017 add a row of ImportIds
+            // (`{"ImportId":"QID1"}`); older ones start their answers at row 3.
+            if read_row(reader, not_utf8)?.is_none() {
+                return Err(malformed(
+                    2,
+                    "a Qualtrics export has at least two header rows (column ids, then question text)",
+                ));
+            }
+            let mut third = csv::ByteRecord::new();
+            let more = reader.read_byte_record(&mut third).map_err(|e| {
+                malformed(
+                    e.position().map_or(3, |p| p.line()),
+                    format!("cannot read the header: {e}"),
+                )
+            })?;
+            if more && !third.iter().any(|c| memmem(c, b"ImportId")) {
+                // A 2016-17 export: this row is the first answer, not a header.
+                *pending = Some(third);
+                Ok((first, 2))
+            } else if more {
+                Ok((first, 3))
+            } else {
+                Ok((first, 2))
+            }
+        }
+        Source::Surveymonkey => {
+            let Some(second) = read_row(reader, not_utf8)? else {
+                return Err(malformed(
+                    2,
+                    "a SurveyMonkey export has two header rows (questions, then sub-options)",
+                ));
+            };
+            Ok((surveymonkey_names(&first, &second), 2))
+        }
+    }
+}
+
+/// SurveyMonkey writes a question's text over its first column only, and the sub-option
+/// (or "Response") in row 2: a column is named `question / sub-option` when its question
+/// spans several columns, and by the question alone otherwise.
+pub fn surveymonkey_names(first: &[String], second: &[String]) -> Vec<String> {
+    let width = first.len().max(second.len());
+    let mut question_of = Vec::with_capacity(width);
+    let mut current = String::new();
+    for i in 0..width {
+        let q = first.get(i).map_or("", String::as_str);
+        if !q.is_empty() || i == 0 {
+            current = q.to_owned();
+        }
+        question_of.push(current.clone());
+    }
+    let spans = |i: usize| {
+        let q = &question_of[i];
+        question_of.iter().filter(|other| *other == q).count() > 1
+    };
+    (0..width)
+        .map(|i| {
+            let sub = second.get(i).map_or("", String::as_str);
+            let q = &question_of[i];
+            if q.is_empty() {
+                sub.to_owned()
+            } else if spans(i) && !sub.is_empty() {
+                format!("{q} / {sub}")
+            } else {
+                q.clone()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_sniffing_ignores_quoted_text() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1;2;3;4;5;6"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;\"x,y,z\"\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc,d\r\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"single"), b',');
+    }
+
+    #[test]
+    fn surveymonkey_columns_take_question_and_sub_option() {
+        let first: Vec<String> = ["RespondentID", "Seen?", "Which films?", "", "", "Gender"]
+            .map(String::from)
+            .to_vec();
+        let second: Vec<String> = ["", "Response", "Ep I", "Ep II", "Ep III", "Response"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            surveymonkey_names(&first, &second),
+            [
+                "RespondentID",
+                "Seen?",
+                "Which films? / Ep I",
+                "Which films? / Ep II",
+                "Which films? / Ep III",
+                "Gender"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_header_cells_read_as_windows_1252() {
+        assert_eq!(cell_text(b"fan?\x8c\xe6"), "fan?Œæ");
+        assert_eq!(cell_text("Café".as_bytes()), "Café");
+    }
+}

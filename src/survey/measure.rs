@@ -1,0 +1,327 @@
+//! Survey arithmetic (SPEC section 2), pure: accumulators that take one answer at a time or a
+//! pre-aggregated row, pool by merging, and turn into the figures outputs show.
+//!
+//! Invariants: accumulators hold counts and running moments only (no answers are kept), so
+//! memory does not grow with rows; merging two accumulators equals accumulating both inputs.
+
+use serde::Serialize;
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// Fewer valid answers than this are marked low-sample in every output.
+pub const LOW_SAMPLE: u64 = 30;
+
+/// Running count, mean and sum of squared deviations (Welford), plus the counts NPS and
+/// CSAT need.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Acc {
+    pub n: u64,
+    pub mean: f64,
+    pub m2: f64,
+    pub promoters: u64,
+    pub passives: u64,
+    pub detractors: u64,
+    pub top_box: u64,
+}
+
+impl Acc {
+    /// Add one valid answer `x`; `top_from` is the lowest value in the top two boxes.
+    #[inline]
+    pub fn add(&mut self, x: f64, kind: Kind, top_from: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+        match kind {
+            Kind::Nps => {
+                if x >= 9.0 {
+                    self.promoters += 1;
+                } else if x <= 6.0 {
+                    self.detractors += 1;
+                } else {
+                    self.passives += 1;
+                }
+            }
+            Kind::Csat => {
+                if x >= top_from {
+                    self.top_box += 1;
+                }
+            }
+            Kind::Mean => {}
+        }
+    }
+
+    /// Pool another accumulator into this one (Chan et al.'s parallel variance formula).
+    pub fn merge(&mut self, o: &Acc) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * self.n as f64 * o.n as f64 / n as f64;
+        self.n = n;
+        self.promoters += o.promoters;
+        self.passives += o.passives;
+        self.detractors += o.detractors;
+        self.top_box += o.top_box;
+    }
+
+    /// An accumulator from warehouse figures: n, mean and standard deviation (n - 1).
+    pub fn from_moments(n: u64, mean: f64, stddev: f64) -> Acc {
+        Acc {
+            n,
+            mean,
+            m2: stddev * stddev * n.saturating_sub(1) as f64,
+            ..Acc::default()
+        }
+    }
+
+    fn stddev(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            (self.m2 / (self.n - 1) as f64).sqrt()
+        }
+    }
+}
+
+/// How a measure is summarised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Net Promoter Score from 0..10 answers.
+    Nps,
+    /// Share of answers in the top two boxes.
+    Csat,
+    /// Mean answer (CES and generic scores).
+    Mean,
+}
+
+/// A measure's figures as outputs show them: `value` unrounded, a 95% interval, `n`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    pub n: u64,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub low_sample: bool,
+    /// Mean answer on the measure's own scale (for CSAT, the mean rating).
+    pub mean: f64,
+    pub scale: [f64; 2],
+    /// NPS only: shares in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promoters: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passives: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detractors: Option<f64>,
+    /// CSAT only: answers in the top two boxes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_box: Option<u64>,
+    /// Means only: sample standard deviation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stddev: Option<f64>,
+    /// The measure mapped onto -2..2, as `emotion_from` uses it.
+    pub emotion: f64,
+}
+
+pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
+    if acc.n == 0 {
+        return None;
+    }
+    let n = acc.n as f64;
+    let base = Figure {
+        n: acc.n,
+        value: 0.0,
+        low: 0.0,
+        high: 0.0,
+        low_sample: acc.n < LOW_SAMPLE,
+        mean: acc.mean,
+        scale,
+        promoters: None,
+        passives: None,
+        detractors: None,
+        top_box: None,
+        stddev: None,
+        emotion: to_emotion(acc.mean, scale),
+    };
+    Some(match kind {
+        Kind::Nps => {
+            let value = (acc.promoters as f64 - acc.detractors as f64) / n * 100.0;
+            let (low, high) = nps_interval(acc.promoters, acc.detractors, acc.n);
+            Figure {
+                value,
+                low,
+                high,
+                promoters: Some(acc.promoters as f64 / n * 100.0),
+                passives: Some(acc.passives as f64 / n * 100.0),
+                detractors: Some(acc.detractors as f64 / n * 100.0),
+                emotion: value / 50.0,
+                ..base
+            }
+        }
+        Kind::Csat => {
+            let (low, high) = wilson(acc.top_box, acc.n);
+            Figure {
+                value: acc.top_box as f64 / n * 100.0,
+                low: low * 100.0,
+                high: high * 100.0,
+                top_box: Some(acc.top_box),
+                ..base
+            }
+        }
+        Kind::Mean => {
+            let sd = acc.stddev();
+            let half = Z95 * sd / n.sqrt();
+            Figure {
+                value: acc.mean,
+                low: acc.mean - half,
+                high: acc.mean + half,
+                stddev: Some(sd),
+                ..base
+            }
+        }
+    })
+}
+
+/// Map `x` linearly from `scale` onto -2..2.
+pub fn to_emotion(x: f64, scale: [f64; 2]) -> f64 {
+    let [lo, hi] = scale;
+    if hi <= lo {
+        return 0.0;
+    }
+    ((x - lo) / (hi - lo) * 4.0 - 2.0).clamp(-2.0, 2.0)
+}
+
+/// 95% adjusted-Wald interval for NPS, in NPS points (-100..100): add 3 to n and 3/4 to the
+/// promoter and detractor counts, then take ±z standard errors of the +1/0/−1 scores.
+pub fn nps_interval(promoters: u64, detractors: u64, n: u64) -> (f64, f64) {
+    let na = n as f64 + 3.0;
+    let p = (promoters as f64 + 0.75) / na;
+    let d = (detractors as f64 + 0.75) / na;
+    let nps = p - d;
+    let var = p + d - nps * nps;
+    let half = Z95 * (var / na).sqrt();
+    (
+        ((nps - half) * 100.0).max(-100.0),
+        ((nps + half) * 100.0).min(100.0),
+    )
+}
+
+/// 95% Wilson score interval for a proportion `k / n`, as shares 0..1.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    let n = n as f64;
+    let p = k as f64 / n;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    // At 0 and n the bounds are exactly 0 and 1; rounding would leave a hair's breadth.
+    let low = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (low, high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) {
+        assert!((a - b).abs() < tol, "{a} vs {b}");
+    }
+
+    /// 3 promoters, 1 passive, 1 detractor, by hand: NPS = (3 - 1) / 5 = 40.
+    /// Adjusted: n' = 8, p' = 3.75/8 = 0.46875, d' = 1.75/8 = 0.21875, NPS' = 0.25,
+    /// var = 0.6875 - 0.0625 = 0.625, se = sqrt(0.625/8) = 0.279508,
+    /// half = 1.96 × se = 0.547826 → [-29.78, 79.78].
+    #[test]
+    fn nps_and_its_adjusted_wald_interval() {
+        let mut a = Acc::default();
+        for x in [10.0, 9.0, 9.0, 7.0, 3.0] {
+            a.add(x, Kind::Nps, 0.0);
+        }
+        let f = figure(&a, Kind::Nps, [0.0, 10.0]).unwrap();
+        close(f.value, 40.0, 1e-9);
+        close(f.promoters.unwrap(), 60.0, 1e-9);
+        close(f.passives.unwrap(), 20.0, 1e-9);
+        close(f.detractors.unwrap(), 20.0, 1e-9);
+        close(f.low, -29.782, 1e-3);
+        close(f.high, 79.782, 1e-3);
+        assert!(f.low_sample);
+        close(f.emotion, 0.8, 1e-9); // 40 / 50
+    }
+
+    /// 8 of 10 in the top two boxes: Wilson [0.4902, 0.9433] (the textbook example).
+    #[test]
+    fn csat_top_two_box_with_wilson_interval() {
+        let mut a = Acc::default();
+        for x in [5.0, 5.0, 4.0, 4.0, 4.0, 5.0, 4.0, 4.0, 3.0, 1.0] {
+            a.add(x, Kind::Csat, 4.0);
+        }
+        let f = figure(&a, Kind::Csat, [1.0, 5.0]).unwrap();
+        close(f.value, 80.0, 1e-9);
+        close(f.low, 49.016, 1e-3);
+        close(f.high, 94.332, 1e-3);
+        close(f.mean, 3.9, 1e-9);
+        // Mean 3.9 on 1..5 onto -2..2: (3.9 - 1) / 4 × 4 - 2 = 0.9.
+        close(f.emotion, 0.9, 1e-9);
+    }
+
+    /// 1, 2, 3, 4, 5: mean 3, sd = sqrt(2.5) = 1.5811, half = 1.96 × 1.5811 / sqrt(5) = 1.3859.
+    #[test]
+    fn mean_with_normal_interval() {
+        let mut a = Acc::default();
+        for x in [1.0, 2.0, 3.0, 4.0, 5.0] {
+            a.add(x, Kind::Mean, 0.0);
+        }
+        let f = figure(&a, Kind::Mean, [1.0, 7.0]).unwrap();
+        close(f.value, 3.0, 1e-12);
+        close(f.stddev.unwrap(), 2.5f64.sqrt(), 1e-12);
+        close(f.low, 1.6141, 1e-4);
+        close(f.high, 4.3859, 1e-4);
+    }
+
+    #[test]
+    fn merging_equals_accumulating_everything() {
+        let xs = [3.0, 7.0, 9.0, 10.0, 0.0, 6.0, 8.0, 8.0];
+        let mut all = Acc::default();
+        let (mut a, mut b) = (Acc::default(), Acc::default());
+        for (i, x) in xs.iter().enumerate() {
+            all.add(*x, Kind::Nps, 0.0);
+            if i < 3 { &mut a } else { &mut b }.add(*x, Kind::Nps, 0.0);
+        }
+        a.merge(&b);
+        assert_eq!(a.n, all.n);
+        assert_eq!((a.promoters, a.passives, a.detractors), (2, 3, 3));
+        close(a.mean, all.mean, 1e-12);
+        close(a.m2, all.m2, 1e-9);
+        // Warehouse moments of the same data pool to the same variance.
+        let from = Acc::from_moments(all.n, all.mean, all.stddev());
+        close(from.m2, all.m2, 1e-9);
+    }
+
+    #[test]
+    fn intervals_stay_in_range_and_empty_is_none() {
+        let (lo, hi) = nps_interval(10, 0, 10);
+        assert!(hi <= 100.0 && lo > 0.0);
+        let (lo, hi) = wilson(0, 3);
+        assert_eq!(lo, 0.0);
+        assert!(hi > 0.0 && hi < 1.0);
+        assert!(figure(&Acc::default(), Kind::Mean, [1.0, 7.0]).is_none());
+        assert_eq!(to_emotion(7.0, [1.0, 7.0]), 2.0);
+        assert_eq!(to_emotion(1.0, [1.0, 7.0]), -2.0);
+        assert_eq!(to_emotion(4.0, [1.0, 7.0]), 0.0);
+    }
+}
