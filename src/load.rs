@@ -67,7 +67,7 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
             value: PersonaRef::Path(rel),
             pos,
         }) => {
-            let ppath = path.parent().unwrap_or(Path::new("")).join(rel);
+            let ppath = relative_to(path, rel);
             let pfile = display(&ppath);
             let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![*d])?;
             sources.add(&pfile, &ptext);
@@ -88,6 +88,27 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
         persona,
         root,
     })
+}
+
+/// A path named inside a map (persona, survey), relative to the map's directory, with `.`
+/// and `dir/..` removed lexically so that messages read `surveys/a.csv`, not
+/// `maps/../surveys/a.csv`.
+pub fn relative_to(map: &Path, rel: &str) -> PathBuf {
+    use std::path::Component;
+    let joined = map.parent().unwrap_or(Path::new("")).join(rel);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// A path as the user wrote it, with `/` separators, for diagnostics and outputs.

@@ -4,7 +4,6 @@
 //! offending value; the result is sorted by file and position so output is deterministic.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
@@ -167,10 +166,9 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     }
 
     let mut survey_ids = Ids::new("survey");
-    let map_dir = loaded.path.parent().unwrap_or(Path::new(""));
     for s in &j.surveys {
         survey_ids.add(&mut v, &s.id);
-        let path = map_dir.join(&s.file.value);
+        let path = crate::load::relative_to(&loaded.path, &s.file.value);
         match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => {}
             Ok(_) => v.error(

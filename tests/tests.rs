@@ -11,4 +11,7 @@ mod init_schema;
 mod invalid;
 mod markdown;
 mod output;
+mod real;
+mod surveys;
+
 mod util;

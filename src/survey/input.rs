@@ -119,6 +119,16 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
     };
     let bom = Encoding::for_bom(head).map(|(e, _)| e);
     let encoding = bom.or(declared).unwrap_or(encoding_rs::UTF_8);
+    // Sniff the delimiter from the raw head of the file: delimiters are ASCII, so only UTF-16
+    // needs decoding first.
+    let delimiter = match survey.delimiter.as_deref() {
+        Some(d) => parse_delimiter(d)?,
+        None if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE => {
+            let (text, _) = encoding.decode_with_bom_removal(head);
+            sniff_delimiter(text.as_bytes())
+        }
+        None => sniff_delimiter(head),
+    };
     let (decoding, stream): (Decoding, Box<dyn Read>) = if encoding == encoding_rs::UTF_8 {
         if bom.is_some() {
             buffered.consume(3);
@@ -132,22 +142,17 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
             .build(buffered);
         (Decoding::Transcoded(encoding), Box::new(decoder))
     };
-    let mut stream = BufReader::with_capacity(64 * 1024, stream);
-    let delimiter = match survey.delimiter.as_deref() {
-        Some(d) => parse_delimiter(d)?,
-        None => sniff_delimiter(
-            stream
-                .fill_buf()
-                .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?,
-        ),
-    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
+        // Records end at `\n` only: with the default CRLF terminator csv-core ends a record
+        // at `\r` and reads the `\n` as part of the next one, which then reports a line one
+        // too early. The `\r` left at the end of the last field is whitespace, trimmed.
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(64 * 1024)
-        .from_reader(Box::new(stream) as Box<dyn Read>);
+        .from_reader(stream);
     let mut pending = None;
     let mut not_utf8 = None;
     let (names, header_rows) =

@@ -195,9 +195,8 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
         ..SurveyData::default()
     };
     let mut diags = Vec::new();
-    let dir = loaded.path.parent().unwrap_or(Path::new(""));
     for survey in &loaded.journey.surveys {
-        let path = dir.join(&survey.file.value);
+        let path = crate::load::relative_to(&loaded.path, &survey.file.value);
         let file = crate::load::display(&path);
         let mut reader = Reader {
             loaded,
