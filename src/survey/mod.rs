@@ -76,6 +76,14 @@ impl Aggregate {
     fn offer_verbatim(&mut self, text: &str, survey: &str, line: u64) {
         self.comments += 1;
         let hash = fnv1a(text.as_bytes());
+        // The same words from several people are shown once.
+        if self
+            .verbatims
+            .iter()
+            .any(|v| v.hash == hash && v.text == text)
+        {
+            return;
+        }
         let v = Verbatim {
             text: text.to_owned(),
             survey: survey.to_owned(),
@@ -116,7 +124,7 @@ impl Aggregate {
     }
 }
 
-/// A verbatim comment. Up to five per stage are kept: those whose text has the smallest
+/// A verbatim comment. Up to five distinct texts per stage are kept: those with the smallest
 /// FNV-1a hash, a deterministic sample that does not depend on the order of rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verbatim {
@@ -977,5 +985,12 @@ mod tests {
         assert_eq!(a.verbatims.len(), VERBATIMS);
         assert_eq!(pick(&a), pick(&b));
         assert_eq!(a.comments, 40);
+        // Repeated words are shown once, and still counted.
+        let mut c = Aggregate::default();
+        for i in 0..10 {
+            c.offer_verbatim("same words", "s", i);
+        }
+        assert_eq!(c.verbatims.len(), 1);
+        assert_eq!(c.comments, 10);
     }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Write the example survey exports, deterministically (seeded), next to each example map.
+
+    python3 examples/generate_surveys.py
+
+Answers are drawn around each stage's mood, so the measured emotion curve tells roughly the
+same story as the hand-set one, with the noise and gaps of real exports: skipped questions,
+"N/A" answers, comments with commas, quotes and line breaks.
+"""
+import csv
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def clamp(x, lo, hi):
+    return max(lo, min(hi, x))
+
+
+def answer(rng, mood, lo, hi):
+    """A rating on lo..hi around a mood on -2..2."""
+    centre = lo + (mood + 2) / 4 * (hi - lo)
+    return int(round(clamp(rng.gauss(centre, (hi - lo) / 4), lo, hi)))
+
+
+def write(path, rows, newline="\n", encoding="utf-8"):
+    with open(os.path.join(HERE, path), "w", newline="", encoding=encoding) as f:
+        w = csv.writer(f, lineterminator=newline)
+        w.writerows(rows)
+
+
+# Toothbrush: a plain long export from the analytics warehouse, one row per answer.
+rng = random.Random(2026)
+moods = {"trigger": -1, "search": -1.5, "research": 0, "purchase": 1.5, "delivery": 0.5, "returns": -2}
+comments = {
+    "search": ["Too many brushes that look the same", "Filters helped, sort of",
+               'Why are there "pro", "pro+" and "pro 2"?', "Took me an hour, honestly"],
+    "research": ["Reviews were useful", "Half the reviews look paid for",
+                 "Nobody answered my charger question", "The Q&A saved me, thanks"],
+    "purchase": ["One click, done", "Easiest part", "Wish I'd seen the delivery date first"],
+    "delivery": ["Arrived next morning", "Tracking said 'exception', panicked a bit"],
+    "returns": ["Had to find a printer at the library", "Refund took 9 days\nand two emails",
+                "Locker was fine, label was not", "Why is there no QR code?"],
+    "trigger": ["Old one died mid-brush", "Couldn't tell if the battery was replaceable"],
+}
+rows = [["respondent", "stage", "nps", "csat", "ces", "comment"]]
+for i in range(1, 641):
+    stage = rng.choice(list(moods))
+    mood = moods[stage]
+    # Recommending the shop depends on the stage far less than the stage's own rating.
+    nps = answer(rng, 0.5 + mood / 3, 0, 10) if rng.random() > 0.1 else ""
+    csat = answer(rng, mood, 1, 5) if rng.random() > 0.05 else "N/A"
+    ces = answer(rng, mood, 1, 7) if rng.random() > 0.2 else ""
+    comment = rng.choice(comments[stage]) if rng.random() < 0.3 else ""
+    rows.append([f"R{i:04d}", stage, nps, csat, ces, comment])
+write("toothbrush/surveys/post-purchase-2026-q3.csv", rows)
+
+# SaaS onboarding: a Qualtrics export (three header rows), one row per trial workspace.
+rng = random.Random(7)
+labels = ["Very difficult", "Difficult", "Neither easy nor difficult", "Easy", "Very easy"]
+q = [
+    ("StartDate", "Start Date", "startDate"),
+    ("EndDate", "End Date", "endDate"),
+    ("Finished", "Finished", "finished"),
+    ("ResponseId", "Response ID", "_recordId"),
+    ("Q1", "How easy was it to sign up?", "QID1"),
+    ("Q2", "How easy was it to import your backlog?", "QID2"),
+    ("Q3", "How easy was it to invite your team?", "QID3"),
+    ("Q4", "How easy was your first sprint in Trackwise?", "QID4"),
+    ("Q5", "How likely are you to recommend Trackwise to a colleague?", "QID5"),
+    ("Q6", "What nearly made you give up?", "QID6_TEXT"),
+]
+rows = [[a for a, _, _ in q], [b for _, b, _ in q], ['{"ImportId":"%s"}' % c for _, _, c in q]]
+moods = [1, -1.5, 0, 1.5]
+gripes = ["The importer rejected our dates", "Lost all our comments on import",
+          "Per-seat price for people who only read", "Board got slow with our 300 issues",
+          "Nothing, it was fine", ""]
+for i in range(1, 181):
+    finished = "1" if rng.random() > 0.12 else "0"
+    ease = [labels[answer(rng, m, 1, 5) - 1] if rng.random() > 0.08 else "" for m in moods]
+    nps = answer(rng, 0.4, 0, 10)
+    rows.append([f"2026-09-{1 + i % 28:02d} 10:{i % 60:02d}:00", f"2026-09-{1 + i % 28:02d} 10:{(i + 7) % 60:02d}:00",
+                 finished, f"R_{i:05x}"] + ease + [nps, rng.choice(gripes)])
+write("saas-onboarding/surveys/trial-exit-qualtrics.csv", rows, newline="\r\n")
+
+# First investment: a Google Forms export in the customer research panel, one row per
+# participant, questions as headers.
+rng = random.Random(11)
+head = ["Timestamp",
+        "How confident did you feel while exploring investing? (1-5)",
+        "How easy was it to prove your identity? (1-7)",
+        "How easy were the suitability questions? (1-7)",
+        "How satisfied are you with funding the account? (1-5)",
+        "How likely are you to recommend investing with us to a friend? (0-10)",
+        "Anything else you want to tell us?"]
+rows = [head]
+for i in range(1, 121):
+    rows.append([f"9/{1 + i % 28}/2026 {8 + i % 12}:{i % 60:02d}:00",
+                 answer(rng, 0, 1, 5), answer(rng, -1, 1, 7), answer(rng, -0.5, 1, 7),
+                 answer(rng, 1.5, 1, 5), answer(rng, 0.5, 0, 10),
+                 rng.choice(["", "", "Too much jargon on the fund page",
+                             "The app would not accept my residence permit",
+                             "Why is the price not shown until tomorrow?", "Smooth, thanks"])])
+write("first-investment/surveys/research-panel-google-forms.csv", rows, newline="\r\n")
+
+# Car service: aggregates from the dealer group's warehouse (layout: aggregated).
+rows = [["stage", "measure", "n", "promoters", "passives", "detractors", "top_box", "mean", "stddev"],
+        ["reminder", "csat", "412", "", "", "", "298", "3.9", "0.9"],
+        ["booking", "ces", "388", "", "", "", "", "3.1", "1.6"],
+        ["booking", "csat", "390", "", "", "", "172", "3.2", "1.1"],
+        ["drop-off", "csat", "366", "", "", "", "241", "3.8", "0.8"],
+        ["workshop", "csat", "351", "", "", "", "119", "2.7", "1.3"],
+        ["workshop", "nps", "349", "88", "101", "160", "", "", ""],
+        ["collection", "csat", "344", "", "", "", "281", "4.2", "0.7"],
+        ["collection", "nps", "344", "151", "120", "73", "", "", ""],
+        ["", "nps", "1040", "355", "338", "347", "", "", ""]]
+write("car-service-blueprint/surveys/warehouse-aggregates.csv", rows)
