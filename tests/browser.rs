@@ -68,7 +68,15 @@ fn chromium_builds_the_whole_grid_for_every_example() {
         for s in json["stages"].as_array().unwrap() {
             assert!(desc.contains(s["name"].as_str().unwrap()));
         }
-        assert_eq!(dom.select(&sel("svg path.line")).count(), 1);
+        // One line through the hand-set emotions; a dashed one through measured ones.
+        assert_eq!(dom.select(&sel("svg path.line:not(.measured)")).count(), 1);
+        let measured = json["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["emotion_measured"].is_null())
+            .count();
+        assert_eq!(dom.select(&sel("svg path.dot.measured")).count(), measured);
         assert_eq!(dom.select(&sel("script")).count(), 0);
     }
 }

@@ -100,7 +100,9 @@ fn the_ledger_counts_what_was_skipped_filtered_and_missing() {
         .iter()
         .map(|v| v["text"].as_str().unwrap())
         .collect();
-    assert_eq!(verbatims, ["Hello World!", "Hello World!"]);
+    // The same words in both exports are shown once and counted twice.
+    assert_eq!(verbatims, ["Hello World!"]);
+    assert_eq!(d["stages"][0]["comments"], 2);
     // Sudzilla's emotion is measured from NPS: -35.897… / 50.
     let d = render("sudzilla");
     let e = d["stages"][0]["emotion_measured"].as_f64().unwrap();
