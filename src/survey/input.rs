@@ -146,10 +146,10 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
         // Records end at `\n` only: with the default CRLF terminator csv-core ends a record
         // at `\r` and reads the `\n` as part of the next one, which then reports a line one
-        // too early. The `\r` left at the end of the last field is whitespace, trimmed.
+        // too early. The `\r` left at the end of the last field is whitespace: cells are
+        // trimmed where they are read (`cell`), not by csv's Trim, which copies every record.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(64 * 1024)
         .from_reader(stream);
@@ -220,6 +220,13 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
 
 fn memmem(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Field `i` of a record, trimmed of ASCII whitespace (and of the `\r` of a CRLF line end);
+/// empty when the row is shorter.
+#[inline]
+pub fn cell(rec: &csv::ByteRecord, i: usize) -> &[u8] {
+    rec.get(i).unwrap_or(b"").trim_ascii()
 }
 
 /// Text of a header cell: UTF-8, or Windows-1252 when the bytes are not UTF-8.

@@ -541,12 +541,12 @@ impl Reader<'_> {
                 );
                 return false;
             }
-            if rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty) {
+            if rec.len() == 1 && input::cell(&rec, 0).is_empty() {
                 continue; // a blank line
             }
             summary.rows += 1;
             if !filters.iter().all(|(c, vals)| {
-                let cell = rec.get(*c).unwrap_or(b"");
+                let cell = input::cell(&rec, *c);
                 vals.iter().any(|v| v.as_slice() == cell)
             }) {
                 summary.rows_filtered += 1;
@@ -555,7 +555,7 @@ impl Reader<'_> {
             let row_stage = match stage_col {
                 None => None,
                 Some(sc) => {
-                    let cell = rec.get(sc).unwrap_or(b"");
+                    let cell = input::cell(&rec, sc);
                     match by_id.get(cell) {
                         Some(i) => Some(*i),
                         None => match resolve_stage(stages, cell) {
@@ -584,7 +584,7 @@ impl Reader<'_> {
                 }
             };
             for b in &mut bindings {
-                let cell = rec.get(b.col).unwrap_or(b"");
+                let cell = input::cell(&rec, b.col);
                 let target = if b.per_row { row_stage } else { b.stage };
                 let agg = match target {
                     Some(i) => &mut self.data.stages[i],
@@ -738,7 +738,7 @@ impl Reader<'_> {
             summary.rows += 1;
             let text = |name: &str| -> &str {
                 cols.get(name)
-                    .and_then(|&i| rec.get(i))
+                    .map(|&i| input::cell(&rec, i))
                     .and_then(|c| std::str::from_utf8(c).ok())
                     .unwrap_or("")
             };
