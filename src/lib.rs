@@ -3,7 +3,9 @@
 //! The pipeline reads top to bottom, each stage using only the previous one's output:
 //! `load` reads a YAML map into model types (syntax and type errors become diagnostics),
 //! `validate` checks references, ranges and duplicates (collecting every problem),
-//! `enrich` turns the map into the render context (backlog, funnel, emotion curve), and
+//! `survey` streams the bound CSV exports into per-stage aggregates,
+//! `enrich` turns the map and aggregates into the render context (backlog, funnel,
+//! metrics, emotion curves), and
 //! `render` feeds that context to minijinja templates embedded in the binary; `output`
 //! writes the result atomically. `run` below dispatches the subcommands.
 
