@@ -384,9 +384,9 @@ fn budget_message(breach: &BudgetBreach) -> String {
 
 /// ", did you mean `x`?" when one of `expected` is close to `got`, else the allowed list.
 fn hint(got: &str, expected: &[&str]) -> String {
-    match crate::suggest::closest(got, expected.iter().copied()) {
-        Some(best) => format!("; did you mean `{best}`?"),
-        None if expected.is_empty() => String::new(),
-        None => format!("; expected one of: {}", expected.join(", ")),
+    match crate::suggest::did_you_mean(got, expected.iter().copied()) {
+        hint if !hint.is_empty() => hint,
+        _ if expected.is_empty() => String::new(),
+        _ => format!("; expected one of: {}", expected.join(", ")),
     }
 }

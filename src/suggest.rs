@@ -10,6 +10,14 @@ pub fn closest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
         .map(|(_, c)| c)
 }
 
+/// "; did you mean `x`?" when a candidate is close to `got`, else nothing: the suffix every
+/// diagnostic about a misspelt name ends with.
+pub fn did_you_mean<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(got, candidates)
+        .map(|best| format!("; did you mean `{best}`?"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::closest;

@@ -135,9 +135,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                     addressed.insert(target.value.as_str());
                 } else {
                     let hint =
-                        crate::suggest::closest(&target.value, pain_ids.first.keys().copied())
-                            .map(|b| format!("; did you mean `{b}`?"))
-                            .unwrap_or_default();
+                        crate::suggest::did_you_mean(&target.value, pain_ids.first.keys().copied());
                     v.error(
                         "JM011",
                         target.pos,
@@ -201,9 +199,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         for (stage_key, _) in &s.stages.0 {
             if !stage_ids.first.contains_key(stage_key.value.as_str()) {
                 let hint =
-                    crate::suggest::closest(&stage_key.value, stage_ids.first.keys().copied())
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
+                    crate::suggest::did_you_mean(&stage_key.value, stage_ids.first.keys().copied());
                 v.error(
                     "JM018",
                     stage_key.pos,

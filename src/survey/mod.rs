@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Loaded;
 use crate::model::{Layout, Measure, MeasureName, Measures, Pos, Source, Survey};
 use measure::{Acc, Kind};
@@ -244,28 +244,32 @@ impl Reader<'_> {
         ));
     }
 
+    /// A problem at a CSV line and (1-based) column of the survey file.
+    fn csv_diag(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        line: u64,
+        col: usize,
+        msg: String,
+    ) {
+        let pos = Pos {
+            line: usize::try_from(line).unwrap_or(usize::MAX),
+            col,
+        };
+        let d = match severity {
+            Severity::Error => Diagnostic::error(code, self.file, pos, msg),
+            Severity::Warning => Diagnostic::warning(code, self.file, pos, msg),
+        };
+        self.diags.push(d);
+    }
+
     fn csv_error(&mut self, code: &'static str, line: u64, col: usize, msg: String) {
-        self.diags.push(Diagnostic::error(
-            code,
-            self.file,
-            Pos {
-                line: line as usize,
-                col,
-            },
-            msg,
-        ));
+        self.csv_diag(Severity::Error, code, line, col, msg);
     }
 
     fn csv_warning(&mut self, code: &'static str, line: u64, col: usize, msg: String) {
-        self.diags.push(Diagnostic::warning(
-            code,
-            self.file,
-            Pos {
-                line: line as usize,
-                col,
-            },
-            msg,
-        ));
+        self.csv_diag(Severity::Warning, code, line, col, msg);
     }
 
     fn read(&mut self, path: &Path) -> Option<Summary> {
@@ -634,15 +638,7 @@ impl Reader<'_> {
                                 shown,
                                 b.column
                             );
-                            self.diags.push(Diagnostic::warning(
-                                "JM102",
-                                self.file,
-                                Pos {
-                                    line: line as usize,
-                                    col: b.col + 1,
-                                },
-                                msg,
-                            ));
+                            self.csv_warning("JM102", line, b.col + 1, msg);
                         }
                     }
                 }
@@ -673,9 +669,7 @@ impl Reader<'_> {
         let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
         for (value, (count, first)) in unknown {
             let shown = input::cell_text(&value).into_owned();
-            let hint = crate::suggest::closest(&shown, ids.iter().copied())
-                .map(|b| format!("; did you mean `{b}`?"))
-                .unwrap_or_default();
+            let hint = crate::suggest::did_you_mean(&shown, ids.iter().copied());
             let msg = format!(
                 "{count} {} stage `{shown}`, which the map lacks, and {} not counted{hint}",
                 if count == 1 { "row names" } else { "rows name" },
