@@ -80,3 +80,37 @@ fn chromium_builds_the_whole_grid_for_every_example() {
         assert_eq!(dom.select(&sel("script")).count(), 0);
     }
 }
+
+/// The real-client harness in `tests/browser/` (playwright-core with axe-core, the Nu HTML
+/// checker, Mermaid's parser): `.ci/run` installs it with `npm ci`; without it this test
+/// skips locally and fails under CI.
+#[test]
+fn real_clients_accept_every_output() {
+    let dir = crate::util::root().join("tests/browser");
+    if !dir.join("node_modules").is_dir() || chromium().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the browser harness (npm ci in tests/browser) and chromium"
+        );
+        eprintln!("tests/browser/node_modules missing: skipping the real-client checks");
+        return;
+    }
+    let out = Command::new("node")
+        .arg("--test")
+        .current_dir(&dir)
+        .env("JOURNEYMAP_BIN", env!("CARGO_BIN_EXE_journeymap"))
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        report
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("# Subtest"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("# fail 0"), "{report}");
+}

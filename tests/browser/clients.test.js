@@ -1,0 +1,216 @@
+// Real-client checks of journeymap's outputs, run by `node --test` (tests/browser.rs runs
+// it from `cargo test`). For every example:
+//   - Debian's Chromium (playwright-core) at 1440 px and 390 px: no console errors, no
+//     network request, no page-level horizontal overflow, the grid region reachable by
+//     keyboard, zero serious or critical axe-core violations (light and dark), and a
+//     landscape A3 PDF print that succeeds;
+//   - the W3C Nu HTML checker (vnu.jar): zero errors;
+//   - Mermaid's own parser, in the same Chromium: every emitted `journey` block parses.
+// JOURNEYMAP_BIN names the binary (default: target/debug/journeymap).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const bin = process.env.JOURNEYMAP_BIN || join(root, "target/debug/journeymap");
+const out = mkdtempSync(join(tmpdir(), "journeymap-clients-"));
+
+function maps(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return maps(p);
+    return name.endsWith(".journey.yaml") ? [p] : [];
+  });
+}
+
+function render(map, format) {
+  return execFileSync(bin, ["render", "-f", format, map], {
+    cwd: root,
+    env: { ...process.env, JOURNEYMAP_TODAY: "2026-11-22" },
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString("utf8");
+}
+
+// The examples, plus a map whose text tries every trick, so the checks see the worst case.
+const hostileDir = mkdtempSync(join(tmpdir(), "journeymap-hostile-"));
+const hostile = join(hostileDir, "hostile.journey.yaml");
+const h = JSON.stringify('Pay: card #2; "quotes" <b>bold</b> {{ x }} | pipe `tick`');
+writeFileSync(
+  hostile,
+  `journeymap: 1
+title: ${h}
+persona: {name: ${h}}
+stages:
+${Array.from({ length: 12 }, (_, i) => `  - id: s${i}
+    name: ${JSON.stringify(`Stage ${i}: check #${i}; ok`)}
+    goal: ${h}
+    emotion: {score: ${((i % 5) - 2) / 1}, label: ${h}}
+    touchpoints: [{name: ${h}, channel: web, moment_of_truth: true}]
+    pain_points: [{id: p${i}, text: ${h}, severity: critical}]
+    solutions: [{id: o${i}, text: ${h}, addresses: [p${i}]}]
+    funnel: ${1000 - i * 50}`).join("\n")}
+`,
+);
+
+const examples = [...maps(join(root, "examples")).sort(), hostile];
+const pages = examples.map((map, i) => {
+  const file = join(out, `page-${i}.html`);
+  writeFileSync(file, render(map, "html"));
+  return { map: map.replace(root + "/", ""), file };
+});
+
+const flags = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: flags });
+});
+after(async () => {
+  await browser?.close();
+});
+
+const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+
+for (const { map, file } of pages) {
+  test(`${map}: Chromium loads it cleanly at 1440 and 390 px`, async () => {
+    for (const width of [1440, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      const errors = [];
+      const requests = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("request", (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      assert.deepEqual(errors, [], `console errors at ${width}px`);
+      assert.deepEqual(requests, [], `network requests at ${width}px`);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${width}px`);
+      // The grid scrolls inside its own region, and that region takes keyboard focus.
+      const region = await page.evaluate(() => {
+        const r = document.querySelector(".grid-scroll");
+        return { tabindex: r.getAttribute("tabindex"), role: r.getAttribute("role") };
+      });
+      assert.deepEqual(region, { tabindex: "0", role: "region" });
+      // Keyboard users reach the grid by tabbing.
+      let reached = false;
+      for (let i = 0; i < 200 && !reached; i++) {
+        await page.keyboard.press("Tab");
+        reached = await page.evaluate(() => document.activeElement?.classList.contains("grid-scroll"));
+      }
+      assert.ok(reached, `Tab never reaches the grid at ${width}px`);
+      await context.close();
+    }
+  });
+
+  test(`${map}: no serious or critical axe violations, light and dark`, async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document));
+      const bad = result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(bad, [], `${colorScheme}`);
+      await context.close();
+    }
+  });
+
+  test(`${map}: prints to a landscape A3 PDF`, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    const pdf = await page.pdf({ format: "A3", landscape: true, printBackground: true });
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    assert.ok(pdf.length > 10_000, `a ${pdf.length}-byte PDF is too small to hold the map`);
+    await context.close();
+  });
+}
+
+test("axe does report violations on a page that has them (the check can fail)", async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><body><img src="data:,"><p style="color:#eee;background:#fff">faint</p></body></html>');
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => await window.axe.run(document));
+  const ids = result.violations.map((v) => v.id);
+  assert.ok(ids.includes("image-alt") && ids.includes("color-contrast"), ids.join(", "));
+  await context.close();
+});
+
+test("the Nu HTML checker finds no errors in any page", () => {
+  const jar = join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+  let report;
+  try {
+    execFileSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...pages.map((p) => p.file)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    report = { messages: [] };
+  } catch (e) {
+    report = JSON.parse(e.stderr.toString("utf8"));
+  }
+  const errors = report.messages.filter((m) => m.type === "error");
+  assert.deepEqual(
+    errors.map((m) => `${m.url.split("/").pop()}:${m.lastLine}: ${m.message}`),
+    [],
+  );
+});
+
+test("Mermaid's parser accepts every emitted journey block", async () => {
+  const blocks = examples.map((map) => {
+    const md = render(map, "markdown");
+    const m = md.match(/```mermaid\n([\s\S]*?)```/);
+    assert.ok(m, `${map} has a mermaid block`);
+    return { map, text: m[1] };
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent("<!DOCTYPE html><html><body></body></html>");
+  await page.addScriptTag({ path: join(here, "node_modules/mermaid/dist/mermaid.min.js") });
+  const results = await page.evaluate(async (blocks) => {
+    window.mermaid.initialize({ startOnLoad: false });
+    const out = [];
+    for (const b of blocks) {
+      try {
+        const r = await window.mermaid.parse(b.text);
+        out.push({ map: b.map, ok: true, type: r.diagramType });
+      } catch (e) {
+        out.push({ map: b.map, ok: false, error: String(e.message || e) });
+      }
+    }
+    return out;
+  }, blocks);
+  for (const r of results) {
+    assert.ok(r.ok, `${r.map}: ${r.error}`);
+    assert.equal(r.type, "journey", r.map);
+  }
+  // A deliberately broken block is refused, so the check can fail.
+  const refused = await page.evaluate(async () => {
+    try {
+      await window.mermaid.parse("journey\n  section A\n    task with no score\n");
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.ok(refused, "Mermaid refuses a task without a score");
+  await context.close();
+});
