@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Redo the README screenshot: render the toothbrush example and photograph it in headless
+# Chromium (Debian's `chromium`) at 1440 px. Usage: docs/screenshot.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+JOURNEYMAP_TODAY=2026-11-22 target/release/journeymap render \
+  examples/toothbrush/toothbrush.journey.yaml -o "$work/toothbrush.html"
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+  --user-data-dir="$work/profile" --window-size=1440,1900 \
+  --screenshot="$PWD/docs/toothbrush.png" "file://$work/toothbrush.html" 2>/dev/null
+echo "wrote docs/toothbrush.png"
