@@ -28,6 +28,57 @@ pub enum Command {
     },
     /// Print the JSON Schema of the map format, for editors' YAML language servers.
     Schema,
+    /// Compare two versions of a map: stages, emotions, pain points, solutions, backlog
+    /// and survey measures. Each side is a file, or REV:path read from git.
+    Diff(DiffArgs),
+    /// Work with the built-in templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Turn another tool's diagram into a map.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), generated from this command line.
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates to DIR, to start a custom look from (never overwrites).
+    Export { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Turn a Mermaid `journey` diagram into a map: sections become stages, tasks become
+    /// actions, the mean task score (1..5) becomes the stage emotion (score − 3).
+    Mermaid {
+        /// The .mmd file.
+        file: PathBuf,
+        /// Where to write the map (default: stdout).
+        #[arg(short = 'o', long = "output", value_name = "MAP")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old version: a file, or REV:path (read with `git show`).
+    pub old: String,
+    /// The new version: a file, or REV:path.
+    pub new: String,
+    /// Output format: markdown (for a pull-request comment), human (terminal), json.
+    #[arg(short = 'f', long = "format", value_enum, default_value = "markdown")]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Markdown,
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +99,9 @@ pub struct RenderArgs {
     /// Write nothing; exit 1 when the file at -o differs from what would be written.
     #[arg(long)]
     pub check: bool,
+    /// Templates that override the built-in ones, file by file (see `templates export`).
+    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_TEMPLATES")]
+    pub templates: Option<PathBuf>,
     /// How diagnostics are printed (on stderr).
     #[arg(long = "diagnostics", value_enum, default_value = "human")]
     pub diagnostics: DiagFormat,

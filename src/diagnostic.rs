@@ -132,6 +132,10 @@ pub const CODES: &[(&str, &str)] = &[
         "JM106",
         "a survey file whose content cannot be read as its source's CSV export",
     ),
+    (
+        "JM200",
+        "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept",
+    ),
     ("JM050", "warning: a stage with no touchpoints"),
     ("JM051", "warning: a pain point that no solution addresses"),
     ("JM052", "warning: the map has no persona"),
@@ -152,6 +156,9 @@ pub struct Sources(BTreeMap<String, String>);
 impl Sources {
     pub fn add(&mut self, name: &str, text: &str) {
         self.0.insert(name.to_owned(), text.to_owned());
+    }
+    pub fn extend(&mut self, other: Sources) {
+        self.0.extend(other.0);
     }
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)

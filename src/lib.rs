@@ -11,7 +11,9 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod enrich;
+pub mod import;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -56,6 +58,30 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Render(args) => render(&args),
         Command::Validate(args) => validate(&args),
         Command::Init { dir } => init::init(&dir),
+        Command::Templates(cli::TemplatesCommand::Export { dir }) => {
+            for path in render::export(&dir)? {
+                println!("wrote {}", load::display(&path));
+            }
+            Ok(Outcome::Ok)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "journeymap", &mut out);
+            output::write_stdout(&out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            output::write_stdout(&out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Import(cli::ImportCommand::Mermaid { file, output }) => {
+            import::mermaid_command(&file, output.as_deref())
+        }
+        Command::Diff(args) => diff::command(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(model::Journey);
             let mut text = serde_json::to_string_pretty(&schema)?;
@@ -94,6 +120,63 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
         }
     }
     Ok(out)
+}
+
+/// `f` over `items` on every core, results in the order of `items`. Maps are independent,
+/// and reading a large survey is the slow part of a render.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Check every map (in parallel), keeping document order in results and diagnostics.
+#[allow(clippy::type_complexity)]
+fn check_all(
+    maps: &[(PathBuf, Option<PathBuf>)],
+    checks: validate::Checks,
+) -> (
+    Vec<(Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>, bool)>,
+    Sources,
+) {
+    let results = parallel_map(maps, |(path, _)| {
+        let mut sources = Sources::default();
+        let (loaded, diags) = check_one(path, &mut sources, checks);
+        let unreadable = is_unreadable(&loaded, &diags, path);
+        (loaded, diags, unreadable, sources)
+    });
+    let mut all_sources = Sources::default();
+    let mut out = Vec::new();
+    for (loaded, diags, unreadable, sources) in results {
+        all_sources.extend(sources);
+        out.push((loaded, diags, unreadable));
+    }
+    (out, all_sources)
 }
 
 /// Load and validate one map, then read its surveys when the map itself is sound; returns
@@ -146,16 +229,11 @@ fn validate(args: &ValidateArgs) -> Result<Outcome> {
         max_age_days: Some(args.max_age),
         today: validate::today(),
     };
-    let mut sources = Sources::default();
     let mut all = Vec::new();
     let mut outcome = Outcome::Ok;
-    for (path, _) in collect_maps(&args.paths)? {
-        let (loaded, diags) = check_one(&path, &mut sources, checks);
-        outcome = outcome.max(outcome_of(
-            &diags,
-            is_unreadable(&loaded, &diags, &path),
-            args.strict,
-        ));
+    let (results, sources) = check_all(&collect_maps(&args.paths)?, checks);
+    for (_, diags, unreadable) in results {
+        outcome = outcome.max(outcome_of(&diags, unreadable, args.strict));
         all.extend(diags);
     }
     let mut text = diagnostic::format_all(&all, &sources, args.format);
@@ -202,17 +280,12 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
         max_age_days: None,
         today: validate::today(),
     };
-    let mut sources = Sources::default();
     let mut all = Vec::new();
     let mut loaded_maps = Vec::new();
     let mut outcome = Outcome::Ok;
-    for (path, root) in &maps {
-        let (loaded, diags) = check_one(path, &mut sources, checks);
-        outcome = outcome.max(outcome_of(
-            &diags,
-            is_unreadable(&loaded, &diags, path),
-            args.strict,
-        ));
+    let (results, sources) = check_all(&maps, checks);
+    for ((loaded, diags, unreadable), (_, root)) in results.into_iter().zip(&maps) {
+        outcome = outcome.max(outcome_of(&diags, unreadable, args.strict));
         all.extend(diags);
         if let Some(l) = loaded {
             loaded_maps.push((l, root.clone()));
@@ -232,7 +305,12 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
         return Ok(outcome);
     }
 
-    let renderer = render::Renderer::new();
+    if let Some(dir) = &args.templates
+        && !dir.is_dir()
+    {
+        bail!("--templates {}: no such directory", dir.display());
+    }
+    let renderer = render::Renderer::new(args.templates.clone());
     let mut targets = Vec::new();
     let mut entries = Vec::new();
     for ((loaded, data), root) in &loaded_maps {
@@ -272,7 +350,10 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     if args.check {
-        let stale = output::check(&targets)?;
+        let mut stale = output::check(&targets)?;
+        if to_dir && let Some(dir) = &args.output {
+            stale.extend(output::orphans(dir, &targets, format));
+        }
         for (path, why) in &stale {
             eprintln!("{why}: {}", load::display(path));
         }

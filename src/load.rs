@@ -90,6 +90,18 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
     })
 }
 
+/// The `title:` of a Mermaid front-matter block (other keys are ignored), parsed with the
+/// same budgets as maps.
+pub fn front_matter_title(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct FrontMatter {
+        title: Option<String>,
+    }
+    serde_saphyr::from_str_with_options::<FrontMatter>(text, options())
+        .ok()?
+        .title
+}
+
 /// A path named inside a map (persona, survey), relative to the map's directory, with `.`
 /// and `dir/..` removed lexically so that messages read `surveys/a.csv`, not
 /// `maps/../surveys/a.csv`.

@@ -65,6 +65,26 @@ pub fn check(targets: &[Target]) -> Result<Vec<(PathBuf, &'static str)>> {
     Ok(stale)
 }
 
+/// Files of `format` under `dir` that no map produces any more (a map was renamed or
+/// deleted): `--check` reports them so a published site does not keep stale pages.
+pub fn orphans(
+    dir: &Path,
+    targets: &[Target],
+    format: OutputFormat,
+) -> Vec<(PathBuf, &'static str)> {
+    let wanted: BTreeSet<&Path> = targets.iter().map(|t| t.path.as_path()).collect();
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| OutputFormat::from_path(p) == Some(format))
+        .filter(|p| !wanted.contains(p.as_path()))
+        .map(|p| (p, "orphan (no map renders it)"))
+        .collect()
+}
+
 /// The output file for a map in a directory render: its name without `.journey.yaml` (or
 /// `.yaml`), under the same sub-directories it had below the scanned directory `root`.
 pub fn output_name(map: &Path, root: Option<&Path>, format: OutputFormat) -> PathBuf {

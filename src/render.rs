@@ -6,6 +6,8 @@
 //! variables are errors; HTML templates auto-escape, Markdown templates escape through the
 //! `md` filters; every number shown to people is formatted here in Rust.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context as _, Result};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use serde::Serialize;
@@ -38,10 +40,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 pub struct Renderer {
     env: Environment<'static>,
+    user_dir: Option<PathBuf>,
 }
 
 impl Renderer {
-    pub fn new() -> Self {
+    /// The built-in templates, overridden file by file by those in `user_dir`.
+    pub fn new(user_dir: Option<PathBuf>) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // Block tags on their own lines leave no blank lines behind; files end in a newline.
@@ -62,7 +66,21 @@ impl Renderer {
                 AutoEscape::None
             }
         });
-        env.set_loader(|name| {
+        // One loader serves both, user files first, so an override always wins (templates
+        // added with add_template would beat any loader).
+        let dir = user_dir.clone();
+        env.set_loader(move |name| {
+            if let Some(dir) = &dir {
+                let path = dir.join(name);
+                if path.is_file() {
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    });
+                }
+            }
             Ok(BUILTIN
                 .iter()
                 .find(|(n, _)| *n == name)
@@ -77,10 +95,10 @@ impl Renderer {
         env.add_filter("mermaid", mermaid_text);
         env.add_filter("anchor", anchor);
         env.add_filter("mermaid_score", mermaid_score);
-        env.add_filter("metric", fmt_metric);
-        env.add_filter("measure_label", measure_label);
+        env.add_filter("metric", |v: f64, m: String| fmt_metric(v, &m));
+        env.add_filter("measure_label", |m: String| measure_label(&m));
         env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
-        Renderer { env }
+        Renderer { env, user_dir }
     }
 
     /// Render one map's context in `format`.
@@ -102,19 +120,49 @@ impl Renderer {
     }
 
     fn template<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
-        let tmpl = self
-            .env
-            .get_template(name)
-            .with_context(|| format!("cannot load template {name}"))?;
+        let tmpl = self.env.get_template(name).map_err(|e| {
+            anyhow::anyhow!("template {}: {e}", self.describe(e.name().unwrap_or(name)))
+        })?;
         tmpl.render(Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| anyhow::anyhow!("template {name}: {e}"))
+            .map_err(|e| {
+                anyhow::anyhow!("template {}: {e}", self.describe(e.name().unwrap_or(name)))
+            })
     }
 }
 
-impl Default for Renderer {
-    fn default() -> Self {
-        Self::new()
+impl Renderer {
+    /// Where a template comes from, for messages: the user's file or the built-in one.
+    fn describe(&self, name: &str) -> String {
+        match &self.user_dir {
+            Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
+            _ => format!("{name} (built in)"),
+        }
     }
+}
+
+/// Write the built-in templates into `dir` to start a custom look from; refuses to
+/// overwrite anything.
+pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
+    let targets: Vec<PathBuf> = BUILTIN.iter().map(|(n, _)| dir.join(n)).collect();
+    let existing: Vec<String> = targets
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        anyhow::bail!(
+            "templates export never overwrites, and these files exist: {}",
+            existing.join(", ")
+        );
+    }
+    for ((_, text), path) in BUILTIN.iter().zip(&targets) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(targets)
 }
 
 fn json<C: Serialize>(ctx: &C) -> Result<String> {
@@ -219,8 +267,8 @@ fn mermaid_text(s: String) -> String {
 
 /// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
 /// with one decimal, means with two decimals.
-fn fmt_metric(value: f64, measure: String) -> String {
-    match measure.as_str() {
+pub fn fmt_metric(value: f64, measure: &str) -> String {
+    match measure {
         "nps" => {
             let v = value.round();
             if v > 0.0 {
@@ -236,8 +284,8 @@ fn fmt_metric(value: f64, measure: String) -> String {
     }
 }
 
-fn measure_label(measure: String) -> String {
-    match measure.as_str() {
+pub fn measure_label(measure: &str) -> String {
+    match measure {
         "nps" => "NPS",
         "csat" => "CSAT",
         "ces" => "CES",
@@ -283,11 +331,11 @@ mod tests {
         assert_eq!(fmt_num(7.5, None), "7.5");
         assert_eq!(fmt_num(4.0, Some(2)), "4");
         assert_eq!(fmt_num(1.0 / 3.0, Some(2)), "0.33");
-        assert_eq!(fmt_metric(32.4, "nps".into()), "+32");
-        assert_eq!(fmt_metric(-0.4, "nps".into()), "0");
-        assert_eq!(fmt_metric(-12.6, "nps".into()), "-13");
-        assert_eq!(fmt_metric(78.26, "csat".into()), "78.3%");
-        assert_eq!(fmt_metric(5.126, "ces".into()), "5.13");
+        assert_eq!(fmt_metric(32.4, "nps"), "+32");
+        assert_eq!(fmt_metric(-0.4, "nps"), "0");
+        assert_eq!(fmt_metric(-12.6, "nps"), "-13");
+        assert_eq!(fmt_metric(78.26, "csat"), "78.3%");
+        assert_eq!(fmt_metric(5.126, "ces"), "5.13");
     }
 
     #[test]

@@ -15,3 +15,4 @@ mod real;
 mod surveys;
 
 mod util;
+mod workflow;
