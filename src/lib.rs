@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod enrich;
+pub mod fuzzing;
 pub mod import;
 pub mod init;
 pub mod load;

@@ -21,8 +21,9 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
 /// Most YAML nodes (scalars, mappings, sequences) in one file.
 pub const MAX_NODES: usize = 200_000;
-/// Most events replayed from aliases in one file (alias bombs expand here).
-pub const MAX_ALIAS_REPLAY: usize = 100_000;
+/// Most events replayed from aliases in one file (alias bombs expand here). A map that
+/// shares a few touchpoints through anchors replays a few hundred.
+pub const MAX_ALIAS_REPLAY: usize = 10_000;
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -123,6 +124,26 @@ pub fn relative_to(map: &Path, rel: &str) -> PathBuf {
     out
 }
 
+/// A map from text alone (no files around it: a persona path is left unresolved). For
+/// fuzzing and for tools that hold a map in memory.
+pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let journey: Journey = parse(text, file).map_err(|d| vec![*d])?;
+    let persona = match &journey.persona {
+        Some(Spanned {
+            value: PersonaRef::Inline(p),
+            ..
+        }) => Some(p.clone()),
+        _ => None,
+    };
+    Ok(Loaded {
+        file: file.to_owned(),
+        path: PathBuf::from(file),
+        journey,
+        persona,
+        root: Pos { line: 1, col: 1 },
+    })
+}
+
 /// A path as the user wrote it, with `/` separators, for diagnostics and outputs.
 pub fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
@@ -212,9 +233,11 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Box<Diagn
     }
     match serde_saphyr::from_str_with_options::<T>(text, options()) {
         Ok(v) => Ok(v),
+        Err(typed) if is_limit(&typed) => Err(Box::new(to_diagnostic(&typed, file, text))),
         Err(typed) => {
             // A type error may really be a syntax error further down (a bad indent turns
-            // a key into part of a scalar): the syntax-only parse tells them apart.
+            // a key into part of a scalar): the syntax-only parse tells them apart. (Not
+            // after a budget breach: that would do the expensive part twice.)
             let err = match serde_saphyr::from_str_with_options::<IgnoredAny>(text, options()) {
                 Err(syntax) => syntax,
                 Ok(_) => typed,
@@ -222,6 +245,22 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Box<Diagn
             Err(Box::new(to_diagnostic(&err, file, text)))
         }
     }
+}
+
+/// Whether the parse stopped at one of our budgets (depth, nodes, aliases).
+fn is_limit(err: &YamlError) -> bool {
+    let mut inner = err.without_snippet();
+    while let YamlError::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    matches!(
+        inner,
+        YamlError::Budget { .. }
+            | YamlError::AliasReplayLimitExceeded { .. }
+            | YamlError::AliasExpansionLimitExceeded { .. }
+            | YamlError::AliasReplayStackDepthExceeded { .. }
+            | YamlError::AliasReplayCounterOverflow { .. }
+    )
 }
 
 fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {

@@ -86,6 +86,21 @@ impl Renderer {
                 .find(|(n, _)| *n == name)
                 .map(|(_, text)| (*text).to_owned()))
         });
+        // Every value printed goes through here: control characters other than tab and line
+        // breaks become U+FFFD (HTML parsers drop or replace them anyway, so the text would
+        // not read back as written), then the usual auto-escaping applies.
+        env.set_formatter(|out, state, value| {
+            if let Some(s) = value.as_str()
+                && s.chars().any(is_stray_control)
+            {
+                let clean: String = s
+                    .chars()
+                    .map(|c| if is_stray_control(c) { '\u{FFFD}' } else { c })
+                    .collect();
+                return minijinja::escape_formatter(out, state, &Value::from(clean));
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         env.add_filter("md", md_inline);
         env.add_filter("mdcell", md_cell);
         env.add_filter("int", fmt_int);
@@ -171,11 +186,19 @@ fn json<C: Serialize>(ctx: &C) -> Result<String> {
     Ok(s)
 }
 
+/// A control character that is not whitespace a reader expects (tab, newline, return).
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// Escape text for Markdown inline content: every character that could start markup is
 /// backslash-escaped (CommonMark allows that for all ASCII punctuation), so the text reads
 /// back exactly and never becomes HTML, a link, emphasis or a table border. Newlines become
 /// spaces: the places this is used are single-line.
 pub fn md_escape(s: &str) -> String {
+    // Surrounding whitespace is trimmed: trailing spaces would make a hard line break, and
+    // leading ones an indented code block.
+    let s = s.trim_matches(|c: char| c.is_whitespace());
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -186,6 +209,7 @@ pub fn md_escape(s: &str) -> String {
             }
             '\r' => {}
             '\n' | '\t' => out.push(' '),
+            c if is_stray_control(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }

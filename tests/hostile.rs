@@ -192,3 +192,198 @@ fn a_persona_path_that_is_a_directory_is_an_error_at_the_persona() {
         "m.journey.yaml:3:10: error[JM000]: cannot read people: it is not a regular file\n"
     );
 }
+
+/// One hostile case: files to write, the command, and the exit codes that are right.
+struct Case {
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<&'static str>,
+    exits: &'static [i32],
+    /// A diagnostic code the output must name, when the run fails.
+    code: Option<&'static str>,
+}
+
+const SURVEY_MAP: &str = "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\nsurveys:\n  - {id: s, file: s.csv, stage_column: stage, measures: {nps: nps, comment: comment}}\n";
+
+fn survey_case(
+    name: &'static str,
+    csv: Vec<u8>,
+    exits: &'static [i32],
+    code: Option<&'static str>,
+) -> Case {
+    Case {
+        name,
+        files: vec![
+            ("m.journey.yaml", SURVEY_MAP.as_bytes().to_vec()),
+            ("s.csv", csv),
+        ],
+        args: vec!["validate", "--format", "short", "m.journey.yaml"],
+        exits,
+        code,
+    }
+}
+
+fn map_case(name: &'static str, text: Vec<u8>, code: &'static str) -> Case {
+    Case {
+        name,
+        files: vec![("m.journey.yaml", text)],
+        args: vec!["validate", "--format", "short", "m.journey.yaml"],
+        exits: &[1],
+        code: Some(code),
+    }
+}
+
+fn corpus() -> Vec<Case> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let random: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let laughs = |depth: usize, width: usize| {
+        let mut s = String::from("a0: &a0 [lol]\n");
+        for i in 1..depth {
+            let refs = vec![format!("*a{}", i - 1); width].join(", ");
+            s.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        s.into_bytes()
+    };
+    let merge_bomb = {
+        let mut s = String::from("m0: &m0 {k: v}\n");
+        for i in 1..40 {
+            s.push_str(&format!(
+                "m{i}: &m{i}\n  <<: [*m{}, *m{}]\n  k{i}: v\n",
+                i - 1,
+                i - 1
+            ));
+        }
+        s.into_bytes()
+    };
+    let mapping_nesting = {
+        let mut s = String::new();
+        for _ in 0..5000 {
+            s.push_str("{a: ");
+        }
+        s.push('1');
+        for _ in 0..5000 {
+            s.push('}');
+        }
+        format!("journeymap: 1\ntitle: {s}\n").into_bytes()
+    };
+    let mut long_line = b"journeymap: 1\ntitle: ".to_vec();
+    long_line.extend(std::iter::repeat_n(b'x', 20 * 1024 * 1024));
+    let mut csv_line = b"stage,nps,comment\na,9,".to_vec();
+    csv_line.extend(std::iter::repeat_n(b'y', 100 * 1024 * 1024));
+    csv_line.push(b'\n');
+    let wide: Vec<u8> = {
+        let header: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+        format!("{}\n", header.join(",")).into_bytes()
+    };
+    vec![
+        map_case("billion laughs, nine by nine", laughs(9, 9), "JM006"),
+        map_case("alias chain, thirty by two", laughs(30, 2), "JM006"),
+        map_case("merge-key bomb", merge_bomb, "JM006"),
+        map_case("deep flow mappings", mapping_nesting, "JM006"),
+        map_case("random binary", random.clone(), "JM001"),
+        map_case("a 20 MB single line", long_line, "JM006"),
+        map_case(
+            "unknown format version",
+            b"journeymap: 99\ntitle: t\nstages: [{id: a, name: A}]\n".to_vec(),
+            "JM005",
+        ),
+        map_case(
+            "NUL bytes",
+            b"journeymap: 1\ntitle: \0\0\nstages: [{id: a, name: A}]\n".to_vec(),
+            "JM001",
+        ),
+        survey_case("a 100 MB CSV line", csv_line, &[1], Some("JM106")),
+        survey_case("200,000 columns", wide, &[1], Some("JM106")),
+        survey_case("random binary CSV", random, &[0, 1], None),
+        survey_case(
+            "ragged rows",
+            b"stage,nps,comment\na,9\na,10,too,many,cells\na\n".to_vec(),
+            &[0],
+            None,
+        ),
+        survey_case(
+            "an unterminated quote",
+            b"stage,nps,comment\na,9,\"never closed\na,10,x\n".to_vec(),
+            &[0, 1],
+            None,
+        ),
+        survey_case("an empty CSV", Vec::new(), &[1], Some("JM106")),
+        Case {
+            name: "a survey that is /dev/zero",
+            files: vec![(
+                "m.journey.yaml",
+                SURVEY_MAP
+                    .replace("file: s.csv", "file: /dev/zero")
+                    .into_bytes(),
+            )],
+            args: vec!["validate", "--format", "short", "m.journey.yaml"],
+            exits: &[1],
+            code: Some("JM000"),
+        },
+        Case {
+            name: "a map that is /dev/zero",
+            files: vec![],
+            args: vec!["validate", "--format", "short", "/dev/zero"],
+            exits: &[2],
+            code: Some("JM000"),
+        },
+    ]
+}
+
+/// Every case ends in a diagnostic and the right exit code, within five seconds of CPU time
+/// and 512 MB of address space (both enforced by the kernel through prlimit, so a loaded
+/// machine does not make the test flaky), and never prints a panic.
+#[test]
+fn the_hostile_corpus_ends_in_diagnostics_within_limits() {
+    for case in corpus() {
+        let dir = tempdir();
+        for (name, bytes) in &case.files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let start = std::time::Instant::now();
+        let out = std::process::Command::new("prlimit")
+            .arg("--as=536870912")
+            .arg("--cpu=5")
+            .arg(env!("CARGO_BIN_EXE_journeymap"))
+            .args(&case.args)
+            .current_dir(dir.path())
+            .env("JOURNEYMAP_TODAY", crate::util::TODAY)
+            .output()
+            .expect("prlimit runs");
+        let took = start.elapsed();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("panicked"), "{}: {all}", case.name);
+        // Killed by the CPU limit (SIGXCPU) or the memory limit shows as no exit code.
+        let code = out.status.code().unwrap_or(-1);
+        assert!(
+            case.exits.contains(&code),
+            "{}: exit {code}: {}",
+            case.name,
+            &all[..all.len().min(600)]
+        );
+        if let Some(c) = case.code {
+            assert!(
+                all.contains(&format!("[{c}]")),
+                "{}: {}",
+                case.name,
+                &all[..all.len().min(600)]
+            );
+        }
+        assert!(
+            took < std::time::Duration::from_secs(5),
+            "{} took {took:?}",
+            case.name
+        );
+    }
+}

@@ -217,3 +217,70 @@ fn input_files_are_never_modified() {
     );
     assert_eq!(before, std::fs::read(root().join(TOOTHBRUSH)).unwrap());
 }
+
+/// A map bound to a survey big enough that reading it takes a while.
+fn slow_map(dir: &std::path::Path) {
+    let mut csv = String::from("stage,nps,comment\n");
+    for i in 0..1_500_000 {
+        csv.push_str(if i % 2 == 0 {
+            "a,9,fine\n"
+        } else {
+            "a,3,\"slow, really\"\n"
+        });
+    }
+    std::fs::write(dir.join("s.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("m.journey.yaml"),
+        "journeymap: 1\ntitle: t\npersona: {name: P}\nstages: [{id: a, name: A, touchpoints: [{name: T}]}]\nsurveys: [{id: s, file: s.csv, stage_column: stage, measures: {nps: nps, comment: comment}}]\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_render_killed_midway_leaves_the_earlier_output_intact() {
+    let dir = tempdir();
+    slow_map(dir.path());
+    std::fs::write(dir.path().join("out.html"), "earlier render\n").unwrap();
+    let mut child = cmd()
+        .current_dir(dir.path())
+        .args(["render", "m.journey.yaml", "-o", "out.html"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the render finished before it could be killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.html")).unwrap(),
+        "earlier render\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".journeymap-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn two_renders_racing_to_one_output_leave_one_complete_file() {
+    let dir = tempdir();
+    let spawn = |format: &str| {
+        cmd()
+            .args(["render", "-f", format, TOOTHBRUSH, "-o"])
+            .arg(dir.path().join("out"))
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..5 {
+        let (mut a, mut b) = (spawn("html"), spawn("json"));
+        assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+        let got = std::fs::read(dir.path().join("out")).unwrap();
+        let html = run(&["render", "-f", "html", TOOTHBRUSH]).stdout;
+        let json = run(&["render", "-f", "json", TOOTHBRUSH]).stdout;
+        assert!(got == html || got == json, "a mixed or partial file");
+    }
+}

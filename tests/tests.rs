@@ -6,11 +6,13 @@
 
 mod browser;
 mod examples;
+mod fuzz_regressions;
 mod hostile;
 mod init_schema;
 mod invalid;
 mod markdown;
 mod output;
+mod properties;
 mod real;
 mod surveys;
 

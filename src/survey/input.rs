@@ -85,9 +85,37 @@ fn malformed(line: u64, message: impl Into<String>) -> OpenError {
     }
 }
 
-/// Bytes of one CSV record allowed before the reader gives up (a hostile file can be one
-/// endless line).
+/// Bytes of one CSV record allowed before the reader gives up.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Bytes of one line allowed, checked while reading (a hostile file can be one endless
+/// line, which would otherwise be buffered whole).
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+/// Columns allowed in one record.
+pub const MAX_COLUMNS: usize = 20_000;
+
+/// Refuses a line longer than [`MAX_LINE_BYTES`] as it streams past, so memory stays
+/// bounded whatever the file holds. Costs one backwards newline search per buffer.
+pub struct LineGuard<R> {
+    inner: R,
+    since_newline: usize,
+}
+
+impl<R: Read> Read for LineGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match memchr::memrchr(b'\n', &buf[..n]) {
+            Some(i) => self.since_newline = n - i - 1,
+            None => self.since_newline += n,
+        }
+        if self.since_newline > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a line is longer than {MAX_LINE_BYTES} bytes, the limit for one line"),
+            ));
+        }
+        Ok(n)
+    }
+}
 /// Files larger than this get a progress bar on an interactive stderr.
 const PROGRESS_FROM_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -104,6 +132,13 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
         Some(pb) => Box::new(pb.wrap_read(file)),
         None => Box::new(file),
     };
+    let mut input = from_reader(raw, survey)?;
+    input.progress = progress;
+    Ok(input)
+}
+
+/// A survey export from any reader (a file, or bytes in memory when fuzzing).
+pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, raw);
     let head = buffered
         .fill_buf()
@@ -152,11 +187,23 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
         // trimmed where they are read (`cell`), not by csv's Trim, which copies every record.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(64 * 1024)
-        .from_reader(stream);
+        .from_reader(Box::new(LineGuard {
+            inner: stream,
+            since_newline: 0,
+        }) as Box<dyn Read>);
     let mut pending = None;
     let mut not_utf8 = None;
     let (names, header_rows) =
         read_headers(&mut reader, survey.source, &mut pending, &mut not_utf8)?;
+    if names.len() > MAX_COLUMNS {
+        return Err(malformed(
+            1,
+            format!(
+                "the header has {} columns, over the limit of {MAX_COLUMNS}",
+                names.len()
+            ),
+        ));
+    }
     Ok(Input {
         reader,
         decoding,
@@ -165,7 +212,7 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
         header_rows,
         not_utf8,
         pending,
-        progress,
+        progress: None,
     })
 }
 
@@ -218,6 +265,14 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     }
 }
 
+/// A csv error in words, without the library's "I/O error:" prefixes.
+pub fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
+
 fn memmem(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -258,8 +313,8 @@ fn read_row(
         }
         Ok(false) => Ok(None),
         Err(e) => Err(malformed(
-            e.position().map_or(1, |p| p.line()),
-            format!("cannot read the header: {e}"),
+            e.position().map_or(reader.position().line(), |p| p.line()),
+            format!("cannot read the header: {}", csv_reason(&e)),
         )),
     }
 }

@@ -220,6 +220,37 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
     (data, diags)
 }
 
+/// Read one survey of `loaded` from `bytes` instead of its file: the whole reading path,
+/// for fuzzing.
+pub fn read_bytes(loaded: &Loaded, survey: usize, bytes: &[u8]) -> (SurveyData, Vec<Diagnostic>) {
+    let mut data = SurveyData {
+        stages: vec![Aggregate::default(); loaded.journey.stages.value.len()],
+        ..SurveyData::default()
+    };
+    let mut diags = Vec::new();
+    if let Some(s) = loaded.journey.surveys.get(survey) {
+        let mut reader = Reader {
+            loaded,
+            survey: s,
+            file: "fuzz.csv",
+            diags: &mut diags,
+            data: &mut data,
+        };
+        let cursor = std::io::Cursor::new(bytes.to_vec());
+        match input::from_reader(Box::new(cursor), s) {
+            Ok(mut input) => {
+                let mut summary = Summary::default();
+                match s.layout {
+                    Layout::Long | Layout::Wide => reader.read_answers(&mut input, &mut summary),
+                    Layout::Aggregated => reader.read_aggregated(&mut input, &mut summary),
+                };
+            }
+            Err(e) => reader.csv_error(e.code, e.line, 1, e.message),
+        }
+    }
+    (data, diags)
+}
+
 struct Reader<'a> {
     loaded: &'a Loaded,
     survey: &'a Survey,
@@ -524,14 +555,30 @@ impl Reader<'_> {
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        self.csv_error("JM106", line, 1, format!("cannot read the CSV: {e}"));
+                        let line = e
+                            .position()
+                            .map_or(input.reader.position().line(), |p| p.line());
+                        let why = input::csv_reason(&e);
+                        self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
                         return false;
                     }
                 }
             }
             have = false;
             let line = rec.position().map_or(0, |p| p.line());
+            if rec.len() > input::MAX_COLUMNS {
+                self.csv_error(
+                    "JM106",
+                    line,
+                    1,
+                    format!(
+                        "a record of {} columns is over the limit of {}",
+                        rec.len(),
+                        input::MAX_COLUMNS
+                    ),
+                );
+                return false;
+            }
             if rec.as_slice().len() > input::MAX_RECORD_BYTES {
                 self.csv_error(
                     "JM106",
@@ -723,8 +770,11 @@ impl Reader<'_> {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    self.csv_error("JM106", line, 1, format!("cannot read the CSV: {e}"));
+                    let line = e
+                        .position()
+                        .map_or(input.reader.position().line(), |p| p.line());
+                    let why = input::csv_reason(&e);
+                    self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
                     return false;
                 }
             }

@@ -1,0 +1,78 @@
+//! Entry points for the fuzz targets in `fuzz/` and their regression tests: each runs one
+//! part of the pipeline on arbitrary bytes. They return nothing; the property is that they
+//! return at all (no panic, no hang, bounded memory).
+
+use crate::render::Renderer;
+
+const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 22);
+
+fn checks() -> crate::validate::Checks {
+    crate::validate::Checks {
+        max_age_days: Some(180),
+        today: TODAY,
+    }
+}
+
+/// Load and validate a map from bytes.
+pub fn map(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(loaded) = crate::load::from_text(text, "fuzz.journey.yaml") {
+        let _ = crate::validate::validate(&loaded, checks());
+    }
+}
+
+/// The maps a survey fuzz input is read with: one per source and layout.
+const SURVEY_MAPS: &[&str] = &[
+    "{id: s, file: f.csv, stage_column: stage, measures: {nps: nps, csat: {column: csat, values: {Good: 5, Bad: 1}}, ces: '#4', comment: comment}, where: {keep: ['1', 'yes']}, missing: ['-1']}",
+    "{id: s, file: f.csv, source: qualtrics, layout: wide, overall: {nps: Q1}, stages: {a: {csat: Q2, comment: Q3}, b: {score: {column: Q4, scale: [1, 10]}}}}",
+    "{id: s, file: f.csv, source: surveymonkey, layout: wide, stages: {a: {csat: 'Q / Sub'}}}",
+    "{id: s, file: f.csv, layout: aggregated}",
+    "{id: s, file: f.csv, encoding: utf-16, delimiter: ';', stage_column: stage, measures: {nps: nps}}",
+];
+
+/// Read a survey from bytes with every source and layout.
+pub fn survey(data: &[u8]) {
+    for binding in SURVEY_MAPS {
+        let text = format!(
+            "journeymap: 1\ntitle: t\nstages:\n  - {{id: a, name: A}}\n  - {{id: b, name: B}}\nsurveys:\n  - {binding}\n"
+        );
+        let Ok(loaded) = crate::load::from_text(&text, "fuzz.journey.yaml") else {
+            continue;
+        };
+        let (data, _) = crate::survey::read_bytes(&loaded, 0, data);
+        let ctx = crate::enrich::enrich(&loaded, &data);
+        let _ = serde_json::to_string(&ctx);
+    }
+}
+
+/// Load, validate and render a map from bytes in every format.
+pub fn render(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(loaded) = crate::load::from_text(text, "fuzz.journey.yaml") else {
+        return;
+    };
+    let diags = crate::validate::validate(&loaded, checks());
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        return;
+    }
+    let data = crate::survey::SurveyData {
+        stages: vec![Default::default(); loaded.journey.stages.value.len()],
+        ..Default::default()
+    };
+    let ctx = crate::enrich::enrich(&loaded, &data);
+    let renderer = Renderer::new(None);
+    for format in [
+        crate::cli::OutputFormat::Html,
+        crate::cli::OutputFormat::Markdown,
+        crate::cli::OutputFormat::Json,
+    ] {
+        let _ = renderer.map(&ctx, format);
+    }
+}
