@@ -345,6 +345,47 @@ impl Reader<'_> {
         ok.then_some(summary)
     }
 
+    /// Read the next record into `rec`: `Ok(false)` at the end of the file. A read error, or
+    /// a record over the column or size limits, is reported and ends this survey (`Err`).
+    fn next_record(
+        &mut self,
+        input: &mut input::Input,
+        rec: &mut csv::ByteRecord,
+    ) -> Result<bool, ()> {
+        match input.reader.read_byte_record(rec) {
+            Ok(false) => return Ok(false),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(input.reader.position().line(), |p| p.line());
+                let why = input::csv_reason(&e);
+                self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
+                return Err(());
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() > input::MAX_COLUMNS {
+            let msg = format!(
+                "a record of {} columns is over the limit of {}",
+                rec.len(),
+                input::MAX_COLUMNS
+            );
+            self.csv_error("JM106", line, 1, msg);
+            return Err(());
+        }
+        if rec.as_slice().len() > input::MAX_RECORD_BYTES {
+            let msg = format!(
+                "a record of {} bytes is over the limit of {} bytes",
+                rec.as_slice().len(),
+                input::MAX_RECORD_BYTES
+            );
+            self.csv_error("JM106", line, 1, msg);
+            return Err(());
+        }
+        Ok(true)
+    }
+
     /// Resolve a column name (or `#N`) to its index, or report the nearest names.
     fn column(&mut self, names: &[String], wanted: &str, what: &str) -> Option<usize> {
         if let Some(n) = wanted.strip_prefix('#') {
@@ -551,47 +592,14 @@ impl Reader<'_> {
         let mut have = !rec.is_empty();
         loop {
             if !have {
-                match input.reader.read_byte_record(&mut rec) {
+                match self.next_record(input, &mut rec) {
                     Ok(true) => {}
                     Ok(false) => break,
-                    Err(e) => {
-                        let line = e
-                            .position()
-                            .map_or(input.reader.position().line(), |p| p.line());
-                        let why = input::csv_reason(&e);
-                        self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
-                        return false;
-                    }
+                    Err(()) => return false,
                 }
             }
             have = false;
             let line = rec.position().map_or(0, |p| p.line());
-            if rec.len() > input::MAX_COLUMNS {
-                self.csv_error(
-                    "JM106",
-                    line,
-                    1,
-                    format!(
-                        "a record of {} columns is over the limit of {}",
-                        rec.len(),
-                        input::MAX_COLUMNS
-                    ),
-                );
-                return false;
-            }
-            if rec.as_slice().len() > input::MAX_RECORD_BYTES {
-                self.csv_error(
-                    "JM106",
-                    line,
-                    1,
-                    format!(
-                        "a record of {} bytes is over the limit of {} bytes",
-                        rec.as_slice().len(),
-                        input::MAX_RECORD_BYTES
-                    ),
-                );
-                return false;
-            }
             if rec.len() == 1 && input::cell(&rec, 0).is_empty() {
                 continue; // a blank line
             }
@@ -766,17 +774,10 @@ impl Reader<'_> {
         };
         let mut rec = csv::ByteRecord::new();
         loop {
-            match input.reader.read_byte_record(&mut rec) {
+            match self.next_record(input, &mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(input.reader.position().line(), |p| p.line());
-                    let why = input::csv_reason(&e);
-                    self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
-                    return false;
-                }
+                Err(()) => return false,
             }
             let line = rec.position().map_or(0, |p| p.line());
             summary.rows += 1;
