@@ -90,7 +90,7 @@ pub struct EmotionChange {
     pub measured: Option<Change<Option<f64>>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PainRef {
     pub id: String,
     pub text: String,
@@ -426,7 +426,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     let (old_pains, new_pains) = (pains(old), pains(new));
     for p in &new_pains {
         match old_pains.iter().find(|o| o.id == p.id) {
-            None => c.pain_points_added.push(PainRef { ..clone_pain(p) }),
+            None => c.pain_points_added.push(p.clone()),
             Some(o) if o.severity != p.severity => c.severities.push(SeverityChange {
                 id: p.id.clone(),
                 text: p.text.clone(),
@@ -440,7 +440,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     }
     for p in &old_pains {
         if !new_pains.iter().any(|n| n.id == p.id) {
-            c.pain_points_removed.push(clone_pain(p));
+            c.pain_points_removed.push(p.clone());
         }
     }
 
@@ -573,15 +573,6 @@ type SolutionState = (SolutionRef, Option<String>, Option<f64>, Option<usize>);
 
 /// Survey figures of one place (a stage, or the whole journey), by measure.
 type Metrics = std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>;
-
-fn clone_pain(p: &PainRef) -> PainRef {
-    PainRef {
-        id: p.id.clone(),
-        text: p.text.clone(),
-        severity: p.severity,
-        stage: p.stage.clone(),
-    }
-}
 
 fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
     (n > 0).then(|| format!("{n} {} {what}", if n == 1 { one } else { many }))

@@ -133,6 +133,8 @@ pub struct IndexEntry {
     pub stages: usize,
     pub pain_points: usize,
     pub backlog: usize,
+    /// Overall survey measures (the map's headline figures), by measure name.
+    pub metrics: std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>,
     /// Link to the rendered map, relative to the index, with `/` separators.
     pub href: String,
 }
@@ -148,6 +150,7 @@ impl IndexEntry {
             stages: ctx.stages.len(),
             pain_points: ctx.stages.iter().map(|s| s.pain_points.len()).sum(),
             backlog: ctx.backlog.len(),
+            metrics: ctx.metrics.clone(),
             href: crate::load::display(rel),
         }
     }
