@@ -249,3 +249,30 @@ fn a_survey_path_that_is_a_directory_or_a_fifo_fails_fast() {
         assert_eq!(code(&o), 1, "a FIFO is refused, not read forever");
     }
 }
+
+#[test]
+fn an_unknown_encoding_or_delimiter_is_reported_at_the_binding() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("answers.csv"),
+        csv_text(',', "\n", false, false, true),
+    )
+    .unwrap();
+    for (extra, says) in [
+        ("    encoding: klingon\n", "unknown encoding `klingon`"),
+        ("    delimiter: \"#\"\n", "delimiter `#` is not supported"),
+    ] {
+        std::fs::write(dir.path().join("m.journey.yaml"), format!("{MAP}{extra}")).unwrap();
+        let o = run_in(
+            dir.path(),
+            &["validate", "--format", "short", "m.journey.yaml"],
+        );
+        assert_eq!(code(&o), 1, "{extra}");
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("m.journey.yaml:10:11: error[JM105]: survey `s` (answers.csv): "),
+            "{out}"
+        );
+        assert!(out.contains(says), "{out}");
+    }
+}

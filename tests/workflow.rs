@@ -43,6 +43,17 @@ fn repo() -> tempfile::TempDir {
     dir
 }
 
+/// `journeymap diff HEAD:maps/toothbrush.journey.yaml maps/toothbrush.journey.yaml ARGS`.
+fn diff_head(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "diff",
+        "HEAD:maps/toothbrush.journey.yaml",
+        "maps/toothbrush.journey.yaml",
+    ];
+    all.extend_from_slice(args);
+    run_in(dir, &all)
+}
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from}");
@@ -83,16 +94,7 @@ fn diff_against_a_git_revision_reports_changes_by_meaning() {
         1,
     );
     std::fs::write(&map, moved).unwrap();
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-            "-f",
-            "json",
-        ],
-    );
+    let o = diff_head(dir.path(), &["-f", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(d["stages_added"][0]["id"], "reorder");
@@ -123,14 +125,7 @@ fn diff_against_a_git_revision_reports_changes_by_meaning() {
             .any(|r| r["id"] == "instant-refund")
     );
     // Markdown: a summary line first, then sections.
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-        ],
-    );
+    let o = diff_head(dir.path(), &[]);
     let md = stdout(&o);
     assert!(
         md.starts_with("**journeymap diff**: 1 stage added, 1 stage renamed, 1 stage moved,"),
@@ -139,16 +134,7 @@ fn diff_against_a_git_revision_reports_changes_by_meaning() {
     assert!(md.contains("\n### Stages\n"));
     assert!(md.contains("renamed `delivery`: Next-day delivery → Next-day delivery and tracking"));
     // Human format, no colour when stdout is not a terminal.
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-            "-f",
-            "human",
-        ],
-    );
+    let o = diff_head(dir.path(), &["-f", "human"]);
     assert!(!stdout(&o).contains('\x1b'));
     assert!(stdout(&o).contains("  ~ renamed delivery"));
 }
@@ -175,16 +161,7 @@ fn diff_reports_survey_measures_that_moved_with_their_intervals() {
         .join("\n")
         + "\n";
     std::fs::write(&csv, happier).unwrap();
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-            "-f",
-            "json",
-        ],
-    );
+    let o = diff_head(dir.path(), &["-f", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let m = d["measures"].as_array().unwrap();
@@ -245,14 +222,7 @@ fn diff_errors_name_the_revision_and_exit_2() {
         stderr(&o)
     );
     // Identical versions: nothing to report.
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-        ],
-    );
+    let o = diff_head(dir.path(), &[]);
     assert_eq!(
         stdout(&o).lines().next().unwrap(),
         "**journeymap diff**: no changes (`HEAD:maps/toothbrush.journey.yaml` → `maps/toothbrush.journey.yaml`)"
@@ -585,16 +555,7 @@ fn the_ci_recipe_runs_commands_that_work() {
         workflow
             .contains("journeymap diff \"origin/${{ github.base_ref }}:$f\" \"$f\" -f markdown")
     );
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-            "-f",
-            "markdown",
-        ],
-    );
+    let o = diff_head(dir.path(), &["-f", "markdown"]);
     assert_eq!(code(&o), 0);
     let hook = std::fs::read_to_string(root().join("examples/ci/pre-commit-config.yaml")).unwrap();
     assert!(hook.contains("entry: journeymap validate --strict"));
