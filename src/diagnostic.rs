@@ -133,6 +133,35 @@ pub const CODES: &[(&str, &str)] = &[
         "a survey file whose content cannot be read as its source's CSV export",
     ),
     (
+        "JM107",
+        "an aggregated survey row with a count or mean that cannot be right (negative, fractional, overflowing, not adding up, off the scale)",
+    ),
+    ("JM108", "a survey `where:` filter that keeps no rows"),
+    (
+        "JM109",
+        "a `values:` label that matches no answer while answers match no label (a typo)",
+    ),
+    (
+        "JM110",
+        "more than half of a measure's non-missing answers could not be used",
+    ),
+    (
+        "JM111",
+        "a survey scale that is reversed, empty or does not fit its measure, or a label off its scale",
+    ),
+    (
+        "JM112",
+        "`emotion_from` names a measure the survey does not bind per stage",
+    ),
+    (
+        "JM113",
+        "a pinned quote that is not among the comments read",
+    ),
+    (
+        "JM114",
+        "warning: a value in a `where:` list matches no row",
+    ),
+    (
         "JM200",
         "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept",
     ),

@@ -52,6 +52,11 @@ pub struct Context<'a> {
     pub surveys: &'a [Survey],
     /// Overall survey measures, by measure name.
     pub metrics: BTreeMap<&'static str, Figure>,
+    /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
+    /// sample, in file order.
+    pub verbatims: Vec<&'a Verbatim>,
+    /// Non-empty journey-level comments read.
+    pub comments: u64,
     /// What was read from each survey file: rows, values used, missing and skipped.
     pub survey_summary: &'a [Summary],
     /// The measure that `emotion_from` derives emotions from, if any.
@@ -129,15 +134,20 @@ pub struct PainRef<'a> {
     pub stage: &'a str,
 }
 
+/// From one stage's funnel count to the next. Shares exist only where they mean something:
+/// from 0 people nothing is kept or lost, and a count that grows is growth, not a negative
+/// loss.
 #[derive(Debug, Serialize)]
 pub struct FunnelStep<'a> {
     pub to: &'a str,
     pub from_count: u64,
     pub to_count: u64,
-    /// Share of people kept, 0..1 (above 1 when the funnel grows).
-    pub kept: f64,
-    /// Share lost, 1 - kept.
-    pub lost: f64,
+    /// Share of people kept, 0..1; null when the count is 0 or grows.
+    pub kept: Option<f64>,
+    /// Share lost, 1 - kept; null when the count is 0 or grows.
+    pub lost: Option<f64>,
+    /// Growth as a share of the first count (0.5 = 50% more); null unless the count grows.
+    pub growth: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -304,7 +314,9 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
             let verbatims = agg.map(|a| a.verbatims_in_order()).unwrap_or_default();
             lanes.metrics |= !metrics.is_empty();
             lanes.verbatims |= !verbatims.is_empty();
-            let emotion_measured = emotion_from.and_then(|m| metrics.get(m)).map(|f| f.emotion);
+            let emotion_measured = emotion_from
+                .and_then(|m| metrics.get(m))
+                .and_then(|f| f.emotion);
             lanes.emotion |= emotion_measured.is_some();
             lanes.frontstage |= !st.frontstage.is_empty();
             lanes.backstage |= !st.backstage.is_empty();
@@ -358,7 +370,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
                 links: &st.links,
                 metrics,
                 verbatims,
-                comments: agg.map_or(0, |a| a.comments),
+                comments: agg.map_or(0, crate::survey::Aggregate::comments),
             }
         })
         .collect();
@@ -379,6 +391,8 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         stages: stage_ctx,
         surveys: &j.surveys,
         metrics: data.overall.figures().into_iter().collect(),
+        verbatims: data.overall.verbatims_in_order(),
+        comments: data.overall.comments(),
         survey_summary: &data.summaries,
         emotion_from,
         backlog,
@@ -412,17 +426,20 @@ fn funnel_step(stages: &[Stage], i: usize) -> Option<FunnelStep<'_>> {
     let (next, to) = stages[i + 1..]
         .iter()
         .find_map(|s| funnel_count(s).map(|n| (s, n)))?;
-    let kept = if from == 0 {
-        0.0
+    let (kept, growth) = if from == 0 {
+        (None, None)
+    } else if to > from {
+        (None, Some((to - from) as f64 / from as f64))
     } else {
-        to as f64 / from as f64
+        (Some(to as f64 / from as f64), None)
     };
     Some(FunnelStep {
         to: &next.id.value,
         from_count: from,
         to_count: to,
         kept,
-        lost: 1.0 - kept,
+        lost: kept.map(|k| 1.0 - k),
+        growth,
     })
 }
 

@@ -72,6 +72,21 @@ pub struct Journey {
     pub stages: Spanned<Vec<Stage>>,
     #[serde(default)]
     pub surveys: Vec<Survey>,
+    /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
+    #[serde(default)]
+    pub quotes: Option<Quotes>,
+}
+
+/// Quotes a map pins to (or hides from) the verbatim comments it shows.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quotes {
+    /// Exact texts of comments to show first; each must be among the comments read.
+    #[serde(default)]
+    pub pin: Vec<Spanned<String>>,
+    /// Exact texts of comments never to show.
+    #[serde(default)]
+    pub hide: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -174,6 +189,9 @@ pub struct Stage {
     pub support: Vec<String>,
     #[serde(default)]
     pub links: Vec<Link>,
+    /// This stage's comments to pin or hide.
+    #[serde(default)]
+    pub quotes: Option<Quotes>,
 }
 
 /// How the customer feels in a stage: a score on -2..2 and an optional label.
@@ -409,7 +427,7 @@ pub struct Survey {
     pub delimiter: Option<String>,
     /// Long layout: the column that holds a stage id.
     #[serde(default)]
-    pub stage_column: Option<String>,
+    pub stage_column: Option<Spanned<String>>,
     /// Long layout: measure -> column.
     #[serde(default)]
     pub measures: Option<Measures>,
@@ -418,7 +436,7 @@ pub struct Survey {
     pub emotion_from: Option<Spanned<MeasureName>>,
     /// Keep rows whose column equals the value (or one of a list).
     #[serde(default, rename = "where")]
-    pub filter: Pairs<OneOrMany<Scalar>>,
+    pub filter: Pairs<Spanned<OneOrMany<Scalar>>>,
     /// Extra codes that mean "no answer".
     #[serde(default)]
     pub missing: Vec<Scalar>,
@@ -465,15 +483,15 @@ pub enum MeasureName {
 #[serde(deny_unknown_fields)]
 pub struct Measures {
     #[serde(default)]
-    pub nps: Option<Measure>,
+    pub nps: Option<Spanned<Measure>>,
     #[serde(default)]
-    pub csat: Option<Measure>,
+    pub csat: Option<Spanned<Measure>>,
     #[serde(default)]
-    pub ces: Option<Measure>,
+    pub ces: Option<Spanned<Measure>>,
     #[serde(default)]
-    pub score: Option<Measure>,
+    pub score: Option<Spanned<Measure>>,
     #[serde(default)]
-    pub comment: Option<Measure>,
+    pub comment: Option<Spanned<Measure>>,
 }
 
 /// A column name (or `#N`, the Nth column counted from 1), or `{column, scale, values}`.
@@ -487,9 +505,10 @@ pub enum Measure {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureDetail {
-    pub column: String,
+    pub column: Spanned<String>,
+    /// `[min, max]`, lowest first; whole numbers for nps, csat and ces.
     #[serde(default)]
-    pub scale: Option<[f64; 2]>,
+    pub scale: Option<Spanned<[f64; 2]>>,
     /// Answer label (or vendor code) -> number.
     #[serde(default)]
     pub values: Pairs<f64>,

@@ -212,6 +212,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         }
     }
 
+    v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);
     v.out
 }

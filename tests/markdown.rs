@@ -28,6 +28,44 @@ fn tables(md: &str) -> Vec<Vec<usize>> {
     out
 }
 
+/// The text of every table cell, as a GFM parser reads it.
+pub fn table_cells(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cell: Option<String> = None;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => out.extend(cell.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text of every heading, as a CommonMark parser reads it.
+pub fn headings(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut heading: Option<String> = None;
+    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => out.extend(heading.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[test]
 fn every_table_keeps_its_column_count() {
     for map in example_maps() {

@@ -15,6 +15,7 @@ mod output;
 mod properties;
 mod real;
 mod surveys;
+mod trust;
 
 mod util;
 mod workflow;

@@ -34,7 +34,7 @@ impl Decoding {
 
 /// A survey file opened for streaming, with its header rows read.
 pub struct Input {
-    pub reader: csv::Reader<Box<dyn Read>>,
+    pub reader: csv::Reader<LineGuard<Box<dyn Read>>>,
     pub decoding: Decoding,
     pub delimiter: u8,
     /// One name per column, from the first header row (SurveyMonkey: question / sub-option).
@@ -93,11 +93,108 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 /// Columns allowed in one record.
 pub const MAX_COLUMNS: usize = 20_000;
 
-/// Refuses a line longer than [`MAX_LINE_BYTES`] as it streams past, so memory stays
-/// bounded whatever the file holds. Costs one backwards newline search per buffer.
+/// Bytes one quoted cell may hold before the reader calls its quote unclosed. The longest
+/// real comment is a few kilobytes; a quote left open swallows the rest of the file.
+pub const MAX_QUOTED_BYTES: usize = 1024 * 1024;
+
+/// Refuses a line longer than [`MAX_LINE_BYTES`] and a quoted cell longer than
+/// [`MAX_QUOTED_BYTES`] as they stream past, so memory stays bounded whatever the file
+/// holds, and follows quotes as csv-core does so that a quote still open at the end of the
+/// file can be reported. Costs one backwards newline search per buffer and a look at each
+/// `"`.
 pub struct LineGuard<R> {
     inner: R,
     since_newline: usize,
+    delimiter: u8,
+    in_quotes: bool,
+    /// A `"` inside quotes ended the last buffer: the next byte says whether it closed.
+    pending_quote: bool,
+    quoted_bytes: usize,
+    /// Newlines read so far, and the 1-based line where the open quote opened.
+    newlines: u64,
+    quote_line: u64,
+    /// The last byte of the last buffer (a field starts after a delimiter or a newline).
+    prev: u8,
+}
+
+impl<R> LineGuard<R> {
+    pub fn new(inner: R, delimiter: u8) -> Self {
+        LineGuard {
+            inner,
+            since_newline: 0,
+            delimiter,
+            in_quotes: false,
+            pending_quote: false,
+            quoted_bytes: 0,
+            newlines: 0,
+            quote_line: 0,
+            prev: b'\n',
+        }
+    }
+
+    /// Whether the input so far ends inside a quoted cell.
+    pub fn open_quote(&self) -> bool {
+        self.in_quotes && !self.pending_quote
+    }
+
+    /// The line (as csv counts them, from 1) where the quote that is still open opened.
+    pub fn quote_line(&self) -> u64 {
+        self.quote_line
+    }
+
+    /// Whether reading stopped at a quoted cell over [`MAX_QUOTED_BYTES`].
+    pub fn quote_overflow(&self) -> bool {
+        self.quoted_bytes > MAX_QUOTED_BYTES
+    }
+
+    fn follow_quotes(&mut self, b: &[u8]) {
+        let n = b.len();
+        let mut i = 0;
+        if self.pending_quote && n > 0 {
+            self.pending_quote = false;
+            if b[0] == b'"' {
+                i = 1; // `""`: an escaped quote, still inside
+            } else {
+                self.in_quotes = false;
+                self.quoted_bytes = 0;
+            }
+        }
+        let mut open_from = if self.in_quotes { Some(i) } else { None };
+        while let Some(off) = memchr::memchr(b'"', &b[i..]) {
+            let j = i + off;
+            if self.in_quotes {
+                match b.get(j + 1) {
+                    Some(b'"') => i = j + 2,
+                    Some(_) => {
+                        self.in_quotes = false;
+                        self.quoted_bytes = 0;
+                        open_from = None;
+                        i = j + 1;
+                    }
+                    None => {
+                        self.pending_quote = true;
+                        i = j + 1;
+                    }
+                }
+            } else {
+                let before = if j == 0 { self.prev } else { b[j - 1] };
+                if before == self.delimiter || before == b'\n' {
+                    self.in_quotes = true;
+                    self.quote_line =
+                        self.newlines + memchr::memchr_iter(b'\n', &b[..j]).count() as u64 + 1;
+                    open_from = Some(j + 1);
+                }
+                i = j + 1;
+            }
+        }
+        if let Some(from) = open_from {
+            self.quoted_bytes += n.saturating_sub(from);
+        }
+        if let Some(&last) = b.last() {
+            self.prev = last;
+        }
+        self.newlines += memchr::memchr_iter(b'\n', b).count() as u64;
+    }
 }
 
 impl<R: Read> Read for LineGuard<R> {
@@ -111,6 +208,13 @@ impl<R: Read> Read for LineGuard<R> {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("a line is longer than {MAX_LINE_BYTES} bytes, the limit for one line"),
+            ));
+        }
+        self.follow_quotes(&buf[..n]);
+        if self.quoted_bytes > MAX_QUOTED_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a quoted cell runs on for more than 1 MiB",
             ));
         }
         Ok(n)
@@ -187,10 +291,7 @@ pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenErr
         // trimmed where they are read (`cell`), not by csv's Trim, which copies every record.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(64 * 1024)
-        .from_reader(Box::new(LineGuard {
-            inner: stream,
-            since_newline: 0,
-        }) as Box<dyn Read>);
+        .from_reader(LineGuard::new(stream, delimiter));
     let mut pending = None;
     let mut not_utf8 = None;
     let (names, header_rows) =
@@ -297,7 +398,7 @@ pub fn cell_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 fn read_row(
-    reader: &mut csv::Reader<Box<dyn Read>>,
+    reader: &mut csv::Reader<LineGuard<Box<dyn Read>>>,
     not_utf8: &mut Option<(u64, usize)>,
 ) -> Result<Option<Vec<String>>, OpenError> {
     let mut rec = csv::ByteRecord::new();
@@ -322,7 +423,7 @@ fn read_row(
 /// Read the vendor's header rows and name every column by its first header row (for
 /// SurveyMonkey, question text then ` / ` and the sub-option when a question spans columns).
 fn read_headers(
-    reader: &mut csv::Reader<Box<dyn Read>>,
+    reader: &mut csv::Reader<LineGuard<Box<dyn Read>>>,
     source: Source,
     pending: &mut Option<csv::ByteRecord>,
     not_utf8: &mut Option<(u64, usize)>,
@@ -434,6 +535,30 @@ mod tests {
                 "Gender"
             ]
         );
+    }
+
+    fn guard_over(chunks: &[&[u8]]) -> LineGuard<std::io::Empty> {
+        let mut g = LineGuard::new(std::io::empty(), b',');
+        for c in chunks {
+            g.follow_quotes(c);
+        }
+        g
+    }
+
+    #[test]
+    fn quotes_are_followed_as_csv_reads_them() {
+        assert!(!guard_over(&[b"a,\"b\"\"c\",d\n"]).open_quote());
+        assert!(guard_over(&[b"a,\"b\n1,2\n3,4\n"]).open_quote());
+        // A quote inside an unquoted cell is a literal.
+        assert!(!guard_over(&[b"a,5\" screen,c\n"]).open_quote());
+        // Split between buffers: an escaped quote, then a closing one at the very end.
+        assert!(!guard_over(&[b"a,\"x\"", b"\"y\"", b"\n"]).open_quote());
+        assert!(!guard_over(&[b"a,\"x\""]).open_quote());
+        assert!(guard_over(&[b"a,\"x\"", b"\"y"]).open_quote());
+        // A quote after a newline in the previous buffer opens a cell, on line 2.
+        let g = guard_over(&[b"a,b\n", b"\"open\n\n"]);
+        assert!(g.open_quote());
+        assert_eq!(g.quote_line(), 2);
     }
 
     #[test]

@@ -12,10 +12,12 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 pub const LOW_SAMPLE: u64 = 30;
 
 /// Running count, mean and sum of squared deviations (Welford), plus the counts NPS and
-/// CSAT need.
+/// CSAT need. `mn` counts the answers whose value is known: a warehouse row may give NPS
+/// counts without a mean, and then the pooled mean is unknown rather than wrong.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Acc {
     pub n: u64,
+    pub mn: u64,
     pub mean: f64,
     pub m2: f64,
     pub promoters: u64,
@@ -29,8 +31,9 @@ impl Acc {
     #[inline]
     pub fn add(&mut self, x: f64, kind: Kind, top_from: f64) {
         self.n += 1;
+        self.mn += 1;
         let d = x - self.mean;
-        self.mean += d / self.n as f64;
+        self.mean += d / self.mn as f64;
         self.m2 += d * (x - self.mean);
         match kind {
             Kind::Nps => {
@@ -53,18 +56,19 @@ impl Acc {
 
     /// Pool another accumulator into this one (Chan et al.'s parallel variance formula).
     pub fn merge(&mut self, o: &Acc) {
-        if o.n == 0 {
-            return;
+        if o.mn > 0 {
+            if self.mn == 0 {
+                self.mean = o.mean;
+                self.m2 = o.m2;
+            } else {
+                let mn = self.mn + o.mn;
+                let d = o.mean - self.mean;
+                self.mean += d * o.mn as f64 / mn as f64;
+                self.m2 += o.m2 + d * d * self.mn as f64 * o.mn as f64 / mn as f64;
+            }
+            self.mn += o.mn;
         }
-        if self.n == 0 {
-            *self = *o;
-            return;
-        }
-        let n = self.n + o.n;
-        let d = o.mean - self.mean;
-        self.mean += d * o.n as f64 / n as f64;
-        self.m2 += o.m2 + d * d * self.n as f64 * o.n as f64 / n as f64;
-        self.n = n;
+        self.n += o.n;
         self.promoters += o.promoters;
         self.passives += o.passives;
         self.detractors += o.detractors;
@@ -75,6 +79,7 @@ impl Acc {
     pub fn from_moments(n: u64, mean: f64, stddev: f64) -> Acc {
         Acc {
             n,
+            mn: n,
             mean,
             m2: stddev * stddev * n.saturating_sub(1) as f64,
             ..Acc::default()
@@ -82,11 +87,16 @@ impl Acc {
     }
 
     fn stddev(&self) -> f64 {
-        if self.n < 2 {
+        if self.mn < 2 {
             0.0
         } else {
-            (self.m2 / (self.n - 1) as f64).sqrt()
+            (self.m2 / (self.mn - 1) as f64).sqrt()
         }
+    }
+
+    /// The mean answer, when every answer's value is known.
+    pub fn known_mean(&self) -> Option<f64> {
+        (self.mn == self.n && self.n > 0).then_some(self.mean)
     }
 }
 
@@ -109,8 +119,9 @@ pub struct Figure {
     pub low: f64,
     pub high: f64,
     pub low_sample: bool,
-    /// Mean answer on the measure's own scale (for CSAT, the mean rating).
-    pub mean: f64,
+    /// Mean answer on the measure's own scale (for CSAT, the mean rating); null when a
+    /// warehouse row gave counts without a mean.
+    pub mean: Option<f64>,
     pub scale: [f64; 2],
     /// NPS only: shares in percent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,8 +136,25 @@ pub struct Figure {
     /// Means only: sample standard deviation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stddev: Option<f64>,
-    /// The measure mapped onto -2..2, as `emotion_from` uses it.
-    pub emotion: f64,
+    /// The measure mapped onto -2..2, as `emotion_from` uses it (null when the mean is
+    /// unknown).
+    pub emotion: Option<f64>,
+    /// Answers in the bound columns that could not be used, with why (each is reported by
+    /// `validate` at its CSV line and column).
+    pub skipped: u64,
+    pub skipped_why: Vec<SkipCount>,
+    /// Rows left out by `where:` in the surveys behind this figure.
+    pub filtered: u64,
+    /// One sentence for people when the figure is qualified (answers skipped, rows filtered
+    /// out, low sample); null otherwise.
+    pub caveat: Option<String>,
+}
+
+/// How many answers were skipped for one reason.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SkipCount {
+    pub reason: &'static str,
+    pub count: u64,
 }
 
 pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
@@ -140,14 +168,18 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
         low: 0.0,
         high: 0.0,
         low_sample: acc.n < LOW_SAMPLE,
-        mean: acc.mean,
+        mean: acc.known_mean(),
         scale,
         promoters: None,
         passives: None,
         detractors: None,
         top_box: None,
         stddev: None,
-        emotion: to_emotion(acc.mean, scale),
+        emotion: acc.known_mean().map(|m| to_emotion(m, scale)),
+        skipped: 0,
+        skipped_why: Vec::new(),
+        filtered: 0,
+        caveat: None,
     };
     Some(match kind {
         Kind::Nps => {
@@ -160,7 +192,8 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
                 promoters: Some(acc.promoters as f64 / n * 100.0),
                 passives: Some(acc.passives as f64 / n * 100.0),
                 detractors: Some(acc.detractors as f64 / n * 100.0),
-                emotion: value / 50.0,
+                // NPS -100..100 onto -2..2, linearly: 0 is neutral, ±100 the extremes.
+                emotion: Some(value / 50.0),
                 ..base
             }
         }
@@ -260,7 +293,7 @@ mod tests {
         close(f.low, -29.782, 1e-3);
         close(f.high, 79.782, 1e-3);
         assert!(f.low_sample);
-        close(f.emotion, 0.8, 1e-9); // 40 / 50
+        close(f.emotion.unwrap(), 0.8, 1e-9); // 40 / 50
     }
 
     /// 8 of 10 in the top two boxes: Wilson [0.4902, 0.9433] (the textbook example).
@@ -274,9 +307,9 @@ mod tests {
         close(f.value, 80.0, 1e-9);
         close(f.low, 49.016, 1e-3);
         close(f.high, 94.332, 1e-3);
-        close(f.mean, 3.9, 1e-9);
+        close(f.mean.unwrap(), 3.9, 1e-9);
         // Mean 3.9 on 1..5 onto -2..2: (3.9 - 1) / 4 × 4 - 2 = 0.9.
-        close(f.emotion, 0.9, 1e-9);
+        close(f.emotion.unwrap(), 0.9, 1e-9);
     }
 
     /// 1, 2, 3, 4, 5: mean 3, sd = sqrt(2.5) = 1.5811, half = 1.96 × 1.5811 / sqrt(5) = 1.3859.

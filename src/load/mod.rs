@@ -6,8 +6,11 @@
 //! diagnostic with file, line and column; when the typed parse fails the text is re-parsed
 //! for syntax alone, so a bad indent is reported as a syntax error, not a missing key.
 
+mod shape;
+
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_saphyr::{Error as YamlError, Options, budget::BudgetBreach};
@@ -57,7 +60,7 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
     let file = display(path);
     let text = read_text(path, &file, None).map_err(|d| vec![*d])?;
     sources.add(&file, &text);
-    let journey: Journey = parse(&text, &file).map_err(|d| vec![*d])?;
+    let journey: Journey = parse(&text, &file)?;
     let persona = match &journey.persona {
         None => None,
         Some(Spanned {
@@ -72,7 +75,7 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
             let pfile = display(&ppath);
             let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![*d])?;
             sources.add(&pfile, &ptext);
-            Some(parse::<Persona>(&ptext, &pfile).map_err(|d| vec![*d])?)
+            Some(parse::<Persona>(&ptext, &pfile)?)
         }
     };
     let root = text
@@ -127,7 +130,7 @@ pub fn relative_to(map: &Path, rel: &str) -> PathBuf {
 /// A map from text alone (no files around it: a persona path is left unresolved). For
 /// fuzzing and for tools that hold a map in memory.
 pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let journey: Journey = parse(text, file).map_err(|d| vec![*d])?;
+    let journey: Journey = parse(text, file)?;
     let persona = match &journey.persona {
         Some(Spanned {
             value: PersonaRef::Inline(p),
@@ -218,31 +221,50 @@ fn options() -> Options {
             max_alias_expansions_per_anchor: 1_000,
         },
         with_snippet: false,
+        // YAML 1.2: `yes`, `no`, `on` and `off` are text. A `where: {keep: yes}` must keep
+        // the rows that say `yes`, not the ones that say `true`.
+        strict_booleans: true,
     }
 }
 
-/// Parse `text` as `T`; on failure, return the most useful single diagnostic.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Box<Diagnostic>> {
+/// Parse `text` as `T`. On failure, every problem of the file's shape (types, unknown keys,
+/// words, missing keys) is reported in one go by [`shape::check`]; a syntax error or a
+/// budget breach is reported alone, since nothing after it can be trusted.
+pub fn parse<T: DeserializeOwned + JsonSchema>(
+    text: &str,
+    file: &str,
+) -> Result<T, Vec<Diagnostic>> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(Box::new(Diagnostic::error(
+        return Err(vec![Diagnostic::error(
             "JM004",
             file,
             Pos { line: 1, col: 1 },
             "the file is empty; a map needs at least `journeymap: 1`, `title:` and `stages:`",
-        )));
+        )]);
     }
     match serde_saphyr::from_str_with_options::<T>(text, options()) {
         Ok(v) => Ok(v),
-        Err(typed) if is_limit(&typed) => Err(Box::new(to_diagnostic(&typed, file, text))),
+        Err(typed) if is_limit(&typed) => Err(vec![to_diagnostic(&typed, file, text)]),
         Err(typed) => {
             // A type error may really be a syntax error further down (a bad indent turns
             // a key into part of a scalar): the syntax-only parse tells them apart. (Not
             // after a budget breach: that would do the expensive part twice.)
-            let err = match serde_saphyr::from_str_with_options::<IgnoredAny>(text, options()) {
-                Err(syntax) => syntax,
-                Ok(_) => typed,
-            };
-            Err(Box::new(to_diagnostic(&err, file, text)))
+            match serde_saphyr::from_str_with_options::<IgnoredAny>(text, options()) {
+                Err(syntax) => Err(vec![to_diagnostic(&syntax, file, text)]),
+                Ok(_) => {
+                    let first = to_diagnostic(&typed, file, text);
+                    let schema = serde_json::to_value(schemars::schema_for!(T))
+                        .unwrap_or(serde_json::Value::Null);
+                    let mut all = shape::check(text, file, &schema);
+                    // The typed parse's own finding stays unless the pass found the same
+                    // line (where its message is the more precise one).
+                    if !all.iter().any(|d| d.pos.line == first.pos.line) {
+                        all.push(first);
+                        all.sort_by_key(|d| d.pos);
+                    }
+                    Err(all)
+                }
+            }
         }
     }
 }

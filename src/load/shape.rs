@@ -1,0 +1,407 @@
+//! Shape: every type error, unknown key, wrong word and missing key of a file in one pass.
+//!
+//! serde stops at the first problem, so a file with ten mistakes would take ten runs. When
+//! the typed parse fails, this pass reads the same text into a tree of nodes with their
+//! positions (through the YAML library's own event parser) and walks it against the JSON
+//! Schema that `journeymap schema` prints, generated from the model types, so the two cannot
+//! drift. The walk is ours rather than a JSON Schema validator's because each finding must
+//! become a diagnostic at a YAML line and column with a "did you mean" drawn from the keys
+//! the schema allows, and because `anyOf` branches (a persona written inline or as a path, an
+//! emotion as a number or a mapping) must be chosen by the shape of the value so that the
+//! error inside the chosen branch is the one reported.
+//!
+//! Invariants: accepts everything the typed parse accepts (text fields take any scalar;
+//! ranges, funnel counts and references are left to validation); never panics on any tree;
+//! reports each problem once, at the node it concerns.
+
+use serde_json::Value;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Pos;
+
+/// A YAML node with the position of its first character.
+#[derive(Debug)]
+enum Node {
+    Map(Vec<(String, Pos, Spanned)>),
+    Seq(Vec<Spanned>),
+    Scalar(String, bool),
+    /// An alias: its target was checked where it was defined.
+    Alias,
+}
+
+type Spanned = (Node, Pos);
+
+/// Definitions whose values serde takes in any form and validation judges (a funnel count
+/// is reported as JM013, not as a type error).
+const LENIENT: &[&str] = &["#/$defs/Funnel"];
+
+/// Every shape problem of `text` against `schema`; empty when the tree cannot be built
+/// (the caller then reports the parser's own error).
+pub fn check(text: &str, file: &str, schema: &Value) -> Vec<Diagnostic> {
+    let Some(root) = tree(text) else {
+        return Vec::new();
+    };
+    let mut walk = Walk {
+        file,
+        root: schema,
+        out: Vec::new(),
+    };
+    walk.node(&root.0, &root.1, schema, 0);
+    walk.out.sort_by_key(|d| d.pos);
+    walk.out
+        .dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
+    walk.out
+}
+
+fn pos_of(m: &serde_saphyr::granit_parser::Marker) -> Pos {
+    Pos {
+        line: m.line(),
+        col: m.col() + 1,
+    }
+}
+
+/// The first document of `text` as a tree; `None` on a syntax error.
+fn tree(text: &str) -> Option<Spanned> {
+    enum Open {
+        Map(Vec<(String, Pos, Spanned)>, Option<(String, Pos)>, Pos),
+        Seq(Vec<Spanned>, Pos),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut done: Option<Spanned> = None;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        let pos = pos_of(&span.start);
+        let finished: Option<Spanned> = match event {
+            Event::MappingStart(..) => {
+                stack.push(Open::Map(Vec::new(), None, pos));
+                None
+            }
+            Event::SequenceStart(..) => {
+                stack.push(Open::Seq(Vec::new(), pos));
+                None
+            }
+            Event::MappingEnd => match stack.pop()? {
+                Open::Map(entries, _, at) => Some((Node::Map(entries), at)),
+                Open::Seq(..) => return None,
+            },
+            Event::SequenceEnd => match stack.pop()? {
+                Open::Seq(items, at) => Some((Node::Seq(items), at)),
+                Open::Map(..) => return None,
+            },
+            Event::Scalar(v, style, ..) => Some((
+                Node::Scalar(v.into_owned(), style == ScalarStyle::Plain),
+                pos,
+            )),
+            Event::Alias(_) => Some((Node::Alias, pos)),
+            Event::DocumentEnd if stack.is_empty() && done.is_some() => break,
+            _ => None,
+        };
+        let Some(node) = finished else { continue };
+        match stack.last_mut() {
+            None => done = Some(node),
+            Some(Open::Seq(items, _)) => items.push(node),
+            Some(Open::Map(entries, key, _)) => match key.take() {
+                None => {
+                    // A key: kept as text (complex keys are not part of the map format).
+                    let text = match &node.0 {
+                        Node::Scalar(s, _) => s.clone(),
+                        _ => String::new(),
+                    };
+                    *key = Some((text, node.1));
+                }
+                Some((k, kpos)) => entries.push((k, kpos, node)),
+            },
+        }
+    }
+    done
+}
+
+struct Walk<'a> {
+    file: &'a str,
+    root: &'a Value,
+    out: Vec<Diagnostic>,
+}
+
+/// What a plain or quoted scalar is under YAML 1.2's core schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Text,
+}
+
+fn scalar_kind(text: &str, plain: bool) -> Scalar {
+    if !plain {
+        return Scalar::Text;
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => Scalar::Bool,
+        ".inf" | "-.inf" | "+.inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN" => Scalar::Float,
+        _ if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() => Scalar::Int,
+        _ if (text.starts_with("0x") || text.starts_with("0o"))
+            && text.len() > 2
+            && text[2..].chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            Scalar::Int
+        }
+        _ if text.parse::<f64>().is_ok() && text.chars().any(|c| c.is_ascii_digit()) => {
+            Scalar::Float
+        }
+        _ => Scalar::Text,
+    }
+}
+
+/// Whether a node is of a JSON Schema type, as serde-saphyr would deserialise it.
+fn is_type(node: &Node, ty: &str) -> bool {
+    match node {
+        Node::Alias => true,
+        Node::Map(_) => ty == "object",
+        Node::Seq(_) => ty == "array",
+        Node::Scalar(text, plain) => {
+            let k = scalar_kind(text, *plain);
+            match ty {
+                "null" => k == Scalar::Null,
+                "boolean" => k == Scalar::Bool,
+                "integer" => k == Scalar::Int,
+                "number" => matches!(k, Scalar::Int | Scalar::Float),
+                // Text fields take any scalar but nothing.
+                "string" => k != Scalar::Null,
+                _ => false,
+            }
+        }
+    }
+}
+
+fn types(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn describe_type(ty: &str) -> &'static str {
+    match ty {
+        "object" => "a mapping of keys to values",
+        "array" => "a list",
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "null" => "nothing",
+        _ => "a value",
+    }
+}
+
+fn describe_node(node: &Node) -> &'static str {
+    match node {
+        Node::Map(_) => "a mapping",
+        Node::Seq(_) => "a list",
+        Node::Alias => "an alias",
+        Node::Scalar(t, plain) => match scalar_kind(t, *plain) {
+            Scalar::Null => "nothing",
+            Scalar::Bool => "true or false",
+            Scalar::Int | Scalar::Float => "a number",
+            Scalar::Text => "text",
+        },
+    }
+}
+
+impl<'a> Walk<'a> {
+    /// Follow `$ref`s to the schema that describes a value.
+    fn resolve(&self, mut schema: &'a Value) -> Option<&'a Value> {
+        for _ in 0..16 {
+            match schema.get("$ref").and_then(Value::as_str) {
+                Some(r) if LENIENT.contains(&r) => return None,
+                Some(r) => schema = self.root.pointer(r.strip_prefix('#')?)?,
+                None => return Some(schema),
+            }
+        }
+        None
+    }
+
+    fn error(&mut self, code: &'static str, pos: Pos, msg: String, label: &str) {
+        self.out
+            .push(Diagnostic::error(code, self.file, pos, msg).with_label(label));
+    }
+
+    /// The branch of an `anyOf`/`oneOf` that fits the node's shape, if one does.
+    fn branch(&self, node: &Node, branches: &'a [Value]) -> Option<&'a Value> {
+        let fits = |b: &&'a Value| {
+            self.resolve(b).is_none_or(|s| {
+                let ts = types(s);
+                if ts.is_empty() {
+                    // A nested anyOf, or a schema without a type (any value).
+                    match s.get("anyOf").or_else(|| s.get("oneOf")) {
+                        Some(Value::Array(inner)) => self.branch(node, inner).is_some(),
+                        _ => true,
+                    }
+                } else {
+                    ts.iter().any(|t| is_type(node, t))
+                }
+            })
+        };
+        // Prefer a branch of the node's container kind, so that an inline persona with a
+        // typo is checked as a persona, not refused as "not text".
+        branches.iter().find(fits)
+    }
+
+    fn node(&mut self, node: &Node, pos: &Pos, schema: &'a Value, depth: usize) {
+        if depth > 64 || matches!(node, Node::Alias) {
+            return;
+        }
+        let Some(schema) = self.resolve(schema) else {
+            return;
+        };
+        if let Some(Value::Array(branches)) = schema.get("anyOf").or_else(|| schema.get("oneOf")) {
+            match self.branch(node, branches) {
+                Some(b) => self.node(node, pos, b, depth + 1),
+                None => {
+                    let what = self.expected(branches);
+                    let msg = format!("expected {what} here, found {}", describe_node(node));
+                    self.error("JM002", *pos, msg, "wrong type");
+                }
+            }
+            return;
+        }
+        let ts = types(schema);
+        if !ts.is_empty() && !ts.iter().any(|t| is_type(node, t)) {
+            let what: Vec<&str> = ts
+                .iter()
+                .filter(|t| **t != "null")
+                .map(|t| describe_type(t))
+                .collect();
+            let msg = format!(
+                "expected {} here, found {}",
+                what.join(" or "),
+                describe_node(node)
+            );
+            self.error("JM002", *pos, msg, "wrong type");
+            return;
+        }
+        if let (Some(Value::Array(options)), Node::Scalar(text, _)) = (schema.get("enum"), node)
+            && !options.iter().any(|o| o.as_str() == Some(text))
+        {
+            let words: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
+            let hint = match crate::suggest::did_you_mean(text, words.iter().copied()) {
+                h if !h.is_empty() => h,
+                _ => format!("; expected one of: {}", words.join(", ")),
+            };
+            self.error(
+                "JM002",
+                *pos,
+                format!("`{text}` is not allowed here{hint}"),
+                "not an allowed value",
+            );
+            return;
+        }
+        self.children(node, schema, depth);
+    }
+
+    /// Check a mapping's keys and a list's items against `schema`.
+    fn children(&mut self, node: &Node, schema: &'a Value, depth: usize) {
+        let Some(schema) = self.resolve(schema) else {
+            return;
+        };
+        match node {
+            Node::Map(entries) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                let extra = schema.get("additionalProperties");
+                let merged = entries.iter().any(|(k, _, _)| k == "<<");
+                for (key, kpos, value) in entries {
+                    if key == "<<" {
+                        continue;
+                    }
+                    match props.and_then(|p| p.get(key)) {
+                        Some(s) => self.node(&value.0, &value.1, s, depth + 1),
+                        None => match extra {
+                            Some(Value::Bool(false)) => {
+                                let allowed: Vec<&str> = props
+                                    .map(|p| p.keys().map(String::as_str).collect())
+                                    .unwrap_or_default();
+                                let hint = match crate::suggest::did_you_mean(
+                                    key,
+                                    allowed.iter().copied(),
+                                ) {
+                                    h if !h.is_empty() => h,
+                                    _ => format!("; expected one of: {}", allowed.join(", ")),
+                                };
+                                self.error(
+                                    "JM003",
+                                    *kpos,
+                                    format!("unknown key `{key}`{hint}"),
+                                    "unknown key",
+                                );
+                            }
+                            Some(s @ Value::Object(_)) => {
+                                self.node(&value.0, &value.1, s, depth + 1);
+                            }
+                            _ => {}
+                        },
+                    }
+                }
+                if merged {
+                    return;
+                }
+                if let Some(Value::Array(required)) = schema.get("required") {
+                    let at = entries.first().map_or(Pos::default(), |e| e.1);
+                    for r in required.iter().filter_map(Value::as_str) {
+                        if !entries.iter().any(|(k, _, _)| k == r) {
+                            let d = Diagnostic::error(
+                                "JM004",
+                                self.file,
+                                at,
+                                format!("missing required key `{r}`"),
+                            )
+                            .with_label("this mapping lacks it");
+                            self.out.push(d);
+                        }
+                    }
+                }
+            }
+            Node::Seq(items) => {
+                if let Some(item) = schema.get("items") {
+                    for (i, ipos) in items {
+                        self.node(i, ipos, item, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn expected(&self, branches: &'a [Value]) -> String {
+        let mut what: Vec<&str> = Vec::new();
+        for b in branches {
+            let Some(s) = self.resolve(b) else { continue };
+            let ts = types(s);
+            let inner: Vec<&str> = if ts.is_empty() {
+                match s.get("anyOf").or_else(|| s.get("oneOf")) {
+                    Some(Value::Array(inner)) => inner
+                        .iter()
+                        .filter_map(|b| self.resolve(b))
+                        .flat_map(types)
+                        .collect(),
+                    _ => Vec::new(),
+                }
+            } else {
+                ts
+            };
+            for t in inner {
+                let d = describe_type(t);
+                if t != "null" && !what.contains(&d) {
+                    what.push(d);
+                }
+            }
+        }
+        if what.is_empty() {
+            "another value".to_owned()
+        } else {
+            what.join(" or ")
+        }
+    }
+}

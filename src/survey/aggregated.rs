@@ -1,0 +1,294 @@
+//! Aggregated rows: figures a warehouse computed, one row per stage and measure
+//! (`stage,measure,n,promoters,passives,detractors,top_box,mean,stddev`).
+//!
+//! Invariants: counts are parsed as whole numbers from their text (never through a float),
+//! so a negative, fractional, overflowing or thousands-separated count is refused at its CSV
+//! line and column; means must be finite and on the measure's scale, standard deviations
+//! finite and ≥ 0; counts must add up. A row that breaks a rule is an error: pooled figures
+//! are exact or not shown.
+
+use std::collections::HashMap;
+
+use crate::model::{Measure, MeasureName};
+
+use super::binding::default_scale;
+use super::measure::Acc;
+use super::value::{NumberError, parse_count, parse_real};
+use super::{Last, Reader, Summary, input, measure_name, resolve_stage, slot};
+
+const COLUMNS: [&str; 9] = [
+    "stage",
+    "measure",
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "top_box",
+    "mean",
+    "stddev",
+];
+
+/// One aggregated row, its cells looked up by column name.
+struct Row<'r> {
+    rec: &'r csv::ByteRecord,
+    cols: &'r HashMap<&'static str, usize>,
+    line: u64,
+}
+
+/// A refused cell: the column it is in and why.
+struct Refusal {
+    column: &'static str,
+    message: String,
+}
+
+impl Row<'_> {
+    fn text(&self, name: &str) -> &[u8] {
+        self.cols
+            .get(name)
+            .map_or(b"".as_slice(), |&i| input::cell(self.rec, i))
+    }
+
+    fn count(&self, name: &'static str) -> Result<Option<u64>, Refusal> {
+        let cell = self.text(name);
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        parse_count(cell).map(Some).map_err(|e| Refusal {
+            column: name,
+            message: format!("`{name}` is `{}`: {}", input::cell_text(cell), e.as_str()),
+        })
+    }
+
+    fn required_count(&self, name: &'static str) -> Result<u64, Refusal> {
+        self.count(name)?.ok_or_else(|| Refusal {
+            column: name,
+            message: format!("`{name}` is empty; this row needs it"),
+        })
+    }
+
+    /// A mean or standard deviation: finite, and within `range` when given.
+    fn real(&self, name: &'static str, range: [f64; 2]) -> Result<Option<f64>, Refusal> {
+        let cell = self.text(name);
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        let shown = input::cell_text(cell);
+        match parse_real(cell) {
+            Ok(x) if (range[0]..=range[1]).contains(&x) => Ok(Some(x)),
+            Ok(x) => Err(Refusal {
+                column: name,
+                message: format!(
+                    "`{name}` is {x}, outside {}..{}",
+                    fmt(range[0]),
+                    fmt(range[1])
+                ),
+            }),
+            Err(NumberError::Thousands) => Err(Refusal {
+                column: name,
+                message: format!("`{name}` is `{shown}`: write it without thousands separators"),
+            }),
+            Err(NumberError::NotNumber) => Err(Refusal {
+                column: name,
+                message: format!("`{name}` is `{shown}`, which is not a finite number"),
+            }),
+        }
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if x == f64::INFINITY {
+        "∞".to_owned()
+    } else {
+        format!("{x}")
+    }
+}
+
+impl Reader<'_> {
+    pub(super) fn read_aggregated(
+        &mut self,
+        input: &mut input::Input,
+        summary: &mut Summary,
+    ) -> bool {
+        let names = input.names.clone();
+        let mut cols = HashMap::new();
+        for want in COLUMNS {
+            if let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(want)) {
+                cols.insert(want, i);
+            } else if matches!(want, "stage" | "measure" | "n") {
+                self.column(&names, want, self.survey.file.pos, "the aggregated layout");
+                return false;
+            }
+        }
+        let stages = &self.loaded.journey.stages.value;
+        let score_scale = match self
+            .survey
+            .measures
+            .as_ref()
+            .and_then(|m| m.score.as_ref())
+            .map(|s| &s.value)
+        {
+            Some(Measure::Detailed(d)) => d.scale.as_ref().map(|s| s.value),
+            _ => None,
+        };
+        let mut rec = csv::ByteRecord::new();
+        let mut last = Last::default();
+        let mut fed = vec![[false; 4]; stages.len() + 1];
+        loop {
+            match self.next_record(input, &mut rec, &mut last) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(()) => return false,
+            }
+            let line = rec.position().map_or(0, |p| p.line());
+            if rec.len() == 1 && input::cell(&rec, 0).is_empty() {
+                continue;
+            }
+            summary.rows += 1;
+            let row = Row {
+                rec: &rec,
+                cols: &cols,
+                line,
+            };
+            let stage_text = input::cell_text(row.text("stage")).into_owned();
+            let target = if stage_text.is_empty() || stage_text.eq_ignore_ascii_case("overall") {
+                None
+            } else {
+                match resolve_stage(stages, stage_text.as_bytes()) {
+                    Some(i) => Some(i),
+                    None => {
+                        summary.rows_unknown_stage += 1;
+                        let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
+                        let hint = crate::suggest::did_you_mean(&stage_text, ids);
+                        let msg = format!(
+                            "row names stage `{stage_text}`, which the map lacks; not counted{hint}"
+                        );
+                        self.csv_warning("JM103", line, cols["stage"] + 1, msg);
+                        continue;
+                    }
+                }
+            };
+            let m = match input::cell_text(row.text("measure"))
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "nps" => MeasureName::Nps,
+                "csat" => MeasureName::Csat,
+                "ces" => MeasureName::Ces,
+                "score" => MeasureName::Score,
+                other => {
+                    let msg = format!(
+                        "measure `{other}` is not one of nps, csat, ces, score; the row cannot be counted"
+                    );
+                    self.csv_error("JM107", line, cols["measure"] + 1, msg);
+                    continue;
+                }
+            };
+            let scale = match m {
+                MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
+                _ => default_scale(m),
+            };
+            let acc = match row_acc(&row, m, scale) {
+                Ok(acc) => acc,
+                Err(r) => {
+                    let col = cols.get(r.column).map_or(1, |c| c + 1);
+                    let msg = format!("{} row: {}", measure_name(m), r.message);
+                    self.csv_error("JM107", row.line, col, msg);
+                    continue;
+                }
+            };
+            summary.values_used += acc.n;
+            let s = slot(m).unwrap_or(0);
+            fed[target.unwrap_or(stages.len())][s] = true;
+            let agg = self.data.target(target);
+            if agg.scales[s].is_some_and(|sc| sc != scale) {
+                let msg = format!(
+                    "{} row is on the scale {}..{}, but answers on another scale were pooled for the same stage first",
+                    measure_name(m),
+                    fmt(scale[0]),
+                    fmt(scale[1])
+                );
+                self.csv_error("JM107", line, 1, msg);
+                continue;
+            }
+            agg.scales[s] = Some(scale);
+            agg.accs[s].merge(&acc);
+        }
+        true
+    }
+}
+
+/// The accumulator a row stands for, or the first cell that makes it impossible.
+fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
+    let n = row.required_count("n")?;
+    let mean = row.real("mean", scale)?;
+    let stddev = row.real("stddev", [0.0, f64::INFINITY])?;
+    let with_moments = |acc: Acc| match mean {
+        Some(mean) => Acc {
+            mn: n,
+            mean,
+            m2: stddev.unwrap_or(0.0).powi(2) * n.saturating_sub(1) as f64,
+            ..acc
+        },
+        None => acc,
+    };
+    match m {
+        MeasureName::Nps => {
+            let p = row.required_count("promoters")?;
+            let d = row.required_count("detractors")?;
+            let pas = row.count("passives")?;
+            let sum = p
+                .checked_add(d)
+                .and_then(|x| x.checked_add(pas.unwrap_or(0)));
+            let fits = match (sum, pas) {
+                (Some(s), Some(_)) => s == n,
+                (Some(s), None) => s <= n,
+                (None, _) => false,
+            };
+            if !fits {
+                return Err(Refusal {
+                    column: "n",
+                    message: format!(
+                        "promoters {p} + passives {} + detractors {d} do not add up to n = {n}",
+                        pas.map_or("(absent)".to_owned(), |x| x.to_string())
+                    ),
+                });
+            }
+            Ok(with_moments(Acc {
+                n,
+                promoters: p,
+                passives: pas.unwrap_or(n - p - d),
+                detractors: d,
+                ..Acc::default()
+            }))
+        }
+        MeasureName::Csat => {
+            let top = row.required_count("top_box")?;
+            if top > n {
+                return Err(Refusal {
+                    column: "top_box",
+                    message: format!("top_box {top} is more than n = {n}"),
+                });
+            }
+            Ok(with_moments(Acc {
+                n,
+                top_box: top,
+                ..Acc::default()
+            }))
+        }
+        _ => {
+            let Some(mean) = mean else {
+                return Err(Refusal {
+                    column: "mean",
+                    message: "`mean` is empty; a mean measure needs it".to_owned(),
+                });
+            };
+            if stddev.is_none() && n > 1 {
+                return Err(Refusal {
+                    column: "stddev",
+                    message: "`stddev` is empty; the interval of a mean needs it".to_owned(),
+                });
+            }
+            Ok(Acc::from_moments(n, mean, stddev.unwrap_or(0.0)))
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Bindings: what the map says about each survey column, and the checks that need no file.
+//!
+//! Invariants: a binding that cannot be right is refused at the map line that declares it,
+//! before any file is read: a reversed or empty scale, a scale that does not fit its measure
+//! (NPS is 0..10 in whole numbers; CSAT and CES are whole-number scales of at least three
+//! points), a label mapped off its scale, and `emotion_from` naming a measure the survey does
+//! not bind per stage.
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::{Layout, Measure, MeasureName, Measures, Pos, Spanned, Survey};
+
+use super::measure_name;
+
+/// The measures of one `measures:`/`stages.X:`/`overall:` block, in a fixed order.
+pub fn listed(measures: &Measures) -> [(MeasureName, Option<&Spanned<Measure>>); 5] {
+    [
+        (MeasureName::Nps, measures.nps.as_ref()),
+        (MeasureName::Csat, measures.csat.as_ref()),
+        (MeasureName::Ces, measures.ces.as_ref()),
+        (MeasureName::Score, measures.score.as_ref()),
+        (MeasureName::Comment, measures.comment.as_ref()),
+    ]
+}
+
+/// The default scale of a measure.
+pub fn default_scale(m: MeasureName) -> [f64; 2] {
+    match m {
+        MeasureName::Nps => [0.0, 10.0],
+        MeasureName::Csat => [1.0, 5.0],
+        MeasureName::Ces => [1.0, 7.0],
+        MeasureName::Score | MeasureName::Comment => [0.0, 10.0],
+    }
+}
+
+/// Whether answers to the measure are whole numbers.
+pub fn whole(m: MeasureName) -> bool {
+    matches!(m, MeasureName::Nps | MeasureName::Csat | MeasureName::Ces)
+}
+
+/// The column a measure names, and where the map names it.
+pub fn column_of(spec: &Spanned<Measure>) -> (&str, Pos) {
+    match &spec.value {
+        Measure::Column(c) => (c.as_str(), spec.pos),
+        Measure::Detailed(d) => (d.column.value.as_str(), d.column.pos),
+    }
+}
+
+/// Every block of measures a survey binds: `(None, measures)` for the long layout's
+/// `measures:` and for `overall:`, `(Some(stage key), measures)` for `stages:`.
+fn blocks(s: &Survey) -> Vec<(Option<&Spanned<String>>, bool, &Measures)> {
+    let mut out = Vec::new();
+    if let Some(m) = &s.measures {
+        out.push((None, true, m));
+    }
+    for (k, m) in &s.stages.0 {
+        out.push((Some(k), true, m));
+    }
+    if let Some(m) = &s.overall {
+        out.push((None, false, m));
+    }
+    out
+}
+
+/// The checks of every survey binding that need no file.
+pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in &loaded.journey.surveys {
+        for (_, _, measures) in blocks(s) {
+            for (m, spec) in listed(measures) {
+                if let Some(spec) = spec {
+                    check_measure(&loaded.file, m, spec, &mut out);
+                }
+            }
+        }
+        if let Some(from) = &s.emotion_from {
+            check_emotion_from(&loaded.file, s, from, &mut out);
+        }
+    }
+    out
+}
+
+/// A number as written in a map: `5`, `0.5`.
+fn fmt(x: f64) -> String {
+    format!("{x}")
+}
+
+fn check_measure(file: &str, m: MeasureName, spec: &Spanned<Measure>, out: &mut Vec<Diagnostic>) {
+    let Measure::Detailed(d) = &spec.value else {
+        return;
+    };
+    let name = measure_name(m);
+    if m == MeasureName::Comment {
+        if let Some(scale) = &d.scale {
+            out.push(Diagnostic::error(
+                "JM111",
+                file,
+                scale.pos,
+                "a comment has no scale; remove `scale:`",
+            ));
+        }
+        return;
+    }
+    let scale = d.scale.as_ref().map_or(default_scale(m), |s| s.value);
+    if let Some(sp) = &d.scale {
+        let [lo, hi] = sp.value;
+        let problem = if !(lo.is_finite() && hi.is_finite()) {
+            Some("its ends must be numbers".to_owned())
+        } else if lo >= hi {
+            Some(format!(
+                "it is reversed or empty; write the lowest value first, as [{}, {}]",
+                fmt(lo.min(hi)),
+                fmt(lo.max(hi))
+            ))
+        } else if m == MeasureName::Nps && (lo != 0.0 || hi != 10.0) {
+            Some("NPS is answered on 0..10; remove `scale:` or write [0, 10]".to_owned())
+        } else if whole(m) && (lo.fract() != 0.0 || hi.fract() != 0.0) {
+            Some(format!(
+                "{name} is answered in whole numbers; so are its scale's ends"
+            ))
+        } else if m == MeasureName::Csat && hi - lo < 2.0 {
+            Some("CSAT counts the top two boxes, so its scale needs at least three points".into())
+        } else {
+            None
+        };
+        if let Some(why) = problem {
+            out.push(Diagnostic::error(
+                "JM111",
+                file,
+                sp.pos,
+                format!(
+                    "{name} scale [{}, {}] cannot be right: {why}",
+                    fmt(lo),
+                    fmt(hi)
+                ),
+            ));
+            return;
+        }
+    }
+    for (label, v) in &d.values.0 {
+        let off = !(scale[0]..=scale[1]).contains(v);
+        let fraction = whole(m) && v.fract() != 0.0;
+        if off || fraction {
+            let why = if off {
+                format!("outside the scale {}..{}", fmt(scale[0]), fmt(scale[1]))
+            } else {
+                format!("but {name} answers are whole numbers")
+            };
+            out.push(Diagnostic::error(
+                "JM111",
+                file,
+                label.pos,
+                format!("label `{}` maps to {}, {why}", label.value, fmt(*v)),
+            ));
+        }
+    }
+}
+
+fn check_emotion_from(
+    file: &str,
+    s: &Survey,
+    from: &Spanned<MeasureName>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let m = from.value;
+    let name = measure_name(m);
+    if m == MeasureName::Comment {
+        out.push(Diagnostic::error(
+            "JM112",
+            file,
+            from.pos,
+            "`emotion_from: comment` cannot give an emotion; name nps, csat, ces or score",
+        ));
+        return;
+    }
+    let binds = |ms: &Measures| listed(ms).iter().any(|(n, spec)| *n == m && spec.is_some());
+    let per_stage = match s.layout {
+        Layout::Long => s.measures.as_ref().is_some_and(binds),
+        Layout::Wide => s.stages.0.iter().any(|(_, ms)| binds(ms)),
+        // Aggregated rows name their measure in the file.
+        Layout::Aggregated => true,
+    };
+    if per_stage {
+        return;
+    }
+    let overall_only = s.overall.as_ref().is_some_and(binds);
+    let bound: Vec<&str> = blocks(s)
+        .iter()
+        .filter(|(_, per_stage, _)| *per_stage)
+        .flat_map(|(_, _, ms)| listed(ms))
+        .filter(|(n, spec)| spec.is_some() && *n != MeasureName::Comment)
+        .map(|(n, _)| measure_name(n))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let msg = if overall_only {
+        format!(
+            "`emotion_from: {name}`, but survey `{}` binds {name} only under `overall:`, for the whole journey; an emotion is per stage, so bind {name} under `stages:`",
+            s.id.value
+        )
+    } else if bound.is_empty() {
+        format!(
+            "`emotion_from: {name}`, but survey `{}` binds no measure per stage",
+            s.id.value
+        )
+    } else {
+        format!(
+            "`emotion_from: {name}`, but survey `{}` does not bind {name} per stage; it binds {}",
+            s.id.value,
+            bound.join(", ")
+        )
+    };
+    out.push(Diagnostic::error("JM112", file, from.pos, msg));
+}

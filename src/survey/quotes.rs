@@ -1,0 +1,264 @@
+//! Quotes: which verbatim comments a map shows.
+//!
+//! Invariants: the choice does not depend on the order of rows (a hash picks among the
+//! substantive comments); a comment is substantive when it has at least two words and is not
+//! a stock non-answer ("ok", "n/a", "none", "no comment"); the same words (ignoring case,
+//! spacing and end punctuation) are shown once; quotes pinned by the map are shown first and
+//! hidden ones never.
+
+use serde::Serialize;
+
+/// Verbatim comments shown per stage (pinned quotes may add to them).
+pub const VERBATIMS: usize = 5;
+
+/// Answers that say nothing, compared after [`normalise`].
+const NON_ANSWERS: &[&str] = &[
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "no",
+    "nope",
+    "ok",
+    "okay",
+    "fine",
+    "good",
+    "yes",
+    "no comment",
+    "no comments",
+    "nothing to add",
+    "nothing else",
+    "not really",
+    "no thanks",
+    "all good",
+    "not applicable",
+    "none at the moment",
+    "nothing at all",
+    "no idea",
+    "don't know",
+    "dont know",
+    "i don't know",
+    "idk",
+];
+
+/// A verbatim comment and where it was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verbatim {
+    pub text: String,
+    pub survey: String,
+    pub line: u64,
+    /// Set when the map pinned this quote.
+    pub pinned: bool,
+    #[serde(skip)]
+    hash: u64,
+    #[serde(skip)]
+    key: String,
+}
+
+/// Lower case, whitespace collapsed, end punctuation dropped: what makes two comments "the
+/// same words".
+pub fn normalise(text: &str) -> String {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    words
+        .join(" ")
+        .trim_end_matches(['.', '!', '?', ',', ';', ':', '…'])
+        .trim()
+        .to_owned()
+}
+
+/// Whether a comment says something a reader could quote.
+pub fn is_substantive(text: &str) -> bool {
+    let key = normalise(text);
+    if NON_ANSWERS.contains(&key.as_str()) {
+        return false;
+    }
+    key.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+        >= 2
+}
+
+/// The comments offered for one stage (or the whole journey) and the ones kept.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    /// Non-empty comments read, substantive or not.
+    pub comments: u64,
+    /// Substantive comments read.
+    pub substantive: u64,
+    sampled: Vec<Verbatim>,
+    pinned: Vec<Option<Verbatim>>,
+    pin: Vec<String>,
+    hide: Vec<String>,
+}
+
+impl Sample {
+    /// Quotes the map pins (shown first, in this order) and hides (never shown).
+    pub fn with_choices(pin: Vec<String>, hide: Vec<String>) -> Sample {
+        Sample {
+            pinned: vec![None; pin.len()],
+            pin,
+            hide,
+            ..Sample::default()
+        }
+    }
+
+    pub fn offer(&mut self, text: &str, survey: &str, line: u64) {
+        self.comments += 1;
+        if self.hide.iter().any(|h| h == text) {
+            return;
+        }
+        if let Some(i) = self.pin.iter().position(|p| p == text) {
+            if self.pinned[i].is_none() {
+                self.pinned[i] = Some(verbatim(text, survey, line, true));
+            }
+            return;
+        }
+        if !is_substantive(text) {
+            return;
+        }
+        self.substantive += 1;
+        let key = normalise(text);
+        let hash = fnv1a(key.as_bytes());
+        if self.sampled.iter().any(|v| v.hash == hash && v.key == key) {
+            return;
+        }
+        let v = Verbatim {
+            hash,
+            key,
+            ..verbatim(text, survey, line, false)
+        };
+        if self.sampled.len() < VERBATIMS {
+            self.sampled.push(v);
+        } else if let Some((i, worst)) = self
+            .sampled
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, w)| (w.hash, w.line))
+            && (v.hash, v.line) < (worst.hash, worst.line)
+        {
+            self.sampled[i] = v;
+        }
+    }
+
+    /// Pinned quotes that were not found among the answers, by index into the pin list.
+    pub fn missing_pins(&self) -> Vec<usize> {
+        (0..self.pin.len())
+            .filter(|&i| self.pinned[i].is_none())
+            .collect()
+    }
+
+    /// What to show: the pinned quotes in the map's order, then sampled ones in file order
+    /// up to [`VERBATIMS`] in all.
+    pub fn shown(&self) -> Vec<&Verbatim> {
+        let pinned: Vec<&Verbatim> = self.pinned.iter().flatten().collect();
+        let room = VERBATIMS.saturating_sub(pinned.len());
+        let mut sampled: Vec<&Verbatim> = self.sampled.iter().collect();
+        sampled.sort_by_key(|v| (v.hash, v.line));
+        sampled.truncate(room);
+        sampled.sort_by(|a, b| (a.survey.as_str(), a.line).cmp(&(b.survey.as_str(), b.line)));
+        pinned.into_iter().chain(sampled).collect()
+    }
+}
+
+fn verbatim(text: &str, survey: &str, line: u64, pinned: bool) -> Verbatim {
+    Verbatim {
+        text: text.to_owned(),
+        survey: survey.to_owned(),
+        line,
+        pinned,
+        hash: 0,
+        key: String::new(),
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_answers_and_single_words_are_not_quoted() {
+        for t in [
+            "ok",
+            "OK.",
+            "n/a",
+            "N/A",
+            "-",
+            "none",
+            "No comment",
+            "Great",
+            "  nothing  ",
+            "👍",
+        ] {
+            assert!(!is_substantive(t), "{t}");
+        }
+        for t in ["Delivery was late", "Too many options!", "ok but slow"] {
+            assert!(is_substantive(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_sample_does_not_depend_on_row_order() {
+        let texts: Vec<String> = (0..40).map(|i| format!("comment number {i}")).collect();
+        let mut a = Sample::default();
+        let mut b = Sample::default();
+        for (i, t) in texts.iter().enumerate() {
+            a.offer(t, "s", i as u64);
+        }
+        for (i, t) in texts.iter().enumerate().rev() {
+            b.offer(t, "s", i as u64);
+        }
+        let pick = |x: &Sample| {
+            let mut v: Vec<String> = x.shown().iter().map(|v| v.text.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(a.shown().len(), VERBATIMS);
+        assert_eq!(pick(&a), pick(&b));
+        assert_eq!(a.comments, 40);
+    }
+
+    #[test]
+    fn repeats_are_shown_once_and_still_counted() {
+        let mut c = Sample::default();
+        for i in 0..10 {
+            c.offer("Same words here", "s", i);
+            c.offer("same   words here.", "s", 100 + i);
+        }
+        c.offer("ok", "s", 200);
+        assert_eq!(c.shown().len(), 1);
+        assert_eq!(c.comments, 21);
+        assert_eq!(c.substantive, 20);
+    }
+
+    #[test]
+    fn pinned_quotes_come_first_and_hidden_ones_never() {
+        let mut s = Sample::with_choices(
+            vec!["short".into(), "never said".into()],
+            vec!["Rude words here".into()],
+        );
+        for (i, t) in [
+            "Rude words here",
+            "A real comment",
+            "short",
+            "Another real one",
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.offer(t, "s", i as u64 + 2);
+        }
+        let shown: Vec<&str> = s.shown().iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(shown, ["short", "A real comment", "Another real one"]);
+        assert!(s.shown()[0].pinned);
+        assert_eq!(s.missing_pins(), [1]);
+    }
+}
