@@ -196,6 +196,13 @@ fn hostile_aggregated_numbers_are_refused_at_their_cell() {
         ("browse,nps,10,5,4,2,,,", 3, "do not add up"),
         ("browse,nps,10,5,3,2,,11,", 8, "outside 0..10"),
         ("browse,ces,40,,,,,4,", 9, "`stddev` is empty"),
+        // A mean of 1.199 on 1..7 cannot come with a standard deviation of 1.675: at most
+        // sqrt(0.199 × 5.801 × 45/44) = sqrt(1.1806) = 1.087.
+        (
+            "browse,ces,45,,,,,1.199,1.675",
+            9,
+            "cannot spread more than 1.087",
+        ),
     ];
     for (row, col, why) in rows {
         let csv =
@@ -421,4 +428,145 @@ fn funnel_shares_make_sense_from_zero_and_when_growing() {
     assert!(!md.contains("-200"));
     let v = stdout(&run(&["validate", "--format", "short", &map]));
     assert!(v.contains("[JM053]"), "{v}");
+}
+
+mod aggregated_rows {
+    //! No figure outside its range ever reaches an output, whatever aggregated rows hold.
+
+    use proptest::prelude::*;
+
+    use journeymap::cli::OutputFormat;
+    use journeymap::render::Renderer;
+
+    /// Cells that are counts, near-counts and hostile numbers.
+    fn number() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u64..200).prop_map(|n| n.to_string()),
+            (0u64..200).prop_map(|n| format!("{n}.0")),
+            Just(String::new()),
+            Just("-5".to_owned()),
+            Just("10.7".to_owned()),
+            Just("\"1,000\"".to_owned()),
+            Just("1 000".to_owned()),
+            Just("18446744073709551616".to_owned()),
+            Just("9007199254740993".to_owned()),
+            Just("NaN".to_owned()),
+            Just("inf".to_owned()),
+            Just("-inf".to_owned()),
+            Just("1e308".to_owned()),
+            Just("-0".to_owned()),
+            (-20.0f64..20.0).prop_map(|x| format!("{x:.3}")),
+            "[a-z]{1,4}",
+        ]
+    }
+
+    /// A row that is right, so that figures exist to be checked, pooled with the others.
+    fn valid_row() -> impl Strategy<Value = String> {
+        let stage = prop_oneof![Just("a"), Just("b"), Just("")];
+        prop_oneof![
+            (
+                stage.clone(),
+                0u64..50,
+                0u64..50,
+                0u64..50,
+                prop::option::of(0.0f64..=10.0)
+            )
+                .prop_map(|(s, p, pas, d, mean)| format!(
+                    "{s},nps,{},{p},{pas},{d},,{},",
+                    p + pas + d,
+                    mean.map(|m| format!("{m:.2}")).unwrap_or_default()
+                )),
+            (stage.clone(), 1u64..80, 0.0f64..=1.0, 1.0f64..=5.0).prop_map(
+                |(s, n, share, mean)| {
+                    let top = (n as f64 * share).floor() as u64;
+                    format!("{s},csat,{n},,,,{top},{mean:.2},0.9")
+                }
+            ),
+            (stage, 1u64..80, 1.0f64..=7.0, 0.0f64..3.0)
+                .prop_map(|(s, n, mean, sd)| format!("{s},ces,{n},,,,,{mean:.3},{sd:.3}")),
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = String> {
+        prop_oneof![valid_row(), hostile_row()]
+    }
+
+    fn hostile_row() -> impl Strategy<Value = String> {
+        (
+            prop_oneof![Just("a"), Just("b"), Just(""), Just("overall"), Just("zz")],
+            prop_oneof![
+                Just("nps"),
+                Just("csat"),
+                Just("ces"),
+                Just("score"),
+                Just("x")
+            ],
+            prop::collection::vec(number(), 7),
+        )
+            .prop_map(|(stage, measure, cells)| format!("{stage},{measure},{}", cells.join(",")))
+    }
+
+    /// Every figure in `metrics` maps: finite, value and interval in the measure's range.
+    fn check_figures(ctx: &serde_json::Value) {
+        let mut maps = vec![&ctx["metrics"]];
+        for s in ctx["stages"].as_array().unwrap() {
+            maps.push(&s["metrics"]);
+            if let Some(e) = s["emotion_measured"].as_f64() {
+                assert!((-2.0..=2.0).contains(&e), "emotion {e}");
+            }
+        }
+        let all = maps.into_iter().flat_map(|m| m.as_object().unwrap().iter());
+        for (name, f) in all {
+            let name = name.as_str();
+            let get = |k: &str| f[k].as_f64().unwrap_or_else(|| panic!("{name}.{k}: {f}"));
+            let (value, low, high) = (get("value"), get("low"), get("high"));
+            let (lo, hi) = match name {
+                "nps" => (-100.0, 100.0),
+                "csat" => (0.0, 100.0),
+                _ => (get_scale(f, 0), get_scale(f, 1)),
+            };
+            for x in [value, low, high] {
+                assert!(
+                    x.is_finite() && x >= lo - 1e-9 && x <= hi + 1e-9,
+                    "{name}: {f}"
+                );
+            }
+            assert!(low <= value + 1e-9 && value <= high + 1e-9, "{name}: {f}");
+            if let Some(m) = f["mean"].as_f64() {
+                assert!(
+                    m >= get_scale(f, 0) - 1e-9 && m <= get_scale(f, 1) + 1e-9,
+                    "{name}: {f}"
+                );
+            }
+            assert!(f["n"].as_u64().unwrap() > 0);
+        }
+    }
+
+    fn get_scale(f: &serde_json::Value, i: usize) -> f64 {
+        f["scale"][i].as_f64().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_figure_outside_its_range_reaches_any_output(rows in prop::collection::vec(row(), 1..12)) {
+            let csv = format!(
+                "stage,measure,n,promoters,passives,detractors,top_box,mean,stddev\n{}\n",
+                rows.join("\n")
+            );
+            let map = "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - {id: a, name: A, touchpoints: [{name: x}]}\n  - {id: b, name: B, touchpoints: [{name: x}]}\nsurveys:\n  - {id: w, file: w.csv, layout: aggregated, emotion_from: csat, measures: {score: {column: s, scale: [1, 10]}}}\n";
+            let loaded = journeymap::load::from_text(map, "p.journey.yaml").unwrap();
+            let (data, _) = journeymap::survey::read_bytes(&loaded, 0, csv.as_bytes());
+            let ctx = journeymap::enrich::enrich(&loaded, &data);
+            let json: serde_json::Value = serde_json::to_value(&ctx).unwrap();
+            check_figures(&json);
+            for format in [OutputFormat::Html, OutputFormat::Markdown] {
+                let out = Renderer::new(None).map(&ctx, format).unwrap();
+                for bad in ["NaN", "Infinity", " inf", "-inf", "e+3"] {
+                    prop_assert!(!out.contains(bad), "{bad} in {format:?}");
+                }
+            }
+        }
+    }
 }

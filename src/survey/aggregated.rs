@@ -288,6 +288,24 @@ fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
                     message: "`stddev` is empty; the interval of a mean needs it".to_owned(),
                 });
             }
+            // Answers on [lo, hi] with this mean spread at most (mean - lo)(hi - mean)
+            // (Bhatia–Davis), times n / (n - 1) for a sample standard deviation.
+            if let Some(sd) = stddev
+                && n > 1
+            {
+                let max_var = (mean - scale[0]) * (scale[1] - mean) * n as f64 / (n - 1) as f64;
+                if sd * sd > max_var * (1.0 + 1e-9) + 1e-12 {
+                    return Err(Refusal {
+                        column: "stddev",
+                        message: format!(
+                            "`stddev` is {sd}, but {n} answers on {}..{} with a mean of {mean} cannot spread more than {:.3}",
+                            fmt(scale[0]),
+                            fmt(scale[1]),
+                            max_var.sqrt()
+                        ),
+                    });
+                }
+            }
             Ok(Acc::from_moments(n, mean, stddev.unwrap_or(0.0)))
         }
     }

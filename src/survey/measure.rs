@@ -210,10 +210,11 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
         Kind::Mean => {
             let sd = acc.stddev();
             let half = Z95 * sd / n.sqrt();
+            // A normal interval can reach past the scale with few answers; no mean can.
             Figure {
                 value: acc.mean,
-                low: acc.mean - half,
-                high: acc.mean + half,
+                low: (acc.mean - half).max(scale[0]),
+                high: (acc.mean + half).min(scale[1]),
                 stddev: Some(sd),
                 ..base
             }
@@ -324,6 +325,59 @@ mod tests {
         close(f.stddev.unwrap(), 2.5f64.sqrt(), 1e-12);
         close(f.low, 1.6141, 1e-4);
         close(f.high, 4.3859, 1e-4);
+    }
+
+    /// 1, 1, 1, 7 on 1..7: mean 2.5, sd = sqrt((3 × 1.5² + 4.5²) / 3) = 3,
+    /// half = 1.96 × 3 / 2 = 2.94: the interval is [-0.44, 5.44], and no mean is below 1.
+    #[test]
+    fn a_mean_interval_stays_on_its_scale() {
+        let mut a = Acc::default();
+        for x in [1.0, 1.0, 1.0, 7.0] {
+            a.add(x, Kind::Mean, 0.0);
+        }
+        let f = figure(&a, Kind::Mean, [1.0, 7.0]).unwrap();
+        close(f.stddev.unwrap(), 3.0, 1e-12);
+        assert_eq!(f.low, 1.0);
+        close(f.high, 2.5 + Z95 * 1.5, 1e-12);
+    }
+
+    /// NPS counts from a warehouse without a mean pool with answers: the counts add up,
+    /// the mean is unknown rather than the mean of the answers alone.
+    #[test]
+    fn a_pooled_mean_is_exact_or_unknown() {
+        let mut a = Acc::default();
+        for x in [10.0, 6.0] {
+            a.add(x, Kind::Nps, 0.0);
+        }
+        let counts = Acc {
+            n: 10,
+            promoters: 5,
+            passives: 3,
+            detractors: 2,
+            ..Acc::default()
+        };
+        a.merge(&counts);
+        let f = figure(&a, Kind::Nps, [0.0, 10.0]).unwrap();
+        assert_eq!(f.n, 12);
+        close(f.value, (6.0 - 3.0) / 12.0 * 100.0, 1e-12);
+        assert_eq!(f.mean, None);
+        // NPS emotion comes from the score, not the mean: 25 / 50.
+        close(f.emotion.unwrap(), 0.5, 1e-12);
+        // With a mean on both sides, the pooled mean is the weighted one: (2 × 8 + 10 × 7) / 12.
+        let mut b = Acc::default();
+        for x in [10.0, 6.0] {
+            b.add(x, Kind::Nps, 0.0);
+        }
+        b.merge(&Acc {
+            mn: 10,
+            mean: 7.0,
+            ..counts
+        });
+        close(
+            b.known_mean().unwrap(),
+            (2.0 * 8.0 + 10.0 * 7.0) / 12.0,
+            1e-12,
+        );
     }
 
     #[test]
