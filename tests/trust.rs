@@ -284,7 +284,7 @@ fn a_figure_that_lost_answers_says_so_in_every_output() {
     );
     assert_eq!(
         nps["caveat"],
-        "2 of 5 answers not used (1 written with a thousands separator; 1 not a whole number); 1 row left out by `where:`"
+        "2 of 5 answers not used (1 written with a thousands separator; 1 not a whole number); 1 row left out by the where: filter"
     );
     let csat = &ctx["stages"][0]["metrics"]["csat"];
     assert_eq!(
@@ -307,7 +307,7 @@ fn a_figure_that_lost_answers_says_so_in_every_output() {
     assert!(nps_item.contains("⚠\u{fe0e} 2 not used"), "{nps_item}");
     assert!(nps_item.contains("2 of 5 answers not used"), "{nps_item}");
     assert!(
-        nps_item.contains("1 row left out by `where:`"),
+        nps_item.contains("1 row left out by the where: filter"),
         "{nps_item}"
     );
 

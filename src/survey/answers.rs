@@ -44,8 +44,8 @@ struct Binding {
     skipped: u64,
     warned: usize,
     why: BTreeMap<Skip, u64>,
-    /// Answers that were neither a number nor a label: text -> count.
-    unlabelled: HashMap<Vec<u8>, u64>,
+    /// Answers that were neither a number nor a label: text -> (count, first CSV line).
+    unlabelled: HashMap<Vec<u8>, (u64, u64)>,
 }
 
 /// One `where:` condition.
@@ -352,9 +352,9 @@ impl Reader<'_> {
                         touched[target.unwrap_or(stages.len())][s] = true;
                         if matches!(why, Skip::NotLabel | Skip::NotNumber) {
                             if let Some(c) = b.unlabelled.get_mut(cell) {
-                                *c += 1;
+                                c.0 += 1;
                             } else if b.unlabelled.len() < MAX_DISTINCT {
-                                b.unlabelled.insert(cell.to_vec(), 1);
+                                b.unlabelled.insert(cell.to_vec(), (1, line));
                             }
                         }
                         if b.warned < DETAILED_WARNINGS {
@@ -472,33 +472,38 @@ impl Reader<'_> {
     fn judge_binding(&mut self, b: &Binding) {
         let what = measure_name(b.measure);
         let unused: Vec<&(String, Pos, u64)> = b.labels.iter().filter(|l| l.2 == 0).collect();
-        let mut stray: Vec<(String, u64)> = b
+        let mut stray: Vec<(String, u64, u64)> = b
             .unlabelled
             .iter()
-            .map(|(k, c)| (input::cell_text(k).into_owned(), *c))
+            .map(|(k, (c, line))| (input::cell_text(k).into_owned(), *c, *line))
             .collect();
         stray.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         if !unused.is_empty() && !stray.is_empty() {
             for (label, pos, _) in unused {
-                let near = crate::suggest::closest(label, stray.iter().map(|(t, _)| t.as_str()));
+                let near = crate::suggest::closest(label, stray.iter().map(|(t, _, _)| t.as_str()));
                 let msg = match near {
                     Some(t) => {
-                        let count = stray.iter().find(|(s, _)| s == t).map_or(0, |s| s.1);
+                        let (count, first) = stray
+                            .iter()
+                            .find(|(s, _, _)| s == t)
+                            .map_or((0, 0), |s| (s.1, s.2));
                         format!(
-                            "label `{label}` matches no answer in column `{}`, while {count} {} `{t}`, which is no label; did you mean `{t}`?",
+                            "label `{label}` matches no answer in column `{}`, while {count} {} `{t}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
                             b.column,
                             if count == 1 {
                                 "answer reads"
                             } else {
                                 "answers read"
-                            }
+                            },
+                            self.file,
+                            b.col + 1
                         )
                     }
                     None => {
                         let listed: Vec<String> = stray
                             .iter()
                             .take(LISTED_VALUES)
-                            .map(|(t, c)| format!("`{t}` ({c})"))
+                            .map(|(t, c, _)| format!("`{t}` ({c})"))
                             .collect();
                         format!(
                             "label `{label}` matches no answer in column `{}`, while answers that match no label read {}",

@@ -125,7 +125,7 @@ fn caveat(f: &measure::Figure) -> Option<String> {
     }
     if f.filtered > 0 {
         parts.push(format!(
-            "{} {} left out by `where:`",
+            "{} {} left out by the where: filter",
             f.filtered,
             if f.filtered == 1 { "row" } else { "rows" }
         ));
