@@ -337,10 +337,11 @@ fn quotes_are_substantive_pinned_first_and_hidden_never() {
         .map(|v| (v["text"].as_str().unwrap(), v["pinned"].as_bool().unwrap()))
         .collect();
     // "ok" is no quote unless pinned (a team may pin what it likes), and then comes first;
-    // the two "courier" comments are one; the hidden one is gone; "n/a" is no comment.
+    // the two "courier" comments are one (the spelling with the smaller hash speaks for
+    // both); the hidden one is gone; "n/a" is no comment.
     assert_eq!(
         quotes,
-        [("ok", true), ("The courier left it outside", false)]
+        [("ok", true), ("The courier left it outside.", false)]
     );
     assert_eq!(ctx["stages"][0]["comments"], 4);
     // Pinning a missing code, which is no comment, is refused at the pin.
@@ -376,11 +377,13 @@ fn journey_level_comments_are_shown_in_every_output() {
         .iter()
         .map(|v| v["text"].as_str().unwrap())
         .collect();
+    // "ok" and "-" are no quotes; the two "logging me out" comments are one, shown in
+    // file order after the support comment because the spelling with "!" speaks for both.
     assert_eq!(
         texts,
         [
-            "The app kept logging me out",
-            "Support answered within minutes"
+            "Support answered within minutes",
+            "The app kept logging me out!"
         ]
     );
     assert_eq!(ctx["comments"], 5);

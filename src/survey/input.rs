@@ -160,6 +160,8 @@ impl<R> LineGuard<R> {
             }
         }
         let mut open_from = if self.in_quotes { Some(i) } else { None };
+        // Newlines before `counted_to` in this buffer, counted once as quotes open.
+        let (mut counted_to, mut lines_here) = (0usize, 0u64);
         while let Some(off) = memchr::memchr(b'"', &b[i..]) {
             let j = i + off;
             if self.in_quotes {
@@ -180,8 +182,9 @@ impl<R> LineGuard<R> {
                 let before = if j == 0 { self.prev } else { b[j - 1] };
                 if before == self.delimiter || before == b'\n' {
                     self.in_quotes = true;
-                    self.quote_line =
-                        self.newlines + memchr::memchr_iter(b'\n', &b[..j]).count() as u64 + 1;
+                    lines_here += memchr::memchr_iter(b'\n', &b[counted_to..j]).count() as u64;
+                    counted_to = j;
+                    self.quote_line = self.newlines + lines_here + 1;
                     open_from = Some(j + 1);
                 }
                 i = j + 1;

@@ -65,6 +65,7 @@ pub enum NumberError {
 impl Rule {
     /// A cell as an answer: missing codes first, then `values:` labels (exact, then in any
     /// case), then digits. Returns the label's index when a label matched.
+    #[inline]
     pub fn read(&self, cell: &[u8], missing: &[Vec<u8>]) -> (Value, Option<usize>) {
         if is_missing(cell, missing) {
             return (Value::Missing, None);
@@ -96,6 +97,7 @@ impl Rule {
 }
 
 /// Empty cells, `NA`, `N/A`, `-99` and the survey's own codes, in any case.
+#[inline]
 pub fn is_missing(cell: &[u8], missing: &[Vec<u8>]) -> bool {
     missing.iter().any(|m| m.eq_ignore_ascii_case(cell))
 }
