@@ -28,16 +28,17 @@ fn tables(md: &str) -> Vec<Vec<usize>> {
     out
 }
 
-/// The text of every table cell, as a GFM parser reads it.
-pub fn table_cells(md: &str) -> Vec<String> {
+/// The text inside every element that `opens` starts and `closes` ends, as a GFM parser
+/// reads it.
+fn texts(md: &str, opens: fn(&Tag) -> bool, closes: fn(&TagEnd) -> bool) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cell: Option<String> = None;
+    let mut current: Option<String> = None;
     for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match e {
-            Event::Start(Tag::TableCell) => cell = Some(String::new()),
-            Event::End(TagEnd::TableCell) => out.extend(cell.take()),
+            Event::Start(t) if opens(&t) => current = Some(String::new()),
+            Event::End(t) if closes(&t) => out.extend(current.take()),
             Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = cell.as_mut() {
+                if let Some(c) = current.as_mut() {
                     c.push_str(&t);
                 }
             }
@@ -47,23 +48,22 @@ pub fn table_cells(md: &str) -> Vec<String> {
     out
 }
 
-/// The text of every heading, as a CommonMark parser reads it.
+/// The text of every table cell.
+pub fn table_cells(md: &str) -> Vec<String> {
+    texts(
+        md,
+        |t| matches!(t, Tag::TableCell),
+        |t| matches!(t, TagEnd::TableCell),
+    )
+}
+
+/// The text of every heading.
 pub fn headings(md: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut heading: Option<String> = None;
-    for e in Parser::new_ext(md, Options::ENABLE_TABLES) {
-        match e {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => out.extend(heading.take()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = heading.as_mut() {
-                    h.push_str(&t);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    texts(
+        md,
+        |t| matches!(t, Tag::Heading { .. }),
+        |t| matches!(t, TagEnd::Heading(_)),
+    )
 }
 
 #[test]

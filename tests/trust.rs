@@ -138,29 +138,23 @@ fn a_wrong_binding_on_a_real_export_is_refused_where_it_is_declared() {
         assert_eq!(code(&o), 1, "{case}");
         assert_eq!(stdout(&o), "", "{case}");
     }
+    let short = |case: &str| {
+        let map = format!("{invalid}/{case}/map.journey.yaml");
+        stdout(&run(&["validate", "--format", "short", &map]))
+    };
     // The JM109 case names both spellings and the count.
-    let short = stdout(&run(&[
-        "validate",
-        "--format",
-        "short",
-        &format!("{invalid}/JM109-label-typo/map.journey.yaml"),
-    ]));
+    let short109 = short("JM109-label-typo");
     assert!(
-        short.contains("label `Some good, some no so good` matches no answer")
-            && short.contains("while 9 answers read `Some good, some not so good`"),
-        "{short}"
+        short109.contains("label `Some good, some no so good` matches no answer")
+            && short109.contains("while 9 answers read `Some good, some not so good`"),
+        "{short109}"
     );
     // The JM108 case lists what the column holds and suggests it.
-    let short = stdout(&run(&[
-        "validate",
-        "--format",
-        "short",
-        &format!("{invalid}/JM108-where-keeps-nothing/map.journey.yaml"),
-    ]));
+    let short108 = short("JM108-where-keeps-nothing");
     assert!(
-        short.contains("keeps none of the 1 row of")
-            && short.contains("column `Finished` holds `1` (1); did you mean `1`?"),
-        "{short}"
+        short108.contains("keeps none of the 1 row of")
+            && short108.contains("column `Finished` holds `1` (1); did you mean `1`?"),
+        "{short108}"
     );
     // The correct binding of the same file is fine.
     assert_eq!(

@@ -287,10 +287,7 @@ impl<'a> Walk<'a> {
             && !options.iter().any(|o| o.as_str() == Some(text))
         {
             let words: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
-            let hint = match crate::suggest::did_you_mean(text, words.iter().copied()) {
-                h if !h.is_empty() => h,
-                _ => format!("; expected one of: {}", words.join(", ")),
-            };
+            let hint = super::hint(text, &words);
             self.error(
                 "JM002",
                 *pos,
@@ -323,13 +320,7 @@ impl<'a> Walk<'a> {
                                 let allowed: Vec<&str> = props
                                     .map(|p| p.keys().map(String::as_str).collect())
                                     .unwrap_or_default();
-                                let hint = match crate::suggest::did_you_mean(
-                                    key,
-                                    allowed.iter().copied(),
-                                ) {
-                                    h if !h.is_empty() => h,
-                                    _ => format!("; expected one of: {}", allowed.join(", ")),
-                                };
+                                let hint = super::hint(key, &allowed);
                                 self.error(
                                     "JM003",
                                     *kpos,
