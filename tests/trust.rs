@@ -567,3 +567,31 @@ mod aggregated_rows {
         }
     }
 }
+
+#[test]
+fn a_label_nobody_chose_is_not_a_typo_but_a_misspelt_one_is() {
+    let dir = tempdir();
+    // Nobody found it "Very easy"; "Neither easy nor difficult" is misspelt in the map.
+    write(
+        dir.path(),
+        "ease.csv",
+        "id,q2\n1,Difficult\n2,Neither easy nor difficult\n3,Easy\n4,Neither easy nor difficult\n5,Very difficult\n",
+    );
+    let map = write(
+        dir.path(),
+        "ease.journey.yaml",
+        "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - {id: import, name: Import, touchpoints: [{name: x}]}\nsurveys:\n  - id: s\n    file: ease.csv\n    layout: wide\n    stages:\n      import:\n        ces: {column: q2, scale: [1, 5], values: {\"Very difficult\": 1, \"Difficult\": 2, \"Neither easy or difficult\": 3, \"Easy\": 4, \"Very easy\": 5}}\n",
+    );
+    let d: Vec<(String, u64, u64)> = diagnostics(&map)
+        .into_iter()
+        .filter(|d| d.0 != "JM102")
+        .map(|(c, _, l, col)| (c, l, col))
+        .collect();
+    assert_eq!(d, [("JM109".to_owned(), 12, 88)]);
+    // Spelt right, the unused "Very easy" is no problem.
+    let fixed = std::fs::read_to_string(&map)
+        .unwrap()
+        .replace("easy or difficult", "easy nor difficult");
+    std::fs::write(&map, fixed).unwrap();
+    assert_eq!(diagnostics(&map), []);
+}

@@ -478,42 +478,36 @@ impl Reader<'_> {
             .map(|(k, (c, line))| (input::cell_text(k).into_owned(), *c, *line))
             .collect();
         stray.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        if !unused.is_empty() && !stray.is_empty() {
-            for (label, pos, _) in unused {
-                let near = crate::suggest::closest(label, stray.iter().map(|(t, _, _)| t.as_str()));
-                let msg = match near {
-                    Some(t) => {
-                        let (count, first) = stray
-                            .iter()
-                            .find(|(s, _, _)| s == t)
-                            .map_or((0, 0), |s| (s.1, s.2));
-                        format!(
-                            "label `{label}` matches no answer in column `{}`, while {count} {} `{t}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
-                            b.column,
-                            if count == 1 {
-                                "answer reads"
-                            } else {
-                                "answers read"
-                            },
-                            self.file,
-                            b.col + 1
-                        )
-                    }
-                    None => {
-                        let listed: Vec<String> = stray
-                            .iter()
-                            .take(LISTED_VALUES)
-                            .map(|(t, c, _)| format!("`{t}` ({c})"))
-                            .collect();
-                        format!(
-                            "label `{label}` matches no answer in column `{}`, while answers that match no label read {}",
-                            b.column,
-                            listed.join(", ")
-                        )
-                    }
-                };
-                self.map_error("JM109", *pos, msg);
-            }
+        // Pair each stray answer (most frequent first) with the unused label it is closest
+        // to; a label that no answer used and no stray resembles is simply unused (nobody
+        // found the import "very easy"), and strays like it are covered by JM102 and JM110.
+        let mut paired = false;
+        let mut free: Vec<&(String, Pos, u64)> = unused;
+        for (t, count, first) in &stray {
+            let Some(label) =
+                crate::suggest::closest(t, free.iter().map(|l| l.0.as_str())).map(str::to_owned)
+            else {
+                continue;
+            };
+            let Some(i) = free.iter().position(|l| l.0 == label) else {
+                continue;
+            };
+            let pos = free.remove(i).1;
+            let msg = format!(
+                "label `{label}` matches no answer in column `{}`, while {count} {} `{t}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
+                b.column,
+                if *count == 1 {
+                    "answer reads"
+                } else {
+                    "answers read"
+                },
+                self.file,
+                b.col + 1
+            );
+            self.map_error("JM109", pos, msg);
+            paired = true;
+        }
+        if paired {
             return;
         }
         let answered = b.used + b.skipped;
