@@ -105,6 +105,10 @@ pub struct RenderArgs {
     /// How diagnostics are printed (on stderr).
     #[arg(long = "diagnostics", value_enum, default_value = "human")]
     pub diagnostics: DiagFormat,
+    /// The folder maps may read persona and survey files from (default: the git work tree
+    /// that holds each map, or its folder).
+    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_ROOT")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +125,10 @@ pub struct ValidateArgs {
     /// Warn when the map's `reviewed:` date is older than this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 180)]
     pub max_age: u32,
+    /// The folder maps may read persona and survey files from (default: the git work tree
+    /// that holds each map, or its folder).
+    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_ROOT")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

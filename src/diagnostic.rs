@@ -96,6 +96,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("JM004", "a required key is missing"),
     ("JM005", "an unsupported `journeymap:` format version"),
     ("JM006", "a size, depth, node or alias budget was exceeded"),
+    (
+        "JM007",
+        "a persona or survey file outside the folder the map may read from",
+    ),
     ("JM010", "a duplicate id"),
     ("JM011", "a solution addresses an unknown pain point"),
     ("JM012", "an emotion outside -2..2"),
@@ -178,20 +182,78 @@ pub const CODES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Source texts by display name, so the human format can quote lines.
+/// Source texts by display name, so the human format can quote lines. Each text is made
+/// inert once (control characters other than line breaks and tabs become U+FFFD, one
+/// character for one, so columns stay right) and its line starts are indexed once, so
+/// printing any number of diagnostics costs the size of the files once.
 #[derive(Debug, Default)]
-pub struct Sources(BTreeMap<String, String>);
+pub struct Sources(BTreeMap<String, Source>);
+
+#[derive(Debug)]
+struct Source {
+    text: String,
+    line_starts: Vec<usize>,
+}
 
 impl Sources {
     pub fn add(&mut self, name: &str, text: &str) {
-        self.0.insert(name.to_owned(), text.to_owned());
+        let text: String = text
+            .chars()
+            .map(|c| {
+                if is_unsafe_in_terminal(c) {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.0.insert(name.to_owned(), Source { text, line_starts });
     }
     pub fn extend(&mut self, other: Sources) {
         self.0.extend(other.0);
     }
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.0.get(name).map(|s| s.text.as_str())
     }
+    fn line_start(&self, name: &str, line: usize) -> Option<usize> {
+        self.0.get(name)?.line_starts.get(line.max(1) - 1).copied()
+    }
+}
+
+/// Characters a terminal or a CI log would act on rather than show: C0 and C1 controls other
+/// than line feed and tab (ESC starts terminal sequences, a lone CR rewrites the line), and
+/// the bidirectional overrides that reorder what is shown.
+fn is_unsafe_in_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a user's file as one inert line: line breaks, controls and bidi overrides are
+/// shown as escapes, so a message can neither start a new line (a forged `::error` for CI)
+/// nor drive the terminal.
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c == '\n' || c == '\t' || is_unsafe_in_terminal(c))
+    {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe_in_terminal(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -205,19 +267,21 @@ pub enum Format {
 /// Print diagnostics in `format` to a string, in the order given.
 pub fn format_all(diags: &[Diagnostic], sources: &Sources, format: Format) -> String {
     let mut out = String::new();
+    // Each file is handed to the renderer once, however many diagnostics quote it.
+    let mut files = Files::default();
     for d in diags {
         match format {
-            Format::Human => out.push_str(&human(d, sources)),
+            Format::Human => out.push_str(&human(d, sources, &mut files)),
             Format::Short => {
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {}[{}]: {}",
-                    d.file,
+                    inert(&d.file),
                     d.pos.line,
                     d.pos.col,
                     d.severity.as_str(),
                     d.code,
-                    d.message
+                    inert(&d.message)
                 );
             }
             Format::Json => {
@@ -286,46 +350,64 @@ fn gh_property(s: &str) -> String {
     gh_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn human(d: &Diagnostic, sources: &Sources) -> String {
+/// The files the human format has handed to the renderer, by name.
+#[derive(Default)]
+struct Files {
+    files: SimpleFiles<String, String>,
+    ids: BTreeMap<String, usize>,
+}
+
+impl Files {
+    fn id(&mut self, sources: &Sources, name: &str) -> Option<usize> {
+        if let Some(id) = self.ids.get(name) {
+            return Some(*id);
+        }
+        let text = sources.get(name)?;
+        let id = self.files.add(inert(name).into_owned(), text.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        Some(id)
+    }
+}
+
+fn human(d: &Diagnostic, sources: &Sources, files: &mut Files) -> String {
+    let message = inert(&d.message);
     // Survey CSV files are not kept in memory to be quoted: name the place only.
     if sources.get(&d.file).is_none() && d.secondary.is_empty() {
         return format!(
             "{}[{}]: {}\n  --> {}\n\n",
             d.severity.as_str(),
             d.code,
-            d.message,
+            message,
             location(&d.file, d.pos)
         );
     }
-    let mut files = SimpleFiles::new();
-    let mut ids = BTreeMap::new();
-    let mut file_id = |name: &str| -> Option<usize> {
-        let text = sources.get(name)?;
-        Some(
-            *ids.entry(name.to_owned())
-                .or_insert_with(|| files.add(name.to_owned(), text.to_owned())),
-        )
-    };
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
     let mut diag = cs::Diagnostic::new(severity)
         .with_code(d.code)
-        .with_message(&d.message);
+        .with_message(message);
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    match (file_id(&d.file), sources.get(&d.file)) {
+    match (files.id(sources, &d.file), sources.get(&d.file)) {
         (Some(id), Some(text)) if d.pos.line > 0 => {
-            labels.push(cs::Label::primary(id, token_range(text, d.pos)).with_message(&d.label));
+            let range = token_range(text, sources.line_start(&d.file, d.pos.line), d.pos);
+            labels.push(cs::Label::primary(id, range).with_message(inert(&d.label)));
         }
         _ => notes.push(format!("in {}", location(&d.file, d.pos))),
     }
     for l in &d.secondary {
-        match (file_id(&l.file), sources.get(&l.file)) {
-            (Some(id), Some(text)) if l.pos.line > 0 => labels
-                .push(cs::Label::secondary(id, token_range(text, l.pos)).with_message(&l.message)),
-            _ => notes.push(format!("{}: {}", location(&l.file, l.pos), l.message)),
+        match (files.id(sources, &l.file), sources.get(&l.file)) {
+            (Some(id), Some(text)) if l.pos.line > 0 => {
+                let range = token_range(text, sources.line_start(&l.file, l.pos.line), l.pos);
+                labels.push(cs::Label::secondary(id, range).with_message(inert(&l.message)));
+            }
+            _ => notes.push(format!(
+                "{}: {}",
+                location(&l.file, l.pos),
+                inert(&l.message)
+            )),
         }
     }
     diag = diag.with_labels(labels).with_notes(notes);
@@ -333,13 +415,14 @@ fn human(d: &Diagnostic, sources: &Sources) -> String {
         chars: term::Chars::ascii(),
         ..term::Config::default()
     };
-    term::emit_into_string(&config, &files, &diag)
+    term::emit_into_string(&config, &files.files, &diag)
         .unwrap_or_else(|_| format!("{}\n", location(&d.file, d.pos)))
 }
 
 fn location(file: &str, pos: Pos) -> String {
+    let file = inert(file);
     if pos.line == 0 {
-        file.to_owned()
+        file.into_owned()
     } else {
         format!("{file}:{}:{}", pos.line, pos.col)
     }
@@ -347,8 +430,8 @@ fn location(file: &str, pos: Pos) -> String {
 
 /// Byte range of the token that starts at `pos`: a quoted string to its closing quote, a
 /// plain scalar to the end of the line (or of the flow item), one character otherwise.
-pub fn token_range(text: &str, pos: Pos) -> std::ops::Range<usize> {
-    let Some(line_start) = line_offset(text, pos.line) else {
+pub fn token_range(text: &str, line_start: Option<usize>, pos: Pos) -> std::ops::Range<usize> {
+    let Some(line_start) = line_start.filter(|s| *s <= text.len()) else {
         return text.len()..text.len();
     };
     let line_end = text[line_start..]
@@ -385,6 +468,7 @@ pub fn token_range(text: &str, pos: Pos) -> std::ops::Range<usize> {
     start..start + len.max(usize::from(!rest.is_empty()))
 }
 
+#[cfg(test)]
 fn line_offset(text: &str, line: usize) -> Option<usize> {
     if line <= 1 {
         return Some(0);
@@ -400,12 +484,13 @@ mod tests {
     fn token_range_covers_plain_quoted_and_flow_scalars() {
         let text = "a: hello world # c\nb: \"q x\" \nc: [one, two]\n";
         assert_eq!(
-            &text[token_range(text, Pos { line: 1, col: 4 })],
+            &text[token_range(text, line_offset(text, 1), Pos { line: 1, col: 4 })],
             "hello world"
         );
-        assert_eq!(&text[token_range(text, Pos { line: 2, col: 4 })], "\"q x\"");
-        assert_eq!(&text[token_range(text, Pos { line: 3, col: 10 })], "two");
-        assert_eq!(&text[token_range(text, Pos { line: 1, col: 1 })], "a");
+        let at = |line, col| token_range(text, line_offset(text, line), Pos { line, col });
+        assert_eq!(&text[at(2, 4)], "\"q x\"");
+        assert_eq!(&text[at(3, 10)], "two");
+        assert_eq!(&text[at(1, 1)], "a");
     }
 
     #[test]

@@ -188,7 +188,9 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
         bail!("{spec}: no such file (write REV:path to read a version from git)");
     };
     let mut sources = Sources::default();
-    let loaded = match crate::load::load(&path, &mut sources) {
+    // A version from git reads its files from the copy of the repository it was put in.
+    let root = tmp.as_ref().map(|t| t.path().to_owned());
+    let loaded = match crate::load::load(&path, &mut sources, root.as_deref()) {
         Ok(l) => l,
         Err(diags) => return Ok(Err(report(&diags, &sources, &label, &path))),
     };

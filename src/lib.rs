@@ -55,6 +55,7 @@ impl From<Outcome> for ExitCode {
 /// Run a parsed command line. Errors of the tool itself (I/O, templates) come back as `Err`
 /// and mean exit 2; problems in the user's files are printed as diagnostics here.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    output::clean_up_on_signals();
     match cli.command {
         Command::Render(args) => render(&args),
         Command::Validate(args) => validate(&args),
@@ -91,6 +92,38 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// Every file a render reads: the maps, their persona and survey files, and the user's
+/// templates. No output may be one of them.
+fn inputs(
+    maps: &[((Loaded, survey::SurveyData), Option<PathBuf>)],
+    templates: Option<&Path>,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for ((loaded, _), _) in maps {
+        out.push(loaded.path.clone());
+        if let Some(model::Spanned {
+            value: model::PersonaRef::Path(rel),
+            ..
+        }) = &loaded.journey.persona
+        {
+            out.push(load::relative_to(&loaded.path, rel));
+        }
+        for s in &loaded.journey.surveys {
+            out.push(load::relative_to(&loaded.path, &s.file.value));
+        }
+    }
+    if let Some(dir) = templates {
+        out.extend(
+            walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(walkdir::DirEntry::into_path),
+        );
+    }
+    out
 }
 
 /// Map files named by the user: files as given, directories scanned recursively for
@@ -161,13 +194,14 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 fn check_all(
     maps: &[(PathBuf, Option<PathBuf>)],
     checks: validate::Checks,
+    root: Option<&Path>,
 ) -> (
     Vec<(Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>, bool)>,
     Sources,
 ) {
     let results = parallel_map(maps, |(path, _)| {
         let mut sources = Sources::default();
-        let (loaded, diags) = check_one(path, &mut sources, checks);
+        let (loaded, diags) = check_one(path, &mut sources, checks, root);
         let unreadable = is_unreadable(&loaded, &diags, path);
         (loaded, diags, unreadable, sources)
     });
@@ -186,8 +220,9 @@ fn check_one(
     path: &Path,
     sources: &mut Sources,
     checks: validate::Checks,
+    root: Option<&Path>,
 ) -> (Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>) {
-    match load::load(path, sources) {
+    match load::load(path, sources, root) {
         Ok(loaded) => {
             let mut diags = validate::validate(&loaded, checks);
             let data = if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -232,7 +267,7 @@ fn validate(args: &ValidateArgs) -> Result<Outcome> {
     };
     let mut all = Vec::new();
     let mut outcome = Outcome::Ok;
-    let (results, sources) = check_all(&collect_maps(&args.paths)?, checks);
+    let (results, sources) = check_all(&collect_maps(&args.paths)?, checks, args.root.as_deref());
     for (_, diags, unreadable) in results {
         outcome = outcome.max(outcome_of(&diags, unreadable, args.strict));
         all.extend(diags);
@@ -284,7 +319,7 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
     let mut all = Vec::new();
     let mut loaded_maps = Vec::new();
     let mut outcome = Outcome::Ok;
-    let (results, sources) = check_all(&maps, checks);
+    let (results, sources) = check_all(&maps, checks, args.root.as_deref());
     for ((loaded, diags, unreadable), (_, root)) in results.into_iter().zip(&maps) {
         outcome = outcome.max(outcome_of(&diags, unreadable, args.strict));
         all.extend(diags);
@@ -332,7 +367,10 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
         }
     }
     if to_dir {
-        output::check_collisions(&targets)?;
+        let mut names: Vec<String> = loaded_maps
+            .iter()
+            .map(|((l, _), _)| format!("the map {}", l.file))
+            .collect();
         let index = output::Index { maps: entries };
         targets.push(Target {
             path: args
@@ -342,6 +380,11 @@ fn render(args: &RenderArgs) -> Result<Outcome> {
                 .join(format!("index.{}", format.extension())),
             bytes: renderer.index(&index, format)?.into_bytes(),
         });
+        names.push("the index page".to_owned());
+        output::check_collisions(&targets, &names)?;
+    }
+    if !to_stdout && !args.check {
+        output::refuse_inputs(&targets, &inputs(&loaded_maps, args.templates.as_deref()))?;
     }
 
     if to_stdout {

@@ -1,10 +1,17 @@
 //! Output: where rendered bytes go. Files are written atomically (a temporary file in the same
 //! directory, then renamed), so a failed run leaves any earlier file untouched; `--check`
 //! compares instead of writing; a closed stdout is not an error.
+//!
+//! Invariants: no output is ever one of the run's inputs (checked by file identity, through
+//! symlinks and hard links, before anything is written); an existing device or FIFO is
+//! written through, never replaced; a new file gets 0666 less the umask, an existing one
+//! keeps its mode; a symlink is written through to its target; temporary files and
+//! directories are removed on write errors and on SIGINT, SIGTERM and SIGHUP.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
@@ -28,18 +35,108 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Write `bytes` to `path` through a temporary file in the same directory and a rename.
+/// Temporary files and directories alive now, removed if the process is interrupted.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Remove live temporary files on SIGINT, SIGTERM and SIGHUP, then exit 130.
+pub fn clean_up_on_signals() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(live) = LIVE.lock() {
+            for p in live.iter() {
+                let _ = std::fs::remove_file(p).or_else(|_| std::fs::remove_dir_all(p));
+            }
+        }
+        std::process::exit(130);
+    });
+}
+
+/// A temporary path registered for removal on signals while this guard lives.
+pub struct Live(PathBuf);
+
+impl Live {
+    pub fn new(path: &Path) -> Live {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(path.to_owned());
+        }
+        Live(path.to_owned())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock() {
+            live.retain(|p| p != &self.0);
+        }
+    }
+}
+
+/// Refuse to write over any input of the run (map, persona, survey, template): a usage
+/// error before anything is written. Identity is the file's, so a symlink or a hard link to
+/// an input is caught too.
+pub fn refuse_inputs(targets: &[Target], inputs: &[PathBuf]) -> Result<()> {
+    for t in targets {
+        if !t.path.exists() {
+            continue;
+        }
+        for input in inputs {
+            if same_file::is_same_file(&t.path, input).unwrap_or(false) {
+                bail!(
+                    "refusing to write {}: it is the same file as {}, an input of this run; choose another output",
+                    t.path.display(),
+                    input.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write `bytes` to `path` through a temporary file in the same directory and a rename. An
+/// existing device or FIFO is written through; a symlink is followed to its target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let meta = std::fs::metadata(path).ok();
+    if meta.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
+        // /dev/null, /dev/stdout, a FIFO: replacing it would break it for everyone.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return f
+            .write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && meta.is_some()
+    {
+        resolved = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot follow the link {}", path.display()))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".journeymap-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".journeymap-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // As any program creating a file: 0666 less the umask. An existing file's own mode
+        // is put back below.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let _live = Live::new(tmp.path());
+    if let Some(m) = &meta {
+        std::fs::set_permissions(tmp.path(), m.permissions())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -103,13 +200,14 @@ pub fn output_name(map: &Path, root: Option<&Path>, format: OutputFormat) -> Pat
     rel.with_file_name(format!("{stem}.{}", format.extension()))
 }
 
-/// Two maps that would write the same file is a usage error, not a silent overwrite.
-pub fn check_collisions(targets: &[Target]) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for t in targets {
-        if !seen.insert(&t.path) {
+/// Two outputs to the same file (two maps, or a map and the index page) is a usage error,
+/// not a silent overwrite. `names[i]` says what writes `targets[i]`.
+pub fn check_collisions(targets: &[Target], names: &[String]) -> Result<()> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (t, name) in targets.iter().zip(names) {
+        if let Some(first) = seen.insert(&t.path, name) {
             bail!(
-                "two maps would both be written to {}; rename one of them",
+                "{first} and {name} would both be written to {}; rename one of them",
                 t.path.display()
             );
         }

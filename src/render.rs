@@ -38,6 +38,31 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Instructions a template may run for one page. The 60-stage benchmark map's HTML uses
+/// about 1% of it; two nested `range(100000)` loops run out of it in well under a second.
+pub const FUEL: u64 = 50_000_000;
+/// Bytes one rendered page may hold. The 60-stage map's HTML is about 0.5 MB.
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// A writer that refuses to grow past [`MAX_OUTPUT_BYTES`].
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the page would be larger than {} MiB, the limit for one rendered page",
+                MAX_OUTPUT_BYTES / (1024 * 1024)
+            )));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub struct Renderer {
     env: Environment<'static>,
     user_dir: Option<PathBuf>,
@@ -48,6 +73,9 @@ impl Renderer {
     pub fn new(user_dir: Option<PathBuf>) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Templates may come from someone else's pull request: bound their work.
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(100);
         // Block tags on their own lines leave no blank lines behind; files end in a newline.
         if let Ok(syntax) = env
             .syntax()
@@ -70,9 +98,30 @@ impl Renderer {
         // added with add_template would beat any loader).
         let dir = user_dir.clone();
         env.set_loader(move |name| {
+            // Includes resolve inside the template folders only: no absolute names, no `..`,
+            // no symlink out of the user's folder.
+            let relative = Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !relative {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::TemplateNotFound,
+                    format!("`{name}` is not a template name: templates include others by a path inside the template folder, without `..`"),
+                ));
+            }
             if let Some(dir) = &dir {
                 let path = dir.join(name);
                 if path.is_file() {
+                    let inside = match (std::fs::canonicalize(&path), std::fs::canonicalize(dir)) {
+                        (Ok(p), Ok(d)) => p.starts_with(d),
+                        _ => false,
+                    };
+                    if !inside {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("{} leads outside the template folder {}", path.display(), dir.display()),
+                        ));
+                    }
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
                         minijinja::Error::new(
                             minijinja::ErrorKind::TemplateNotFound,
@@ -138,10 +187,22 @@ impl Renderer {
         let tmpl = self.env.get_template(name).map_err(|e| {
             anyhow::anyhow!("template {}: {e}", self.describe(e.name().unwrap_or(name)))
         })?;
-        tmpl.render(Value::from(minijinja::value::Serde(ctx)))
+        let mut out = Bounded(Vec::new());
+        tmpl.render_captured_to(Value::from(minijinja::value::Serde(ctx)), &mut out)
             .map_err(|e| {
-                anyhow::anyhow!("template {}: {e}", self.describe(e.name().unwrap_or(name)))
-            })
+                let why = match e.kind() {
+                    minijinja::ErrorKind::WriteFailure => format!(
+                        "the page would be larger than {} MiB, the limit for one rendered page",
+                        MAX_OUTPUT_BYTES / (1024 * 1024)
+                    ),
+                    minijinja::ErrorKind::OutOfFuel => format!(
+                        "it ran more than {FUEL} instructions, the limit for one page (a loop that does not end, or one far too large)"
+                    ),
+                    _ => e.to_string(),
+                };
+                anyhow::anyhow!("template {}: {why}", self.describe(e.name().unwrap_or(name)))
+            })?;
+        String::from_utf8(out.0).context("a template wrote text that is not UTF-8")
     }
 }
 

@@ -52,12 +52,46 @@ pub struct Loaded {
     /// Where the top-level mapping starts (the first line that is not blank or a comment),
     /// for diagnostics about a key the map lacks.
     pub root: Pos,
+    /// The folder this map may read files from (see [`confinement`]).
+    pub confine: PathBuf,
+}
+
+/// The folder a map may read its persona and survey files from: `explicit` (`--root`) when
+/// given, else the top of the git work tree that holds the map, else the map's own folder.
+/// A map from someone else's pull request can then name no file outside the repository.
+pub fn confinement(map: &Path, explicit: Option<&Path>) -> PathBuf {
+    if let Some(r) = explicit {
+        return std::fs::canonicalize(r).unwrap_or_else(|_| r.to_owned());
+    }
+    let map = std::fs::canonicalize(map).unwrap_or_else(|_| map.to_owned());
+    let dir = map.parent().unwrap_or(Path::new("/")).to_owned();
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map_or(dir.clone(), Path::to_owned)
+}
+
+/// Why `path`, named in a map, may not be read: it resolves (through `..` and symlinks) to
+/// a place outside `root`. A path that does not resolve is left to the reader to report.
+pub fn outside(path: &Path, root: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    let real = std::fs::canonicalize(path).ok()?;
+    (!real.starts_with(&root)).then(|| {
+        format!(
+            "{} is outside the folder this map may read files from (the git work tree that holds the map, or the map's folder, unless --root or JOURNEYMAP_ROOT says otherwise); move the file inside it, or widen the folder",
+            display(path)
+        )
+    })
 }
 
 /// Read and parse one map. I/O failure of the map itself is a diagnostic too (JM000); the
 /// caller decides the exit code from it.
-pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn load(
+    path: &Path,
+    sources: &mut Sources,
+    explicit_root: Option<&Path>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = display(path);
+    let confine = confinement(path, explicit_root);
     let text = read_text(path, &file, None).map_err(|d| vec![*d])?;
     sources.add(&file, &text);
     let journey: Journey = parse(&text, &file)?;
@@ -73,6 +107,14 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
         }) => {
             let ppath = relative_to(path, rel);
             let pfile = display(&ppath);
+            if let Some(why) = outside(&ppath, &confine) {
+                return Err(vec![Diagnostic::error(
+                    "JM007",
+                    &file,
+                    *pos,
+                    format!("persona file {why}"),
+                )]);
+            }
             let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![*d])?;
             sources.add(&pfile, &ptext);
             Some(parse::<Persona>(&ptext, &pfile)?)
@@ -91,6 +133,7 @@ pub fn load(path: &Path, sources: &mut Sources) -> Result<Loaded, Vec<Diagnostic
         journey,
         persona,
         root,
+        confine,
     })
 }
 
@@ -144,6 +187,7 @@ pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
         journey,
         persona,
         root: Pos { line: 1, col: 1 },
+        confine: PathBuf::from("."),
     })
 }
 
@@ -181,8 +225,21 @@ fn read_text(
             ),
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
+    // The size is enforced while reading too: /proc files say 0 bytes and go on forever.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Box::new(Diagnostic::error(
+            "JM006",
+            file,
+            Pos { line: 1, col: 1 },
+            format!("the file holds more than {MAX_FILE_BYTES} bytes, the limit for a map"),
+        )));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_owned()),

@@ -329,6 +329,11 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, path: &Path) -> Option<Summary> {
+        if let Some(why) = crate::load::outside(path, &self.loaded.confine) {
+            let msg = format!("survey `{}`: file {why}", self.survey.id.value);
+            self.map_error("JM007", self.survey.file.pos, msg);
+            return None;
+        }
         let mut input = match input::open(path, self.survey) {
             Ok(i) => i,
             Err(e) if e.line == 0 => {
