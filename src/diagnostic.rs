@@ -341,9 +341,12 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 // GitHub workflow commands: https://docs.github.com/actions (escaping rules for data and
 // properties of `::error` commands).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other controls (ESC) and bidi overrides are shown, not acted on.
+    inert(&s).into_owned()
 }
 
 fn gh_property(s: &str) -> String {

@@ -38,9 +38,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Instructions a template may run for one page. The 60-stage benchmark map's HTML uses
-/// about 1% of it; two nested `range(100000)` loops run out of it in well under a second.
-pub const FUEL: u64 = 50_000_000;
+/// Instructions a template may run for one page. A 240-stage map (310 KB of YAML, 1 MB of
+/// HTML) needs between 100,000 and 300,000, so the largest map the 4 MiB limit allows fits
+/// several times over; two nested `range(100000)` loops run out of it in under a second.
+pub const FUEL: u64 = 16_000_000;
 /// Bytes one rendered page may hold. The 60-stage map's HTML is about 0.5 MB.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 

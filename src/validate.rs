@@ -167,6 +167,14 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     for s in &j.surveys {
         survey_ids.add(&mut v, &s.id);
         let path = crate::load::relative_to(&loaded.path, &s.file.value);
+        if let Some(why) = crate::load::outside(&path, &loaded.confine) {
+            v.error(
+                "JM007",
+                s.file.pos,
+                format!("survey `{}`: file {why}", s.id.value),
+            );
+            continue;
+        }
         match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => {}
             Ok(_) => v.error(

@@ -316,7 +316,7 @@ fn corpus() -> Vec<Case> {
         ),
         survey_case("an empty CSV", Vec::new(), &[1], Some("JM106")),
         Case {
-            name: "a survey that is /dev/zero",
+            name: "a survey that is /dev/zero, outside the map's folder",
             files: vec![(
                 "m.journey.yaml",
                 SURVEY_MAP
@@ -325,7 +325,7 @@ fn corpus() -> Vec<Case> {
             )],
             args: vec!["validate", "--format", "short", "m.journey.yaml"],
             exits: &[1],
-            code: Some("JM000"),
+            code: Some("JM007"),
         },
         Case {
             name: "a map that is /dev/zero",

@@ -14,6 +14,7 @@ mod markdown;
 mod output;
 mod properties;
 mod real;
+mod safety;
 mod surveys;
 mod trust;
 

@@ -1,0 +1,362 @@
+//! Safe to run on a stranger's map: an output is never an input, files a map names stay
+//! inside its repository, templates are bounded, and map text cannot forge CI output. Every
+//! run here is under the kernel's CPU and memory limits (prlimit), as the hostile corpus is.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use crate::util::{TODAY, tempdir};
+
+/// Run journeymap in `dir` under 5 s of CPU and 512 MB of address space, with `env` set.
+fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
+    let start = Instant::now();
+    let out = std::process::Command::new("prlimit")
+        .arg("--as=536870912")
+        .arg("--cpu=5")
+        .arg(env!("CARGO_BIN_EXE_journeymap"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("JOURNEYMAP_TODAY", TODAY)
+        .envs(env.iter().copied())
+        .output()
+        .expect("prlimit runs");
+    (out, start.elapsed())
+}
+
+fn all_text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn exit(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+const PERSONA_MAP: &str = "journeymap: 1\ntitle: t\npersona: personas/p.yaml\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\nsurveys:\n  - {id: s, file: s.csv, stage_column: stage, measures: {nps: nps}}\n";
+
+/// A map with a persona file and a survey, in a fresh folder.
+fn project() -> tempfile::TempDir {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::create_dir(p.join("personas")).unwrap();
+    std::fs::write(p.join("personas/p.yaml"), "name: Pat\n").unwrap();
+    std::fs::write(p.join("s.csv"), "stage,nps\na,9\na,3\n").unwrap();
+    std::fs::write(p.join("m.journey.yaml"), PERSONA_MAP).unwrap();
+    dir
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_is_unchanged() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("tpl")).unwrap();
+    std::fs::write(p.join("tpl/note.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink("m.journey.yaml", p.join("link.html")).unwrap();
+    std::fs::hard_link(p.join("s.csv"), p.join("hard.json")).unwrap();
+    let before: Vec<Vec<u8>> = ["m.journey.yaml", "personas/p.yaml", "s.csv", "tpl/note.txt"]
+        .iter()
+        .map(|f| std::fs::read(p.join(f)).unwrap())
+        .collect();
+    let cases: &[&[&str]] = &[
+        &[
+            "render",
+            "m.journey.yaml",
+            "-o",
+            "m.journey.yaml",
+            "-f",
+            "html",
+        ],
+        &[
+            "render",
+            "m.journey.yaml",
+            "-o",
+            "personas/p.yaml",
+            "-f",
+            "markdown",
+        ],
+        &["render", "m.journey.yaml", "-o", "s.csv", "-f", "json"],
+        &["render", "m.journey.yaml", "-o", "link.html"],
+        &["render", "m.journey.yaml", "-o", "hard.json"],
+        &[
+            "render",
+            "m.journey.yaml",
+            "--templates",
+            "tpl",
+            "-f",
+            "html",
+            "-o",
+            "tpl/note.txt",
+        ],
+    ];
+    for args in cases {
+        let (o, _) = limited(p, args, &[]);
+        assert_eq!(exit(&o), 2, "{args:?}: {}", all_text(&o));
+        assert!(all_text(&o).contains("an input of this run"), "{args:?}");
+    }
+    let after: Vec<Vec<u8>> = ["m.journey.yaml", "personas/p.yaml", "s.csv", "tpl/note.txt"]
+        .iter()
+        .map(|f| std::fs::read(p.join(f)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+    // No temporary file was left behind.
+    let left: Vec<String> = crate::util::walk(p)
+        .iter()
+        .map(|f| f.display().to_string())
+        .filter(|f| f.contains(".journeymap-"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
+}
+
+#[test]
+fn a_map_whose_output_is_the_index_page_is_a_collision() {
+    let dir = project();
+    let p = dir.path();
+    // A repository: the maps read the persona and survey beside their folder.
+    std::fs::create_dir(p.join(".git")).unwrap();
+    std::fs::create_dir(p.join("maps")).unwrap();
+    for name in ["index.journey.yaml", "other.journey.yaml"] {
+        let text = PERSONA_MAP
+            .replace("personas/p.yaml", "../personas/p.yaml")
+            .replace("s.csv", "../s.csv");
+        std::fs::write(p.join("maps").join(name), text).unwrap();
+    }
+    let (o, _) = limited(p, &["render", "maps", "-o", "site/"], &[]);
+    assert_eq!(exit(&o), 2, "{}", all_text(&o));
+    assert!(
+        all_text(&o).contains("the map maps/index.journey.yaml and the index page"),
+        "{}",
+        all_text(&o)
+    );
+    assert!(!p.join("site").exists());
+}
+
+#[test]
+fn devices_are_written_through_and_files_get_the_umask() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = project();
+    let p = dir.path();
+    let (o, _) = limited(
+        p,
+        &["render", "m.journey.yaml", "-f", "json", "-o", "/dev/null"],
+        &[],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // A new file: 0666 less the umask, as for any program.
+    let bin = env!("CARGO_BIN_EXE_journeymap");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 027; exec '{bin}' render m.journey.yaml -o new.html"
+        ))
+        .current_dir(p)
+        .output()
+        .unwrap();
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let mode = |f: &str| std::fs::metadata(p.join(f)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("new.html"), 0o640);
+    // An existing file keeps its mode.
+    std::fs::set_permissions(p.join("new.html"), std::fs::Permissions::from_mode(0o664)).unwrap();
+    let (o, _) = limited(p, &["render", "m.journey.yaml", "-o", "new.html"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    assert_eq!(mode("new.html"), 0o664);
+}
+
+#[test]
+fn files_outside_the_repository_are_not_read_and_never_quoted() {
+    let dir = tempdir();
+    let p = dir.path();
+    let secret = "JOURNEYMAP_TEST_SECRET=hunter2";
+    let cases: &[(&str, &str)] = &[
+        (
+            "persona: /proc/self/environ",
+            "journeymap: 1\ntitle: t\npersona: /proc/self/environ\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n",
+        ),
+        (
+            "persona: ../../../../../../etc/passwd",
+            "journeymap: 1\ntitle: t\npersona: ../../../../../../etc/passwd\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n",
+        ),
+        (
+            "persona: a link to /proc/kmsg",
+            "journeymap: 1\ntitle: t\npersona: kmsg.yaml\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n",
+        ),
+        (
+            "a survey linked to /etc/passwd",
+            "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\nsurveys:\n  - {id: s, file: passwd.csv, layout: wide, overall: {comment: \"#1\"}}\n",
+        ),
+    ];
+    std::os::unix::fs::symlink("/proc/kmsg", p.join("kmsg.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", p.join("passwd.csv")).unwrap();
+    for (name, map) in cases {
+        std::fs::write(p.join("m.journey.yaml"), map).unwrap();
+        for args in [
+            &["validate", "m.journey.yaml"][..],
+            &["render", "m.journey.yaml", "-f", "html"][..],
+        ] {
+            let (o, took) = limited(p, args, &[("JOURNEYMAP_TEST_SECRET", "hunter2")]);
+            let text = all_text(&o);
+            assert_eq!(exit(&o), 1, "{name}: {text}");
+            assert!(text.contains("[JM007]"), "{name}: {text}");
+            assert!(
+                !text.contains(secret) && !text.contains("root:x:0"),
+                "{name}: {text}"
+            );
+            assert!(took < Duration::from_secs(5), "{name} took {took:?}");
+        }
+    }
+}
+
+#[test]
+fn root_widens_the_folder_a_map_may_read_from() {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("maps")).unwrap();
+    std::fs::create_dir_all(p.join("shared")).unwrap();
+    std::fs::write(p.join("shared/p.yaml"), "name: Pat\n").unwrap();
+    std::fs::write(
+        p.join("maps/m.journey.yaml"),
+        "journeymap: 1\ntitle: t\npersona: ../shared/p.yaml\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n",
+    )
+    .unwrap();
+    // Outside git the map's own folder is the root.
+    let (o, _) = limited(
+        p,
+        &["validate", "--format", "short", "maps/m.journey.yaml"],
+        &[],
+    );
+    assert_eq!(exit(&o), 1);
+    assert!(all_text(&o).contains("maps/m.journey.yaml:3:10: error[JM007]"));
+    let (o, _) = limited(p, &["validate", "--root", ".", "maps/m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let (o, _) = limited(
+        p,
+        &["validate", "maps/m.journey.yaml"],
+        &[("JOURNEYMAP_ROOT", ".")],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    // Inside a git work tree, its top is the root.
+    std::fs::create_dir(p.join(".git")).unwrap();
+    let (o, _) = limited(p, &["validate", "maps/m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+}
+
+#[test]
+fn templates_read_only_their_folder_and_run_within_bounds() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tpl/html")).unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("{% include \"/etc/passwd\" %}", "template not found"),
+        (
+            "{% include \"../../../../../../etc/passwd\" %}",
+            "template not found",
+        ),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "instructions, the limit for one page",
+        ),
+        (
+            "{% for i in range(70000) %}{{ \"x\" * 1000 }}{% endfor %}",
+            "larger than 64 MiB",
+        ),
+        (
+            "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "recursion",
+        ),
+    ];
+    for (template, why) in cases {
+        std::fs::write(p.join("tpl/html/map.html.j2"), template).unwrap();
+        let (o, took) = limited(
+            p,
+            &[
+                "render",
+                "m.journey.yaml",
+                "--templates",
+                "tpl",
+                "-o",
+                "out.html",
+            ],
+            &[],
+        );
+        let text = all_text(&o);
+        assert_eq!(exit(&o), 2, "{template}: {text}");
+        assert!(
+            text.contains("template tpl/html/map.html.j2"),
+            "{template}: {text}"
+        );
+        assert!(text.contains(why), "{template}: {text}");
+        assert!(!text.contains("root:x:0"));
+        assert!(!p.join("out.html").exists());
+        assert!(took < Duration::from_secs(5), "{template} took {took:?}");
+    }
+}
+
+#[test]
+fn map_text_cannot_forge_ci_annotations_or_drive_the_terminal() {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::write(
+        p.join("m.journey.yaml"),
+        "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - id: a\n    name: A\n    touchpoints: [{name: x}]\n    pain_points: [{id: \"p\\n::error file=x.yaml::forged\\r\\u001b[31mred\\u202e\", text: T}]\n",
+    )
+    .unwrap();
+    for format in ["human", "short", "github", "json"] {
+        let (o, _) = limited(p, &["validate", "--format", format, "m.journey.yaml"], &[]);
+        assert_eq!(exit(&o), 0, "{format}");
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            !out.lines().any(|l| l.starts_with("::error file=x.yaml")),
+            "{format}: {out}"
+        );
+        if format == "json" {
+            // JSON carries the text exactly, escaped as JSON: data for programs.
+            let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+            assert!(v["message"].as_str().unwrap().contains("p\n::error"));
+        } else {
+            assert!(
+                !out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{202e}'),
+                "{format}: {out:?}"
+            );
+        }
+        assert!(out.contains("JM051"), "{format}: {out}");
+    }
+}
+
+#[test]
+fn diagnostics_cost_the_file_once_not_once_per_diagnostic() {
+    // 30,000 pain points, none addressed, and 20,000 references to ids the map lacks: a
+    // diagnostic each, with "did you mean" over the pain points; 2.3 MB of YAML. (This took
+    // 115 s in a release build before; 0.5 s now.)
+    let dir = tempdir();
+    let p = dir.path();
+    let mut map = String::from(
+        "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - id: a\n    name: A\n    touchpoints: [{name: x}]\n    pain_points:\n",
+    );
+    for i in 0..30_000 {
+        map.push_str(&format!(
+            "      - {{id: pain-point-{i:05}, text: Something slow {i}}}\n"
+        ));
+    }
+    map.push_str("    solutions:\n      - id: s\n        text: S\n        addresses:\n");
+    for i in 0..20_000 {
+        map.push_str(&format!("          - pain-pont-{i:05}\n"));
+    }
+    assert!(map.len() < 4 * 1024 * 1024);
+    std::fs::write(p.join("m.journey.yaml"), &map).unwrap();
+    let (o, took) = limited(p, &["validate", "m.journey.yaml"], &[]);
+    let text = all_text(&o);
+    assert_eq!(exit(&o), 1, "{}", &text[..text.len().min(600)]);
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("20000 errors, 30000 warnings\n"));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
