@@ -25,7 +25,7 @@ struct Side {
     label: String,
     loaded: Loaded,
     data: SurveyData,
-    _tmp: Option<tempfile::TempDir>,
+    _tmp: Option<(tempfile::TempDir, crate::output::Live)>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -47,6 +47,16 @@ pub struct Changes {
     pub solutions_changed: Vec<SolutionChange>,
     pub backlog: Vec<RankChange>,
     pub measures: Vec<MeasureChange>,
+    /// Surveys whose file, rows or answers changed (a new wave, a re-export).
+    pub surveys: Vec<SurveyChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SurveyChange {
+    pub id: String,
+    pub file: Change<String>,
+    pub rows: Change<u64>,
+    pub values_used: Change<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -181,15 +191,17 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     let (path, tmp, label) = if Path::new(spec).exists() {
         (PathBuf::from(spec), None, spec.to_owned())
     } else if let Some((rev, path)) = spec.split_once(':').filter(|(r, _)| !r.is_empty()) {
+        // A private (0700) folder, removed when the diff ends or is interrupted.
         let tmp = tempfile::tempdir().context("cannot make a temporary directory")?;
+        let live = crate::output::Live::new(tmp.path());
         let local = from_git(rev, path, tmp.path())?;
-        (local, Some(tmp), spec.to_owned())
+        (local, Some((tmp, live)), spec.to_owned())
     } else {
         bail!("{spec}: no such file (write REV:path to read a version from git)");
     };
     let mut sources = Sources::default();
     // A version from git reads its files from the copy of the repository it was put in.
-    let root = tmp.as_ref().map(|t| t.path().to_owned());
+    let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
     let loaded = match crate::load::load(&path, &mut sources, root.as_deref()) {
         Ok(l) => l,
         Err(diags) => return Ok(Err(report(&diags, &sources, &label, &path))),
@@ -236,11 +248,18 @@ fn report(
     }
 }
 
-/// `git show REV:path` into `dir`, with the persona and survey files the map names, so the
-/// old version is read exactly as it was.
+/// The map at `rev:path` into `dir`, with the persona and survey files it names from the
+/// same revision, so the old version is read exactly as it was. Paths are resolved as git
+/// resolves `REV:path` (from the top of the repository, or from the current folder when
+/// they start with `./` or `../`) and lexically: nothing is written outside `dir`, and a
+/// path that leaves the repository is refused.
 fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
-    let text = git_show(rev, path)?;
-    let local = dir.join(path.trim_start_matches("./"));
+    if rev.starts_with('-') {
+        bail!("`{rev}` is not a revision: a revision cannot start with `-`");
+    }
+    let in_repo = repo_path(path)?;
+    let text = cat_file(rev, &in_repo)?;
+    let local = dir.join(&in_repo);
     write(&local, &text)?;
     // The files the map names, from the same revision, when they exist there. (Parsing the
     // text alone: loading would look for the persona file before it is fetched.)
@@ -256,33 +275,109 @@ fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
         {
             names.push(rel.clone());
         }
-        let base = Path::new(path).parent().unwrap_or(Path::new(""));
+        let base = in_repo.parent().unwrap_or(Path::new(""));
         for rel in names {
-            let in_repo = crate::load::relative_to(&base.join("x"), &rel);
-            if let Ok(bytes) = git_show(rev, &crate::load::display(&in_repo)) {
-                write(&crate::load::relative_to(&local, &rel), &bytes)?;
+            // A file outside the repository stays unfetched; loading then reports it.
+            let Some(named) = normalise(&base.join(&rel)) else {
+                continue;
+            };
+            if let Ok(bytes) = cat_file(rev, &named) {
+                write(&dir.join(&named), &bytes)?;
             }
         }
     }
     Ok(local)
 }
 
-fn git_show(rev: &str, path: &str) -> Result<Vec<u8>> {
-    let out = Command::new("git")
-        .args(["show", &format!("{rev}:{path}")])
-        .output()
+/// `path` from `REV:path` as a path from the top of the repository, without `.` or `..`.
+fn repo_path(path: &str) -> Result<PathBuf> {
+    let relative_to_cwd = path.starts_with("./") || path.starts_with("../");
+    let joined = if relative_to_cwd {
+        let out = Command::new("git")
+            .args(["rev-parse", "--show-prefix"])
+            .output()
+            .context("cannot run git (is it installed?)")?;
+        if !out.status.success() {
+            bail!("cannot read {path} from git: not inside a git repository");
+        }
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join(path)
+    } else {
+        PathBuf::from(path)
+    };
+    normalise(&joined)
+        .filter(|p| !p.as_os_str().is_empty())
+        .ok_or_else(|| anyhow::anyhow!("{path} leads outside the repository"))
+}
+
+/// `.` and `dir/..` removed lexically; `None` when the path climbs above its start or is
+/// absolute.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The blob at `rev:path`, read into memory through `git cat-file --batch`: the object name
+/// goes on standard input, so nothing in it can be taken for an option.
+fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    let spec = format!("{rev}:{}", crate::load::display(path));
+    if spec.contains('\n') {
+        bail!("cannot read {spec} from git: a revision or path holds a line break");
+    }
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .context("cannot run git (is it installed?)")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // Outside a repository git exits before reading: its own message says why.
+        let _ = stdin.write_all(format!("{spec}\n").as_bytes());
+    }
+    let out = child.wait_with_output().context("cannot run git")?;
     if !out.status.success() {
         let why = String::from_utf8_lossy(&out.stderr);
         bail!(
-            "cannot read {rev}:{path} from git: {}",
+            "cannot read {spec} from git: {}",
             why.lines()
                 .next()
-                .unwrap_or("git show failed")
+                .unwrap_or("not a git repository")
                 .trim_start_matches("fatal: ")
         );
     }
-    Ok(out.stdout)
+    // "<name> blob <size>\n<bytes>\n", or "<spec> missing\n".
+    let header_end = out
+        .stdout
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(out.stdout.len());
+    let header = String::from_utf8_lossy(&out.stdout[..header_end]).into_owned();
+    let mut parts = header.rsplitn(3, ' ');
+    let size = parts.next().and_then(|s| s.parse::<usize>().ok());
+    let kind = parts.next();
+    match (kind, size) {
+        (Some("blob"), Some(size)) if out.stdout.len() > header_end + size => {
+            Ok(out.stdout[header_end + 1..header_end + 1 + size].to_vec())
+        }
+        (Some(other), Some(_)) if other != "blob" => {
+            bail!("cannot read {spec} from git: it is a {other}, not a file")
+        }
+        _ => bail!("cannot read {spec} from git: no such file in that revision"),
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -566,6 +661,28 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
             }
         }
     }
+    for n in new.survey_summary {
+        let Some(o) = old.survey_summary.iter().find(|o| o.id == n.id) else {
+            continue;
+        };
+        if o.file != n.file || o.rows != n.rows || o.values_used != n.values_used {
+            c.surveys.push(SurveyChange {
+                id: n.id.clone(),
+                file: Change {
+                    old: o.file.clone(),
+                    new: n.file.clone(),
+                },
+                rows: Change {
+                    old: o.rows,
+                    new: n.rows,
+                },
+                values_used: Change {
+                    old: o.values_used,
+                    new: n.values_used,
+                },
+            });
+        }
+    }
     c.summary = summary(&c);
     c
 }
@@ -620,6 +737,7 @@ fn summary(c: &Changes) -> String {
             "survey measures",
             "moved",
         ),
+        count(c.surveys.len(), "survey file", "survey files", "changed"),
     ]
     .into_iter()
     .flatten()
@@ -849,6 +967,29 @@ fn sections(c: &Changes, md: bool) -> Vec<(&'static str, Vec<(char, String)>)> {
         ));
     }
     out.push(("Survey measures", measures));
+    let surveys = c
+        .surveys
+        .iter()
+        .map(|v| {
+            let file = if v.file.old == v.file.new {
+                code(&v.file.new)
+            } else {
+                format!("{} → {}", code(&v.file.old), code(&v.file.new))
+            };
+            (
+                '~',
+                format!(
+                    "survey {} ({file}): {} → {} rows, {} → {} answers used",
+                    code(&v.id),
+                    v.rows.old,
+                    v.rows.new,
+                    v.values_used.old,
+                    v.values_used.new
+                ),
+            )
+        })
+        .collect();
+    out.push(("Survey files", surveys));
     out.retain(|(_, lines)| !lines.is_empty());
     out
 }
@@ -893,14 +1034,26 @@ pub fn human(c: &Changes, colour: bool) -> String {
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     };
-    let mut s = format!("{} → {}: {}\n", c.old, c.new, c.summary);
+    // Map text is shown, never acted on: no line breaks, ESC or bidi overrides from a map
+    // reach the terminal.
+    let inert = crate::diagnostic::inert;
+    let mut s = format!(
+        "{} → {}: {}\n",
+        inert(&c.old),
+        inert(&c.new),
+        inert(&c.summary)
+    );
     if let Some(t) = &c.title {
-        s.push_str(&format!("title: {} → {}\n", t.old, t.new));
+        s.push_str(&format!("title: {} → {}\n", inert(&t.old), inert(&t.new)));
     }
     for (heading, lines) in sections(c, false) {
         s.push_str(&format!("\n{heading}\n"));
         for (kind, line) in lines {
-            s.push_str(&format!("  {} {}\n", paint(kind, &kind.to_string()), line));
+            s.push_str(&format!(
+                "  {} {}\n",
+                paint(kind, &kind.to_string()),
+                inert(&line)
+            ));
         }
     }
     s

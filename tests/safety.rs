@@ -360,3 +360,124 @@ fn diagnostics_cost_the_file_once_not_once_per_diagnostic() {
     assert!(String::from_utf8_lossy(&o.stdout).ends_with("20000 errors, 30000 warnings\n"));
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// A repository with `maps/m.journey.yaml` reading `maps/s.csv` (`rows` answers), committed.
+fn repository(rows: usize) -> tempfile::TempDir {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("maps/sub/deeper")).unwrap();
+    std::fs::write(
+        p.join("maps/m.journey.yaml"),
+        PERSONA_MAP.replace("personas/p.yaml", "{name: Pat}"),
+    )
+    .unwrap();
+    let mut csv = String::from("stage,nps\n");
+    for i in 0..rows {
+        csv.push_str(&format!("a,{}\n", i % 11));
+    }
+    std::fs::write(p.join("maps/s.csv"), csv).unwrap();
+    std::fs::write(p.join("maps/sub/deeper/keep"), "").unwrap();
+    crate::workflow::git(p, &["init", "-q"]);
+    crate::workflow::git(p, &["add", "."]);
+    crate::workflow::git(p, &["commit", "-q", "-m", "maps"]);
+    dir
+}
+
+#[test]
+fn diff_takes_no_options_from_its_arguments_and_writes_nowhere_else() {
+    let repo = repository(20);
+    let p = repo.path();
+    let victim = tempdir();
+    let target = victim.path().join("f");
+    std::fs::write(&target, "precious").unwrap();
+    let forged = format!("--output={}:x", target.display());
+    let (o, _) = limited(p, &["diff", "--", &forged, "maps/m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 2, "{}", all_text(&o));
+    assert!(
+        all_text(&o).contains("cannot start with `-`"),
+        "{}",
+        all_text(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
+    // From a subfolder, `../` is resolved as git resolves it, inside the repository.
+    let deeper = p.join("maps/sub/deeper");
+    let (o, _) = limited(
+        &deeper,
+        &["diff", "HEAD:../../m.journey.yaml", "../../m.journey.yaml"],
+        &[],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    assert!(all_text(&o).contains("no changes"), "{}", all_text(&o));
+    let (o, _) = limited(
+        &deeper,
+        &[
+            "diff",
+            "HEAD:../../../../../maps/m.journey.yaml",
+            "../../m.journey.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(exit(&o), 2, "{}", all_text(&o));
+    assert!(all_text(&o).contains("leads outside the repository"));
+    // `./` from the map's folder finds the map and the survey it names.
+    let (o, _) = limited(
+        &p.join("maps"),
+        &["diff", "HEAD:./m.journey.yaml", "m.journey.yaml"],
+        &[],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    assert!(all_text(&o).contains("no changes"), "{}", all_text(&o));
+}
+
+#[test]
+fn diff_says_when_a_survey_file_changed() {
+    let repo = repository(20);
+    let p = repo.path();
+    let mut csv = std::fs::read_to_string(p.join("maps/s.csv")).unwrap();
+    csv.push_str("a,10\na,10\n");
+    std::fs::write(p.join("maps/s.csv"), csv).unwrap();
+    let (o, _) = limited(
+        p,
+        &["diff", "HEAD:maps/m.journey.yaml", "maps/m.journey.yaml"],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(exit(&o), 0, "{text}");
+    assert!(text.contains("1 survey file changed"), "{text}");
+    assert!(
+        text.contains("survey `s` (`s.csv`): 20 → 22 rows, 20 → 22 answers used"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_interrupted_diff_leaves_no_copy_of_the_survey_behind() {
+    let repo = repository(1_500_000);
+    let p = repo.path();
+    let tmp = tempdir();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_journeymap"))
+        .args(["diff", "HEAD:maps/m.journey.yaml", "maps/m.journey.yaml"])
+        .current_dir(p)
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the copy of the repository exists, then interrupt.
+    let start = Instant::now();
+    while std::fs::read_dir(tmp.path()).unwrap().next().is_none()
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "interrupted while reading");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

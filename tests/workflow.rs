@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::util::{code, root, run, run_in, stderr, stdout, tempdir};
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
