@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diagnostic::{Format, Severity, Sources};
-use crate::enrich::{Context, StageCtx, enrich};
+use crate::enrich::{Context, enrich};
 use crate::load::Loaded;
 use crate::model::{PersonaRef, Severity as PainSeverity, Status};
 use crate::survey::SurveyData;
@@ -387,6 +387,38 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The longest common subsequence when ids are unique (stage ids are): the longest
+/// increasing run of old positions taken in the new order, in O(n log n) time and O(n)
+/// memory (patience sorting).
+fn lcs_of_unique(a: &[&str], b: &[&str]) -> Vec<String> {
+    let pos: std::collections::HashMap<&str, usize> =
+        a.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let seq: Vec<(usize, &str)> = b
+        .iter()
+        .filter_map(|id| pos.get(id).map(|&i| (i, *id)))
+        .collect();
+    // tails[k]: index into seq of the smallest tail of an increasing run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for (j, &(p, _)) in seq.iter().enumerate() {
+        let k = tails.partition_point(|&t| seq[t].0 < p);
+        prev[j] = k.checked_sub(1).map(|k| tails[k]);
+        if k == tails.len() {
+            tails.push(j);
+        } else {
+            tails[k] = j;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(j) = at {
+        out.push(seq[j].1.to_owned());
+        at = prev[j];
+    }
+    out.reverse();
+    out
+}
+
 fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => (x - y).abs() < 1e-9,
@@ -395,12 +427,15 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-fn stage<'a>(ctx: &'a Context, id: &str) -> Option<&'a StageCtx<'a>> {
-    ctx.stages.iter().find(|s| s.id == id)
-}
+/// Above this many cells the table of [`lcs`] would not fit in memory (two 39,000-stage
+/// maps would need 12 GB); [`lcs_of_unique`] is used instead.
+const LCS_TABLE_LIMIT: usize = 4_000_000;
 
 /// Longest common subsequence of two id lists: stages outside it have moved.
 fn lcs(a: &[&str], b: &[&str]) -> Vec<String> {
+    if a.len().saturating_mul(b.len()) > LCS_TABLE_LIMIT {
+        return lcs_of_unique(a, b);
+    }
     let (n, m) = (a.len(), b.len());
     let mut t = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -436,8 +471,21 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
         title: change(&old.title.to_owned(), &new.title.to_owned()),
         ..Changes::default()
     };
+    // Everything is looked up by id through an index: two maps of 40,000 stages compare in
+    // linear time.
+    let index = |ctx: &'_ Context<'_>| -> std::collections::HashMap<String, usize> {
+        ctx.stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.to_owned(), i))
+            .collect()
+    };
+    let (old_ix, new_ix) = (index(old), index(new));
+    let old_at = |id: &str| old_ix.get(id).copied();
+    let stage_old = |id: &str| old_at(id).map(|i| &old.stages[i]);
+    let stage_new = |id: &str| new_ix.get(id).map(|&i| &new.stages[i]);
     for (i, s) in new.stages.iter().enumerate() {
-        match stage(old, s.id) {
+        match stage_old(s.id) {
             None => c.stages_added.push(StageRef {
                 id: s.id.to_owned(),
                 name: s.name.to_owned(),
@@ -454,7 +502,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
         }
     }
     for (i, s) in old.stages.iter().enumerate() {
-        if stage(new, s.id).is_none() {
+        if stage_new(s.id).is_none() {
             c.stages_removed.push(StageRef {
                 id: s.id.to_owned(),
                 name: s.name.to_owned(),
@@ -466,18 +514,19 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
         .stages
         .iter()
         .map(|s| s.id)
-        .filter(|id| stage(new, id).is_some())
+        .filter(|id| stage_new(id).is_some())
         .collect();
     let common_new: Vec<&str> = new
         .stages
         .iter()
         .map(|s| s.id)
-        .filter(|id| stage(old, id).is_some())
+        .filter(|id| stage_old(id).is_some())
         .collect();
-    let kept = lcs(&common_old, &common_new);
+    let kept: std::collections::HashSet<String> =
+        lcs(&common_old, &common_new).into_iter().collect();
     for (i, s) in new.stages.iter().enumerate() {
-        if let Some(j) = old.stages.iter().position(|o| o.id == s.id)
-            && !kept.iter().any(|k| k == s.id)
+        if let Some(j) = old_at(s.id)
+            && !kept.contains(s.id)
         {
             c.stages_moved.push(Moved {
                 id: s.id.to_owned(),
@@ -490,7 +539,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
         }
     }
     for s in &new.stages {
-        let Some(o) = stage(old, s.id) else { continue };
+        let Some(o) = stage_old(s.id) else { continue };
         let (oh, nh) = (o.emotion.map(|e| e.score), s.emotion.map(|e| e.score));
         let hand_set = (!close(oh, nh)).then_some(Change { old: oh, new: nh });
         let measured = (!close(o.emotion_measured, s.emotion_measured)).then_some(Change {
@@ -521,8 +570,10 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
             .collect()
     };
     let (old_pains, new_pains) = (pains(old), pains(new));
+    let old_pain: std::collections::HashMap<&str, &PainRef> =
+        old_pains.iter().map(|o| (o.id.as_str(), o)).collect();
     for p in &new_pains {
-        match old_pains.iter().find(|o| o.id == p.id) {
+        match old_pain.get(p.id.as_str()) {
             None => c.pain_points_added.push(p.clone()),
             Some(o) if o.severity != p.severity => c.severities.push(SeverityChange {
                 id: p.id.clone(),
@@ -562,9 +613,10 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
             .collect()
     };
     let (old_sol, new_sol) = (solutions(old), solutions(new));
+    let old_sol_ix: std::collections::HashMap<&str, &SolutionState> =
+        old_sol.iter().map(|x| (x.0.id.as_str(), x)).collect();
     for (s, owner, priority, rank) in &new_sol {
-        let Some((o, o_owner, o_priority, o_rank)) = old_sol.iter().find(|(o, ..)| o.id == s.id)
-        else {
+        let Some((o, o_owner, o_priority, o_rank)) = old_sol_ix.get(s.id.as_str()).copied() else {
             c.solutions_added.push(SolutionRef {
                 id: s.id.clone(),
                 text: s.text.clone(),
@@ -624,7 +676,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
             s.id.to_owned(),
             s.name.to_owned(),
             &s.metrics,
-            stage(old, s.id).map(|o| &o.metrics),
+            stage_old(s.id).map(|o| &o.metrics),
         ));
     }
     for (id, name, new_m, old_m) in places {
@@ -1057,4 +1109,29 @@ pub fn human(c: &Changes, colour: bool) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_linear_lcs_is_as_long_as_the_table_one() {
+        let a = ["a", "b", "c", "d", "e", "f", "g"];
+        for b in [
+            &["a", "c", "b", "d", "g", "e", "f"][..],
+            &["g", "f", "e", "d", "c", "b", "a"][..],
+            &["x", "a", "y", "b", "z"][..],
+            &["b", "d", "f", "a", "c", "e", "g"][..],
+        ] {
+            let fast = lcs_of_unique(&a, b);
+            assert_eq!(fast.len(), lcs(&a, b).len(), "{b:?}");
+            // It is a common subsequence of both.
+            let sub = |s: &[&str]| {
+                let mut it = s.iter();
+                fast.iter().all(|f| it.any(|x| x == f))
+            };
+            assert!(sub(&a) && sub(b), "{fast:?}");
+        }
+    }
 }

@@ -95,12 +95,16 @@ pub fn parse(text: &str, file: &str) -> Result<Diagram, Box<Diagnostic>> {
             && rest.trim_start().starts_with('{')
         {
             let mut body = rest.trim_start()[1..].to_owned();
+            // Only the text added since the last look is searched, so a block that is never
+            // closed costs its length once, not once per line.
+            let mut searched = 0;
             let tail = loop {
-                if let Some(close) = body.find('}') {
+                if let Some(close) = body[searched..].find('}').map(|c| c + searched) {
                     let tail = body[close + 1..].trim().to_owned();
                     body.truncate(close);
                     break tail;
                 }
+                searched = body.len();
                 if i >= lines.len() {
                     return Err(syntax(
                         file,
@@ -260,8 +264,21 @@ fn slug(name: &str) -> String {
 }
 
 fn q(s: &str) -> String {
-    // A JSON string is a valid YAML double-quoted scalar.
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
+    // A JSON string is a YAML double-quoted scalar once the characters YAML does not allow
+    // printed (DEL, the C1 controls, BOM and the two non-characters) are escaped too.
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        ) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The map file for a diagram, as YAML text.
@@ -282,16 +299,21 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
         out.push_str(&format!("description: {}\n", q(desc)));
     }
     // Actors: the most frequent becomes the persona; all are named in its description.
+    // In order of first appearance, counted through an index (a diagram may name thousands).
     let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for p in d
         .sections
         .iter()
         .flat_map(|s| &s.tasks)
         .flat_map(|t| &t.people)
     {
-        match counts.iter_mut().find(|(n, _)| n == p) {
-            Some(c) => c.1 += 1,
-            None => counts.push((p.clone(), 1)),
+        match index.get(p.as_str()) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                index.insert(p, counts.len());
+                counts.push((p.clone(), 1));
+            }
         }
     }
     if let Some((name, _)) = counts
@@ -308,15 +330,21 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
         }
     }
     out.push_str("stages:\n");
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    // Ids are unique whatever the names: `A`, `A-2`, `A` give a, a-2, a-3.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
     for (i, s) in d.sections.iter().enumerate() {
         let base = match slug(&s.name) {
             b if b.is_empty() => format!("stage-{}", i + 1),
             b => b,
         };
-        let n = used.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let id = if *n == 1 { base } else { format!("{base}-{n}") };
+        let mut id = base.clone();
+        let n = next.entry(base.clone()).or_insert(1);
+        while taken.contains(&id) {
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        taken.insert(id.clone());
         let name = if s.name.is_empty() {
             format!("Stage {}", i + 1)
         } else {
@@ -346,7 +374,9 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
 /// `journeymap import mermaid FILE [-o MAP]`.
 pub fn mermaid_command(file: &Path, output: Option<&Path>) -> Result<Outcome> {
     let name = crate::load::display(file);
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {name}"))?;
+    let bytes = crate::load::read_limited(file, crate::load::MAX_FILE_BYTES)
+        .with_context(|| format!("cannot read {name}"))?;
+    let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
     let diagram = match parse(&text, &name) {
         Ok(d) => d,
         Err(diag) => {

@@ -348,7 +348,22 @@ fn mermaid_text(s: String) -> String {
         })
         .collect();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    if t.is_empty() { "–".to_owned() } else { t }
+    if t.is_empty() {
+        return "–".to_owned();
+    }
+    // Mermaid's journey lexer reads a keyword at the start of a token whatever follows, so a
+    // task called "Title page" would become the diagram's title and "Journey planning" a
+    // syntax error. A zero-width space (not whitespace to the lexer, invisible to readers)
+    // keeps such a name a name.
+    let lower = t.to_lowercase();
+    if ["journey", "title", "section", "acctitle", "accdescr"]
+        .iter()
+        .any(|k| lower.starts_with(k))
+    {
+        format!("\u{200B}{t}")
+    } else {
+        t
+    }
 }
 
 /// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
@@ -442,5 +457,11 @@ mod tests {
             "Pay： card ＃2； done"
         );
         assert_eq!(mermaid_text(" \n ".into()), "–");
+        assert_eq!(mermaid_text("Title page".into()), "\u{200B}Title page");
+        assert_eq!(
+            mermaid_text("Journey planning".into()),
+            "\u{200B}Journey planning"
+        );
+        assert_eq!(mermaid_text("Planning".into()), "Planning");
     }
 }

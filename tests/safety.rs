@@ -481,3 +481,110 @@ fn an_interrupted_diff_leaves_no_copy_of_the_survey_behind() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn import_mermaid_reads_regular_files_only_in_linear_time_and_writes_valid_maps() {
+    let dir = tempdir();
+    let p = dir.path();
+    // Not a regular file: refused at once.
+    let (o, took) = limited(p, &["import", "mermaid", "/dev/zero"], &[]);
+    assert_eq!(exit(&o), 2, "{}", all_text(&o));
+    assert!(all_text(&o).contains("not a regular file"));
+    assert!(took < Duration::from_secs(5));
+    let fifo = p.join("pipe.mmd");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (o, took) = limited(p, &["import", "mermaid", "pipe.mmd"], &[]);
+    assert_eq!(exit(&o), 2, "{}", all_text(&o));
+    assert!(took < Duration::from_secs(5));
+    // An `accDescr {` never closed, 3 MB long: one pass, not one per line.
+    let mut open = String::from("journey\n  accDescr {\n");
+    while open.len() < 3_000_000 {
+        open.push_str("    a line of description that goes on and on\n");
+    }
+    std::fs::write(p.join("open.mmd"), &open).unwrap();
+    let (o, took) = limited(p, &["import", "mermaid", "open.mmd"], &[]);
+    assert_eq!(exit(&o), 1, "{}", all_text(&o));
+    assert!(all_text(&o).contains("[JM200]"));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // 60,000 tasks with distinct actors.
+    let mut actors = String::from("journey\n  section Use\n");
+    for i in 0..60_000 {
+        actors.push_str(&format!("    task {i}: 3: person {i}\n"));
+    }
+    std::fs::write(p.join("actors.mmd"), &actors).unwrap();
+    let (o, took) = limited(
+        p,
+        &[
+            "import",
+            "mermaid",
+            "actors.mmd",
+            "-o",
+            "actors.journey.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    // Sections whose ids would collide, and text with DEL and a C1 control: the map
+    // written validates.
+    std::fs::write(
+        p.join("names.mmd"),
+        "journey\n  title Odd\u{7f} names\n  section A\n    one: 3: Me\n  section A-2\n    two\u{85}: 4: Me\n  section A\n    three: 5: Me\n",
+    )
+    .unwrap();
+    let (o, _) = limited(
+        p,
+        &["import", "mermaid", "names.mmd", "-o", "names.journey.yaml"],
+        &[],
+    );
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let (o, _) = limited(
+        p,
+        &["validate", "--format", "short", "names.journey.yaml"],
+        &[],
+    );
+    let text = all_text(&o);
+    assert!(!text.contains("error["), "{text}");
+    let map = std::fs::read_to_string(p.join("names.journey.yaml")).unwrap();
+    for id in ["id: \"a\"", "id: \"a-2\"", "id: \"a-3\""] {
+        assert!(map.contains(id), "{id}: {map}");
+    }
+}
+
+#[test]
+fn diff_of_two_very_long_maps_stays_within_memory() {
+    let dir = tempdir();
+    let p = dir.path();
+    let stages = |order: &mut dyn Iterator<Item = usize>| {
+        let mut m = String::from("journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n");
+        for i in order {
+            m.push_str(&format!("  - {{id: s{i}, name: S{i}}}\n"));
+        }
+        m
+    };
+    std::fs::write(p.join("old.journey.yaml"), stages(&mut (0..39_000))).unwrap();
+    // The new version moves every tenth stage to the end.
+    let mut order: Vec<usize> = (0..39_000).filter(|i| i % 10 != 0).collect();
+    order.extend((0..39_000).filter(|i| i % 10 == 0));
+    std::fs::write(p.join("new.journey.yaml"), stages(&mut order.into_iter())).unwrap();
+    let (o, took) = limited(
+        p,
+        &["diff", "-f", "json", "old.journey.yaml", "new.journey.yaml"],
+        &[],
+    );
+    assert_eq!(
+        exit(&o),
+        0,
+        "{}",
+        &all_text(&o)[..all_text(&o).len().min(600)]
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["stages_moved"].as_array().unwrap().len(), 3_900);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}

@@ -196,6 +196,30 @@ pub fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// The bytes of a regular file no larger than `limit`, enforced while reading (a pseudo-file
+/// may claim any size), for every file journeymap reads whole.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it is larger than {limit} bytes, the limit"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Read a UTF-8 text file no larger than [`MAX_FILE_BYTES`]. `from` is where the file was
 /// named (a persona path inside a map), so an unreadable file is reported there.
 fn read_text(

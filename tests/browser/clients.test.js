@@ -59,7 +59,23 @@ ${Array.from({ length: 12 }, (_, i) => `  - id: s${i}
 `,
 );
 
-const examples = [...maps(join(root, "examples")).sort(), hostile];
+// Stage names that are Mermaid keywords at the start of a task line.
+const keywords = join(hostileDir, "keywords.journey.yaml");
+const names = ["Journey planning", "Title page", "Section 2", "accTitle: x", "accDescr {y}", "title"];
+writeFileSync(
+  keywords,
+  `journeymap: 1
+title: Keywords as names
+persona: {name: Kim}
+stages:
+${names.map((n, i) => `  - id: k${i}
+    name: ${JSON.stringify(n)}
+    emotion: ${(i % 5) - 2}
+    touchpoints: [{name: t}]`).join("\n")}
+`,
+);
+
+const examples = [...maps(join(root, "examples")).sort(), hostile, keywords];
 const pages = examples.map((map, i) => {
   const file = join(out, `page-${i}.html`);
   writeFileSync(file, render(map, "html"));
@@ -191,7 +207,15 @@ test("Mermaid's parser accepts every emitted journey block", async () => {
     for (const b of blocks) {
       try {
         const r = await window.mermaid.parse(b.text);
-        out.push({ map: b.map, ok: true, type: r.diagramType });
+        // What Mermaid understood: the title and one task per stage, none taken as a keyword.
+        const d = await window.mermaid.mermaidAPI.getDiagramFromText(b.text);
+        out.push({
+          map: b.map,
+          ok: true,
+          type: r.diagramType,
+          title: d.db.getDiagramTitle(),
+          tasks: d.db.getTasks().length,
+        });
       } catch (e) {
         out.push({ map: b.map, ok: false, error: String(e.message || e) });
       }
@@ -202,6 +226,9 @@ test("Mermaid's parser accepts every emitted journey block", async () => {
     assert.ok(r.ok, `${r.map}: ${r.error}`);
     assert.equal(r.type, "journey", r.map);
   }
+  const k = results.find((r) => r.map === keywords);
+  assert.equal(k.title, "Keywords as names");
+  assert.equal(k.tasks, names.length);
   // A deliberately broken block is refused, so the check can fail.
   const refused = await page.evaluate(async () => {
     try {
