@@ -42,6 +42,15 @@ pub enum Command {
     /// Print the man page (roff), generated from this command line.
     #[command(hide = true)]
     Man,
+    /// Render one user template in a child process with a memory limit (internal: reads the
+    /// context as JSON on stdin, writes the page to stdout).
+    #[command(hide = true, name = "__render-template")]
+    RenderTemplate {
+        #[arg(long)]
+        templates: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

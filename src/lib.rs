@@ -73,6 +73,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             output::write_stdout(&out)?;
             Ok(Outcome::Ok)
         }
+        Command::RenderTemplate { templates, name } => render::child(&templates, &name),
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -45,6 +45,28 @@ pub const FUEL: u64 = 16_000_000;
 /// Bytes one rendered page may hold. The 60-stage map's HTML is about 0.5 MB.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
+/// Address space a child rendering a user's template may use.
+pub const TEMPLATE_MEMORY: u64 = 1024 * 1024 * 1024;
+
+/// `journeymap __render-template`: the child side of [`Renderer::template_in_child`].
+pub fn child(templates: &Path, name: &str) -> Result<crate::Outcome> {
+    use std::io::Read as _;
+    let (soft, hard) = rlimit::getrlimit(rlimit::Resource::AS).unwrap_or((u64::MAX, u64::MAX));
+    let limit = TEMPLATE_MEMORY.min(soft).min(hard);
+    rlimit::setrlimit(rlimit::Resource::AS, limit, hard)
+        .context("cannot limit the memory of the template process")?;
+    let mut json = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut json)
+        .context("cannot read the context")?;
+    let ctx: serde_json::Value =
+        serde_json::from_slice(&json).context("cannot read the context")?;
+    let renderer = Renderer::new(Some(templates.to_owned()));
+    let page = renderer.template_here(name, &ctx)?;
+    crate::output::write_stdout(page.as_bytes())?;
+    Ok(crate::Outcome::Ok)
+}
+
 /// A writer that refuses to grow past [`MAX_OUTPUT_BYTES`].
 struct Bounded(Vec<u8>);
 
@@ -185,6 +207,59 @@ impl Renderer {
     }
 
     fn template<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
+        // A user's templates may come from someone else's pull request. Fuel bounds their
+        // work, but not their memory (doubling a string forty times asks for a terabyte, and
+        // Rust aborts when an allocation fails), so they run in a child process under an
+        // address-space limit, and a child that dies says so here.
+        if self.user_dir.is_some() {
+            return self.template_in_child(name, ctx);
+        }
+        self.template_here(name, ctx)
+    }
+
+    fn template_in_child<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
+        use std::io::Write as _;
+        let Some(dir) = &self.user_dir else {
+            return self.template_here(name, ctx);
+        };
+        let exe = std::env::current_exe().context("cannot find the journeymap executable")?;
+        let mut child = std::process::Command::new(exe)
+            .arg("__render-template")
+            .arg("--templates")
+            .arg(dir)
+            .arg("--name")
+            .arg(name)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .context("cannot start a process to render the template")?;
+        let json = serde_json::to_vec(ctx)?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A child that fails early stops reading; its own message says why.
+            let _ = stdin.write_all(&json);
+        }
+        let out = child
+            .wait_with_output()
+            .context("cannot render the template")?;
+        if out.status.success() {
+            return String::from_utf8(out.stdout)
+                .context("a template wrote text that is not UTF-8");
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(2) if !said.trim().is_empty() => {
+                anyhow::bail!("{}", said.trim().trim_start_matches("error: "))
+            }
+            _ => anyhow::bail!(
+                "template {}: it used more than {} MiB of memory, the limit for one page, and was stopped",
+                self.describe(name),
+                TEMPLATE_MEMORY / (1024 * 1024)
+            ),
+        }
+    }
+
+    fn template_here<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
         let tmpl = self.env.get_template(name).map_err(|e| {
             anyhow::anyhow!("template {}: {e}", self.describe(e.name().unwrap_or(name)))
         })?;

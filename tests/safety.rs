@@ -274,6 +274,15 @@ fn templates_read_only_their_folder_and_run_within_bounds() {
             "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
             "recursion",
         ),
+        // Doubling a string forty times asks for a terabyte.
+        (
+            "{% set ns = namespace(s=\"x\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+            "the limit for one page",
+        ),
+        (
+            "{% set a = \"x\" * 100000000 %}{% set b = a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a %}{{ b|length }}",
+            "of memory, the limit for one page",
+        ),
     ];
     for (template, why) in cases {
         std::fs::write(p.join("tpl/html/map.html.j2"), template).unwrap();
