@@ -200,11 +200,13 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
         bail!("{spec}: no such file (write REV:path to read a version from git)");
     };
     let mut sources = Sources::default();
+    let rev = spec.split_once(':').map_or("", |(r, _)| r);
+    let copy = tmp.as_ref().map(|(t, _)| (t.path(), rev));
     // A version from git reads its files from the copy of the repository it was put in.
     let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
     let loaded = match crate::load::load(&path, &mut sources, root.as_deref()) {
         Ok(l) => l,
-        Err(diags) => return Ok(Err(report(&diags, &sources, &label, &path))),
+        Err(diags) => return Ok(Err(report(&diags, &sources, &label, &path, copy))),
     };
     let checks = crate::validate::Checks {
         max_age_days: None,
@@ -212,12 +214,12 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     };
     let mut diags = crate::validate::validate(&loaded, checks);
     if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Ok(Err(report(&diags, &sources, &label, &path)));
+        return Ok(Err(report(&diags, &sources, &label, &path, copy)));
     }
     let (data, survey_diags) = crate::survey::read_all(&loaded);
     diags.extend(survey_diags);
     if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Ok(Err(report(&diags, &sources, &label, &path)));
+        return Ok(Err(report(&diags, &sources, &label, &path, copy)));
     }
     Ok(Ok(Side {
         label,
@@ -232,15 +234,25 @@ fn report(
     sources: &Sources,
     label: &str,
     path: &Path,
+    copy: Option<(&Path, &str)>,
 ) -> Outcome {
-    eprint!(
-        "{}",
-        crate::diagnostic::format_all(diags, sources, Format::Human)
-    );
-    eprintln!(
-        "cannot compare: {label} ({}) has errors",
-        crate::load::display(path)
-    );
+    let mut text = crate::diagnostic::format_all(diags, sources, Format::Human);
+    // A version from git is named as the user named it (`HEAD:maps/m.journey.yaml`), never
+    // by the temporary copy it was read from.
+    if let Some((dir, rev)) = copy {
+        text = text.replace(
+            &format!("{}/", crate::load::display(dir)),
+            &format!("{rev}:"),
+        );
+        eprint!("{text}");
+        eprintln!("cannot compare: {label} has errors");
+    } else {
+        eprint!("{text}");
+        eprintln!(
+            "cannot compare: {label} ({}) has errors",
+            crate::load::display(path)
+        );
+    }
     if diags.iter().any(|d| d.code == "JM000" && d.pos.line == 0) {
         Outcome::Failure
     } else {

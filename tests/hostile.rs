@@ -328,6 +328,23 @@ fn corpus() -> Vec<Case> {
             code: Some("JM007"),
         },
         Case {
+            name: "a persona that is /proc/self/environ",
+            files: vec![(
+                "m.journey.yaml",
+                b"journeymap: 1\ntitle: t\npersona: /proc/self/environ\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n".to_vec(),
+            )],
+            args: vec!["validate", "--format", "short", "m.journey.yaml"],
+            exits: &[1],
+            code: Some("JM007"),
+        },
+        Case {
+            name: "a Mermaid diagram that is /dev/zero",
+            files: vec![],
+            args: vec!["import", "mermaid", "/dev/zero"],
+            exits: &[2],
+            code: None,
+        },
+        Case {
             name: "a map that is /dev/zero",
             files: vec![],
             args: vec!["validate", "--format", "short", "/dev/zero"],

@@ -597,3 +597,23 @@ fn diff_of_two_very_long_maps_stays_within_memory() {
     assert_eq!(v["stages_moved"].as_array().unwrap().len(), 3_900);
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+#[test]
+fn a_version_from_git_is_named_as_the_user_named_it() {
+    let repo = repository(5);
+    let p = repo.path();
+    let broken = PERSONA_MAP
+        .replace("personas/p.yaml", "{name: Pat}")
+        .replace("file: s.csv", "file: gone.csv");
+    std::fs::write(p.join("maps/m.journey.yaml"), broken).unwrap();
+    crate::workflow::git(p, &["commit", "-qam", "broken"]);
+    let (o, _) = limited(
+        &p.join("maps"),
+        &["diff", "HEAD:./m.journey.yaml", "m.journey.yaml"],
+        &[],
+    );
+    let text = all_text(&o);
+    assert_eq!(exit(&o), 1, "{text}");
+    assert!(text.contains("--> HEAD:maps/m.journey.yaml:7:"), "{text}");
+    assert!(!text.contains(".tmp"), "{text}");
+}
