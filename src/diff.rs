@@ -5,6 +5,7 @@
 //! backlog ranks and survey figures are compared as readers see them. A side is a file or
 //! `REV:path`, read with `git show` together with the persona and survey files it names.
 
+use crate::diagnostic::Code;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -206,7 +207,16 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
     let loaded = match crate::load::load(&path, &mut sources, root.as_deref()) {
         Ok(l) => l,
-        Err(diags) => return Ok(Err(report(&diags, &sources, &label, &path, copy))),
+        Err(failure) => {
+            let unreadable = failure.is_unreadable();
+            let diags = failure.diagnostics();
+            let outcome = report(&diags, &sources, &label, &path, copy);
+            return Ok(Err(if unreadable {
+                Outcome::Failure
+            } else {
+                outcome
+            }));
+        }
     };
     let checks = crate::validate::Checks {
         max_age_days: None,
@@ -253,7 +263,10 @@ fn report(
             crate::load::display(path)
         );
     }
-    if diags.iter().any(|d| d.code == "JM000" && d.pos.line == 0) {
+    if diags
+        .iter()
+        .any(|d| d.code == Code::Unreadable && d.pos.line == 0)
+    {
         Outcome::Failure
     } else {
         Outcome::Problems

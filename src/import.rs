@@ -7,6 +7,7 @@
 //! The map is written as YAML whose strings are all double-quoted, so no text can change
 //! its structure.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,7 +40,7 @@ pub struct Task {
 }
 
 fn syntax(file: &str, line: usize, col: usize, msg: impl Into<String>) -> Box<Diagnostic> {
-    Box::new(Diagnostic::error("JM200", file, Pos { line, col }, msg).with_label("here"))
+    Box::new(Diagnostic::new(Code::MermaidSyntax, file, Pos { line, col }, msg).with_label("here"))
 }
 
 /// Parse the text of a `.mmd` file holding one `journey` diagram.
@@ -441,7 +442,7 @@ mod tests {
     #[test]
     fn a_line_that_is_not_a_task_is_a_syntax_error_at_its_place() {
         let e = parse("journey\n  section A\n    task with no score\n", "f.mmd").unwrap_err();
-        assert_eq!((e.code, e.pos.line, e.pos.col), ("JM200", 3, 5));
+        assert_eq!((e.code, e.pos.line, e.pos.col), (Code::MermaidSyntax, 3, 5));
         let e = parse("graph TD\n", "f.mmd").unwrap_err();
         assert_eq!(e.pos.line, 1);
     }

@@ -202,8 +202,7 @@ fn check_all(
 ) {
     let results = parallel_map(maps, |(path, _)| {
         let mut sources = Sources::default();
-        let (loaded, diags) = check_one(path, &mut sources, checks, root);
-        let unreadable = is_unreadable(&loaded, &diags, path);
+        let (loaded, diags, unreadable) = check_one(path, &mut sources, checks, root);
         (loaded, diags, unreadable, sources)
     });
     let mut all_sources = Sources::default();
@@ -216,13 +215,14 @@ fn check_all(
 }
 
 /// Load and validate one map, then read its surveys when the map itself is sound; returns
-/// the map (when it loaded), its survey data, and every diagnostic.
+/// the map (when it loaded), its survey data, every diagnostic, and whether the map file
+/// could not be read at all.
 fn check_one(
     path: &Path,
     sources: &mut Sources,
     checks: validate::Checks,
     root: Option<&Path>,
-) -> (Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>) {
+) -> (Option<(Loaded, survey::SurveyData)>, Vec<Diagnostic>, bool) {
     match load::load(path, sources, root) {
         Ok(loaded) => {
             let mut diags = validate::validate(&loaded, checks);
@@ -233,9 +233,12 @@ fn check_one(
                 diags.extend(survey_diags);
                 data
             };
-            (Some((loaded, data)), diags)
+            (Some((loaded, data)), diags, false)
         }
-        Err(diags) => (None, diags),
+        Err(failure) => {
+            let unreadable = failure.is_unreadable();
+            (None, failure.diagnostics(), unreadable)
+        }
     }
 }
 
@@ -252,13 +255,6 @@ fn outcome_of(diags: &[Diagnostic], unreadable: bool, strict: bool) -> Outcome {
     } else {
         Outcome::Ok
     }
-}
-
-fn is_unreadable<T>(loaded: &Option<T>, diags: &[Diagnostic], path: &Path) -> bool {
-    loaded.is_none()
-        && diags
-            .iter()
-            .any(|d| d.code == "JM000" && d.file == load::display(path) && d.pos.line == 0)
 }
 
 fn validate(args: &ValidateArgs) -> Result<Outcome> {

@@ -3,6 +3,7 @@
 //! Invariants: collects every problem and never stops early; each diagnostic points at the
 //! offending value; the result is sorted by file and position so output is deterministic.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
@@ -34,8 +35,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     let j = &loaded.journey;
 
     if j.journeymap.value != 1 {
-        v.error(
-            "JM005",
+        v.report(
+            Code::FormatVersion,
             j.journeymap.pos,
             format!(
                 "format version {} is not supported; this journeymap reads `journeymap: 1`",
@@ -44,8 +45,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         );
     }
     if j.stages.value.is_empty() {
-        v.error(
-            "JM017",
+        v.report(
+            Code::NoStages,
             j.stages.pos,
             "the map has no stages; add at least one under `stages:`",
         );
@@ -54,8 +55,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         v.reviewed(reviewed, checks);
     }
     if loaded.persona.is_none() {
-        v.warning(
-            "JM052",
+        v.report(
+            Code::NoPersona,
             loaded.root,
             "the map has no persona; add `persona:` so readers know whose journey this is",
         );
@@ -73,8 +74,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         if let Some(e) = &stage.emotion {
             let s = e.value.score;
             if !(-2.0..=2.0).contains(&s) {
-                v.error(
-                    "JM012",
+                v.report(
+                    Code::EmotionOutOfRange,
                     e.pos,
                     format!(
                         "emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"
@@ -83,8 +84,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
             }
         }
         if stage.touchpoints.is_empty() {
-            v.warning(
-                "JM050",
+            v.report(
+                Code::NoTouchpoints,
                 stage.id.pos,
                 format!("stage `{}` has no touchpoints", stage.id.value),
             );
@@ -104,8 +105,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
             Some(Spanned {
                 value: Funnel::Invalid(text),
                 pos,
-            }) => v.error(
-                "JM013",
+            }) => v.report(
+                Code::FunnelNotCount,
                 *pos,
                 format!("funnel {text} is not a count; write the number of people who reached this stage, a whole number of 0 or more"),
             ),
@@ -114,8 +115,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                 pos,
             }) => {
                 if let Some((prev, prev_id)) = previous_funnel.filter(|(prev, _)| n > prev) {
-                    v.warning(
-                        "JM053",
+                    v.report(
+                        Code::FunnelGrows,
                         *pos,
                         format!("the funnel grows from {prev} at `{prev_id}` to {n} at `{}`; a funnel counts people who reached each stage, so it usually shrinks", stage.id.value),
                     );
@@ -136,8 +137,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
                 } else {
                     let hint =
                         crate::suggest::did_you_mean(&target.value, pain_ids.first.keys().copied());
-                    v.error(
-                        "JM011",
+                    v.report(
+                        Code::UnknownPainPoint,
                         target.pos,
                         format!(
                             "solution `{}` addresses `{}`, which is not a pain point id in this map{hint}",
@@ -151,8 +152,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     for stage in &j.stages.value {
         for p in &stage.pain_points {
             if !addressed.contains(p.id.value.as_str()) {
-                v.warning(
-                    "JM051",
+                v.report(
+                    Code::UnaddressedPainPoint,
                     p.id.pos,
                     format!(
                         "pain point `{}` is not addressed by any solution",
@@ -168,8 +169,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         survey_ids.add(&mut v, &s.id);
         let path = crate::load::relative_to(&loaded.path, &s.file.value);
         if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-            v.error(
-                "JM007",
+            v.report(
+                Code::OutsideRoot,
                 s.file.pos,
                 format!("survey `{}`: file {why}", s.id.value),
             );
@@ -177,16 +178,16 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         }
         match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => {}
-            Ok(_) => v.error(
-                "JM000",
+            Ok(_) => v.report(
+                Code::Unreadable,
                 s.file.pos,
                 format!(
                     "survey file {} is not a regular file",
                     crate::load::display(&path)
                 ),
             ),
-            Err(e) => v.error(
-                "JM000",
+            Err(e) => v.report(
+                Code::Unreadable,
                 s.file.pos,
                 format!(
                     "cannot read survey file {}: {}",
@@ -198,8 +199,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         if let Some(m) = &s.emotion_from
             && m.value == crate::model::MeasureName::Comment
         {
-            v.error(
-                "JM105",
+            v.report(
+                Code::BindingCannotWork,
                 m.pos,
                 "`emotion_from: comment` cannot work: comments have no score; use nps, csat, ces or score",
             );
@@ -208,8 +209,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
             if !stage_ids.first.contains_key(stage_key.value.as_str()) {
                 let hint =
                     crate::suggest::did_you_mean(&stage_key.value, stage_ids.first.keys().copied());
-                v.error(
-                    "JM018",
+                v.report(
+                    Code::SurveyUnknownStage,
                     stage_key.pos,
                     format!(
                         "survey `{}` binds columns to stage `{}`, which the map lacks{hint}",
@@ -231,19 +232,15 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, code: &'static str, pos: Pos, msg: impl Into<String>) {
-        self.out.push(Diagnostic::error(code, self.file, pos, msg));
-    }
-
-    fn warning(&mut self, code: &'static str, pos: Pos, msg: impl Into<String>) {
-        self.out
-            .push(Diagnostic::warning(code, self.file, pos, msg));
+    /// A problem at `pos` of the map; its code says whether it is an error or a warning.
+    fn report(&mut self, code: Code, pos: Pos, msg: impl Into<String>) {
+        self.out.push(Diagnostic::new(code, self.file, pos, msg));
     }
 
     fn slug(&mut self, id: &Spanned<String>) {
         if !is_slug(&id.value) {
-            self.error(
-                "JM015",
+            self.report(
+                Code::NotSlug,
                 id.pos,
                 format!(
                     "stage id `{}` is not a slug; use lower-case letters, digits, `-` and `_`, starting with a letter or digit",
@@ -256,8 +253,8 @@ impl Validator<'_> {
     fn links(&mut self, links: &[Link]) {
         for link in links {
             if let Err(why) = check_url(&link.url.value) {
-                self.error(
-                    "JM014",
+                self.report(
+                    Code::LinkScheme,
                     link.url.pos,
                     format!("link `{}` {why}", link.title),
                 );
@@ -267,8 +264,8 @@ impl Validator<'_> {
 
     fn reviewed(&mut self, reviewed: &Spanned<String>, checks: Checks) {
         let Ok(date) = reviewed.value.parse::<jiff::civil::Date>() else {
-            self.error(
-                "JM016",
+            self.report(
+                Code::ReviewedNotDate,
                 reviewed.pos,
                 format!(
                     "`{}` is not a date; write `reviewed:` as YYYY-MM-DD",
@@ -280,8 +277,8 @@ impl Validator<'_> {
         if let Some(max) = checks.max_age_days {
             let age = (checks.today - date).get_days();
             if age > i32::try_from(max).unwrap_or(i32::MAX) {
-                self.warning(
-                    "JM054",
+                self.report(
+                    Code::ReviewOverdue,
                     reviewed.pos,
                     format!("the map was last reviewed {age} days ago, more than the {max} days allowed; check it against reality and update `reviewed:`"),
                 );
@@ -306,8 +303,8 @@ impl<'a> Ids<'a> {
 
     fn add(&mut self, v: &mut Validator, id: &'a Spanned<String>) {
         if let Some(first) = self.first.get(id.value.as_str()) {
-            let d = Diagnostic::error(
-                "JM010",
+            let d = Diagnostic::new(
+                Code::DuplicateId,
                 v.file,
                 id.pos,
                 format!("duplicate {} id `{}`", self.kind, id.value),

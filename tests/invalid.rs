@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use journeymap::diagnostic::Code;
+
 use crate::util::{code, rel, root, run, stdout};
 
 #[test]
@@ -26,9 +28,9 @@ fn each_invalid_fixture_reports_exactly_what_its_snapshot_says() {
                 "{case}: {}",
                 stdout(&short)
             );
-            let warning = journeymap::diagnostic::CODES
-                .iter()
-                .any(|(c, meaning)| *c == expected && meaning.starts_with("warning:"));
+            let warning = Code::ALL.iter().any(|c| {
+                c.id() == expected && c.severity() == journeymap::diagnostic::Severity::Warning
+            });
             let want = i32::from(!warning);
             assert_eq!(code(&short), want, "{case}");
         }
@@ -48,11 +50,37 @@ fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
         .map(|e| e.unwrap().file_name().to_string_lossy()[..5].to_owned())
         .collect();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for (code, meaning) in journeymap::diagnostic::CODES {
-        assert!(cases.contains(*code), "no fixture for {code} ({meaning})");
+    for code in Code::ALL {
+        let id = code.id();
         assert!(
-            readme.contains(&format!("| {code} |")),
-            "README does not list {code}"
+            cases.contains(id),
+            "no fixture for {id} ({})",
+            code.summary()
+        );
+        assert!(
+            readme.contains(&format!("| {id} |")),
+            "README does not list {id}"
+        );
+    }
+    // And the other way: every code the README's table lists is a code journeymap has,
+    // and warnings are marked as such there.
+    for line in readme.lines() {
+        let Some(rest) = line.strip_prefix("| JM") else {
+            continue;
+        };
+        let id = format!("JM{}", &rest[..3]);
+        let code = Code::ALL
+            .iter()
+            .find(|c| c.id() == id)
+            .unwrap_or_else(|| panic!("README lists {id}, which is no code"));
+        let says_warning = rest[3..]
+            .trim_start_matches(" |")
+            .trim()
+            .starts_with("warning:");
+        assert_eq!(
+            says_warning,
+            code.severity() == journeymap::diagnostic::Severity::Warning,
+            "README and the registry disagree on {id}'s severity"
         );
     }
 }

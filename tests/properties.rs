@@ -220,7 +220,7 @@ proptest! {
         let checks = journeymap::validate::Checks { max_age_days: None, today: jiff::civil::date(2026, 11, 22) };
         let errors = journeymap::validate::validate(&loaded, checks)
             .into_iter()
-            .filter(|d| d.code == "JM014")
+            .filter(|d| d.code == journeymap::diagnostic::Code::LinkScheme)
             .count();
         let allowed = ["http", "https", "mailto", ""].contains(&scheme);
         prop_assert_eq!(errors == 0, allowed, "{}", url);

@@ -8,6 +8,7 @@
 
 mod shape;
 
+use crate::diagnostic::Code;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -38,6 +39,34 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 col: usize::try_from(s.referenced.column()).unwrap_or(0),
             },
         })
+    }
+}
+
+/// Why a map could not be loaded.
+#[derive(Debug)]
+pub enum Failure {
+    /// The map file itself cannot be read (missing, a folder, no permission): a failure of
+    /// the run (exit 2), not a problem in the map.
+    Unreadable(Vec<Diagnostic>),
+    /// The map or its persona file has problems (exit 1).
+    Problems(Vec<Diagnostic>),
+}
+
+impl Failure {
+    pub fn is_unreadable(&self) -> bool {
+        matches!(self, Failure::Unreadable(_))
+    }
+
+    pub fn diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Unreadable(d) | Failure::Problems(d) => d,
+        }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Failure {
+        Failure::Problems(d)
     }
 }
 
@@ -89,12 +118,18 @@ pub fn load(
     path: &Path,
     sources: &mut Sources,
     explicit_root: Option<&Path>,
-) -> Result<Loaded, Vec<Diagnostic>> {
+) -> Result<Loaded, Failure> {
     let file = display(path);
     let confine = confinement(path, explicit_root);
-    let text = read_text(path, &file, None).map_err(|d| vec![*d])?;
+    let text = read_text(path, &file, None).map_err(|(d, unreadable)| {
+        if unreadable {
+            Failure::Unreadable(vec![*d])
+        } else {
+            Failure::Problems(vec![*d])
+        }
+    })?;
     sources.add(&file, &text);
-    let journey: Journey = parse(&text, &file)?;
+    let journey: Journey = parse(&text, &file).map_err(Failure::Problems)?;
     let persona = match &journey.persona {
         None => None,
         Some(Spanned {
@@ -108,16 +143,18 @@ pub fn load(
             let ppath = relative_to(path, rel);
             let pfile = display(&ppath);
             if let Some(why) = outside(&ppath, &confine) {
-                return Err(vec![Diagnostic::error(
-                    "JM007",
+                return Err(Failure::Problems(vec![Diagnostic::new(
+                    Code::OutsideRoot,
                     &file,
                     *pos,
                     format!("persona file {why}"),
-                )]);
+                )]));
             }
-            let ptext = read_text(&ppath, &pfile, Some((&file, *pos))).map_err(|d| vec![*d])?;
+            // A persona file that cannot be read is a problem in the map, reported there.
+            let ptext = read_text(&ppath, &pfile, Some((&file, *pos)))
+                .map_err(|(d, _)| Failure::Problems(vec![*d]))?;
             sources.add(&pfile, &ptext);
-            Some(parse::<Persona>(&ptext, &pfile)?)
+            Some(parse::<Persona>(&ptext, &pfile).map_err(Failure::Problems)?)
         }
     };
     let root = text
@@ -222,16 +259,23 @@ pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Read a UTF-8 text file no larger than [`MAX_FILE_BYTES`]. `from` is where the file was
 /// named (a persona path inside a map), so an unreadable file is reported there.
+/// A problem with a file's content, as [`read_text`] reports it.
+fn problem(d: Diagnostic) -> (Box<Diagnostic>, bool) {
+    (Box::new(d), false)
+}
+
 fn read_text(
     path: &Path,
     file: &str,
     from: Option<(&str, Pos)>,
-) -> Result<String, Box<Diagnostic>> {
-    let at = |msg: String| -> Box<Diagnostic> {
-        Box::new(match from {
-            Some((f, pos)) => Diagnostic::error("JM000", f, pos, msg),
-            None => Diagnostic::error("JM000", file, Pos::default(), msg),
-        })
+) -> Result<String, (Box<Diagnostic>, bool)> {
+    // The second half says whether the file could not be read at all.
+    let at = |msg: String| -> (Box<Diagnostic>, bool) {
+        let d = match from {
+            Some((f, pos)) => Diagnostic::new(Code::Unreadable, f, pos, msg),
+            None => Diagnostic::new(Code::Unreadable, file, Pos::default(), msg),
+        };
+        (Box::new(d), true)
     };
     let meta = std::fs::metadata(path)
         .map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
@@ -239,8 +283,8 @@ fn read_text(
         return Err(at(format!("cannot read {file}: it is not a regular file")));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Box::new(Diagnostic::error(
-            "JM006",
+        return Err(problem(Diagnostic::new(
+            Code::OverBudget,
             file,
             Pos { line: 1, col: 1 },
             format!(
@@ -257,8 +301,8 @@ fn read_text(
         })
         .map_err(|e| at(format!("cannot read {file}: {}", io_reason(&e))))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Box::new(Diagnostic::error(
-            "JM006",
+        return Err(problem(Diagnostic::new(
+            Code::OverBudget,
             file,
             Pos { line: 1, col: 1 },
             format!("the file holds more than {MAX_FILE_BYTES} bytes, the limit for a map"),
@@ -273,8 +317,8 @@ fn read_text(
             let good = std::str::from_utf8(good).unwrap_or("");
             let line = good.matches('\n').count() + 1;
             let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(Box::new(Diagnostic::error(
-                "JM001",
+            Err(problem(Diagnostic::new(
+                Code::Syntax,
                 file,
                 Pos { line, col },
                 "the file is not valid UTF-8; save it as UTF-8",
@@ -316,8 +360,8 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     file: &str,
 ) -> Result<T, Vec<Diagnostic>> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(vec![Diagnostic::error(
-            "JM004",
+        return Err(vec![Diagnostic::new(
+            Code::MissingKey,
             file,
             Pos { line: 1, col: 1 },
             "the file is empty; a map needs at least `journeymap: 1`, `title:` and `stages:`",
@@ -383,13 +427,13 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
         YamlError::SerdeUnknownField {
             field, expected, ..
         } => (
-            "JM003",
+            Code::UnknownKey,
             format!("unknown key `{field}`{}", hint(field, expected)),
             "unknown key",
         ),
         YamlError::SerdeMissingField { field, .. } => {
-            return Diagnostic::error(
-                "JM004",
+            return Diagnostic::new(
+                Code::MissingKey,
                 file,
                 mapping_start(text, pos),
                 format!("missing required key `{field}`"),
@@ -399,7 +443,7 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
         } => (
-            "JM002",
+            Code::WrongType,
             format!("`{variant}` is not allowed here{}", hint(variant, expected)),
             "not an allowed value",
         ),
@@ -409,21 +453,27 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
         | YamlError::InvalidScalar { .. }
         | YamlError::NullIntoString { .. }
         | YamlError::InvalidBooleanStrict { .. }
-        | YamlError::Message { .. } => ("JM002", message_of(inner), "wrong type"),
+        | YamlError::Message { .. } => (Code::WrongType, message_of(inner), "wrong type"),
         YamlError::Unexpected { expected, .. } => {
             let what = match *expected {
                 "sequence start" => "a list",
                 "mapping start" => "a mapping of keys to values",
                 other => other,
             };
-            ("JM002", format!("expected {what} here"), "wrong type")
+            (
+                Code::WrongType,
+                format!("expected {what} here"),
+                "wrong type",
+            )
         }
-        YamlError::Budget { breach, .. } => ("JM006", budget_message(breach), "limit reached"),
+        YamlError::Budget { breach, .. } => {
+            (Code::OverBudget, budget_message(breach), "limit reached")
+        }
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
         | YamlError::AliasReplayCounterOverflow { .. } => (
-            "JM006",
+            Code::OverBudget,
             format!(
                 "aliases expand to too much YAML (limit: {MAX_ALIAS_REPLAY} replayed nodes); write the values out or use fewer aliases"
             ),
@@ -432,13 +482,13 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
         _ => {
             let message = message_of(inner);
             if message.contains("recursion limit") {
-                ("JM006", limit_message(&nesting()), "limit reached")
+                (Code::OverBudget, limit_message(&nesting()), "limit reached")
             } else {
-                ("JM001", message, "syntax error")
+                (Code::Syntax, message, "syntax error")
             }
         }
     };
-    Diagnostic::error(code, file, pos, message).with_label(label)
+    Diagnostic::new(code, file, pos, message).with_label(label)
 }
 
 /// The first key of the block mapping around `pos`: serde reports a missing key where the

@@ -14,6 +14,7 @@
 //! ranges, funnel counts and references are left to validation); never panics on any tree;
 //! reports each problem once, at the node it concerns.
 
+use crate::diagnostic::Code;
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
@@ -224,9 +225,9 @@ impl<'a> Walk<'a> {
         None
     }
 
-    fn error(&mut self, code: &'static str, pos: Pos, msg: String, label: &str) {
+    fn error(&mut self, code: Code, pos: Pos, msg: String, label: &str) {
         self.out
-            .push(Diagnostic::error(code, self.file, pos, msg).with_label(label));
+            .push(Diagnostic::new(code, self.file, pos, msg).with_label(label));
     }
 
     /// The branch of an `anyOf`/`oneOf` that fits the node's shape, if one does.
@@ -263,7 +264,7 @@ impl<'a> Walk<'a> {
                 None => {
                     let what = self.expected(branches);
                     let msg = format!("expected {what} here, found {}", describe_node(node));
-                    self.error("JM002", *pos, msg, "wrong type");
+                    self.error(Code::WrongType, *pos, msg, "wrong type");
                 }
             }
             return;
@@ -280,7 +281,7 @@ impl<'a> Walk<'a> {
                 what.join(" or "),
                 describe_node(node)
             );
-            self.error("JM002", *pos, msg, "wrong type");
+            self.error(Code::WrongType, *pos, msg, "wrong type");
             return;
         }
         if let (Some(Value::Array(options)), Node::Scalar(text, _)) = (schema.get("enum"), node)
@@ -289,7 +290,7 @@ impl<'a> Walk<'a> {
             let words: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
             let hint = super::hint(text, &words);
             self.error(
-                "JM002",
+                Code::WrongType,
                 *pos,
                 format!("`{text}` is not allowed here{hint}"),
                 "not an allowed value",
@@ -322,7 +323,7 @@ impl<'a> Walk<'a> {
                                     .unwrap_or_default();
                                 let hint = super::hint(key, &allowed);
                                 self.error(
-                                    "JM003",
+                                    Code::UnknownKey,
                                     *kpos,
                                     format!("unknown key `{key}`{hint}"),
                                     "unknown key",
@@ -342,8 +343,8 @@ impl<'a> Walk<'a> {
                     let at = entries.first().map_or(Pos::default(), |e| e.1);
                     for r in required.iter().filter_map(Value::as_str) {
                         if !entries.iter().any(|(k, _, _)| k == r) {
-                            let d = Diagnostic::error(
-                                "JM004",
+                            let d = Diagnostic::new(
+                                Code::MissingKey,
                                 self.file,
                                 at,
                                 format!("missing required key `{r}`"),

@@ -7,6 +7,7 @@
 //! finite and ≥ 0; counts must add up. A row that breaks a rule is an error: pooled figures
 //! are exact or not shown.
 
+use crate::diagnostic::Code;
 use std::collections::HashMap;
 
 use crate::model::{Measure, MeasureName};
@@ -162,7 +163,7 @@ impl Reader<'_> {
                         let msg = format!(
                             "row names stage `{stage_text}`, which the map lacks; not counted{hint}"
                         );
-                        self.csv_warning("JM103", line, cols["stage"] + 1, msg);
+                        self.at_csv(Code::RowsUnknownStage, line, cols["stage"] + 1, msg);
                         continue;
                     }
                 }
@@ -179,7 +180,7 @@ impl Reader<'_> {
                     let msg = format!(
                         "measure `{other}` is not one of nps, csat, ces, score; the row cannot be counted"
                     );
-                    self.csv_error("JM107", line, cols["measure"] + 1, msg);
+                    self.at_csv(Code::AggregatedRow, line, cols["measure"] + 1, msg);
                     continue;
                 }
             };
@@ -192,7 +193,7 @@ impl Reader<'_> {
                 Err(r) => {
                     let col = cols.get(r.column).map_or(1, |c| c + 1);
                     let msg = format!("{} row: {}", measure_name(m), r.message);
-                    self.csv_error("JM107", row.line, col, msg);
+                    self.at_csv(Code::AggregatedRow, row.line, col, msg);
                     continue;
                 }
             };
@@ -207,7 +208,7 @@ impl Reader<'_> {
                     fmt(scale[0]),
                     fmt(scale[1])
                 );
-                self.csv_error("JM107", line, 1, msg);
+                self.at_csv(Code::AggregatedRow, line, 1, msg);
                 continue;
             }
             agg.scales[s] = Some(scale);

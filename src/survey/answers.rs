@@ -6,6 +6,7 @@
 //! while answers use no label, and a measure most of whose answers were unusable are errors
 //! at the map line that declares them.
 
+use crate::diagnostic::Code;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{Layout, Measure, MeasureName, Measures, OneOrMany, Pos};
@@ -180,7 +181,7 @@ impl Reader<'_> {
                     "survey `{}` has `layout: long` but no `stage_column:`; name the column that holds stage ids",
                     self.survey.id.value
                 );
-                self.map_error("JM105", self.survey.id.pos, msg);
+                self.at_map(Code::BindingCannotWork, self.survey.id.pos, msg);
                 return None;
             };
             stage_col = self.column(names, &sc.value, sc.pos, "the stage column");
@@ -205,7 +206,7 @@ impl Reader<'_> {
                 "survey `{}` binds no measures; add `measures:` (long layout) or `stages:`/`overall:` (wide layout)",
                 self.survey.id.value
             );
-            self.map_error("JM105", self.survey.id.pos, msg);
+            self.at_map(Code::BindingCannotWork, self.survey.id.pos, msg);
             return None;
         }
         Some((bindings, stage_col))
@@ -367,7 +368,7 @@ impl Reader<'_> {
                                 b.column,
                                 skip_detail(why, &b.rule)
                             );
-                            self.csv_warning("JM102", line, b.col + 1, msg);
+                            self.at_csv(Code::ValueSkipped, line, b.col + 1, msg);
                         }
                     }
                 }
@@ -392,7 +393,7 @@ impl Reader<'_> {
         self.report_unknown_stages(unknown, unknown_other, stage_col);
         if let Some((line, col)) = not_utf8.filter(|_| input.decoding == input::Decoding::Utf8) {
             let msg = "the file is not valid UTF-8 here; its text was read as Windows-1252 — add `encoding: windows-1252` to the survey if that is right".to_owned();
-            self.csv_warning("JM104", line, col, msg);
+            self.at_csv(Code::NotUtf8, line, col, msg);
         }
         true
     }
@@ -435,7 +436,7 @@ impl Reader<'_> {
                         listed.join(", ")
                     }
                 );
-                self.map_error("JM108", f.pos, msg);
+                self.at_map(Code::FilterKeepsNothing, f.pos, msg);
             } else if kept > 0 || total > 0 {
                 for ((w, pos), hits) in f.wanted.iter().zip(&f.hits) {
                     if *hits == 0 {
@@ -443,8 +444,8 @@ impl Reader<'_> {
                             "`where:` value `{w}` matches no row of column `{}` in {}; check its spelling",
                             f.column, self.file
                         );
-                        self.diags.push(crate::diagnostic::Diagnostic::warning(
-                            "JM114",
+                        self.diags.push(crate::diagnostic::Diagnostic::new(
+                            Code::FilterValueUnused,
                             &self.loaded.file,
                             *pos,
                             msg,
@@ -463,7 +464,7 @@ impl Reader<'_> {
                 self.file,
                 rows(summary.rows)
             );
-            self.map_error("JM108", f.pos, msg);
+            self.at_map(Code::FilterKeepsNothing, f.pos, msg);
         }
     }
 
@@ -504,7 +505,7 @@ impl Reader<'_> {
                 self.file,
                 b.col + 1
             );
-            self.map_error("JM109", pos, msg);
+            self.at_map(Code::LabelTypo, pos, msg);
             paired = true;
         }
         if paired {
@@ -523,7 +524,7 @@ impl Reader<'_> {
                 b.column,
                 why.join("; ")
             );
-            self.map_error("JM110", b.pos, msg);
+            self.at_map(Code::MostlyUnusable, b.pos, msg);
         }
     }
 
@@ -534,7 +535,11 @@ impl Reader<'_> {
                     .diags
                     .iter()
                     .rev()
-                    .find(|d| d.code == "JM102" && d.file == self.file && d.pos.col == b.col + 1)
+                    .find(|d| {
+                        d.code == Code::ValueSkipped
+                            && d.file == self.file
+                            && d.pos.col == b.col + 1
+                    })
                     .map_or(Pos::default(), |d| d.pos);
                 let msg = format!(
                     "{} more {} values in column `{}` were skipped ({} in all); the first are reported above",
@@ -543,7 +548,7 @@ impl Reader<'_> {
                     b.column,
                     b.skipped
                 );
-                self.csv_warning("JM102", first.line as u64, b.col + 1, msg);
+                self.at_csv(Code::ValueSkipped, first.line as u64, b.col + 1, msg);
             }
         }
     }
@@ -573,14 +578,14 @@ impl Reader<'_> {
                 if count == 1 { "row names" } else { "rows name" },
                 if count == 1 { "was" } else { "were" }
             );
-            self.csv_warning("JM103", first, col, msg);
+            self.at_csv(Code::RowsUnknownStage, first, col, msg);
         }
         if unknown_other.0 > 0 {
             let msg = format!(
                 "{} more rows name other stages the map lacks, and were not counted",
                 unknown_other.0
             );
-            self.csv_warning("JM103", unknown_other.1, col, msg);
+            self.at_csv(Code::RowsUnknownStage, unknown_other.1, col, msg);
         }
     }
 }

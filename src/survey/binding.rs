@@ -6,6 +6,7 @@
 //! points), a label mapped off its scale, and `emotion_from` naming a measure the survey does
 //! not bind per stage.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::{Layout, Measure, MeasureName, Measures, Pos, Spanned, Survey};
@@ -92,8 +93,8 @@ fn check_measure(file: &str, m: MeasureName, spec: &Spanned<Measure>, out: &mut 
     let name = measure_name(m);
     if m == MeasureName::Comment {
         if let Some(scale) = &d.scale {
-            out.push(Diagnostic::error(
-                "JM111",
+            out.push(Diagnostic::new(
+                Code::BadScale,
                 file,
                 scale.pos,
                 "a comment has no scale; remove `scale:`",
@@ -124,8 +125,8 @@ fn check_measure(file: &str, m: MeasureName, spec: &Spanned<Measure>, out: &mut 
             None
         };
         if let Some(why) = problem {
-            out.push(Diagnostic::error(
-                "JM111",
+            out.push(Diagnostic::new(
+                Code::BadScale,
                 file,
                 sp.pos,
                 format!(
@@ -146,8 +147,8 @@ fn check_measure(file: &str, m: MeasureName, spec: &Spanned<Measure>, out: &mut 
             } else {
                 format!("but {name} answers are whole numbers")
             };
-            out.push(Diagnostic::error(
-                "JM111",
+            out.push(Diagnostic::new(
+                Code::BadScale,
                 file,
                 label.pos,
                 format!("label `{}` maps to {}, {why}", label.value, fmt(*v)),
@@ -165,8 +166,8 @@ fn check_emotion_from(
     let m = from.value;
     let name = measure_name(m);
     if m == MeasureName::Comment {
-        out.push(Diagnostic::error(
-            "JM112",
+        out.push(Diagnostic::new(
+            Code::EmotionFromUnbound,
             file,
             from.pos,
             "`emotion_from: comment` cannot give an emotion; name nps, csat, ces or score",
@@ -210,5 +211,10 @@ fn check_emotion_from(
             bound.join(", ")
         )
     };
-    out.push(Diagnostic::error("JM112", file, from.pos, msg));
+    out.push(Diagnostic::new(
+        Code::EmotionFromUnbound,
+        file,
+        from.pos,
+        msg,
+    ));
 }

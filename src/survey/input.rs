@@ -5,6 +5,7 @@
 //! from the first line unless declared; the vendor's header rows are consumed here and turned
 //! into one name per column, so the reader downstream sees only answers.
 
+use crate::diagnostic::Code;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -53,7 +54,7 @@ pub struct Input {
 /// problem is with the file as a whole or with the binding in the map).
 #[derive(Debug)]
 pub struct OpenError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub line: u64,
 }
@@ -61,7 +62,7 @@ pub struct OpenError {
 /// The file cannot be read at all (JM000).
 fn err(message: impl Into<String>) -> OpenError {
     OpenError {
-        code: "JM000",
+        code: Code::Unreadable,
         message: message.into(),
         line: 0,
     }
@@ -70,7 +71,7 @@ fn err(message: impl Into<String>) -> OpenError {
 /// The binding in the map cannot work (JM105).
 fn binding(message: impl Into<String>) -> OpenError {
     OpenError {
-        code: "JM105",
+        code: Code::BindingCannotWork,
         message: message.into(),
         line: 0,
     }
@@ -79,7 +80,7 @@ fn binding(message: impl Into<String>) -> OpenError {
 /// The export's content is not what its source promises (JM106), at a CSV line.
 fn malformed(line: u64, message: impl Into<String>) -> OpenError {
     OpenError {
-        code: "JM106",
+        code: Code::MalformedCsv,
         message: message.into(),
         line,
     }

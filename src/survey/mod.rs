@@ -16,12 +16,13 @@ pub mod measure;
 pub mod quotes;
 pub mod value;
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::{Layout, MeasureName, Pos, Source, Survey};
 use measure::{Acc, Kind, SkipCount};
@@ -248,7 +249,12 @@ fn check_pins(loaded: &Loaded, data: &SurveyData, diags: &mut Vec<Diagnostic>) {
                 pin.value,
                 agg.comments()
             );
-            diags.push(Diagnostic::error("JM113", &loaded.file, pin.pos, msg));
+            diags.push(Diagnostic::new(
+                Code::PinNotFound,
+                &loaded.file,
+                pin.pos,
+                msg,
+            ));
         }
     }
 }
@@ -272,7 +278,7 @@ pub fn read_bytes(loaded: &Loaded, survey: usize, bytes: &[u8]) -> (SurveyData, 
                 let mut summary = Summary::default();
                 reader.read_layout(&mut input, &mut summary);
             }
-            Err(e) => reader.csv_error(e.code, e.line, 1, e.message),
+            Err(e) => reader.at_csv(e.code, e.line, 1, e.message),
         }
     }
     (data, diags)
@@ -295,43 +301,25 @@ struct Last {
 
 impl Reader<'_> {
     /// A problem with the binding, at the map line that declares it.
-    fn map_error(&mut self, code: &'static str, pos: Pos, msg: String) {
+    fn at_map(&mut self, code: Code, pos: Pos, msg: String) {
         self.diags
-            .push(Diagnostic::error(code, &self.loaded.file, pos, msg));
+            .push(Diagnostic::new(code, &self.loaded.file, pos, msg));
     }
 
-    /// A problem at a CSV line and (1-based) column of the survey file.
-    fn csv_diag(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        line: u64,
-        col: usize,
-        msg: String,
-    ) {
+    /// A problem at a CSV line and (1-based) column of the survey file; its code says
+    /// whether it is an error or a warning.
+    fn at_csv(&mut self, code: Code, line: u64, col: usize, msg: String) {
         let pos = Pos {
             line: usize::try_from(line).unwrap_or(usize::MAX),
             col,
         };
-        let d = match severity {
-            Severity::Error => Diagnostic::error(code, self.file, pos, msg),
-            Severity::Warning => Diagnostic::warning(code, self.file, pos, msg),
-        };
-        self.diags.push(d);
-    }
-
-    fn csv_error(&mut self, code: &'static str, line: u64, col: usize, msg: String) {
-        self.csv_diag(Severity::Error, code, line, col, msg);
-    }
-
-    fn csv_warning(&mut self, code: &'static str, line: u64, col: usize, msg: String) {
-        self.csv_diag(Severity::Warning, code, line, col, msg);
+        self.diags.push(Diagnostic::new(code, self.file, pos, msg));
     }
 
     fn read(&mut self, path: &Path) -> Option<Summary> {
         if let Some(why) = crate::load::outside(path, &self.loaded.confine) {
             let msg = format!("survey `{}`: file {why}", self.survey.id.value);
-            self.map_error("JM007", self.survey.file.pos, msg);
+            self.at_map(Code::OutsideRoot, self.survey.file.pos, msg);
             return None;
         }
         let mut input = match input::open(path, self.survey) {
@@ -341,11 +329,11 @@ impl Reader<'_> {
                     "survey `{}` ({}): {}",
                     self.survey.id.value, self.file, e.message
                 );
-                self.map_error(e.code, self.survey.file.pos, msg);
+                self.at_map(e.code, self.survey.file.pos, msg);
                 return None;
             }
             Err(e) => {
-                self.csv_error(e.code, e.line, 1, e.message);
+                self.at_csv(e.code, e.line, 1, e.message);
                 return None;
             }
         };
@@ -397,7 +385,7 @@ impl Reader<'_> {
                         "unclosed quote: the cell that opens here runs to the end of the file (line {end}), so the rest of the file was read as one cell; close the quote"
                     );
                     let line = guard.quote_line().max(last.line);
-                    self.csv_error("JM106", line, last.fields.max(1), msg);
+                    self.at_csv(Code::MalformedCsv, line, last.fields.max(1), msg);
                     return Err(());
                 }
                 return Ok(false);
@@ -409,7 +397,7 @@ impl Reader<'_> {
                     "unclosed quote: the cell that opens here runs on for more than {} MiB (past the end of any real comment), so the rows after it were being read as one cell; close the quote",
                     input::MAX_QUOTED_BYTES / (1024 * 1024)
                 );
-                self.csv_error("JM106", line, 1, msg);
+                self.at_csv(Code::MalformedCsv, line, 1, msg);
                 return Err(());
             }
             Err(e) => {
@@ -417,7 +405,12 @@ impl Reader<'_> {
                     .position()
                     .map_or(input.reader.position().line(), |p| p.line());
                 let why = input::csv_reason(&e);
-                self.csv_error("JM106", line, 1, format!("cannot read the CSV: {why}"));
+                self.at_csv(
+                    Code::MalformedCsv,
+                    line,
+                    1,
+                    format!("cannot read the CSV: {why}"),
+                );
                 return Err(());
             }
         }
@@ -432,7 +425,7 @@ impl Reader<'_> {
                 rec.len(),
                 input::MAX_COLUMNS
             );
-            self.csv_error("JM106", line, 1, msg);
+            self.at_csv(Code::MalformedCsv, line, 1, msg);
             return Err(());
         }
         if rec.as_slice().len() > input::MAX_RECORD_BYTES {
@@ -441,7 +434,7 @@ impl Reader<'_> {
                 rec.as_slice().len(),
                 input::MAX_RECORD_BYTES
             );
-            self.csv_error("JM106", line, 1, msg);
+            self.at_csv(Code::MalformedCsv, line, 1, msg);
             return Err(());
         }
         Ok(true)
@@ -460,7 +453,7 @@ impl Reader<'_> {
                         self.file,
                         names.len()
                     );
-                    self.map_error("JM101", pos, msg);
+                    self.at_map(Code::ColumnMissing, pos, msg);
                     return None;
                 }
             }
@@ -495,7 +488,7 @@ impl Reader<'_> {
                 list.join(", ")
             }
         );
-        self.map_error("JM101", pos, msg);
+        self.at_map(Code::ColumnMissing, pos, msg);
         None
     }
 }

@@ -12,6 +12,9 @@ use serde::Serialize;
 
 use crate::model::Pos;
 
+mod code;
+pub use code::Code;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -39,7 +42,7 @@ pub struct Label {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub file: String,
     pub pos: Pos,
@@ -49,22 +52,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+    /// A diagnostic with the severity its code carries.
+    pub fn new(code: Code, file: &str, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: code.severity(),
             code,
             message: message.into(),
             file: file.to_owned(),
             pos,
             label: String::new(),
             secondary: Vec::new(),
-        }
-    }
-
-    pub fn warning(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, pos, message)
         }
     }
 
@@ -82,105 +79,6 @@ impl Diagnostic {
         self
     }
 }
-
-/// The stable diagnostic codes, with what each means. The README lists the same table and a
-/// test keeps the two in step.
-pub const CODES: &[(&str, &str)] = &[
-    ("JM000", "a file cannot be read (map, persona or survey)"),
-    ("JM001", "YAML syntax error, or text that is not UTF-8"),
-    (
-        "JM002",
-        "a value of the wrong type or not one of the allowed words",
-    ),
-    ("JM003", "an unknown key"),
-    ("JM004", "a required key is missing"),
-    ("JM005", "an unsupported `journeymap:` format version"),
-    ("JM006", "a size, depth, node or alias budget was exceeded"),
-    (
-        "JM007",
-        "a persona or survey file outside the folder the map may read from",
-    ),
-    ("JM010", "a duplicate id"),
-    ("JM011", "a solution addresses an unknown pain point"),
-    ("JM012", "an emotion outside -2..2"),
-    ("JM013", "a funnel count that is not a non-negative integer"),
-    (
-        "JM014",
-        "a link whose URL scheme is not http, https, mailto or relative",
-    ),
-    ("JM015", "an id that is not a slug ([a-z0-9][a-z0-9_-]*)"),
-    ("JM016", "a `reviewed:` date that is not YYYY-MM-DD"),
-    ("JM017", "a map with no stages"),
-    ("JM018", "a survey binding that names a stage the map lacks"),
-    (
-        "JM101",
-        "a survey maps a measure to a column its file lacks (the nearest names are listed)",
-    ),
-    (
-        "JM102",
-        "warning: a survey value that is not a number or lies outside its scale was skipped",
-    ),
-    (
-        "JM103",
-        "warning: survey rows name a stage the map lacks, and were not counted",
-    ),
-    (
-        "JM104",
-        "warning: a survey file that claims UTF-8 is not; its text was read as Windows-1252",
-    ),
-    (
-        "JM105",
-        "a survey binding that cannot work (layout without columns, unknown encoding, ...)",
-    ),
-    (
-        "JM106",
-        "a survey file whose content cannot be read as its source's CSV export",
-    ),
-    (
-        "JM107",
-        "an aggregated survey row with a count or mean that cannot be right (negative, fractional, overflowing, not adding up, off the scale)",
-    ),
-    ("JM108", "a survey `where:` filter that keeps no rows"),
-    (
-        "JM109",
-        "a `values:` label that matches no answer while answers match no label (a typo)",
-    ),
-    (
-        "JM110",
-        "more than half of a measure's non-missing answers could not be used",
-    ),
-    (
-        "JM111",
-        "a survey scale that is reversed, empty or does not fit its measure, or a label off its scale",
-    ),
-    (
-        "JM112",
-        "`emotion_from` names a measure the survey does not bind per stage",
-    ),
-    (
-        "JM113",
-        "a pinned quote that is not among the comments read",
-    ),
-    (
-        "JM114",
-        "warning: a value in a `where:` list matches no row",
-    ),
-    (
-        "JM200",
-        "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept",
-    ),
-    ("JM050", "warning: a stage with no touchpoints"),
-    ("JM051", "warning: a pain point that no solution addresses"),
-    ("JM052", "warning: the map has no persona"),
-    (
-        "JM053",
-        "warning: the funnel grows from one stage to the next",
-    ),
-    (
-        "JM054",
-        "warning: the map was last reviewed longer ago than --max-age",
-    ),
-];
 
 /// Source texts by display name, so the human format can quote lines. Each text is made
 /// inert once (control characters other than line breaks and tabs become U+FFFD, one
@@ -280,7 +178,7 @@ pub fn format_all(diags: &[Diagnostic], sources: &Sources, format: Format) -> St
                     d.pos.line,
                     d.pos.col,
                     d.severity.as_str(),
-                    d.code,
+                    d.code.id(),
                     inert(&d.message)
                 );
             }
@@ -299,7 +197,7 @@ pub fn format_all(diags: &[Diagnostic], sources: &Sources, format: Format) -> St
                     file: &d.file,
                     line: d.pos.line,
                     column: d.pos.col,
-                    code: d.code,
+                    code: d.code.id(),
                     message: &d.message,
                 };
                 // Serialising a struct of strings and integers cannot fail.
@@ -314,7 +212,7 @@ pub fn format_all(diags: &[Diagnostic], sources: &Sources, format: Format) -> St
                     gh_property(&d.file),
                     d.pos.line,
                     d.pos.col,
-                    d.code,
+                    d.code.id(),
                     gh_data(&d.message)
                 );
             }
@@ -379,7 +277,7 @@ fn human(d: &Diagnostic, sources: &Sources, files: &mut Files) -> String {
         return format!(
             "{}[{}]: {}\n  --> {}\n\n",
             d.severity.as_str(),
-            d.code,
+            d.code.id(),
             message,
             location(&d.file, d.pos)
         );
@@ -389,7 +287,7 @@ fn human(d: &Diagnostic, sources: &Sources, files: &mut Files) -> String {
         Severity::Warning => cs::Severity::Warning,
     };
     let mut diag = cs::Diagnostic::new(severity)
-        .with_code(d.code)
+        .with_code(d.code.id())
         .with_message(message);
     let mut labels = Vec::new();
     let mut notes = Vec::new();
@@ -498,7 +396,12 @@ mod tests {
 
     #[test]
     fn github_format_escapes_properties_and_data() {
-        let d = Diagnostic::error("JM001", "a,b:c.yaml", Pos { line: 2, col: 3 }, "50%\nbad");
+        let d = Diagnostic::new(
+            Code::Syntax,
+            "a,b:c.yaml",
+            Pos { line: 2, col: 3 },
+            "50%\nbad",
+        );
         let out = format_all(&[d], &Sources::default(), Format::Github);
         assert_eq!(
             out,

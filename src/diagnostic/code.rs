@@ -1,0 +1,82 @@
+//! The registry of diagnostic codes: every code journeymap can print, with its severity and
+//! a one-line summary, in one place. Diagnostics take a [`Code`], never a string; the README
+//! table is tested against [`Code::ALL`] in both directions.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $severity:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in the README's order.
+            pub const ALL: &'static [Code] = &[$( Code::$variant, )*];
+
+            /// The code as printed: `JM010`.
+            pub fn id(self) -> &'static str {
+                match self { $( Code::$variant => $id, )* }
+            }
+
+            /// Errors stop a render (exit 1); warnings are reported and render anyway.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// What the code means, in one line (the README's table).
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file cannot be read; for the map itself this is a failure of the run (exit 2).
+    Unreadable = "JM000", Error, "a file cannot be read (map, persona or survey)";
+    Syntax = "JM001", Error, "YAML syntax error, or text that is not UTF-8";
+    WrongType = "JM002", Error, "a value of the wrong type or not one of the allowed words";
+    UnknownKey = "JM003", Error, "an unknown key";
+    MissingKey = "JM004", Error, "a required key is missing";
+    FormatVersion = "JM005", Error, "an unsupported `journeymap:` format version";
+    OverBudget = "JM006", Error, "a size, depth, node or alias budget was exceeded";
+    OutsideRoot = "JM007", Error, "a persona or survey file outside the folder the map may read from";
+    DuplicateId = "JM010", Error, "a duplicate id";
+    UnknownPainPoint = "JM011", Error, "a solution addresses an unknown pain point";
+    EmotionOutOfRange = "JM012", Error, "an emotion outside -2..2";
+    FunnelNotCount = "JM013", Error, "a funnel count that is not a non-negative integer";
+    LinkScheme = "JM014", Error, "a link whose URL scheme is not http, https, mailto or relative";
+    NotSlug = "JM015", Error, "an id that is not a slug ([a-z0-9][a-z0-9_-]*)";
+    ReviewedNotDate = "JM016", Error, "a `reviewed:` date that is not YYYY-MM-DD";
+    NoStages = "JM017", Error, "a map with no stages";
+    SurveyUnknownStage = "JM018", Error, "a survey binding that names a stage the map lacks";
+    ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
+    ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
+    RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";
+    NotUtf8 = "JM104", Warning, "a survey file that claims UTF-8 is not; its text was read as Windows-1252";
+    BindingCannotWork = "JM105", Error, "a survey binding that cannot work (layout without columns, unknown encoding, ...)";
+    MalformedCsv = "JM106", Error, "a survey file whose content cannot be read as its source's CSV export";
+    AggregatedRow = "JM107", Error, "an aggregated survey row with a count or mean that cannot be right (negative, fractional, overflowing, not adding up, off the scale)";
+    FilterKeepsNothing = "JM108", Error, "a survey `where:` filter that keeps no rows";
+    LabelTypo = "JM109", Error, "a `values:` label that matches no answer while answers match no label (a typo)";
+    MostlyUnusable = "JM110", Error, "more than half of a measure's non-missing answers could not be used";
+    BadScale = "JM111", Error, "a survey scale that is reversed, empty or does not fit its measure, or a label off its scale";
+    EmotionFromUnbound = "JM112", Error, "`emotion_from` names a measure the survey does not bind per stage";
+    PinNotFound = "JM113", Error, "a pinned quote that is not among the comments read";
+    FilterValueUnused = "JM114", Warning, "a value in a `where:` list matches no row";
+    MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
+    NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
+    UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";
+    NoPersona = "JM052", Warning, "the map has no persona";
+    FunnelGrows = "JM053", Warning, "the funnel grows from one stage to the next";
+    ReviewOverdue = "JM054", Warning, "the map was last reviewed longer ago than --max-age";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
