@@ -5,7 +5,6 @@
 //! backlog ranks and survey figures are compared as readers see them. A side is a file or
 //! `REV:path`, read with `git show` together with the persona and survey files it names.
 
-use crate::diagnostic::Code;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -205,32 +204,26 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     let copy = tmp.as_ref().map(|(t, _)| (t.path(), rev));
     // A version from git reads its files from the copy of the repository it was put in.
     let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
-    let loaded = match crate::load::load(&path, &mut sources, root.as_deref()) {
-        Ok(l) => l,
-        Err(failure) => {
-            let unreadable = failure.is_unreadable();
-            let diags = failure.diagnostics();
-            let outcome = report(&diags, &sources, &label, &path, copy);
-            return Ok(Err(if unreadable {
-                Outcome::Failure
-            } else {
-                outcome
-            }));
-        }
-    };
     let checks = crate::validate::Checks {
         max_age_days: None,
         today: crate::validate::today(),
     };
-    let mut diags = crate::validate::validate(&loaded, checks);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Ok(Err(report(&diags, &sources, &label, &path, copy)));
-    }
-    let (data, survey_diags) = crate::survey::read_all(&loaded);
-    diags.extend(survey_diags);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Ok(Err(report(&diags, &sources, &label, &path, copy)));
-    }
+    let checked = crate::pipeline::check(&path, &mut sources, checks, root.as_deref());
+    let errors = checked
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    let (loaded, data) = match checked.map {
+        Some(map) if !errors => map,
+        _ => {
+            report(&checked.diagnostics, &sources, &label, &path, copy);
+            return Ok(Err(if checked.unreadable {
+                Outcome::Failure
+            } else {
+                Outcome::Problems
+            }));
+        }
+    };
     Ok(Ok(Side {
         label,
         loaded,
@@ -245,7 +238,7 @@ fn report(
     label: &str,
     path: &Path,
     copy: Option<(&Path, &str)>,
-) -> Outcome {
+) {
     let mut text = crate::diagnostic::format_all(diags, sources, Format::Human);
     // A version from git is named as the user named it (`HEAD:maps/m.journey.yaml`), never
     // by the temporary copy it was read from.
@@ -262,14 +255,6 @@ fn report(
             "cannot compare: {label} ({}) has errors",
             crate::load::display(path)
         );
-    }
-    if diags
-        .iter()
-        .any(|d| d.code == Code::Unreadable && d.pos.line == 0)
-    {
-        Outcome::Failure
-    } else {
-        Outcome::Problems
     }
 }
 

@@ -1,0 +1,34 @@
+//! `journeymap validate`: every map through the pipeline, every diagnostic on stdout.
+
+use anyhow::Result;
+
+use crate::Outcome;
+use crate::cli::ValidateArgs;
+use crate::diagnostic::{self, Format};
+use crate::pipeline;
+
+pub fn run(args: &ValidateArgs) -> Result<Outcome> {
+    let checks = crate::validate::Checks {
+        max_age_days: Some(args.max_age),
+        today: crate::validate::today(),
+    };
+    let maps = pipeline::collect_maps(&args.paths)?;
+    let (results, sources) = pipeline::check_all(&maps, checks, args.root.as_deref());
+    let outcome = results
+        .iter()
+        .map(|c| c.outcome(args.strict))
+        .max()
+        .unwrap_or(Outcome::Ok);
+    let all: Vec<diagnostic::Diagnostic> =
+        results.into_iter().flat_map(|c| c.diagnostics).collect();
+    let mut text = diagnostic::format_all(&all, &sources, args.format);
+    if args.format == Format::Human {
+        if all.is_empty() {
+            text.push_str("ok: no problems found\n");
+        } else {
+            text.push_str(&format!("{}\n", diagnostic::summary(&all)));
+        }
+    }
+    crate::output::write_stdout(text.as_bytes())?;
+    Ok(outcome)
+}

@@ -1,0 +1,153 @@
+//! The pipeline, once: a map file becomes a checked map (load → validate → surveys), with
+//! every diagnostic and whether the file could be read at all. `render`, `validate` and
+//! `diff` all go through [`check`].
+//!
+//! Invariants: surveys are read only when the map itself has no errors; maps are checked in
+//! parallel but results and diagnostics keep the order the maps were named in.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::Outcome;
+use crate::diagnostic::{Diagnostic, Severity, Sources};
+use crate::load::Loaded;
+use crate::survey::SurveyData;
+use crate::validate::Checks;
+
+/// One map after the pipeline.
+pub struct Checked {
+    /// The map and its survey figures, when the map could be loaded.
+    pub map: Option<(Loaded, SurveyData)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The map file itself could not be read: a failure of the run, not of the map.
+    pub unreadable: bool,
+}
+
+impl Checked {
+    /// Exit outcome: an unreadable map is a failure (2); any error, or a warning under
+    /// `--strict`, is a problem (1).
+    pub fn outcome(&self, strict: bool) -> Outcome {
+        if self.unreadable {
+            Outcome::Failure
+        } else if self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error || strict)
+        {
+            Outcome::Problems
+        } else {
+            Outcome::Ok
+        }
+    }
+}
+
+/// Load and validate one map, then read its surveys when the map itself is sound.
+/// `root` widens the folder the map may read files from (`--root`).
+pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&Path>) -> Checked {
+    match crate::load::load(path, sources, root) {
+        Ok(loaded) => {
+            let mut diagnostics = crate::validate::validate(&loaded, checks);
+            let data = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+                SurveyData::default()
+            } else {
+                let (data, survey_diags) = crate::survey::read_all(&loaded);
+                diagnostics.extend(survey_diags);
+                data
+            };
+            Checked {
+                map: Some((loaded, data)),
+                diagnostics,
+                unreadable: false,
+            }
+        }
+        Err(failure) => Checked {
+            unreadable: failure.is_unreadable(),
+            diagnostics: failure.diagnostics(),
+            map: None,
+        },
+    }
+}
+
+/// Check every map (in parallel), keeping the order they were named in.
+pub fn check_all(
+    maps: &[(PathBuf, Option<PathBuf>)],
+    checks: Checks,
+    root: Option<&Path>,
+) -> (Vec<Checked>, Sources) {
+    let results = parallel_map(maps, |(path, _)| {
+        let mut sources = Sources::default();
+        let checked = check(path, &mut sources, checks, root);
+        (checked, sources)
+    });
+    let mut all_sources = Sources::default();
+    let mut out = Vec::new();
+    for (checked, sources) in results {
+        all_sources.extend(sources);
+        out.push(checked);
+    }
+    (out, all_sources)
+}
+
+/// Map files named by the user: files as given, directories scanned recursively for
+/// `*.journey.yaml` / `*.journey.yml` in a stable (sorted) order. Each comes with the
+/// directory it was found under, so that directory renders can mirror the tree.
+pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = out.len();
+            for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("cannot scan {}", p.display()))?;
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_file()
+                    && (name.ends_with(".journey.yaml") || name.ends_with(".journey.yml"))
+                {
+                    out.push((entry.into_path(), Some(p.clone())));
+                }
+            }
+            if out.len() == before {
+                bail!(
+                    "no maps in {}: directories are scanned for *.journey.yaml and *.journey.yml",
+                    p.display()
+                );
+            }
+        } else {
+            out.push((p.clone(), None));
+        }
+    }
+    Ok(out)
+}
+
+/// `f` over `items` on every core, results in the order of `items`. Maps are independent,
+/// and reading a large survey is the slow part of a render.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
