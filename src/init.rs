@@ -1,10 +1,9 @@
 //! Init: write a starter map, a sample survey and the JSON Schema. Never overwrites: every
 //! target is checked before anything is written, and each file is created exclusively.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 
 use crate::Outcome;
 
@@ -25,31 +24,11 @@ pub fn init(dir: &Path) -> Result<Outcome> {
         (SURVEY_NAME, STARTER_SURVEY),
         (SCHEMA_NAME, schema.as_str()),
     ];
-    let existing: Vec<String> = files
+    let files: Vec<(std::path::PathBuf, &[u8])> = files
         .iter()
-        .map(|(name, _)| dir.join(name))
-        .filter(|p| p.exists())
-        .map(|p| crate::load::display(&p))
+        .map(|(name, text)| (dir.join(name), text.as_bytes()))
         .collect();
-    if !existing.is_empty() {
-        bail!(
-            "init never overwrites, and these files exist: {}",
-            existing.join(", ")
-        );
-    }
-    for (name, text) in files {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        f.write_all(text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    for path in crate::output::create_new(&files, "init")? {
         println!("created {}", crate::load::display(&path));
     }
     println!(

@@ -146,6 +146,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Create new files, never replacing anything: every path is checked first (so nothing is
+/// written when one exists), its folders are made, and each file is created exclusively
+/// (`O_EXCL`: a file or dangling symlink that appears meanwhile is refused, not followed).
+/// `what` names the command in the message. Returns the paths written.
+pub fn create_new(files: &[(PathBuf, &[u8])], what: &str) -> Result<Vec<PathBuf>> {
+    let existing: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .map(|p| crate::load::display(p))
+        .collect();
+    if !existing.is_empty() {
+        bail!(
+            "{what} never overwrites, and these files exist: {}",
+            existing.join(", ")
+        );
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path.clone());
+    }
+    Ok(written)
+}
+
 /// Files whose content differs from what would be written, with why.
 pub fn check(targets: &[Target]) -> Result<Vec<(PathBuf, &'static str)>> {
     let mut stale = Vec::new();

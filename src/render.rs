@@ -295,26 +295,11 @@ impl Renderer {
 /// Write the built-in templates into `dir` to start a custom look from; refuses to
 /// overwrite anything.
 pub fn export(dir: &Path) -> Result<Vec<PathBuf>> {
-    let targets: Vec<PathBuf> = BUILTIN.iter().map(|(n, _)| dir.join(n)).collect();
-    let existing: Vec<String> = targets
+    let files: Vec<(PathBuf, &[u8])> = BUILTIN
         .iter()
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
+        .map(|(name, text)| (dir.join(name), text.as_bytes()))
         .collect();
-    if !existing.is_empty() {
-        anyhow::bail!(
-            "templates export never overwrites, and these files exist: {}",
-            existing.join(", ")
-        );
-    }
-    for ((_, text), path) in BUILTIN.iter().zip(&targets) {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(targets)
+    crate::output::create_new(&files, "templates export")
 }
 
 fn json<C: Serialize>(ctx: &C) -> Result<String> {
