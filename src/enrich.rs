@@ -493,16 +493,19 @@ fn curve(stages: &[StageCtx]) -> Curve {
                 let set = st.emotion.map(|e| {
                     format!(
                         "{}{}",
-                        fmt_score(e.score),
+                        crate::words::score(e.score),
                         e.label
                             .as_deref()
                             .map(|l| format!(" ({l})"))
                             .unwrap_or_default()
                     )
                 });
-                let measured = st
-                    .emotion_measured
-                    .map(|m| format!("measured {}", fmt_score((m * 100.0).round() / 100.0)));
+                let measured = st.emotion_measured.map(|m| {
+                    format!(
+                        "measured {}",
+                        crate::words::score((m * 100.0).round() / 100.0)
+                    )
+                });
                 let text = match (set, measured) {
                     (Some(s), Some(m)) => format!("{s}, {m}"),
                     (Some(s), None) => s,
@@ -571,23 +574,8 @@ fn series(
     }
 }
 
-/// A score as people read it: `1`, `-0.5`, `+1.5`.
-pub fn fmt_score(s: f64) -> String {
-    let t = format!("{:.2}", s);
-    let t = t.trim_end_matches('0').trim_end_matches('.');
-    let t = if t == "-0" { "0" } else { t };
-    if s > 0.0 {
-        format!("+{t}")
-    } else {
-        t.to_owned()
-    }
-}
-
 fn smooth_path(pts: &[(f64, f64)]) -> String {
-    let f = |v: f64| {
-        let t = format!("{v:.2}");
-        t.trim_end_matches('0').trim_end_matches('.').to_owned()
-    };
+    let f = |v: f64| crate::words::number(v, 2);
     let mut d = format!("M{} {}", f(pts[0].0), f(pts[0].1));
     for i in 0..pts.len() - 1 {
         let p0 = pts[i.saturating_sub(1)];
@@ -621,15 +609,6 @@ mod tests {
         assert_eq!(impact_weight(None), 2);
         assert_eq!(effort_weight(None), 2);
         assert_eq!(effort_weight(Some(Effort::Large)), 3);
-    }
-
-    #[test]
-    fn scores_read_naturally() {
-        assert_eq!(fmt_score(1.0), "+1");
-        assert_eq!(fmt_score(-0.5), "-0.5");
-        assert_eq!(fmt_score(0.0), "0");
-        assert_eq!(fmt_score(-0.0), "0");
-        assert_eq!(fmt_score(1.25), "+1.25");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod render;
 pub mod suggest;
 pub mod survey;
 pub mod validate;
+pub mod words;
 
 use std::process::ExitCode;
 

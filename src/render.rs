@@ -175,15 +175,17 @@ impl Renderer {
         });
         env.add_filter("md", md_inline);
         env.add_filter("mdcell", md_cell);
-        env.add_filter("int", fmt_int);
-        env.add_filter("pct", fmt_pct);
-        env.add_filter("num", fmt_num);
-        env.add_filter("score", |v: f64| crate::enrich::fmt_score(v));
+        env.add_filter("int", crate::words::int);
+        env.add_filter("pct", crate::words::pct);
+        env.add_filter("num", |v: f64, d: Option<usize>| {
+            crate::words::number(v, d.unwrap_or(2))
+        });
+        env.add_filter("score", crate::words::score);
         env.add_filter("mermaid", mermaid_text);
         env.add_filter("anchor", anchor);
         env.add_filter("mermaid_score", mermaid_score);
-        env.add_filter("metric", |v: f64, m: String| fmt_metric(v, &m));
-        env.add_filter("measure_label", |m: String| measure_label(&m));
+        env.add_filter("metric", |v: f64, m: String| crate::words::metric(v, &m));
+        env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
         env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
         Renderer { env, user_dir }
     }
@@ -360,38 +362,6 @@ fn md_cell(s: Option<String>) -> String {
     }
 }
 
-/// Thousands separated by commas: 12000 -> 12,000.
-fn fmt_int(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A share 0..1 as a percentage with one decimal, trailing `.0` dropped: 0.625 -> 62.5%.
-fn fmt_pct(v: f64) -> String {
-    let t = format!("{:.1}", v * 100.0);
-    let t = t.strip_suffix(".0").unwrap_or(&t);
-    let t = if t == "-0" { "0" } else { t };
-    format!("{t}%")
-}
-
-/// A number with at most `decimals` decimals, trailing zeros dropped.
-fn fmt_num(v: f64, decimals: Option<usize>) -> String {
-    let t = format!("{:.*}", decimals.unwrap_or(2), v);
-    let t = if t.contains('.') {
-        t.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        t
-    };
-    if t == "-0" { "0".to_owned() } else { t }
-}
-
 /// Text safe inside a Mermaid `journey` line: Mermaid ends a task name at `:` and reads `#`
 /// and `;` as entity and statement markers, so those become look-alike full-width forms;
 /// line breaks become spaces.
@@ -426,36 +396,6 @@ fn mermaid_text(s: String) -> String {
     }
 }
 
-/// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
-/// with one decimal, means with two decimals.
-pub fn fmt_metric(value: f64, measure: &str) -> String {
-    match measure {
-        "nps" => {
-            let v = value.round();
-            if v > 0.0 {
-                format!("+{v}")
-            } else if v == 0.0 {
-                "0".to_owned()
-            } else {
-                format!("{v}")
-            }
-        }
-        "csat" => fmt_pct(value / 100.0),
-        _ => fmt_num(value, Some(2)),
-    }
-}
-
-pub fn measure_label(measure: &str) -> String {
-    match measure {
-        "nps" => "NPS",
-        "csat" => "CSAT",
-        "ces" => "CES",
-        "score" => "Score",
-        other => other,
-    }
-    .to_owned()
-}
-
 /// Mermaid journey scores run 1..5; a map's emotion runs -2..2, so the score is emotion + 3,
 /// rounded to the nearest whole number.
 fn mermaid_score(score: f64) -> i64 {
@@ -479,25 +419,6 @@ fn anchor(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_for_people() {
-        assert_eq!(fmt_int(0), "0");
-        assert_eq!(fmt_int(999), "999");
-        assert_eq!(fmt_int(12000), "12,000");
-        assert_eq!(fmt_int(1234567), "1,234,567");
-        assert_eq!(fmt_pct(0.625), "62.5%");
-        assert_eq!(fmt_pct(0.5), "50%");
-        assert_eq!(fmt_pct(2.0 / 3.0), "66.7%");
-        assert_eq!(fmt_num(7.5, None), "7.5");
-        assert_eq!(fmt_num(4.0, Some(2)), "4");
-        assert_eq!(fmt_num(1.0 / 3.0, Some(2)), "0.33");
-        assert_eq!(fmt_metric(32.4, "nps"), "+32");
-        assert_eq!(fmt_metric(-0.4, "nps"), "0");
-        assert_eq!(fmt_metric(-12.6, "nps"), "-13");
-        assert_eq!(fmt_metric(78.26, "csat"), "78.3%");
-        assert_eq!(fmt_metric(5.126, "ces"), "5.13");
-    }
 
     #[test]
     fn markdown_escaping_neutralises_markup() {

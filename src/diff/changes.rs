@@ -1,0 +1,196 @@
+//! What changed between two maps: the data model of a diff (what `-f json` prints), and its
+//! one-line summary.
+
+use serde::Serialize;
+
+use crate::model::{Severity as PainSeverity, Status};
+
+/// Everything that changed, by kind; each list in the new map's order.
+#[derive(Debug, Default, Serialize)]
+pub struct Changes {
+    pub old: String,
+    pub new: String,
+    pub summary: String,
+    pub title: Option<Change<String>>,
+    pub stages_added: Vec<StageRef>,
+    pub stages_removed: Vec<StageRef>,
+    pub stages_renamed: Vec<Renamed>,
+    pub stages_moved: Vec<Moved>,
+    pub emotions: Vec<EmotionChange>,
+    pub pain_points_added: Vec<PainRef>,
+    pub pain_points_removed: Vec<PainRef>,
+    pub severities: Vec<SeverityChange>,
+    pub solutions_added: Vec<SolutionRef>,
+    pub solutions_removed: Vec<SolutionRef>,
+    pub solutions_changed: Vec<SolutionChange>,
+    pub backlog: Vec<RankChange>,
+    pub measures: Vec<MeasureChange>,
+    /// Surveys whose file, rows or answers changed (a new wave, a re-export).
+    pub surveys: Vec<SurveyChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SurveyChange {
+    pub id: String,
+    pub file: Change<String>,
+    pub rows: Change<u64>,
+    pub values_used: Change<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change<T> {
+    pub old: T,
+    pub new: T,
+}
+
+pub(super) fn change<T: PartialEq + Clone>(old: &T, new: &T) -> Option<Change<T>> {
+    (old != new).then(|| Change {
+        old: old.clone(),
+        new: new.clone(),
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageRef {
+    pub id: String,
+    pub name: String,
+    pub position: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Renamed {
+    pub id: String,
+    pub name: Change<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Moved {
+    pub id: String,
+    pub name: String,
+    pub position: Change<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EmotionChange {
+    pub stage: String,
+    pub name: String,
+    pub hand_set: Option<Change<Option<f64>>>,
+    pub measured: Option<Change<Option<f64>>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PainRef {
+    pub id: String,
+    pub text: String,
+    pub severity: PainSeverity,
+    pub stage: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeverityChange {
+    pub id: String,
+    pub text: String,
+    pub severity: Change<PainSeverity>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SolutionRef {
+    pub id: String,
+    pub text: String,
+    pub status: Status,
+    pub stage: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SolutionChange {
+    pub id: String,
+    pub text: String,
+    pub status: Option<Change<Status>>,
+    pub owner: Option<Change<Option<String>>>,
+    pub priority: Option<Change<Option<f64>>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RankChange {
+    pub id: String,
+    pub text: String,
+    pub rank: Change<Option<usize>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeasureChange {
+    /// A stage id, or `overall`.
+    pub stage: String,
+    pub name: String,
+    pub measure: String,
+    pub old: Option<Figure>,
+    pub new: Option<Figure>,
+    /// Whether the two 95% intervals overlap (when both sides have the measure).
+    pub intervals_overlap: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub value: f64,
+    pub n: u64,
+    pub low: f64,
+    pub high: f64,
+}
+
+fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
+    (n > 0).then(|| format!("{n} {} {what}", if n == 1 { one } else { many }))
+}
+
+pub(super) fn summary(c: &Changes) -> String {
+    let parts: Vec<String> = [
+        count(c.stages_added.len(), "stage", "stages", "added"),
+        count(c.stages_removed.len(), "stage", "stages", "removed"),
+        count(c.stages_renamed.len(), "stage", "stages", "renamed"),
+        count(c.stages_moved.len(), "stage", "stages", "moved"),
+        count(c.emotions.len(), "emotion", "emotions", "changed"),
+        count(
+            c.pain_points_added.len(),
+            "pain point",
+            "pain points",
+            "added",
+        ),
+        count(
+            c.pain_points_removed.len(),
+            "pain point",
+            "pain points",
+            "removed",
+        ),
+        count(c.severities.len(), "severity", "severities", "changed"),
+        count(c.solutions_added.len(), "solution", "solutions", "added"),
+        count(
+            c.solutions_removed.len(),
+            "solution",
+            "solutions",
+            "removed",
+        ),
+        count(
+            c.solutions_changed.len(),
+            "solution",
+            "solutions",
+            "changed",
+        ),
+        count(c.backlog.len(), "backlog rank", "backlog ranks", "changed"),
+        count(
+            c.measures.len(),
+            "survey measure",
+            "survey measures",
+            "moved",
+        ),
+        count(c.surveys.len(), "survey file", "survey files", "changed"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() && c.title.is_none() {
+        "no changes".to_owned()
+    } else if parts.is_empty() {
+        "title changed".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}

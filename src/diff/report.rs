@@ -1,0 +1,349 @@
+//! How a diff is written: Markdown for a pull-request comment, or human text for a terminal
+//! (`-f json` is the [`Changes`] themselves).
+//!
+//! Invariants: map text is escaped for Markdown, or made inert for a terminal; every section
+//! lists its lines in the order the changes were found.
+
+use crate::model::Status;
+use crate::words;
+
+use super::changes::*;
+
+/// What a line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl Mark {
+    fn emoji(self) -> &'static str {
+        match self {
+            Mark::Added => "➕",
+            Mark::Removed => "➖",
+            Mark::Changed => "✏️",
+        }
+    }
+
+    fn sign(self) -> &'static str {
+        match self {
+            Mark::Added => "+",
+            Mark::Removed => "-",
+            Mark::Changed => "~",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Mark::Added => "32",
+            Mark::Removed => "31",
+            Mark::Changed => "33",
+        }
+    }
+}
+
+type Lines = Vec<(Mark, String)>;
+
+/// How map text is written: escaped for Markdown, or as it is for a terminal (made inert
+/// when printed).
+#[derive(Clone, Copy)]
+struct Style {
+    md: bool,
+}
+
+impl Style {
+    fn text(self, s: &str) -> String {
+        if self.md {
+            crate::render::md_escape(s)
+        } else {
+            s.to_owned()
+        }
+    }
+
+    fn code(self, s: &str) -> String {
+        if self.md {
+            format!("`{}`", s.replace('`', "'"))
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or("none".to_owned(), words::score)
+}
+
+fn fig(f: &Option<Figure>, measure: &str) -> String {
+    let fmt = |v: f64| words::metric(v, measure);
+    f.as_ref().map_or("–".to_owned(), |f| {
+        format!(
+            "{} (n={}, 95% CI {} to {})",
+            fmt(f.value),
+            f.n,
+            fmt(f.low),
+            fmt(f.high)
+        )
+    })
+}
+
+fn status(s: Status) -> String {
+    words::kebab(&s).replace('-', " ")
+}
+
+/// The changes as marked lines, grouped by heading; empty sections are left out.
+fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
+    let mut out = vec![
+        ("Stages", stage_lines(c, style)),
+        ("Emotions", emotion_lines(c, style)),
+        ("Pain points", pain_lines(c, style)),
+        ("Solutions", solution_lines(c, style)),
+        ("Backlog", backlog_lines(c, style)),
+        ("Survey measures", measure_lines(c, style)),
+        ("Survey files", survey_lines(c, style)),
+    ];
+    out.retain(|(_, lines)| !lines.is_empty());
+    out
+}
+
+fn stage_lines(c: &Changes, st: Style) -> Lines {
+    let (t, code) = (|s: &str| st.text(s), |s: &str| st.code(s));
+    let mut lines = Vec::new();
+    for s in &c.stages_added {
+        let at = s.position;
+        let text = format!("added {} ({}) at position {at}", t(&s.name), code(&s.id));
+        lines.push((Mark::Added, text));
+    }
+    for s in &c.stages_removed {
+        let at = s.position;
+        let text = format!(
+            "removed {} ({}), was at position {at}",
+            t(&s.name),
+            code(&s.id)
+        );
+        lines.push((Mark::Removed, text));
+    }
+    for s in &c.stages_renamed {
+        let text = format!(
+            "renamed {}: {} → {}",
+            code(&s.id),
+            t(&s.name.old),
+            t(&s.name.new)
+        );
+        lines.push((Mark::Changed, text));
+    }
+    for s in &c.stages_moved {
+        let text = format!(
+            "moved {} ({}): position {} → {}",
+            t(&s.name),
+            code(&s.id),
+            s.position.old,
+            s.position.new
+        );
+        lines.push((Mark::Changed, text));
+    }
+    lines
+}
+
+fn emotion_lines(c: &Changes, st: Style) -> Lines {
+    c.emotions
+        .iter()
+        .map(|e| {
+            let mut parts = Vec::new();
+            if let Some(h) = &e.hand_set {
+                parts.push(format!("set by the team {} → {}", opt(h.old), opt(h.new)));
+            }
+            if let Some(m) = &e.measured {
+                parts.push(format!("measured {} → {}", opt(m.old), opt(m.new)));
+            }
+            (
+                Mark::Changed,
+                format!("{}: {}", st.text(&e.name), parts.join("; ")),
+            )
+        })
+        .collect()
+}
+
+fn pain_lines(c: &Changes, st: Style) -> Lines {
+    let t = |s: &str| st.text(s);
+    let mut lines = Vec::new();
+    for p in &c.pain_points_added {
+        let sev = words::kebab(&p.severity);
+        let text = format!("added {sev} {} in {}", t(&p.text), t(&p.stage));
+        lines.push((Mark::Added, text));
+    }
+    for p in &c.pain_points_removed {
+        let sev = words::kebab(&p.severity);
+        let text = format!("removed {sev} {} from {}", t(&p.text), t(&p.stage));
+        lines.push((Mark::Removed, text));
+    }
+    for p in &c.severities {
+        let text = format!(
+            "{}: severity {} → {}",
+            t(&p.text),
+            words::kebab(&p.severity.old),
+            words::kebab(&p.severity.new)
+        );
+        lines.push((Mark::Changed, text));
+    }
+    lines
+}
+
+fn solution_lines(c: &Changes, st: Style) -> Lines {
+    let t = |s: &str| st.text(s);
+    let mut lines = Vec::new();
+    for s in &c.solutions_added {
+        let text = format!(
+            "added {} ({}) in {}",
+            t(&s.text),
+            status(s.status),
+            t(&s.stage)
+        );
+        lines.push((Mark::Added, text));
+    }
+    for s in &c.solutions_removed {
+        let text = format!(
+            "removed {} ({}) from {}",
+            t(&s.text),
+            status(s.status),
+            t(&s.stage)
+        );
+        lines.push((Mark::Removed, text));
+    }
+    for s in &c.solutions_changed {
+        let mut parts = Vec::new();
+        if let Some(x) = &s.status {
+            parts.push(format!("status {} → {}", status(x.old), status(x.new)));
+        }
+        if let Some(x) = &s.owner {
+            let o = |v: &Option<String>| v.as_deref().map_or("nobody".to_owned(), t);
+            parts.push(format!("owner {} → {}", o(&x.old), o(&x.new)));
+        }
+        if let Some(x) = &s.priority {
+            let p = |v: Option<f64>| {
+                v.map_or("none (not in the backlog)".to_owned(), |p| {
+                    words::metric(p, "score")
+                })
+            };
+            parts.push(format!("priority {} → {}", p(x.old), p(x.new)));
+        }
+        lines.push((
+            Mark::Changed,
+            format!("{}: {}", t(&s.text), parts.join("; ")),
+        ));
+    }
+    lines
+}
+
+fn backlog_lines(c: &Changes, st: Style) -> Lines {
+    let p = |v: Option<usize>| v.map_or("out".to_owned(), |r| format!("#{r}"));
+    c.backlog
+        .iter()
+        .map(|r| {
+            let text = format!(
+                "{}: {} → {}",
+                st.text(&r.text),
+                p(r.rank.old),
+                p(r.rank.new)
+            );
+            (Mark::Changed, text)
+        })
+        .collect()
+}
+
+fn measure_lines(c: &Changes, st: Style) -> Lines {
+    c.measures
+        .iter()
+        .map(|m| {
+            let label = words::measure_label(&m.measure);
+            let overlap = match m.intervals_overlap {
+                Some(true) => "; the intervals overlap, so the change may be noise",
+                Some(false) => "; the intervals do not overlap",
+                None => "",
+            };
+            let text = format!(
+                "{} {}: {} → {}{overlap}",
+                st.text(&m.name),
+                label,
+                fig(&m.old, &m.measure),
+                fig(&m.new, &m.measure)
+            );
+            (Mark::Changed, text)
+        })
+        .collect()
+}
+
+fn survey_lines(c: &Changes, st: Style) -> Lines {
+    c.surveys
+        .iter()
+        .map(|v| {
+            let file = if v.file.old == v.file.new {
+                st.code(&v.file.new)
+            } else {
+                format!("{} → {}", st.code(&v.file.old), st.code(&v.file.new))
+            };
+            let text = format!(
+                "survey {} ({file}): {} → {} rows, {} → {} answers used",
+                st.code(&v.id),
+                v.rows.old,
+                v.rows.new,
+                v.values_used.old,
+                v.values_used.new
+            );
+            (Mark::Changed, text)
+        })
+        .collect()
+}
+
+/// The diff as a pull-request comment.
+pub fn markdown(c: &Changes) -> String {
+    let mut s = format!(
+        "**journeymap diff**: {} (`{}` → `{}`)\n",
+        c.summary,
+        c.old.replace('`', "'"),
+        c.new.replace('`', "'")
+    );
+    if let Some(t) = &c.title {
+        s.push_str(&format!(
+            "\nTitle: {} → {}\n",
+            crate::render::md_escape(&t.old),
+            crate::render::md_escape(&t.new)
+        ));
+    }
+    for (heading, lines) in sections(c, Style { md: true }) {
+        s.push_str(&format!("\n### {heading}\n\n"));
+        for (mark, line) in lines {
+            s.push_str(&format!("- {} {line}\n", mark.emoji()));
+        }
+    }
+    s
+}
+
+/// The diff for a terminal, coloured when `colour` is set. Map text is shown, never acted
+/// on: no line breaks, ESC or bidi overrides from a map reach the terminal.
+pub fn human(c: &Changes, colour: bool) -> String {
+    let paint = |mark: Mark| {
+        if colour {
+            format!("\x1b[{}m{}\x1b[0m", mark.colour(), mark.sign())
+        } else {
+            mark.sign().to_owned()
+        }
+    };
+    let inert = crate::diagnostic::inert;
+    let mut s = format!(
+        "{} → {}: {}\n",
+        inert(&c.old),
+        inert(&c.new),
+        inert(&c.summary)
+    );
+    if let Some(t) = &c.title {
+        s.push_str(&format!("title: {} → {}\n", inert(&t.old), inert(&t.new)));
+    }
+    for (heading, lines) in sections(c, Style { md: false }) {
+        s.push_str(&format!("\n{heading}\n"));
+        for (mark, line) in lines {
+            s.push_str(&format!("  {} {}\n", paint(mark), inert(&line)));
+        }
+    }
+    s
+}

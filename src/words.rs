@@ -1,0 +1,124 @@
+//! Numbers and words for people, in one place: every figure and enum value that reaches a
+//! page, a diff or a message is formatted here.
+//!
+//! Invariants: deterministic and locale-free; trailing zeros are dropped the same way
+//! everywhere; `-0` never appears; an enum's word is its serde name, so the map file, the
+//! JSON and the page say the same thing.
+
+use serde::Serialize;
+
+/// `v` with at most `decimals` decimals, trailing zeros (and a bare point) dropped, and
+/// `-0` shown as `0`.
+pub fn number(v: f64, decimals: usize) -> String {
+    let t = format!("{v:.decimals$}");
+    let t = if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        t
+    };
+    if t == "-0" { "0".to_owned() } else { t }
+}
+
+/// A whole number with thousands separators: 12000 -> 12,000.
+pub fn int(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share 0..1 as a percentage with one decimal, trailing `.0` dropped: 0.625 -> 62.5%.
+pub fn pct(v: f64) -> String {
+    format!("{}%", number(v * 100.0, 1))
+}
+
+/// An emotion score as people read it: `+1`, `-0.5`, `0`.
+pub fn score(s: f64) -> String {
+    let t = number(s, 2);
+    if s > 0.0 { format!("+{t}") } else { t }
+}
+
+/// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
+/// with one decimal, means with two decimals.
+pub fn metric(value: f64, measure: &str) -> String {
+    match measure {
+        "nps" => {
+            let v = value.round();
+            if v > 0.0 {
+                format!("+{v}")
+            } else if v == 0.0 {
+                "0".to_owned()
+            } else {
+                format!("{v}")
+            }
+        }
+        "csat" => pct(value / 100.0),
+        _ => number(value, 2),
+    }
+}
+
+/// A measure's name as people write it.
+pub fn measure_label(measure: &str) -> String {
+    match measure {
+        "nps" => "NPS",
+        "csat" => "CSAT",
+        "ces" => "CES",
+        "score" => "Score",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// An enum value's word: its serde name (`in-progress`, `high`, `current-state`).
+pub fn kebab<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(12000), "12,000");
+        assert_eq!(int(1234567), "1,234,567");
+        assert_eq!(pct(0.625), "62.5%");
+        assert_eq!(pct(0.5), "50%");
+        assert_eq!(pct(2.0 / 3.0), "66.7%");
+        assert_eq!(pct(-0.0001), "0%");
+        assert_eq!(number(7.5, 2), "7.5");
+        assert_eq!(number(4.0, 2), "4");
+        assert_eq!(number(1.0 / 3.0, 2), "0.33");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(metric(32.4, "nps"), "+32");
+        assert_eq!(metric(-0.4, "nps"), "0");
+        assert_eq!(metric(-12.6, "nps"), "-13");
+        assert_eq!(metric(78.26, "csat"), "78.3%");
+        assert_eq!(metric(5.126, "ces"), "5.13");
+    }
+
+    #[test]
+    fn scores_read_naturally() {
+        assert_eq!(score(1.0), "+1");
+        assert_eq!(score(-0.5), "-0.5");
+        assert_eq!(score(0.0), "0");
+        assert_eq!(score(-0.0), "0");
+        assert_eq!(score(1.25), "+1.25");
+    }
+
+    #[test]
+    fn enum_words_are_serde_names() {
+        assert_eq!(kebab(&crate::model::Status::InProgress), "in-progress");
+        assert_eq!(kebab(&crate::model::Severity::Critical), "critical");
+    }
+}
