@@ -1,14 +1,14 @@
-//! Validate: references, ranges, duplicates and advice on a loaded map (SPEC section 1).
+//! Validate: references, ranges, duplicates and advice on a loaded map, each rule a small
+//! named function over it (the survey bindings' rules live in `survey::binding`).
 //!
 //! Invariants: collects every problem and never stops early; each diagnostic points at the
 //! offending value; the result is sorted by file and position so output is deterministic.
 
-use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Loaded;
-use crate::model::{Funnel, Link, Pos, Spanned};
+use crate::model::{Funnel, Link, Pos, Spanned, Stage};
 
 /// What validation checks beyond the map itself.
 #[derive(Debug, Clone, Copy)]
@@ -27,13 +27,24 @@ pub fn today() -> jiff::civil::Date {
         .unwrap_or_else(|| jiff::Zoned::now().date())
 }
 
+/// Every rule over a loaded map; diagnostics sorted by position.
 pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     let mut v = Validator {
         file: &loaded.file,
         out: Vec::new(),
     };
-    let j = &loaded.journey;
+    map_header(&mut v, loaded, checks);
+    let ids = stages(&mut v, &loaded.journey.stages.value);
+    references(&mut v, &loaded.journey.stages.value, &ids.pain_points);
+    surveys(&mut v, loaded, &ids.stages);
+    v.out.extend(crate::survey::binding::check(loaded));
+    v.out.sort_by_key(|d| d.pos);
+    v.out
+}
 
+/// The map as a whole: format version, stages present, review date, persona, links.
+fn map_header(v: &mut Validator, loaded: &Loaded, checks: Checks) {
+    let j = &loaded.journey;
     if j.journeymap.value != 1 {
         v.report(
             Code::FormatVersion,
@@ -62,27 +73,26 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         );
     }
     v.links(&j.links);
+}
 
+/// The ids a map defines, each kind with its first definitions.
+struct MapIds<'a> {
+    stages: Ids<'a>,
+    pain_points: Ids<'a>,
+}
+
+/// Each stage: its id, emotion, touchpoints, links, the ids of its pain points and
+/// solutions, and its funnel count against the stage before.
+fn stages<'a>(v: &mut Validator, stages: &'a [Stage]) -> MapIds<'a> {
     let mut stage_ids = Ids::new("stage");
     let mut pain_ids = Ids::new("pain point");
     let mut solution_ids = Ids::new("solution");
     let mut previous_funnel: Option<(u64, &str)> = None;
-    for stage in &j.stages.value {
+    for stage in stages {
         v.slug(&stage.id);
-        stage_ids.add(&mut v, &stage.id);
+        stage_ids.add(v, &stage.id);
         v.links(&stage.links);
-        if let Some(e) = &stage.emotion {
-            let s = e.value.score;
-            if !(-2.0..=2.0).contains(&s) {
-                v.report(
-                    Code::EmotionOutOfRange,
-                    e.pos,
-                    format!(
-                        "emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"
-                    ),
-                );
-            }
-        }
+        emotion_range(v, stage);
         if stage.touchpoints.is_empty() {
             v.report(
                 Code::NoTouchpoints,
@@ -94,136 +104,147 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
             v.links(&t.links);
         }
         for p in &stage.pain_points {
-            pain_ids.add(&mut v, &p.id);
+            pain_ids.add(v, &p.id);
             v.links(&p.links);
         }
         for s in &stage.solutions {
-            solution_ids.add(&mut v, &s.id);
+            solution_ids.add(v, &s.id);
             v.links(&s.links);
         }
-        match &stage.funnel {
-            Some(Spanned {
-                value: Funnel::Invalid(text),
-                pos,
-            }) => v.report(
-                Code::FunnelNotCount,
-                *pos,
-                format!("funnel {text} is not a count; write the number of people who reached this stage, a whole number of 0 or more"),
-            ),
-            Some(Spanned {
-                value: Funnel::Count(n),
-                pos,
-            }) => {
-                if let Some((prev, prev_id)) = previous_funnel.filter(|(prev, _)| n > prev) {
-                    v.report(
-                        Code::FunnelGrows,
-                        *pos,
-                        format!("the funnel grows from {prev} at `{prev_id}` to {n} at `{}`; a funnel counts people who reached each stage, so it usually shrinks", stage.id.value),
-                    );
-                }
-                previous_funnel = Some((*n, &stage.id.value));
-            }
-            None => {}
+        funnel(v, stage, &mut previous_funnel);
+    }
+    MapIds {
+        stages: stage_ids,
+        pain_points: pain_ids,
+    }
+}
+
+fn emotion_range(v: &mut Validator, stage: &Stage) {
+    if let Some(e) = &stage.emotion {
+        let s = e.value.score;
+        if !(-2.0..=2.0).contains(&s) {
+            v.report(
+                Code::EmotionOutOfRange,
+                e.pos,
+                format!(
+                    "emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"
+                ),
+            );
         }
     }
+}
 
-    // References and advice need every id first.
+/// A funnel count is a whole number of 0 or more, and usually shrinks from stage to stage.
+fn funnel<'a>(v: &mut Validator, stage: &'a Stage, previous: &mut Option<(u64, &'a str)>) {
+    match &stage.funnel {
+        Some(Spanned {
+            value: Funnel::Invalid(text),
+            pos,
+        }) => v.report(
+            Code::FunnelNotCount,
+            *pos,
+            format!("funnel {text} is not a count; write the number of people who reached this stage, a whole number of 0 or more"),
+        ),
+        Some(Spanned {
+            value: Funnel::Count(n),
+            pos,
+        }) => {
+            if let Some((prev, prev_id)) = previous.filter(|(prev, _)| n > prev) {
+                v.report(
+                    Code::FunnelGrows,
+                    *pos,
+                    format!("the funnel grows from {prev} at `{prev_id}` to {n} at `{}`; a funnel counts people who reached each stage, so it usually shrinks", stage.id.value),
+                );
+            }
+            *previous = Some((*n, &stage.id.value));
+        }
+        None => {}
+    }
+}
+
+/// Solutions address pain points that exist; pain points are addressed by some solution.
+fn references(v: &mut Validator, stages: &[Stage], pain_ids: &Ids) {
     let mut addressed = std::collections::BTreeSet::new();
-    for stage in &j.stages.value {
+    for stage in stages {
         for s in &stage.solutions {
             for target in &s.addresses {
                 if pain_ids.first.contains_key(target.value.as_str()) {
                     addressed.insert(target.value.as_str());
-                } else {
-                    let hint =
-                        crate::suggest::did_you_mean(&target.value, pain_ids.first.keys().copied());
-                    v.report(
-                        Code::UnknownPainPoint,
-                        target.pos,
-                        format!(
-                            "solution `{}` addresses `{}`, which is not a pain point id in this map{hint}",
-                            s.id.value, target.value
-                        ),
-                    );
+                    continue;
                 }
-            }
-        }
-    }
-    for stage in &j.stages.value {
-        for p in &stage.pain_points {
-            if !addressed.contains(p.id.value.as_str()) {
-                v.report(
-                    Code::UnaddressedPainPoint,
-                    p.id.pos,
-                    format!(
-                        "pain point `{}` is not addressed by any solution",
-                        p.id.value
-                    ),
-                );
-            }
-        }
-    }
-
-    let mut survey_ids = Ids::new("survey");
-    for s in &j.surveys {
-        survey_ids.add(&mut v, &s.id);
-        let path = crate::load::relative_to(&loaded.path, &s.file.value);
-        if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-            v.report(
-                Code::OutsideRoot,
-                s.file.pos,
-                format!("survey `{}`: file {why}", s.id.value),
-            );
-            continue;
-        }
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => v.report(
-                Code::Unreadable,
-                s.file.pos,
-                format!(
-                    "survey file {} is not a regular file",
-                    crate::load::display(&path)
-                ),
-            ),
-            Err(e) => v.report(
-                Code::Unreadable,
-                s.file.pos,
-                format!(
-                    "cannot read survey file {}: {}",
-                    crate::load::display(&path),
-                    crate::load::io_reason(&e)
-                ),
-            ),
-        }
-        if let Some(m) = &s.emotion_from
-            && m.value == crate::model::MeasureName::Comment
-        {
-            v.report(
-                Code::BindingCannotWork,
-                m.pos,
-                "`emotion_from: comment` cannot work: comments have no score; use nps, csat, ces or score",
-            );
-        }
-        for (stage_key, _) in &s.stages.0 {
-            if !stage_ids.first.contains_key(stage_key.value.as_str()) {
                 let hint =
-                    crate::suggest::did_you_mean(&stage_key.value, stage_ids.first.keys().copied());
+                    crate::suggest::did_you_mean(&target.value, pain_ids.first.keys().copied());
                 v.report(
-                    Code::SurveyUnknownStage,
-                    stage_key.pos,
+                    Code::UnknownPainPoint,
+                    target.pos,
                     format!(
-                        "survey `{}` binds columns to stage `{}`, which the map lacks{hint}",
-                        s.id.value, stage_key.value
+                        "solution `{}` addresses `{}`, which is not a pain point id in this map{hint}",
+                        s.id.value, target.value
                     ),
                 );
             }
         }
     }
+    for p in stages.iter().flat_map(|s| &s.pain_points) {
+        if !addressed.contains(p.id.value.as_str()) {
+            v.report(
+                Code::UnaddressedPainPoint,
+                p.id.pos,
+                format!(
+                    "pain point `{}` is not addressed by any solution",
+                    p.id.value
+                ),
+            );
+        }
+    }
+}
 
-    v.out.extend(crate::survey::binding::check(loaded));
-    v.out.sort_by_key(|d| d.pos);
-    v.out
+/// Each survey: a unique id, a readable file inside the map's folder, and stages the map has.
+fn surveys(v: &mut Validator, loaded: &Loaded, stage_ids: &Ids) {
+    let mut survey_ids = Ids::new("survey");
+    for s in &loaded.journey.surveys {
+        survey_ids.add(v, &s.id);
+        survey_file(v, loaded, s);
+        for (stage_key, _) in &s.stages.0 {
+            if stage_ids.first.contains_key(stage_key.value.as_str()) {
+                continue;
+            }
+            let hint =
+                crate::suggest::did_you_mean(&stage_key.value, stage_ids.first.keys().copied());
+            v.report(
+                Code::SurveyUnknownStage,
+                stage_key.pos,
+                format!(
+                    "survey `{}` binds columns to stage `{}`, which the map lacks{hint}",
+                    s.id.value, stage_key.value
+                ),
+            );
+        }
+    }
+}
+
+fn survey_file(v: &mut Validator, loaded: &Loaded, s: &crate::model::Survey) {
+    let path = crate::load::relative_to(&loaded.path, &s.file.value);
+    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
+        let msg = format!("survey `{}`: file {why}", s.id.value);
+        v.report(Code::OutsideRoot, s.file.pos, msg);
+        return;
+    }
+    let shown = crate::load::display(&path);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => {
+            let msg = format!("survey file {shown} is not a regular file");
+            v.report(Code::Unreadable, s.file.pos, msg);
+        }
+        Err(e) => {
+            let msg = format!(
+                "cannot read survey file {shown}: {}",
+                crate::load::io_reason(&e)
+            );
+            v.report(Code::Unreadable, s.file.pos, msg);
+        }
+    }
 }
 
 struct Validator<'a> {
