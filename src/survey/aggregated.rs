@@ -15,7 +15,7 @@ use crate::model::{Measure, MeasureName};
 use super::binding::default_scale;
 use super::measure::Acc;
 use super::value::{NumberError, parse_count, parse_real};
-use super::{Last, Reader, Summary, input, measure_name, resolve_stage, slot};
+use super::{Finished, Last, Next, Reader, Summary, input, measure_name, resolve_stage, slot};
 
 const COLUMNS: [&str; 9] = [
     "stage",
@@ -109,7 +109,7 @@ impl Reader<'_> {
         &mut self,
         input: &mut input::Input,
         summary: &mut Summary,
-    ) -> bool {
+    ) -> Finished {
         let names = input.names.clone();
         let mut cols = HashMap::new();
         for want in COLUMNS {
@@ -117,10 +117,9 @@ impl Reader<'_> {
                 cols.insert(want, i);
             } else if matches!(want, "stage" | "measure" | "n") {
                 self.column(&names, want, self.survey.file.pos, "the aggregated layout");
-                return false;
+                return Finished::Stopped;
             }
         }
-        let stages = &self.loaded.journey.stages.value;
         let score_scale = match self
             .survey
             .measures
@@ -133,12 +132,11 @@ impl Reader<'_> {
         };
         let mut rec = csv::ByteRecord::new();
         let mut last = Last::default();
-        let mut fed = vec![[false; 4]; stages.len() + 1];
         loop {
             match self.next_record(input, &mut rec, &mut last) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(()) => return false,
+                Next::Record => {}
+                Next::End => break,
+                Next::Stop => return Finished::Stopped,
             }
             let line = rec.position().map_or(0, |p| p.line());
             if rec.len() == 1 && input::cell(&rec, 0).is_empty() {
@@ -150,71 +148,74 @@ impl Reader<'_> {
                 cols: &cols,
                 line,
             };
-            let stage_text = input::cell_text(row.text("stage")).into_owned();
-            let target = if stage_text.is_empty() || stage_text.eq_ignore_ascii_case("overall") {
-                None
-            } else {
-                match resolve_stage(stages, stage_text.as_bytes()) {
-                    Some(i) => Some(i),
-                    None => {
-                        summary.rows_unknown_stage += 1;
-                        let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
-                        let hint = crate::suggest::did_you_mean(&stage_text, ids);
-                        let msg = format!(
-                            "row names stage `{stage_text}`, which the map lacks; not counted{hint}"
-                        );
-                        self.at_csv(Code::RowsUnknownStage, line, cols["stage"] + 1, msg);
-                        continue;
-                    }
-                }
-            };
-            let m = match input::cell_text(row.text("measure"))
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "nps" => MeasureName::Nps,
-                "csat" => MeasureName::Csat,
-                "ces" => MeasureName::Ces,
-                "score" => MeasureName::Score,
-                other => {
-                    let msg = format!(
-                        "measure `{other}` is not one of nps, csat, ces, score; the row cannot be counted"
-                    );
-                    self.at_csv(Code::AggregatedRow, line, cols["measure"] + 1, msg);
-                    continue;
-                }
-            };
-            let scale = match m {
-                MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
-                _ => default_scale(m),
-            };
-            let acc = match row_acc(&row, m, scale) {
-                Ok(acc) => acc,
-                Err(r) => {
-                    let col = cols.get(r.column).map_or(1, |c| c + 1);
-                    let msg = format!("{} row: {}", measure_name(m), r.message);
-                    self.at_csv(Code::AggregatedRow, row.line, col, msg);
-                    continue;
-                }
-            };
-            summary.values_used += acc.n;
-            let s = slot(m).unwrap_or(0);
-            fed[target.unwrap_or(stages.len())][s] = true;
-            let agg = self.data.target(target);
-            if agg.scales[s].is_some_and(|sc| sc != scale) {
-                let msg = format!(
-                    "{} row is on the scale {}..{}, but answers on another scale were pooled for the same stage first",
-                    measure_name(m),
-                    fmt(scale[0]),
-                    fmt(scale[1])
-                );
-                self.at_csv(Code::AggregatedRow, line, 1, msg);
-                continue;
-            }
-            agg.scales[s] = Some(scale);
-            agg.accs[s].merge(&acc);
+            self.aggregated_row(&row, score_scale, summary);
         }
-        true
+        Finished::Read
+    }
+
+    /// One row: its stage (or the journey), its measure, and the accumulator it stands for,
+    /// pooled into the figures; or the first reason it cannot be.
+    fn aggregated_row(&mut self, row: &Row, score_scale: Option<[f64; 2]>, summary: &mut Summary) {
+        let stages = &self.loaded.journey.stages.value;
+        let line = row.line;
+        let stage_text = input::cell_text(row.text("stage")).into_owned();
+        let target = if stage_text.is_empty() || stage_text.eq_ignore_ascii_case("overall") {
+            None
+        } else {
+            let Some(i) = resolve_stage(stages, stage_text.as_bytes()) else {
+                summary.rows_unknown_stage += 1;
+                let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
+                let hint = crate::suggest::did_you_mean(&stage_text, ids);
+                let msg = format!(
+                    "row names stage `{stage_text}`, which the map lacks; not counted{hint}"
+                );
+                self.at_csv(Code::RowsUnknownStage, line, row.cols["stage"] + 1, msg);
+                return;
+            };
+            Some(i)
+        };
+        let measure = input::cell_text(row.text("measure")).to_ascii_lowercase();
+        let m = match measure.as_str() {
+            "nps" => MeasureName::Nps,
+            "csat" => MeasureName::Csat,
+            "ces" => MeasureName::Ces,
+            "score" => MeasureName::Score,
+            other => {
+                let msg = format!(
+                    "measure `{other}` is not one of nps, csat, ces, score; the row cannot be counted"
+                );
+                self.at_csv(Code::AggregatedRow, line, row.cols["measure"] + 1, msg);
+                return;
+            }
+        };
+        let scale = match m {
+            MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
+            _ => default_scale(m),
+        };
+        let acc = match row_acc(row, m, scale) {
+            Ok(acc) => acc,
+            Err(r) => {
+                let col = row.cols.get(r.column).map_or(1, |c| c + 1);
+                let msg = format!("{} row: {}", measure_name(m), r.message);
+                self.at_csv(Code::AggregatedRow, line, col, msg);
+                return;
+            }
+        };
+        summary.values_used += acc.n;
+        let s = slot(m).unwrap_or(0);
+        let agg = self.data.target(target);
+        if agg.scales[s].is_some_and(|sc| sc != scale) {
+            let msg = format!(
+                "{} row is on the scale {}..{}, but answers on another scale were pooled for the same stage first",
+                measure_name(m),
+                fmt(scale[0]),
+                fmt(scale[1])
+            );
+            self.at_csv(Code::AggregatedRow, line, 1, msg);
+            return;
+        }
+        agg.scales[s] = Some(scale);
+        agg.accs[s].merge(&acc);
     }
 }
 

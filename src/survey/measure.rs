@@ -185,10 +185,13 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
         Kind::Nps => {
             let value = (acc.promoters as f64 - acc.detractors as f64) / n * 100.0;
             let (low, high) = nps_interval(acc.promoters, acc.detractors, acc.n);
+            // The adjustment pulls the centre towards 0, so with very few answers all of a
+            // kind (one detractor: NPS -100) the interval would leave the observed score out
+            // ([-98.5, +48.5]); it is widened to take it in.
             Figure {
                 value,
-                low,
-                high,
+                low: low.min(value),
+                high: high.max(value),
                 promoters: Some(acc.promoters as f64 / n * 100.0),
                 passives: Some(acc.passives as f64 / n * 100.0),
                 detractors: Some(acc.detractors as f64 / n * 100.0),
@@ -298,6 +301,19 @@ mod tests {
     }
 
     /// 8 of 10 in the top two boxes: Wilson [0.4902, 0.9433] (the textbook example).
+    /// One detractor: NPS -100; adjusted n' = 4, p' = 0.75/4, d' = 1.75/4, NPS' = -0.25,
+    /// var = 0.625 - 0.0625 = 0.5625, half = 1.96 × sqrt(0.5625/4) = 0.735 → [-98.5, +48.5],
+    /// which leaves -100 out: the interval is widened to [-100, +48.5].
+    #[test]
+    fn the_nps_interval_takes_in_the_observed_score() {
+        let mut a = Acc::default();
+        a.add(0.0, Kind::Nps, 0.0);
+        let f = figure(&a, Kind::Nps, [0.0, 10.0]).unwrap();
+        close(f.value, -100.0, 1e-12);
+        close(f.low, -100.0, 1e-12);
+        close(f.high, 48.4986, 1e-3);
+    }
+
     #[test]
     fn csat_top_two_box_with_wilson_interval() {
         let mut a = Acc::default();

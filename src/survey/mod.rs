@@ -12,7 +12,9 @@ mod aggregated;
 mod answers;
 pub mod binding;
 pub mod input;
+mod judge;
 pub mod measure;
+mod plan;
 pub mod quotes;
 pub mod value;
 
@@ -38,6 +40,16 @@ pub const NUMERIC: [MeasureName; 4] = [
     MeasureName::Score,
 ];
 pub use quotes::VERBATIMS;
+
+/// Skipped values reported one by one per column; the rest are counted.
+const DETAILED_WARNINGS: usize = 3;
+/// Distinct unknown stage values tracked per survey; the rest are counted together.
+const MAX_UNKNOWN_VALUES: usize = 100;
+/// Distinct cell texts remembered per filter and per labelled measure, for the messages
+/// that list what a column holds.
+const MAX_DISTINCT: usize = 1000;
+/// Values a `where:` error lists.
+const MAX_LISTED: usize = 10;
 
 fn slot(m: MeasureName) -> Option<usize> {
     NUMERIC.iter().position(|n| *n == m)
@@ -292,6 +304,23 @@ struct Reader<'a> {
     data: &'a mut SurveyData,
 }
 
+/// What reading the next record gave.
+enum Next {
+    Record,
+    End,
+    /// The file cannot be read further (reported): this survey ends here.
+    Stop,
+}
+
+/// How reading a survey ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finished {
+    /// Every row was read (problems in it were reported).
+    Read,
+    /// The survey could not be read to the end, or its binding cannot work (reported).
+    Stopped,
+}
+
 /// The last record read, for problems found at the end of the file.
 #[derive(Debug, Clone, Copy, Default)]
 struct Last {
@@ -353,14 +382,14 @@ impl Reader<'_> {
             header_rows: input.header_rows,
             ..Summary::default()
         };
-        let ok = self.read_layout(&mut input, &mut summary);
+        let finished = self.read_layout(&mut input, &mut summary);
         if let Some(pb) = &input.progress {
             pb.finish_and_clear();
         }
-        ok.then_some(summary)
+        (finished == Finished::Read).then_some(summary)
     }
 
-    fn read_layout(&mut self, input: &mut input::Input, summary: &mut Summary) -> bool {
+    fn read_layout(&mut self, input: &mut input::Input, summary: &mut Summary) -> Finished {
         match self.survey.layout {
             Layout::Long | Layout::Wide => self.read_answers(input, summary),
             Layout::Aggregated => self.read_aggregated(input, summary),
@@ -375,7 +404,7 @@ impl Reader<'_> {
         input: &mut input::Input,
         rec: &mut csv::ByteRecord,
         last: &mut Last,
-    ) -> Result<bool, ()> {
+    ) -> Next {
         match input.reader.read_byte_record(rec) {
             Ok(false) => {
                 let guard = input.reader.get_ref();
@@ -386,9 +415,9 @@ impl Reader<'_> {
                     );
                     let line = guard.quote_line().max(last.line);
                     self.at_csv(Code::MalformedCsv, line, last.fields.max(1), msg);
-                    return Err(());
+                    return Next::Stop;
                 }
-                return Ok(false);
+                return Next::End;
             }
             Ok(true) => {}
             Err(_) if input.reader.get_ref().quote_overflow() => {
@@ -398,7 +427,7 @@ impl Reader<'_> {
                     input::MAX_QUOTED_BYTES / (1024 * 1024)
                 );
                 self.at_csv(Code::MalformedCsv, line, 1, msg);
-                return Err(());
+                return Next::Stop;
             }
             Err(e) => {
                 let line = e
@@ -411,7 +440,7 @@ impl Reader<'_> {
                     1,
                     format!("cannot read the CSV: {why}"),
                 );
-                return Err(());
+                return Next::Stop;
             }
         }
         let line = rec.position().map_or(0, |p| p.line());
@@ -426,7 +455,7 @@ impl Reader<'_> {
                 input::MAX_COLUMNS
             );
             self.at_csv(Code::MalformedCsv, line, 1, msg);
-            return Err(());
+            return Next::Stop;
         }
         if rec.as_slice().len() > input::MAX_RECORD_BYTES {
             let msg = format!(
@@ -435,9 +464,9 @@ impl Reader<'_> {
                 input::MAX_RECORD_BYTES
             );
             self.at_csv(Code::MalformedCsv, line, 1, msg);
-            return Err(());
+            return Next::Stop;
         }
-        Ok(true)
+        Next::Record
     }
 
     /// Resolve a column name (or `#N`) to its index, or report the nearest names at `pos`,

@@ -1,0 +1,251 @@
+//! Judging a binding after the last row: a `where:` that kept nothing, labels no answer
+//! used while answers used no label, a measure most of whose answers were unusable; and the
+//! counted reports of skipped values and unknown stages.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Pos;
+
+use super::plan::{Binding, Filter};
+use super::value::{Rule, Skip};
+use super::{MAX_LISTED, Reader, Summary, input, measure_name};
+
+impl Reader<'_> {
+    /// A `where:` that keeps no rows is an error that lists what the column holds; a value
+    /// in a list that matches no row is a warning.
+    pub(super) fn judge_filters(&mut self, filters: &[Filter], summary: &Summary) {
+        let kept = summary.rows - summary.rows_filtered;
+        for f in filters {
+            let total: u64 = f.hits.iter().sum();
+            if total == 0 && summary.rows > 0 {
+                let asked: Vec<&str> = f.wanted.iter().map(|(w, _)| w.as_str()).collect();
+                let mut held: Vec<(&Vec<u8>, &u64)> = f.seen.iter().collect();
+                held.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                let listed: Vec<String> = held
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|(v, c)| format!("`{}` ({c})", input::cell_text(v)))
+                    .collect();
+                let more = if held.len() > MAX_LISTED {
+                    format!(" and {} more", held.len() - MAX_LISTED)
+                } else {
+                    String::new()
+                };
+                let texts: Vec<String> = held
+                    .iter()
+                    .map(|(v, _)| input::cell_text(v).into_owned())
+                    .collect();
+                let hint = nearest_value(&asked, &texts);
+                let msg = format!(
+                    "`where: {{{}: {}}}` keeps none of the {} of {}: column `{}` holds {}{more}{hint}",
+                    f.column,
+                    asked.join(" | "),
+                    rows(summary.rows),
+                    self.file,
+                    f.column,
+                    if listed.is_empty() {
+                        "no values".to_owned()
+                    } else {
+                        listed.join(", ")
+                    }
+                );
+                self.at_map(Code::FilterKeepsNothing, f.pos, msg);
+            } else if kept > 0 || total > 0 {
+                for ((w, pos), hits) in f.wanted.iter().zip(&f.hits) {
+                    if *hits == 0 {
+                        let msg = format!(
+                            "`where:` value `{w}` matches no row of column `{}` in {}; check its spelling",
+                            f.column, self.file
+                        );
+                        self.diags.push(Diagnostic::new(
+                            Code::FilterValueUnused,
+                            &self.loaded.file,
+                            *pos,
+                            msg,
+                        ));
+                    }
+                }
+            }
+        }
+        if kept == 0
+            && summary.rows > 0
+            && filters.iter().all(|f| f.hits.iter().sum::<u64>() > 0)
+            && let Some(f) = filters.first()
+        {
+            let msg = format!(
+                "the `where:` filters each keep some rows of {}, but together they keep none of its {}",
+                self.file,
+                rows(summary.rows)
+            );
+            self.at_map(Code::FilterKeepsNothing, f.pos, msg);
+        }
+    }
+
+    /// Labels that no answer used while answers used no label are a typo until shown
+    /// otherwise; a measure most of whose answers were unusable is bound wrong.
+    pub(super) fn judge_binding(&mut self, b: &Binding) {
+        let what = measure_name(b.measure);
+        let unused: Vec<&(String, Pos, u64)> = b.labels.iter().filter(|l| l.2 == 0).collect();
+        let mut stray: Vec<(String, u64, u64)> = b
+            .unlabelled
+            .iter()
+            .map(|(k, (c, line))| (input::cell_text(k).into_owned(), *c, *line))
+            .collect();
+        stray.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Pair each stray answer (most frequent first) with the unused label it is closest
+        // to; a label that no answer used and no stray resembles is simply unused (nobody
+        // found the import "very easy"), and strays like it are covered by JM102 and JM110.
+        let mut paired = false;
+        let mut free: Vec<&(String, Pos, u64)> = unused;
+        for (t, count, first) in &stray {
+            let Some(label) =
+                crate::suggest::closest(t, free.iter().map(|l| l.0.as_str())).map(str::to_owned)
+            else {
+                continue;
+            };
+            let Some(i) = free.iter().position(|l| l.0 == label) else {
+                continue;
+            };
+            let pos = free.remove(i).1;
+            let msg = format!(
+                "label `{label}` matches no answer in column `{}`, while {count} {} `{t}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
+                b.column,
+                if *count == 1 {
+                    "answer reads"
+                } else {
+                    "answers read"
+                },
+                self.file,
+                b.col + 1
+            );
+            self.at_map(Code::LabelTypo, pos, msg);
+            paired = true;
+        }
+        if paired {
+            return;
+        }
+        let answered = b.used + b.skipped;
+        if answered > 0 && b.skipped * 2 > answered {
+            let why: Vec<String> = b
+                .why
+                .iter()
+                .map(|(w, c)| format!("{c} {}", w.as_str()))
+                .collect();
+            let msg = format!(
+                "{} of the {answered} answers in column `{}` could not be used as {what} ({}); check the column, its `scale:` and its `values:`",
+                b.skipped,
+                b.column,
+                why.join("; ")
+            );
+            self.at_map(Code::MostlyUnusable, b.pos, msg);
+        }
+    }
+
+    pub(super) fn report_skips(&mut self, bindings: &[Binding]) {
+        for b in bindings {
+            if b.skipped > b.warned as u64 {
+                let first = self
+                    .diags
+                    .iter()
+                    .rev()
+                    .find(|d| {
+                        d.code == Code::ValueSkipped
+                            && d.file == self.file
+                            && d.pos.col == b.col + 1
+                    })
+                    .map_or(Pos::default(), |d| d.pos);
+                let msg = format!(
+                    "{} more {} values in column `{}` were skipped ({} in all); the first are reported above",
+                    b.skipped - b.warned as u64,
+                    measure_name(b.measure),
+                    b.column,
+                    b.skipped
+                );
+                self.at_csv(Code::ValueSkipped, first.line as u64, b.col + 1, msg);
+            }
+        }
+    }
+
+    pub(super) fn report_unknown_stages(
+        &mut self,
+        unknown: HashMap<Vec<u8>, (u64, u64)>,
+        unknown_other: (u64, u64),
+        stage_col: Option<usize>,
+    ) {
+        let mut unknown: Vec<(Vec<u8>, (u64, u64))> = unknown.into_iter().collect();
+        unknown.sort_by_key(|(_, (_, first_line))| *first_line);
+        let col = stage_col.map_or(1, |c| c + 1);
+        let ids: Vec<String> = self
+            .loaded
+            .journey
+            .stages
+            .value
+            .iter()
+            .map(|s| s.id.value.clone())
+            .collect();
+        for (value, (count, first)) in unknown {
+            let shown = input::cell_text(&value).into_owned();
+            let hint = crate::suggest::did_you_mean(&shown, ids.iter().map(String::as_str));
+            let msg = format!(
+                "{count} {} stage `{shown}`, which the map lacks, and {} not counted{hint}",
+                if count == 1 { "row names" } else { "rows name" },
+                if count == 1 { "was" } else { "were" }
+            );
+            self.at_csv(Code::RowsUnknownStage, first, col, msg);
+        }
+        if unknown_other.0 > 0 {
+            let msg = format!(
+                "{} more rows name other stages the map lacks, and were not counted",
+                unknown_other.0
+            );
+            self.at_csv(Code::RowsUnknownStage, unknown_other.1, col, msg);
+        }
+    }
+}
+
+/// "1 row", "315 rows".
+fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 row".to_owned()
+    } else {
+        format!("{n} rows")
+    }
+}
+
+/// Why a value was skipped, in words that say what the binding expects.
+pub(super) fn skip_detail(why: Skip, rule: &Rule) -> String {
+    let [lo, hi] = rule.scale;
+    match why {
+        Skip::OffScale => format!("outside the scale {lo}..{hi}"),
+        Skip::NotWhole => format!("not a whole number on the scale {lo}..{hi}"),
+        Skip::Thousands => {
+            "written with a thousands separator; it is not read as a smaller number".to_owned()
+        }
+        other => other.as_str().to_owned(),
+    }
+}
+
+/// "; did you mean `True`?" for a `where:` value: the nearest spelling the column holds,
+/// and `1`/`true`/`yes` matched to the column's own word for yes (and the same for no).
+fn nearest_value(asked: &[&str], held: &[String]) -> String {
+    const YES: &[&str] = &["1", "true", "yes", "y"];
+    const NO: &[&str] = &["0", "false", "no", "n"];
+    for a in asked {
+        let a = a.to_ascii_lowercase();
+        for group in [YES, NO] {
+            if group.contains(&a.as_str())
+                && let Some(h) = held
+                    .iter()
+                    .find(|h| group.contains(&h.to_ascii_lowercase().as_str()))
+            {
+                return format!("; did you mean `{h}`?");
+            }
+        }
+        let hint = crate::suggest::did_you_mean(&a, held.iter().map(String::as_str));
+        if !hint.is_empty() {
+            return hint;
+        }
+    }
+    String::new()
+}
