@@ -14,10 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
-use serde::Serialize;
 
 use crate::cli::OutputFormat;
-use crate::enrich::Context;
 
 /// One file to write.
 #[derive(Debug)]
@@ -248,45 +246,6 @@ pub fn check_collisions(targets: &[Target], names: &[String]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The index page of a directory render.
-#[derive(Debug, Serialize)]
-pub struct Index {
-    pub maps: Vec<IndexEntry>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IndexEntry {
-    pub title: String,
-    pub kind: crate::model::Kind,
-    pub kind_label: &'static str,
-    pub owner: Option<String>,
-    pub reviewed: Option<String>,
-    pub stages: usize,
-    pub pain_points: usize,
-    pub backlog: usize,
-    /// Overall survey measures (the map's headline figures), by measure name.
-    pub metrics: std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>,
-    /// Link to the rendered map, relative to the index, with `/` separators.
-    pub href: String,
-}
-
-impl IndexEntry {
-    pub fn new(ctx: &Context, rel: &Path) -> Self {
-        IndexEntry {
-            title: ctx.title.to_owned(),
-            kind: ctx.kind,
-            kind_label: ctx.kind_label,
-            owner: ctx.owner.map(str::to_owned),
-            reviewed: ctx.reviewed.map(str::to_owned),
-            stages: ctx.stages.len(),
-            pain_points: ctx.stages.iter().map(|s| s.pain_points.len()).sum(),
-            backlog: ctx.backlog.len(),
-            metrics: ctx.metrics.clone(),
-            href: crate::load::display(rel),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,16 @@ pub fn kebab<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// An enum value as a label: its serde name with spaces and a capital (`Day in the life`).
+pub fn label<T: Serialize>(v: &T) -> String {
+    let words = kebab(v).replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +130,6 @@ mod tests {
     fn enum_words_are_serde_names() {
         assert_eq!(kebab(&crate::model::Status::InProgress), "in-progress");
         assert_eq!(kebab(&crate::model::Severity::Critical), "critical");
+        assert_eq!(label(&crate::model::Kind::DayInTheLife), "Day in the life");
     }
 }

@@ -130,7 +130,7 @@ fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Resul
         let path = match &plan.destination {
             Destination::Dir(dir) => {
                 let rel = output::output_name(&loaded.path, root.as_deref(), plan.format);
-                entries.push(output::IndexEntry::new(&ctx, &rel));
+                entries.push(crate::enrich::IndexEntry::new(&ctx, &rel));
                 dir.join(&rel)
             }
             Destination::File(f) => f.clone(),
@@ -143,7 +143,7 @@ fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Resul
             .iter()
             .map(|((l, _), _)| format!("the map {}", l.file))
             .collect();
-        let index = output::Index { maps: entries };
+        let index = crate::enrich::Index { maps: entries };
         targets.push(Target {
             path: dir.join(format!("index.{}", plan.format.extension())),
             bytes: renderer.index(&index, plan.format)?.into_bytes(),

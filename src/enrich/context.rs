@@ -1,0 +1,222 @@
+//! The render context: the types templates see and `-f json` prints.
+//!
+//! Invariants: the map's fields appear as written, borrowed from the model; everything
+//! computed sits beside them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{
+    Effort, Emotion, Impact, Kind, Link, PainPoint, Persona, Severity, Solution, Status, Survey,
+    Touchpoint,
+};
+use crate::survey::measure::Figure;
+use crate::survey::{Summary, Verbatim};
+
+#[derive(Debug, Serialize)]
+pub struct Context<'a> {
+    pub journeymap: u64,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub kind: Kind,
+    pub kind_label: String,
+    pub owner: Option<&'a str>,
+    pub reviewed: Option<&'a str>,
+    pub tags: &'a [String],
+    pub persona: Option<&'a Persona>,
+    pub links: &'a [Link],
+    pub stages: Vec<StageCtx<'a>>,
+    pub surveys: &'a [Survey],
+    /// Overall survey measures, by measure name.
+    pub metrics: BTreeMap<&'static str, Figure>,
+    /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
+    /// sample, in file order.
+    pub verbatims: Vec<&'a Verbatim>,
+    /// Non-empty journey-level comments read.
+    pub comments: u64,
+    /// What was read from each survey file: rows, values used, missing and skipped.
+    pub survey_summary: &'a [Summary],
+    /// The measure that `emotion_from` derives emotions from, if any.
+    pub emotion_from: Option<&'static str>,
+    pub backlog: Vec<BacklogItem<'a>>,
+    pub backlog_formula: &'static str,
+    /// Which optional lanes have content in at least one stage.
+    pub lanes: Lanes,
+    pub emotion_curve: Curve,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageCtx<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub goal: Option<&'a str>,
+    pub actions: &'a [String],
+    pub thoughts: &'a [String],
+    pub emotion: Option<&'a Emotion>,
+    /// The emotion derived from survey data (`emotion_from`), on -2..2.
+    pub emotion_measured: Option<f64>,
+    pub touchpoints: Vec<TouchpointCtx<'a>>,
+    pub pain_points: Vec<PainPointCtx<'a>>,
+    pub solutions: Vec<SolutionCtx<'a>>,
+    pub funnel: Option<u64>,
+    /// From this stage to the next one with a funnel count.
+    pub funnel_step: Option<FunnelStep<'a>>,
+    pub frontstage: &'a [String],
+    pub backstage: &'a [String],
+    pub support: &'a [String],
+    pub links: &'a [Link],
+    /// Survey measures of this stage, by measure name.
+    pub metrics: BTreeMap<&'static str, Figure>,
+    /// Up to five verbatim comments, in file order.
+    pub verbatims: Vec<&'a Verbatim>,
+    /// Non-empty comments about this stage in all surveys.
+    pub comments: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TouchpointCtx<'a> {
+    #[serde(flatten)]
+    pub touchpoint: &'a Touchpoint,
+    /// The channel's icon name when the channel is one of [`CHANNELS`].
+    pub icon: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PainPointCtx<'a> {
+    #[serde(flatten)]
+    pub pain_point: &'a PainPoint,
+    pub severity_weight: u32,
+    /// Ids of the solutions that address this pain point, in document order.
+    pub addressed_by: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SolutionCtx<'a> {
+    #[serde(flatten)]
+    pub solution: &'a Solution,
+    /// The addressed pain points with their text, for links that read well.
+    pub addresses_detail: Vec<PainRef<'a>>,
+    /// Priority by the backlog formula; present when the solution is in the backlog.
+    pub priority: Option<f64>,
+    /// 1-based rank in the backlog.
+    pub rank: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PainRef<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub severity: Severity,
+    pub stage: &'a str,
+}
+
+/// From one stage's funnel count to the next. Shares exist only where they mean something:
+/// from 0 people nothing is kept or lost, and a count that grows is growth, not a negative
+/// loss.
+#[derive(Debug, Serialize)]
+pub struct FunnelStep<'a> {
+    pub to: &'a str,
+    pub from_count: u64,
+    pub to_count: u64,
+    /// Share of people kept, 0..1; null when the count is 0 or grows.
+    pub kept: Option<f64>,
+    /// Share lost, 1 - kept; null when the count is 0 or grows.
+    pub lost: Option<f64>,
+    /// Growth as a share of the first count (0.5 = 50% more); null unless the count grows.
+    pub growth: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklogItem<'a> {
+    pub rank: usize,
+    pub id: &'a str,
+    pub text: &'a str,
+    pub stage: &'a str,
+    pub stage_name: &'a str,
+    pub owner: Option<&'a str>,
+    pub status: Status,
+    pub effort: Option<Effort>,
+    pub impact: Option<Impact>,
+    pub severity_sum: u32,
+    pub impact_weight: u32,
+    pub effort_weight: u32,
+    pub priority: f64,
+    pub addresses: Vec<PainRef<'a>>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Lanes {
+    pub goal: bool,
+    pub actions: bool,
+    pub thoughts: bool,
+    pub touchpoints: bool,
+    pub emotion: bool,
+    pub pain_points: bool,
+    pub solutions: bool,
+    pub metrics: bool,
+    pub verbatims: bool,
+    pub funnel: bool,
+    pub frontstage: bool,
+    pub backstage: bool,
+    pub support: bool,
+    /// Any blueprint lane (frontstage, backstage, support) is present.
+    pub blueprint: bool,
+}
+
+/// Geometry of the emotion curve for a drawing `100 × stages` wide and 100 high, where stage
+/// `i` is centred at `x = 100 i + 50`; `y = 50 - 20 × score`, so 2 is at the top (10) and
+/// -2 at the bottom (90).
+#[derive(Debug, Default, Serialize)]
+pub struct Curve {
+    pub width: usize,
+    pub height: usize,
+    pub zero_y: f64,
+    /// The emotions the team set by hand.
+    pub hand_set: Series,
+    /// The emotions derived from survey data (`emotion_from`).
+    pub measured: Series,
+    /// Text alternative stating each stage's score(s).
+    pub description: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Series {
+    pub points: Vec<CurvePoint>,
+    /// SVG path data: smooth segments through runs of neighbouring stages with a value.
+    pub path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurvePoint {
+    pub stage: String,
+    pub stage_name: String,
+    pub x: f64,
+    pub y: f64,
+    pub score: f64,
+    pub label: Option<String>,
+    /// Horizontal position as a percentage of the drawing's width, for HTML labels.
+    pub left_pct: f64,
+    pub top_pct: f64,
+}
+
+impl Lanes {
+    /// Mark the lanes a stage has content in.
+    pub(super) fn note(&mut self, st: &StageCtx) {
+        self.goal |= st.goal.is_some();
+        self.actions |= !st.actions.is_empty();
+        self.thoughts |= !st.thoughts.is_empty();
+        self.touchpoints |= !st.touchpoints.is_empty();
+        self.emotion |= st.emotion.is_some() || st.emotion_measured.is_some();
+        self.pain_points |= !st.pain_points.is_empty();
+        self.solutions |= !st.solutions.is_empty();
+        self.metrics |= !st.metrics.is_empty();
+        self.verbatims |= !st.verbatims.is_empty();
+        self.funnel |= st.funnel.is_some();
+        self.frontstage |= !st.frontstage.is_empty();
+        self.backstage |= !st.backstage.is_empty();
+        self.support |= !st.support.is_empty();
+        self.blueprint = self.frontstage || self.backstage || self.support;
+    }
+}

@@ -1,0 +1,136 @@
+//! The emotion curve's geometry: points and smooth paths through the hand-set and measured
+//! emotions, on a canvas `100 × stages` wide and 100 high, and its text alternative.
+
+use super::context::{Curve, CurvePoint, Series, StageCtx};
+
+pub(super) fn curve(stages: &[StageCtx]) -> Curve {
+    let hand_set = series(stages, |st| st.emotion.map(|e| (e.score, e.label.clone())));
+    let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
+    let description = if hand_set.points.is_empty() && measured.points.is_empty() {
+        "No stage has an emotion set or measured.".to_owned()
+    } else {
+        let parts: Vec<String> = stages
+            .iter()
+            .map(|st| {
+                let set = st.emotion.map(|e| {
+                    format!(
+                        "{}{}",
+                        crate::words::score(e.score),
+                        e.label
+                            .as_deref()
+                            .map(|l| format!(" ({l})"))
+                            .unwrap_or_default()
+                    )
+                });
+                let measured = st.emotion_measured.map(|m| {
+                    format!(
+                        "measured {}",
+                        crate::words::score((m * 100.0).round() / 100.0)
+                    )
+                });
+                let text = match (set, measured) {
+                    (Some(s), Some(m)) => format!("{s}, {m}"),
+                    (Some(s), None) => s,
+                    (None, Some(m)) => m,
+                    (None, None) => "not set".to_owned(),
+                };
+                format!("{}: {text}", st.name)
+            })
+            .collect();
+        format!(
+            "Emotion by stage, from -2 (very negative) to 2 (very positive): {}.",
+            parts.join("; ")
+        )
+    };
+    Curve {
+        width: 100 * stages.len(),
+        height: 100,
+        zero_y: 50.0,
+        hand_set,
+        measured,
+        description,
+    }
+}
+
+/// Points and a smooth path through the stages for which `value` gives a score. Runs of
+/// neighbouring stages are joined (Catmull-Rom through the points, as cubic Béziers); a
+/// stage without a value breaks the line.
+fn series(
+    stages: &[StageCtx],
+    value: impl Fn(&StageCtx) -> Option<(f64, Option<String>)>,
+) -> Series {
+    let n = stages.len();
+    let y_of = |score: f64| 50.0 - 20.0 * score;
+    let mut points = Vec::new();
+    let mut path = String::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, path: &mut String| {
+        if run.len() > 1 {
+            path.push_str(&smooth_path(run));
+        }
+        run.clear();
+    };
+    for (i, st) in stages.iter().enumerate() {
+        let Some((score, label)) = value(st) else {
+            flush(&mut run, &mut path);
+            continue;
+        };
+        let x = 100.0 * i as f64 + 50.0;
+        let y = y_of(score);
+        run.push((x, y));
+        points.push(CurvePoint {
+            stage: st.id.to_owned(),
+            stage_name: st.name.to_owned(),
+            x,
+            y,
+            score,
+            label,
+            left_pct: x / (100.0 * n as f64) * 100.0,
+            top_pct: y,
+        });
+    }
+    flush(&mut run, &mut path);
+    Series {
+        points,
+        path: path.trim_end().to_owned(),
+    }
+}
+
+fn smooth_path(pts: &[(f64, f64)]) -> String {
+    let f = |v: f64| crate::words::number(v, 2);
+    let mut d = format!("M{} {}", f(pts[0].0), f(pts[0].1));
+    for i in 0..pts.len() - 1 {
+        let p0 = pts[i.saturating_sub(1)];
+        let p1 = pts[i];
+        let p2 = pts[i + 1];
+        let p3 = pts[(i + 2).min(pts.len() - 1)];
+        let c1 = (p1.0 + (p2.0 - p0.0) / 6.0, p1.1 + (p2.1 - p0.1) / 6.0);
+        let c2 = (p2.0 - (p3.0 - p1.0) / 6.0, p2.1 - (p3.1 - p1.1) / 6.0);
+        d.push_str(&format!(
+            " C{} {} {} {} {} {}",
+            f(c1.0),
+            f(c1.1),
+            f(c2.0),
+            f(c2.1),
+            f(p2.0),
+            f(p2.1)
+        ));
+    }
+    d.push(' ');
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_straight_run_gives_a_straight_bezier() {
+        // Three collinear points: every control point lies on the same line.
+        let d = smooth_path(&[(50.0, 50.0), (150.0, 30.0), (250.0, 10.0)]);
+        assert_eq!(
+            d.trim(),
+            "M50 50 C66.67 46.67 116.67 36.67 150 30 C183.33 23.33 233.33 13.33 250 10"
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! The index page of a directory render: one entry per map, with its headline figures.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Context;
+
+/// The index page of a directory render.
+#[derive(Debug, Serialize)]
+pub struct Index {
+    pub maps: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndexEntry {
+    pub title: String,
+    pub kind: crate::model::Kind,
+    pub kind_label: String,
+    pub owner: Option<String>,
+    pub reviewed: Option<String>,
+    pub stages: usize,
+    pub pain_points: usize,
+    pub backlog: usize,
+    /// Overall survey measures (the map's headline figures), by measure name.
+    pub metrics: std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>,
+    /// Link to the rendered map, relative to the index, with `/` separators.
+    pub href: String,
+}
+
+impl IndexEntry {
+    pub fn new(ctx: &Context, rel: &Path) -> Self {
+        IndexEntry {
+            title: ctx.title.to_owned(),
+            kind: ctx.kind,
+            kind_label: ctx.kind_label.clone(),
+            owner: ctx.owner.map(str::to_owned),
+            reviewed: ctx.reviewed.map(str::to_owned),
+            stages: ctx.stages.len(),
+            pain_points: ctx.stages.iter().map(|s| s.pain_points.len()).sum(),
+            backlog: ctx.backlog.len(),
+            metrics: ctx.metrics.clone(),
+            href: crate::load::display(rel),
+        }
+    }
+}

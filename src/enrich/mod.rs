@@ -1,0 +1,227 @@
+//! Enrich: a validated map becomes the render context, the only thing templates see and
+//! exactly what `-f json` prints (SPEC section 3).
+//!
+//! Invariants: the map's fields appear as written (the emotion shorthand `1` is normalised to
+//! `{score: 1}`); everything computed is added beside them, never in place of them; numbers
+//! stay unrounded here (templates round for people); iteration follows document order.
+
+mod backlog;
+mod context;
+mod curve;
+mod index;
+
+use std::collections::BTreeMap;
+
+use crate::load::Loaded;
+use crate::model::{Funnel, Journey, Stage};
+use crate::survey::SurveyData;
+use crate::survey::measure::Figure;
+
+pub use backlog::{BACKLOG_FORMULA, effort_weight, impact_weight, severity_weight};
+pub use context::*;
+pub use index::{Index, IndexEntry};
+
+/// Channels that get an icon; any other channel is shown as text only.
+pub const CHANNELS: &[&str] = &[
+    "web",
+    "mobile-app",
+    "email",
+    "phone",
+    "chat",
+    "social",
+    "store",
+    "ads",
+    "word-of-mouth",
+    "mail",
+    "sms",
+    "in-product",
+];
+
+/// Links between pain points and solutions, by id.
+struct Links<'a> {
+    /// Every pain point by id, with its stage; validation guarantees ids are unique and
+    /// every reference resolves, so a missing id here is simply skipped.
+    pains: BTreeMap<&'a str, PainRef<'a>>,
+    /// The solutions that address each pain point, in document order.
+    addressed_by: BTreeMap<&'a str, Vec<&'a str>>,
+    /// Backlog rank and priority of each open solution.
+    rank_of: BTreeMap<&'a str, (usize, f64)>,
+}
+
+pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
+    let j: &Journey = &loaded.journey;
+    let emotion_from = j
+        .surveys
+        .iter()
+        .find_map(|s| s.emotion_from.as_ref())
+        .map(|m| crate::survey::measure_name(m.value));
+    let stages = &j.stages.value;
+    let mut links = links(stages);
+    let backlog = backlog::backlog(stages, &links.pains);
+    links.rank_of = backlog
+        .iter()
+        .map(|b| (b.id, (b.rank, b.priority)))
+        .collect();
+    let mut lanes = Lanes::default();
+    let stage_ctx: Vec<StageCtx> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let ctx = stage(stages, i, st, data, emotion_from, &links);
+            lanes.note(&ctx);
+            ctx
+        })
+        .collect();
+    Context {
+        journeymap: j.journeymap.value,
+        title: &j.title,
+        description: j.description.as_deref(),
+        kind: j.kind,
+        kind_label: crate::words::label(&j.kind),
+        owner: j.owner.as_deref(),
+        reviewed: j.reviewed.as_ref().map(|r| r.value.as_str()),
+        tags: &j.tags,
+        persona: loaded.persona.as_ref(),
+        links: &j.links,
+        emotion_curve: curve::curve(&stage_ctx),
+        stages: stage_ctx,
+        surveys: &j.surveys,
+        metrics: data.overall.figures().into_iter().collect(),
+        verbatims: data.overall.verbatims_in_order(),
+        comments: data.overall.comments(),
+        survey_summary: &data.summaries,
+        emotion_from,
+        backlog,
+        backlog_formula: BACKLOG_FORMULA,
+        lanes,
+    }
+}
+
+fn links(stages: &[Stage]) -> Links<'_> {
+    let mut pains: BTreeMap<&str, PainRef> = BTreeMap::new();
+    let mut addressed_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for st in stages {
+        for p in &st.pain_points {
+            pains.entry(&p.id.value).or_insert(PainRef {
+                id: &p.id.value,
+                text: &p.text,
+                severity: p.severity,
+                stage: &st.id.value,
+            });
+        }
+        for s in &st.solutions {
+            for target in backlog::unique(&s.addresses) {
+                addressed_by.entry(target).or_default().push(&s.id.value);
+            }
+        }
+    }
+    Links {
+        pains,
+        addressed_by,
+        rank_of: BTreeMap::new(),
+    }
+}
+
+/// One stage of the context: the map's fields, its links, figures and funnel step.
+fn stage<'a>(
+    stages: &'a [Stage],
+    i: usize,
+    st: &'a Stage,
+    data: &'a SurveyData,
+    emotion_from: Option<&'static str>,
+    links: &Links<'a>,
+) -> StageCtx<'a> {
+    let agg = data.stages.get(i);
+    let metrics: BTreeMap<&'static str, Figure> = agg
+        .map(|a| a.figures().into_iter().collect())
+        .unwrap_or_default();
+    let emotion_measured = emotion_from
+        .and_then(|m| metrics.get(m))
+        .and_then(|f| f.emotion);
+    StageCtx {
+        id: &st.id.value,
+        name: &st.name,
+        description: st.description.as_deref(),
+        goal: st.goal.as_deref(),
+        actions: &st.actions,
+        thoughts: &st.thoughts,
+        emotion: st.emotion.as_ref().map(|e| &e.value),
+        emotion_measured,
+        touchpoints: st
+            .touchpoints
+            .iter()
+            .map(|t| TouchpointCtx {
+                touchpoint: t,
+                icon: t.channel.as_deref().and_then(channel_icon),
+            })
+            .collect(),
+        pain_points: st
+            .pain_points
+            .iter()
+            .map(|p| PainPointCtx {
+                pain_point: p,
+                severity_weight: severity_weight(p.severity),
+                addressed_by: links
+                    .addressed_by
+                    .get(p.id.value.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        solutions: st
+            .solutions
+            .iter()
+            .map(|s| SolutionCtx {
+                solution: s,
+                addresses_detail: backlog::unique(&s.addresses)
+                    .filter_map(|id| links.pains.get(id).cloned())
+                    .collect(),
+                priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),
+                rank: links.rank_of.get(s.id.value.as_str()).map(|r| r.0),
+            })
+            .collect(),
+        funnel: funnel_count(st),
+        funnel_step: funnel_step(stages, i),
+        frontstage: &st.frontstage,
+        backstage: &st.backstage,
+        support: &st.support,
+        links: &st.links,
+        verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
+        comments: agg.map_or(0, crate::survey::Aggregate::comments),
+        metrics,
+    }
+}
+
+fn channel_icon(channel: &str) -> Option<&'static str> {
+    let norm = channel.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+    CHANNELS.iter().copied().find(|c| *c == norm)
+}
+
+fn funnel_count(st: &Stage) -> Option<u64> {
+    match st.funnel.as_ref().map(|f| &f.value) {
+        Some(Funnel::Count(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn funnel_step(stages: &[Stage], i: usize) -> Option<FunnelStep<'_>> {
+    let from = funnel_count(&stages[i])?;
+    let (next, to) = stages[i + 1..]
+        .iter()
+        .find_map(|s| funnel_count(s).map(|n| (s, n)))?;
+    let (kept, growth) = if from == 0 {
+        (None, None)
+    } else if to > from {
+        (None, Some((to - from) as f64 / from as f64))
+    } else {
+        (Some(to as f64 / from as f64), None)
+    };
+    Some(FunnelStep {
+        to: &next.id.value,
+        from_count: from,
+        to_count: to,
+        kept,
+        lost: kept.map(|k| 1.0 - k),
+        growth,
+    })
+}
