@@ -1,0 +1,274 @@
+//! The survey binding as the map writes it (`surveys:`): layouts, measures and the
+//! shorthand forms they take, and the mappings kept in document order with their positions.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::Spanned;
+
+/// A survey export bound to the map.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    pub id: Spanned<String>,
+    /// CSV file, relative to the map file.
+    pub file: Spanned<String>,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub layout: Layout,
+    /// Character encoding of the file (utf-8, utf-16, windows-1252); detected when absent.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// Field delimiter (",", ";" or "\t"); detected when absent.
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    /// Long layout: the column that holds a stage id.
+    #[serde(default)]
+    pub stage_column: Option<Spanned<String>>,
+    /// Long layout: measure -> column.
+    #[serde(default)]
+    pub measures: Option<Measures>,
+    /// Derive the emotion of stages that have none set by hand from this measure.
+    #[serde(default)]
+    pub emotion_from: Option<Spanned<MeasureName>>,
+    /// Keep rows whose column equals the value (or one of a list).
+    #[serde(default, rename = "where")]
+    pub filter: Pairs<Spanned<OneOrMany<Scalar>>>,
+    /// Extra codes that mean "no answer".
+    #[serde(default)]
+    pub missing: Vec<Scalar>,
+    /// Wide layout: measures about the whole journey.
+    #[serde(default)]
+    pub overall: Option<Measures>,
+    /// Wide layout: stage id -> measures.
+    #[serde(default)]
+    pub stages: Pairs<Measures>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    #[default]
+    Plain,
+    Qualtrics,
+    Surveymonkey,
+    GoogleForms,
+    MsForms,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    #[default]
+    Long,
+    Wide,
+    Aggregated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MeasureName {
+    Nps,
+    Csat,
+    Ces,
+    Score,
+    Comment,
+}
+
+/// Measure -> column.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measures {
+    #[serde(default)]
+    pub nps: Option<Spanned<Measure>>,
+    #[serde(default)]
+    pub csat: Option<Spanned<Measure>>,
+    #[serde(default)]
+    pub ces: Option<Spanned<Measure>>,
+    #[serde(default)]
+    pub score: Option<Spanned<Measure>>,
+    #[serde(default)]
+    pub comment: Option<Spanned<Measure>>,
+}
+
+/// A column name (or `#N`, the Nth column counted from 1), or `{column, scale, values}`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Measure {
+    Column(String),
+    Detailed(MeasureDetail),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDetail {
+    pub column: Spanned<String>,
+    /// `[min, max]`, lowest first; whole numbers for nps, csat and ces.
+    #[serde(default)]
+    pub scale: Option<Spanned<[f64; 2]>>,
+    /// Answer label (or vendor code) -> number.
+    #[serde(default)]
+    pub values: Pairs<f64>,
+}
+
+impl<'de> Deserialize<'de> for Measure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Measure;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a column name, or {column, scale, values}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Measure, E> {
+                Ok(Measure::Column(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Measure, E> {
+                Ok(Measure::Column(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Measure, A::Error> {
+                MeasureDetail::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Measure::Detailed)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A scalar from YAML kept as its text (`-1`, `"Unfamiliar (N/A)"`, `true`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Scalar(#[schemars(with = "serde_json::Value")] pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(de::value::StrDeserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::I64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::U64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(de::value::F64Deserializer::new(v)).map(OneOrMany::One)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                T::deserialize(de::value::BoolDeserializer::new(v)).map(OneOrMany::One)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A YAML mapping kept in document order, with the position of every key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pairs<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Pairs<V> {
+    fn default() -> Self {
+        Pairs(Vec::new())
+    }
+}
+
+impl<V> Pairs<V> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<V: Serialize> Serialize for Pairs<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&k.value, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V>
+where
+    Spanned<String>: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V>
+        where
+            Spanned<String>: Deserialize<'de>,
+        {
+            type Value = Pairs<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<V>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(Pairs(out))
+            }
+        }
+        d.deserialize_map(Vis(std::marker::PhantomData))
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Pairs<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = generator.subschema_for::<V>();
+        schemars::json_schema!({"type": "object", "additionalProperties": inner})
+    }
+}
