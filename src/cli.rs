@@ -1,4 +1,4 @@
-//! The command line (SPEC section 4). Doc comments here are the `--help` text.
+//! The command line (README: "Validation", "Rendering", "Diff"). Doc comments here are the `--help` text.
 
 use std::path::PathBuf;
 
@@ -40,7 +40,6 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), generated from this command line.
-    #[command(hide = true)]
     Man,
     /// Render one user template in a child process with a memory limit (internal: reads the
     /// context as JSON on stdin, writes the page to stdout).
@@ -118,6 +117,9 @@ pub struct RenderArgs {
     /// that holds each map, or its folder).
     #[arg(long, value_name = "DIR", env = "JOURNEYMAP_ROOT")]
     pub root: Option<PathBuf>,
+    /// Do not say on stderr which files were written.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/` and their regression tests: each runs one
-//! part of the pipeline on arbitrary bytes. They return nothing; the property is that they
-//! return at all (no panic, no hang, bounded memory).
+//! part of the pipeline on arbitrary bytes and says how it ended, so a regression test can
+//! check the outcome as well as that it returned (no panic, no hang, bounded memory).
 
 use crate::render::Renderer;
 
@@ -13,13 +13,26 @@ fn checks() -> crate::validate::Checks {
     }
 }
 
-/// Load and validate a map from bytes.
-pub fn map(data: &[u8]) {
+/// Load and validate a map from bytes: `Ok` for a map without errors (warnings allowed),
+/// `Problems` otherwise, as `journeymap validate` would exit.
+pub fn map(data: &[u8]) -> crate::Outcome {
     let Ok(text) = std::str::from_utf8(data) else {
-        return;
+        return crate::Outcome::Problems;
     };
-    if let Ok(loaded) = crate::load::from_text(text, "fuzz.journey.yaml") {
-        let _ = crate::validate::validate(&loaded, checks());
+    match crate::load::from_text(text, "fuzz.journey.yaml") {
+        Ok(loaded) => outcome(&crate::validate::validate(&loaded, checks())),
+        Err(_) => crate::Outcome::Problems,
+    }
+}
+
+fn outcome(diags: &[crate::diagnostic::Diagnostic]) -> crate::Outcome {
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        crate::Outcome::Problems
+    } else {
+        crate::Outcome::Ok
     }
 }
 
@@ -32,8 +45,11 @@ const SURVEY_MAPS: &[&str] = &[
     "{id: s, file: f.csv, encoding: utf-16, delimiter: ';', stage_column: stage, measures: {nps: nps}}",
 ];
 
-/// Read a survey from bytes with every source and layout.
-pub fn survey(data: &[u8]) {
+/// Read a survey from bytes with every source and layout. Returns, per binding, whether the
+/// survey was read to the end and how many errors it reported: a survey that stops early
+/// must say why.
+pub fn survey(data: &[u8]) -> Vec<(bool, usize)> {
+    let mut out = Vec::new();
     for binding in SURVEY_MAPS {
         let text = format!(
             "journeymap: 1\ntitle: t\nstages:\n  - {{id: a, name: A}}\n  - {{id: b, name: B}}\nsurveys:\n  - {binding}\n"
@@ -41,26 +57,30 @@ pub fn survey(data: &[u8]) {
         let Ok(loaded) = crate::load::from_text(&text, "fuzz.journey.yaml") else {
             continue;
         };
-        let (data, _) = crate::survey::read_bytes(&loaded, 0, data);
+        let (data, diags, read) = crate::survey::read_bytes(&loaded, 0, data);
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .count();
+        out.push((read, errors));
         let ctx = crate::enrich::enrich(&loaded, &data);
         let _ = serde_json::to_string(&ctx);
     }
+    out
 }
 
-/// Load, validate and render a map from bytes in every format.
-pub fn render(data: &[u8]) {
+/// Load, validate and render a map from bytes in every format: `Ok` when every format
+/// rendered, `Problems` for a map with errors, `Failure` when a page could not be rendered.
+pub fn render(data: &[u8]) -> crate::Outcome {
     let Ok(text) = std::str::from_utf8(data) else {
-        return;
+        return crate::Outcome::Problems;
     };
     let Ok(loaded) = crate::load::from_text(text, "fuzz.journey.yaml") else {
-        return;
+        return crate::Outcome::Problems;
     };
     let diags = crate::validate::validate(&loaded, checks());
-    if diags
-        .iter()
-        .any(|d| d.severity == crate::diagnostic::Severity::Error)
-    {
-        return;
+    if outcome(&diags) != crate::Outcome::Ok {
+        return crate::Outcome::Problems;
     }
     let data = crate::survey::SurveyData {
         stages: vec![Default::default(); loaded.journey.stages.value.len()],
@@ -73,6 +93,9 @@ pub fn render(data: &[u8]) {
         crate::cli::OutputFormat::Markdown,
         crate::cli::OutputFormat::Json,
     ] {
-        let _ = renderer.map(&ctx, format);
+        if renderer.map(&ctx, format).is_err() {
+            return crate::Outcome::Failure;
+        }
     }
+    crate::Outcome::Ok
 }

@@ -137,3 +137,20 @@ fn json_and_github_formats_carry_the_same_diagnostics() {
     );
     assert!(gh.contains(",line=13,col=9::[JM010] duplicate stage id `browse`"));
 }
+
+#[test]
+fn the_readme_layout_lists_every_source_file_and_no_other() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let listed: BTreeSet<String> = readme
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.starts_with("src/") && w.ends_with(".rs"))
+        .map(str::to_owned)
+        .collect();
+    let files: BTreeSet<String> = crate::util::walk(&root().join("src"))
+        .iter()
+        .map(|p| rel(p))
+        .filter(|p| p.ends_with(".rs"))
+        .collect();
+    assert_eq!(listed, files);
+}

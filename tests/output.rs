@@ -206,7 +206,7 @@ fn a_closed_stdout_is_not_an_error() {
 fn input_files_are_never_modified() {
     let before = std::fs::read(root().join(TOOTHBRUSH)).unwrap();
     let dir = tempdir();
-    run_in(
+    let o = run_in(
         dir.path(),
         &[
             "render",
@@ -215,6 +215,8 @@ fn input_files_are_never_modified() {
             "x.html",
         ],
     );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(dir.path().join("x.html").is_file());
     assert_eq!(before, std::fs::read(root().join(TOOTHBRUSH)).unwrap());
 }
 

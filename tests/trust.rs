@@ -554,7 +554,7 @@ mod aggregated_rows {
             );
             let map = "journeymap: 1\ntitle: t\npersona: {name: P}\nstages:\n  - {id: a, name: A, touchpoints: [{name: x}]}\n  - {id: b, name: B, touchpoints: [{name: x}]}\nsurveys:\n  - {id: w, file: w.csv, layout: aggregated, emotion_from: csat, measures: {score: {column: s, scale: [1, 10]}}}\n";
             let loaded = journeymap::load::from_text(map, "p.journey.yaml").unwrap();
-            let (data, _) = journeymap::survey::read_bytes(&loaded, 0, csv.as_bytes());
+            let (data, _, _) = journeymap::survey::read_bytes(&loaded, 0, csv.as_bytes());
             let ctx = journeymap::enrich::enrich(&loaded, &data);
             let json: serde_json::Value = serde_json::to_value(&ctx).unwrap();
             check_figures(&json);

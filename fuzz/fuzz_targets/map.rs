@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    journeymap::fuzzing::map(data);
+    let _ = journeymap::fuzzing::map(data);
 });

@@ -1,7 +1,7 @@
 //! `journeymap render`: the arguments become a [`Plan`] before any work; then every map goes
 //! through the pipeline, and only when all are sound are pages rendered and written.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -179,7 +179,7 @@ fn deliver(plan: &Plan, targets: &[Target]) -> Result<Outcome> {
     for t in targets {
         output::write_atomic(&t.path, &t.bytes)?;
     }
-    if std::io::stderr().is_terminal() {
+    if !plan.args.quiet {
         for t in targets {
             eprintln!("wrote {}", crate::load::display(&t.path));
         }

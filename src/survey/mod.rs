@@ -1,4 +1,4 @@
-//! Survey: stream CSV exports into per-stage and overall aggregates (SPEC section 2).
+//! Survey: stream CSV exports into per-stage and overall aggregates (README: "Surveys").
 //!
 //! Invariants: each file is read once as a stream of reused `ByteRecord`s; column indexes
 //! are resolved before the first row; numbers are parsed from bytes; nothing is dropped
@@ -272,10 +272,15 @@ fn check_pins(loaded: &Loaded, data: &SurveyData, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Read one survey of `loaded` from `bytes` instead of its file: the whole reading path,
-/// for fuzzing.
-pub fn read_bytes(loaded: &Loaded, survey: usize, bytes: &[u8]) -> (SurveyData, Vec<Diagnostic>) {
+/// for fuzzing. The flag says whether the survey was read to the end.
+pub fn read_bytes(
+    loaded: &Loaded,
+    survey: usize,
+    bytes: &[u8],
+) -> (SurveyData, Vec<Diagnostic>, bool) {
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
+    let mut read = false;
     if let Some(s) = loaded.journey.surveys.get(survey) {
         let mut reader = Reader {
             loaded,
@@ -288,12 +293,12 @@ pub fn read_bytes(loaded: &Loaded, survey: usize, bytes: &[u8]) -> (SurveyData, 
         match input::from_reader(Box::new(cursor), s) {
             Ok(mut input) => {
                 let mut summary = Summary::default();
-                reader.read_layout(&mut input, &mut summary);
+                read = reader.read_layout(&mut input, &mut summary) == Finished::Read;
             }
             Err(e) => reader.at_csv(e.code, e.line, 1, e.message),
         }
     }
-    (data, diags)
+    (data, diags, read)
 }
 
 struct Reader<'a> {
