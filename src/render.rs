@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use crate::cli::OutputFormat;
@@ -110,9 +110,13 @@ impl Renderer {
         {
             env.set_syntax(syntax);
         }
+        // HTML templates escape for HTML; Markdown templates escape for Markdown, so a value
+        // a custom template prints without `|md` is still inert.
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html.j2") {
                 AutoEscape::Html
+            } else if name.ends_with(".md.j2") {
+                MARKDOWN
             } else {
                 AutoEscape::None
             }
@@ -162,29 +166,59 @@ impl Renderer {
         // breaks become U+FFFD (HTML parsers drop or replace them anyway, so the text would
         // not read back as written), then the usual auto-escaping applies.
         env.set_formatter(|out, state, value| {
-            if let Some(s) = value.as_str()
-                && s.chars().any(is_stray_control)
-            {
-                let clean: String = s
-                    .chars()
-                    .map(|c| if is_stray_control(c) { '\u{FFFD}' } else { c })
-                    .collect();
-                return minijinja::escape_formatter(out, state, &Value::from(clean));
+            let clean;
+            let value = match value.as_str() {
+                Some(s) if s.chars().any(is_stray_control) => {
+                    clean = Value::from(
+                        s.chars()
+                            .map(|c| if is_stray_control(c) { '\u{FFFD}' } else { c })
+                            .collect::<String>(),
+                    );
+                    &clean
+                }
+                _ => value,
+            };
+            if is_markdown(state) {
+                return match value.as_str() {
+                    Some(s) if !value.is_safe() => out.write_str(&md_escape(s)),
+                    _ => write!(out, "{value}"),
+                }
+                .map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure));
             }
             minijinja::escape_formatter(out, state, value)
         });
-        env.add_filter("md", md_inline);
-        env.add_filter("mdcell", md_cell);
-        env.add_filter("int", crate::words::int);
-        env.add_filter("pct", crate::words::pct);
-        env.add_filter("num", |v: f64, d: Option<usize>| {
-            crate::words::number(v, d.unwrap_or(2))
+        // Text already made safe for Markdown (or for a Mermaid block) is not escaped again;
+        // in an HTML template the same filters' output is HTML-escaped as usual.
+        env.add_filter("md", |state: &State, s: String| {
+            md_safe(state, md_escape(&s))
         });
-        env.add_filter("score", crate::words::score);
-        env.add_filter("mermaid", mermaid_text);
-        env.add_filter("anchor", anchor);
+        env.add_filter("mdcell", |state: &State, s: Option<String>| {
+            md_safe(state, md_cell(s))
+        });
+        env.add_filter("mermaid", |state: &State, s: String| {
+            md_safe(state, mermaid_text(s))
+        });
+        env.add_filter("mdurl", |state: &State, s: String| {
+            md_safe(state, md_url(&s))
+        });
+        // Numbers for people hold digits, signs, `.`, `,` and `%` only: safe everywhere.
+        env.add_filter("int", |v: u64| {
+            Value::from_safe_string(crate::words::int(v))
+        });
+        env.add_filter("pct", |v: f64| {
+            Value::from_safe_string(crate::words::pct(v))
+        });
+        env.add_filter("num", |v: f64, d: Option<usize>| {
+            Value::from_safe_string(crate::words::number(v, d.unwrap_or(2)))
+        });
+        env.add_filter("score", |v: f64| {
+            Value::from_safe_string(crate::words::score(v))
+        });
+        env.add_filter("anchor", |s: String| Value::from_safe_string(anchor(s)));
         env.add_filter("mermaid_score", mermaid_score);
-        env.add_filter("metric", |v: f64, m: String| crate::words::metric(v, &m));
+        env.add_filter("metric", |v: f64, m: String| {
+            Value::from_safe_string(crate::words::metric(v, &m))
+        });
         env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
         env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
         Renderer { env, user_dir }
@@ -350,8 +384,29 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
-fn md_inline(s: String) -> String {
-    md_escape(&s)
+/// The auto-escape of Markdown templates.
+const MARKDOWN: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("markdown"));
+
+fn is_markdown(state: &State) -> bool {
+    matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "markdown")
+}
+
+/// A filter's Markdown output: safe in a Markdown template, plain (so HTML-escaped) in an
+/// HTML one.
+fn md_safe(state: &State, s: String) -> Value {
+    if is_markdown(state) {
+        Value::from_safe_string(s)
+    } else {
+        Value::from(s)
+    }
+}
+
+/// A URL inside Markdown's `<…>` link destination: the characters that would end it or
+/// break it are percent-encoded.
+fn md_url(s: &str) -> String {
+    s.replace('<', "%3C")
+        .replace('>', "%3E")
+        .replace(' ', "%20")
 }
 
 /// Like `md`, for table cells: empty text becomes a dash so the column stays visible.

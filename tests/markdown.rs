@@ -122,3 +122,35 @@ fn the_mermaid_block_has_a_section_per_stage_and_scores_on_one_to_five() {
         assert_eq!(scores, expected, "{}", rel(&map));
     }
 }
+
+#[test]
+fn a_custom_markdown_template_escapes_what_it_prints_without_md() {
+    let dir = crate::util::tempdir();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tpl/markdown")).unwrap();
+    // `title` printed bare, `title|md` printed explicitly: the same text either way.
+    std::fs::write(
+        p.join("tpl/markdown/map.md.j2"),
+        "{{ title }}\n{{ title|md }}\n{{ stages|length|int }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("m.journey.yaml"),
+        "journeymap: 1\ntitle: \"- <b>bold</b> | [x](javascript:y) *z*\"\npersona: {name: P}\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\n",
+    )
+    .unwrap();
+    let o = crate::util::run_in(
+        p,
+        &[
+            "render",
+            "m.journey.yaml",
+            "-f",
+            "markdown",
+            "--templates",
+            "tpl",
+        ],
+    );
+    assert_eq!(code(&o), 0);
+    let escaped = r"\- \<b\>bold\</b\> \| \[x\](javascript:y) \*z\*";
+    assert_eq!(stdout(&o), format!("{escaped}\n{escaped}\n1\n"));
+}
