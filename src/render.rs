@@ -25,6 +25,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/html/index.html.j2"),
     ),
     (
+        "html/parts.html.j2",
+        include_str!("../templates/html/parts.html.j2"),
+    ),
+    (
         "html/style.css",
         include_str!("../templates/html/style.css"),
     ),
