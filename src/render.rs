@@ -125,106 +125,9 @@ impl Renderer {
                 AutoEscape::None
             }
         });
-        // One loader serves both, user files first, so an override always wins (templates
-        // added with add_template would beat any loader).
-        let dir = user_dir.clone();
-        env.set_loader(move |name| {
-            // Includes resolve inside the template folders only: no absolute names, no `..`,
-            // no symlink out of the user's folder.
-            let relative = Path::new(name)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if !relative {
-                return Err(minijinja::Error::new(
-                    minijinja::ErrorKind::TemplateNotFound,
-                    format!("`{name}` is not a template name: templates include others by a path inside the template folder, without `..`"),
-                ));
-            }
-            if let Some(dir) = &dir {
-                let path = dir.join(name);
-                if path.is_file() {
-                    let inside = match (std::fs::canonicalize(&path), std::fs::canonicalize(dir)) {
-                        (Ok(p), Ok(d)) => p.starts_with(d),
-                        _ => false,
-                    };
-                    if !inside {
-                        return Err(minijinja::Error::new(
-                            minijinja::ErrorKind::TemplateNotFound,
-                            format!("{} leads outside the template folder {}", path.display(), dir.display()),
-                        ));
-                    }
-                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                        minijinja::Error::new(
-                            minijinja::ErrorKind::TemplateNotFound,
-                            format!("cannot read {}: {e}", path.display()),
-                        )
-                    });
-                }
-            }
-            Ok(BUILTIN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| (*text).to_owned()))
-        });
-        // Every value printed goes through here: control characters other than tab and line
-        // breaks become U+FFFD (HTML parsers drop or replace them anyway, so the text would
-        // not read back as written), then the usual auto-escaping applies.
-        env.set_formatter(|out, state, value| {
-            let clean;
-            let value = match value.as_str() {
-                Some(s) if s.chars().any(is_stray_control) => {
-                    clean = Value::from(
-                        s.chars()
-                            .map(|c| if is_stray_control(c) { '\u{FFFD}' } else { c })
-                            .collect::<String>(),
-                    );
-                    &clean
-                }
-                _ => value,
-            };
-            if is_markdown(state) {
-                return match value.as_str() {
-                    Some(s) if !value.is_safe() => out.write_str(&md_escape(s)),
-                    _ => write!(out, "{value}"),
-                }
-                .map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure));
-            }
-            minijinja::escape_formatter(out, state, value)
-        });
-        // Text already made safe for Markdown (or for a Mermaid block) is not escaped again;
-        // in an HTML template the same filters' output is HTML-escaped as usual.
-        env.add_filter("md", |state: &State, s: String| {
-            md_safe(state, md_escape(&s))
-        });
-        env.add_filter("mdcell", |state: &State, s: Option<String>| {
-            md_safe(state, md_cell(s))
-        });
-        env.add_filter("mermaid", |state: &State, s: String| {
-            md_safe(state, mermaid_text(s))
-        });
-        env.add_filter("mdurl", |state: &State, s: String| {
-            md_safe(state, md_url(&s))
-        });
-        // Numbers for people hold digits, signs, `.`, `,` and `%` only: safe everywhere.
-        env.add_filter("int", |v: u64| {
-            Value::from_safe_string(crate::words::int(v))
-        });
-        env.add_filter("pct", |v: f64| {
-            Value::from_safe_string(crate::words::pct(v))
-        });
-        env.add_filter("num", |v: f64, d: Option<usize>| {
-            Value::from_safe_string(crate::words::number(v, d.unwrap_or(2)))
-        });
-        env.add_filter("score", |v: f64| {
-            Value::from_safe_string(crate::words::score(v))
-        });
-        env.add_filter("anchor", |s: String| Value::from_safe_string(anchor(s)));
-        env.add_filter("mermaid_score", mermaid_score);
-        env.add_filter("metric", |v: f64, m: String| {
-            Value::from_safe_string(crate::words::metric(v, &m))
-        });
-        env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
-        env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
+        set_loader(&mut env, user_dir.clone());
+        set_formatter(&mut env);
+        add_filters(&mut env);
         Renderer { env, user_dir }
     }
 
@@ -386,6 +289,117 @@ pub fn md_escape(s: &str) -> String {
         out.insert(i, '\\');
     }
     out
+}
+
+/// One loader serves the built-in templates and the user's, user files first, so an
+/// override always wins (templates added with add_template would beat any loader).
+fn set_loader(env: &mut Environment<'static>, user_dir: Option<PathBuf>) {
+    let dir = user_dir;
+    env.set_loader(move |name| {
+            // Includes resolve inside the template folders only: no absolute names, no `..`,
+            // no symlink out of the user's folder.
+            let relative = Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !relative {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::TemplateNotFound,
+                    format!("`{name}` is not a template name: templates include others by a path inside the template folder, without `..`"),
+                ));
+            }
+            if let Some(dir) = &dir {
+                let path = dir.join(name);
+                if path.is_file() {
+                    let inside = match (std::fs::canonicalize(&path), std::fs::canonicalize(dir)) {
+                        (Ok(p), Ok(d)) => p.starts_with(d),
+                        _ => false,
+                    };
+                    if !inside {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("{} leads outside the template folder {}", path.display(), dir.display()),
+                        ));
+                    }
+                    return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::TemplateNotFound,
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    });
+                }
+            }
+            Ok(BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_owned()))
+        });
+}
+
+/// Every value printed goes through one formatter.
+fn set_formatter(env: &mut Environment<'static>) {
+    // Every value printed goes through here: control characters other than tab and line
+    // breaks become U+FFFD (HTML parsers drop or replace them anyway, so the text would
+    // not read back as written), then the usual auto-escaping applies.
+    env.set_formatter(|out, state, value| {
+        let clean;
+        let value = match value.as_str() {
+            Some(s) if s.chars().any(is_stray_control) => {
+                clean = Value::from(
+                    s.chars()
+                        .map(|c| if is_stray_control(c) { '\u{FFFD}' } else { c })
+                        .collect::<String>(),
+                );
+                &clean
+            }
+            _ => value,
+        };
+        if is_markdown(state) {
+            return match value.as_str() {
+                Some(s) if !value.is_safe() => out.write_str(&md_escape(s)),
+                _ => write!(out, "{value}"),
+            }
+            .map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure));
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
+}
+
+/// The filters templates use: Markdown and Mermaid text, and numbers for people.
+fn add_filters(env: &mut Environment<'static>) {
+    // Text already made safe for Markdown (or for a Mermaid block) is not escaped again;
+    // in an HTML template the same filters' output is HTML-escaped as usual.
+    env.add_filter("md", |state: &State, s: String| {
+        md_safe(state, md_escape(&s))
+    });
+    env.add_filter("mdcell", |state: &State, s: Option<String>| {
+        md_safe(state, md_cell(s))
+    });
+    env.add_filter("mermaid", |state: &State, s: String| {
+        md_safe(state, mermaid_text(s))
+    });
+    env.add_filter("mdurl", |state: &State, s: String| {
+        md_safe(state, md_url(&s))
+    });
+    // Numbers for people hold digits, signs, `.`, `,` and `%` only: safe everywhere.
+    env.add_filter("int", |v: u64| {
+        Value::from_safe_string(crate::words::int(v))
+    });
+    env.add_filter("pct", |v: f64| {
+        Value::from_safe_string(crate::words::pct(v))
+    });
+    env.add_filter("num", |v: f64, d: Option<usize>| {
+        Value::from_safe_string(crate::words::number(v, d.unwrap_or(2)))
+    });
+    env.add_filter("score", |v: f64| {
+        Value::from_safe_string(crate::words::score(v))
+    });
+    env.add_filter("anchor", |s: String| Value::from_safe_string(anchor(s)));
+    env.add_filter("mermaid_score", mermaid_score);
+    env.add_filter("metric", |v: f64, m: String| {
+        Value::from_safe_string(crate::words::metric(v, &m))
+    });
+    env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
+    env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
 }
 
 /// The auto-escape of Markdown templates.
