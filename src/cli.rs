@@ -107,15 +107,16 @@ pub struct RenderArgs {
     /// Write nothing; exit 1 when the file at -o differs from what would be written.
     #[arg(long)]
     pub check: bool,
-    /// Templates that override the built-in ones, file by file (see `templates export`).
-    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_TEMPLATES")]
+    /// Templates that override the built-in ones, file by file (see `templates export`);
+    /// default: JOURNEYMAP_TEMPLATES when set and not empty.
+    #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// How diagnostics are printed (on stderr).
     #[arg(long = "diagnostics", value_enum, default_value = "human")]
     pub diagnostics: DiagFormat,
-    /// The folder maps may read persona and survey files from (default: the git work tree
-    /// that holds each map, or its folder).
-    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_ROOT")]
+    /// The folder maps may read persona and survey files from (default: JOURNEYMAP_ROOT
+    /// when set and not empty, else the git work tree that holds each map, or its folder).
+    #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Do not say on stderr which files were written.
     #[arg(long, short = 'q')]
@@ -136,10 +137,18 @@ pub struct ValidateArgs {
     /// Warn when the map's `reviewed:` date is older than this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 180)]
     pub max_age: u32,
-    /// The folder maps may read persona and survey files from (default: the git work tree
-    /// that holds each map, or its folder).
-    #[arg(long, value_name = "DIR", env = "JOURNEYMAP_ROOT")]
+    /// The folder maps may read persona and survey files from (default: JOURNEYMAP_ROOT
+    /// when set and not empty, else the git work tree that holds each map, or its folder).
+    #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+/// A folder named by a flag, or else by an environment variable that is set and not empty
+/// (`JOURNEYMAP_TEMPLATES=` means none).
+pub fn dir_or_env(flag: Option<&std::path::Path>, var: &str) -> Option<PathBuf> {
+    flag.map(std::path::Path::to_path_buf)
+        .or_else(|| std::env::var_os(var).map(PathBuf::from))
+        .filter(|d| !d.as_os_str().is_empty())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

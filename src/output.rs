@@ -161,6 +161,20 @@ pub fn create_new(files: &[(PathBuf, &[u8])], what: &str) -> Result<Vec<PathBuf>
             existing.join(", ")
         );
     }
+    // A folder on the way that is a file would stop the writing halfway: check them all too.
+    for (path, _) in files {
+        for dir in path.ancestors().skip(1) {
+            if let Ok(m) = std::fs::metadata(dir)
+                && !m.is_dir()
+            {
+                bail!(
+                    "{what} cannot write {}: {} is a file, not a folder; nothing was written",
+                    crate::load::display(path),
+                    crate::load::display(dir)
+                );
+            }
+        }
+    }
     let mut written = Vec::new();
     for (path, bytes) in files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

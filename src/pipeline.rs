@@ -100,9 +100,10 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
             for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
                 let entry = entry.with_context(|| format!("cannot scan {}", p.display()))?;
                 let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_file()
-                    && (name.ends_with(".journey.yaml") || name.ends_with(".journey.yml"))
-                {
+                // A symlinked map is a map too (its target must be a file).
+                let is_file = entry.file_type().is_file()
+                    || (entry.file_type().is_symlink() && entry.path().is_file());
+                if is_file && (name.ends_with(".journey.yaml") || name.ends_with(".journey.yml")) {
                     out.push((entry.into_path(), Some(p.clone())));
                 }
             }
@@ -115,6 +116,18 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
         } else {
             out.push((p.clone(), None));
         }
+    }
+    // The same map named twice (or found twice) would be checked and written twice.
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for (path, _) in &out {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if seen.contains(&real) {
+            bail!(
+                "{} is named more than once; name each map once",
+                crate::load::display(path)
+            );
+        }
+        seen.push(real);
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod browser;
+mod edges;
 mod examples;
 mod fuzz_regressions;
 mod hostile;

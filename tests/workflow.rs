@@ -551,12 +551,73 @@ fn the_ci_recipe_runs_commands_that_work() {
         )),
         0
     );
-    assert!(
-        workflow
-            .contains("journeymap diff \"origin/${{ github.base_ref }}:$f\" \"$f\" -f markdown")
+    // The diff step itself, run by bash on a pull request that edits one map, adds one and
+    // deletes another (the base branch as the remote-tracking ref the step reads).
+    let step = workflow
+        .split("- name: Diff changed maps")
+        .nth(1)
+        .and_then(|s| s.split("- name: Comment").next())
+        .unwrap();
+    let script: String = step
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("run: |"))
+        .skip(1)
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect::<String>()
+        .replace("${{ github.base_ref }}", "main");
+    git(dir.path(), &["branch", "-f", "main"]);
+    git(
+        dir.path(),
+        &["update-ref", "refs/remotes/origin/main", "main"],
     );
-    let o = diff_head(dir.path(), &["-f", "markdown"]);
-    assert_eq!(code(&o), 0);
+    git(dir.path(), &["checkout", "-q", "-b", "pr"]);
+    std::fs::copy(
+        dir.path().join("maps/toothbrush.journey.yaml"),
+        dir.path().join("maps/second.journey.yaml"),
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "second"]);
+    git(
+        dir.path(),
+        &["update-ref", "refs/remotes/origin/main", "HEAD"],
+    );
+    std::fs::remove_file(dir.path().join("maps/second.journey.yaml")).unwrap();
+    let mut edited =
+        std::fs::read_to_string(dir.path().join("maps/toothbrush.journey.yaml")).unwrap();
+    edited = edited.replacen("title: ", "title: Edited ", 1);
+    std::fs::write(dir.path().join("maps/toothbrush.journey.yaml"), edited).unwrap();
+    std::fs::copy(
+        dir.path().join("maps/toothbrush.journey.yaml"),
+        dir.path().join("maps/third.journey.yaml"),
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_journeymap"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = std::process::Command::new("bash")
+        .arg("-euc")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("JOURNEYMAP_TODAY", crate::util::TODAY)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.path().join("diff.md")).unwrap();
+    assert!(
+        md.contains("`maps/second.journey.yaml` was removed."),
+        "{md}"
+    );
+    assert!(md.contains("`maps/third.journey.yaml` is new."), "{md}");
+    assert!(md.contains("title changed"), "{md}");
     let hook = std::fs::read_to_string(root().join("examples/ci/pre-commit-config.yaml")).unwrap();
     assert!(hook.contains("entry: journeymap validate --strict"));
 }

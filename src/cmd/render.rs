@@ -28,6 +28,10 @@ struct Plan<'a> {
     maps: Vec<(PathBuf, Option<PathBuf>)>,
     format: OutputFormat,
     destination: Destination,
+    /// `--templates` or `JOURNEYMAP_TEMPLATES`.
+    templates: Option<PathBuf>,
+    /// `--root` or `JOURNEYMAP_ROOT`.
+    root: Option<PathBuf>,
     args: &'a RenderArgs,
 }
 
@@ -62,6 +66,8 @@ impl<'a> Plan<'a> {
             maps,
             format,
             destination,
+            templates: crate::cli::dir_or_env(args.templates.as_deref(), "JOURNEYMAP_TEMPLATES"),
+            root: crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT"),
             args,
         })
     }
@@ -74,7 +80,7 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         max_age_days: None,
         today: crate::validate::today(),
     };
-    let (results, sources) = pipeline::check_all(&plan.maps, checks, args.root.as_deref());
+    let (results, sources) = pipeline::check_all(&plan.maps, checks, plan.root.as_deref());
     let outcome = report(&results, &sources, args);
     if outcome != Outcome::Ok {
         if args.diagnostics == Format::Human {
@@ -82,7 +88,9 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         }
         return Ok(outcome);
     }
-    if let Some(dir) = &args.templates
+    // A template folder is needed only by a format that uses templates.
+    if let Some(dir) = &plan.templates
+        && plan.format != OutputFormat::Json
         && !dir.is_dir()
     {
         bail!("--templates {}: no such directory", dir.display());
@@ -94,7 +102,11 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         .collect();
     let targets = pages(&plan, &maps)?;
     if plan.destination != Destination::Stdout && !args.check {
-        output::refuse_inputs(&targets, &inputs(&maps, args.templates.as_deref()))?;
+        let templates = args
+            .templates
+            .as_deref()
+            .filter(|d| !d.as_os_str().is_empty());
+        output::refuse_inputs(&targets, &inputs(&maps, templates))?;
     }
     deliver(&plan, &targets)
 }
@@ -121,7 +133,7 @@ fn report(results: &[Checked], sources: &diagnostic::Sources, args: &RenderArgs)
 
 /// The pages to write: one per map, and the index page of a directory render.
 fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Result<Vec<Target>> {
-    let renderer = crate::render::Renderer::new(plan.args.templates.clone());
+    let renderer = crate::render::Renderer::new(plan.templates.clone());
     let mut targets = Vec::new();
     let mut entries = Vec::new();
     for ((loaded, data), root) in maps {
@@ -138,7 +150,12 @@ fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Resul
         };
         targets.push(Target { path, bytes });
     }
-    if let Destination::Dir(dir) = &plan.destination {
+    // An index is written for several maps or a scanned folder, never for one map named on
+    // its own (it would replace an index.html the user keeps in that folder).
+    let scanned = plan.maps.len() > 1 || plan.maps.iter().any(|(_, root)| root.is_some());
+    if let Destination::Dir(dir) = &plan.destination
+        && scanned
+    {
         let mut names: Vec<String> = maps
             .iter()
             .map(|((l, _), _)| format!("the map {}", l.file))

@@ -13,7 +13,8 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         today: crate::validate::today(),
     };
     let maps = pipeline::collect_maps(&args.paths)?;
-    let (results, sources) = pipeline::check_all(&maps, checks, args.root.as_deref());
+    let root = crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT");
+    let (results, sources) = pipeline::check_all(&maps, checks, root.as_deref());
     let outcome = results
         .iter()
         .map(|c| c.outcome(args.strict))
