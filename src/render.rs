@@ -425,6 +425,8 @@ fn md_url(s: &str) -> String {
     s.replace('<', "%3C")
         .replace('>', "%3E")
         .replace(' ', "%20")
+        .replace('|', "%7C")
+        .replace('\\', "%5C")
 }
 
 /// Like `md`, for table cells: empty text becomes a dash so the column stays visible.

@@ -19,12 +19,14 @@ pub struct Checks {
 }
 
 /// Today's date, or `JOURNEYMAP_TODAY` (YYYY-MM-DD) so that tests and reproducible builds
-/// can pin it.
-pub fn today() -> jiff::civil::Date {
-    std::env::var("JOURNEYMAP_TODAY")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| jiff::Zoned::now().date())
+/// can pin it; an override that is not a date is an error, not silently ignored.
+pub fn today() -> anyhow::Result<jiff::civil::Date> {
+    match std::env::var("JOURNEYMAP_TODAY") {
+        Ok(s) if !s.is_empty() => s.parse().map_err(|_| {
+            anyhow::anyhow!("JOURNEYMAP_TODAY is `{s}`, not a date; write it as YYYY-MM-DD")
+        }),
+        _ => Ok(jiff::Zoned::now().date()),
+    }
 }
 
 /// Every rule over a loaded map; diagnostics sorted by position.
@@ -34,6 +36,8 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
         out: Vec::new(),
     };
     map_header(&mut v, loaded, checks);
+    required_text(&mut v, loaded);
+    visible_ids(&mut v, &loaded.journey);
     let ids = stages(&mut v, &loaded.journey.stages.value);
     references(&mut v, &loaded.journey.stages.value, &ids.pain_points);
     surveys(&mut v, loaded, &ids.stages);
@@ -73,6 +77,103 @@ fn map_header(v: &mut Validator, loaded: &Loaded, checks: Checks) {
         );
     }
     v.links(&j.links);
+}
+
+/// Text a reader must see is not empty: an empty title renders an empty heading, an empty
+/// id an anchor `#pain-`, an empty persona name a blank avatar.
+fn required_text(v: &mut Validator, loaded: &Loaded) {
+    let j = &loaded.journey;
+    let empty = |v: &mut Validator, pos: Pos, what: String| {
+        v.report(
+            Code::EmptyText,
+            pos,
+            format!("{what} is empty; write the text a reader should see"),
+        );
+    };
+    if j.title.trim().is_empty() {
+        empty(v, loaded.root, "`title:`".to_owned());
+    }
+    if let (Some(p), Some(pos)) = (&loaded.persona, j.persona.as_ref().map(|p| p.pos))
+        && p.name.trim().is_empty()
+    {
+        empty(v, pos, "the persona's `name:`".to_owned());
+    }
+    for st in &j.stages.value {
+        if st.name.trim().is_empty() {
+            empty(v, st.id.pos, format!("the name of stage `{}`", st.id.value));
+        }
+        for t in &st.touchpoints {
+            if t.name.trim().is_empty() {
+                empty(
+                    v,
+                    st.id.pos,
+                    format!("a touchpoint's name in stage `{}`", st.id.value),
+                );
+            }
+        }
+        for p in &st.pain_points {
+            if p.id.value.trim().is_empty() {
+                empty(v, p.id.pos, "a pain point's `id:`".to_owned());
+            } else if p.text.trim().is_empty() {
+                empty(
+                    v,
+                    p.id.pos,
+                    format!("the text of pain point `{}`", p.id.value),
+                );
+            }
+        }
+        for s in &st.solutions {
+            if s.id.value.trim().is_empty() {
+                empty(v, s.id.pos, "a solution's `id:`".to_owned());
+            } else if s.text.trim().is_empty() {
+                empty(
+                    v,
+                    s.id.pos,
+                    format!("the text of solution `{}`", s.id.value),
+                );
+            }
+        }
+    }
+    for s in &j.surveys {
+        if s.id.value.trim().is_empty() {
+            empty(v, s.id.pos, "a survey's `id:`".to_owned());
+        }
+    }
+}
+
+/// Ids that look alike must be alike: no invisible or bidirectional characters (a
+/// zero-width space makes `slow` and `slow\u{200B}` two ids), and Unicode NFC (a composed
+/// and a decomposed `café` would be two ids).
+fn visible_ids(v: &mut Validator, j: &crate::model::Journey) {
+    use unicode_normalization::is_nfc;
+    let ids = j.stages.value.iter().flat_map(|st| {
+        st.pain_points
+            .iter()
+            .map(|p| &p.id)
+            .chain(st.solutions.iter().map(|s| &s.id))
+    });
+    for id in ids.chain(j.surveys.iter().map(|s| &s.id)) {
+        let invisible = id.value.chars().find(|c| is_invisible(*c));
+        let msg = match invisible {
+            Some(c) => format!(
+                "id `{}` holds an invisible character (U+{:04X}); ids must look as they are",
+                id.value.replace(c, ""),
+                u32::from(c)
+            ),
+            None if !is_nfc(&id.value) => format!(
+                "id `{}` is not in Unicode NFC (a letter and its accent are written apart); retype it",
+                id.value
+            ),
+            None => continue,
+        };
+        v.report(Code::InvisibleId, id.pos, msg);
+    }
+}
+
+/// Format characters (zero-width spaces and joiners, bidi controls, the BOM) and controls.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
 }
 
 /// The ids a map defines, each kind with its first definitions.
@@ -295,6 +396,17 @@ impl Validator<'_> {
             );
             return;
         };
+        if date > checks.today {
+            self.report(
+                Code::ReviewInFuture,
+                reviewed.pos,
+                format!(
+                    "`reviewed: {date}` is in the future (today is {}); write the day the team last checked the map",
+                    checks.today
+                ),
+            );
+            return;
+        }
         if let Some(max) = checks.max_age_days {
             let age = (checks.today - date).get_days();
             if age > i32::try_from(max).unwrap_or(i32::MAX) {

@@ -40,7 +40,12 @@ pub fn pct(v: f64) -> String {
 /// An emotion score as people read it: `+1`, `-0.5`, `0`.
 pub fn score(s: f64) -> String {
     let t = number(s, 2);
-    if s > 0.0 { format!("+{t}") } else { t }
+    // What rounds to 0 is 0, unsigned, on either side (0.004 and -0.004 alike).
+    if s > 0.0 && t != "0" {
+        format!("+{t}")
+    } else {
+        t
+    }
 }
 
 /// A survey figure as people read it: NPS as a signed whole number, CSAT as a percentage
@@ -80,6 +85,23 @@ pub fn kebab<T: Serialize>(v: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// A name as compared without regard to case or Unicode composition: NFC, then lower case
+/// (`TRÈS SATISFAIT` and a decomposed `Très satisfait` fold alike).
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect::<String>().to_lowercase()
+}
+
+/// Whether two names are the same but for case and composition; ASCII is compared without
+/// allocating.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        fold(a) == fold(b)
+    }
 }
 
 /// An enum value as a label: its serde name with spaces and a capital (`Day in the life`).
@@ -124,6 +146,17 @@ mod tests {
         assert_eq!(score(0.0), "0");
         assert_eq!(score(-0.0), "0");
         assert_eq!(score(1.25), "+1.25");
+        assert_eq!(score(0.004), "0");
+        assert_eq!(score(-0.004), "0");
+    }
+
+    #[test]
+    fn names_fold_case_and_composition() {
+        assert!(same_name("TRÈS SATISFAIT", "Très satisfait"));
+        assert!(same_name("überweisung", "Überweisung"));
+        // "é" written as e + combining acute is the same name as the composed one.
+        assert!(same_name("Cafe\u{301}", "café"));
+        assert!(!same_name("Cafe", "café"));
     }
 
     #[test]

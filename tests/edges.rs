@@ -121,3 +121,188 @@ fn an_unreadable_persona_is_an_error_in_the_map_and_the_readme_says_so() {
     assert!(readme.contains("a persona or survey file the map names"));
     assert!(readme.contains("that cannot be read is an error in the map: JM000"));
 }
+
+/// A map with one stage `a` (named "Überweisung") bound to `s.csv`, long layout.
+fn survey_map(dir: &Path, csv: &[u8], binding: &str) {
+    std::fs::write(dir.join("s.csv"), csv).unwrap();
+    write(
+        dir,
+        "m.journey.yaml",
+        &format!(
+            "journeymap: 1\ntitle: t\npersona: {{name: P}}\nstages:\n  - {{id: a, name: Überweisung, touchpoints: [{{name: T}}]}}\nsurveys:\n  - {{id: s, file: s.csv, {binding}}}\n"
+        ),
+    );
+}
+
+fn figures(dir: &Path) -> serde_json::Value {
+    let o = run_in(dir, &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn a_bom_or_no_break_space_around_a_cell_is_not_part_of_it() {
+    let dir = tempdir();
+    let csv = "stage,nps\n\u{feff}a,9\n\u{a0}a\u{a0},10\na, 3\n".as_bytes();
+    survey_map(dir.path(), csv, "stage_column: stage, measures: {nps: nps}");
+    let ctx = figures(dir.path());
+    assert_eq!(ctx["stages"][0]["metrics"]["nps"]["n"], 3);
+    assert_eq!(ctx["survey_summary"][0]["rows_unknown_stage"], 0);
+}
+
+#[test]
+fn classic_mac_line_ends_are_refused_not_merged() {
+    let dir = tempdir();
+    survey_map(
+        dir.path(),
+        b"stage,nps\ra,9\ra,10\ra,3\r",
+        "stage_column: stage, measures: {nps: nps}",
+    );
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains(
+            "s.csv:1:1: error[JM106]: the lines of this file end with a carriage return alone"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn names_match_without_regard_to_unicode_case_and_composition() {
+    let dir = tempdir();
+    // Labels in capitals with an accent, a stage by its name in lower case, a `where:`
+    // value in another case, and an accent written as a combining mark.
+    let csv =
+        "stage,sat,keep\nüberweisung,TRÈS SATISFAIT,ÉTÉ\nÜBERWEISUNG,Satisfait,e\u{301}te\u{301}\n";
+    survey_map(
+        dir.path(),
+        csv.as_bytes(),
+        "stage_column: stage, where: {keep: été}, measures: {csat: {column: sat, values: {Très satisfait: 5, Satisfait: 4, Insatisfait: 2}}}",
+    );
+    let ctx = figures(dir.path());
+    let csat = &ctx["stages"][0]["metrics"]["csat"];
+    assert_eq!(csat["n"], 2, "{csat}");
+    assert_eq!(csat["skipped"], 0);
+    assert_eq!(ctx["survey_summary"][0]["rows_filtered"], 0);
+}
+
+#[test]
+fn yaml_tags_are_refused() {
+    let dir = tempdir();
+    for (tagged, col) in [("!!binary aGVsbG8=", 8), ("!custom value", 8)] {
+        write(
+            dir.path(),
+            "m.journey.yaml",
+            &MAP.replace("title: t", &format!("title: {tagged}")),
+        );
+        let o = run_in(
+            dir.path(),
+            &["validate", "--format", "short", "m.journey.yaml"],
+        );
+        assert_eq!(code(&o), 1);
+        assert!(
+            stdout(&o).starts_with(&format!("m.journey.yaml:2:{col}: error[JM002]: YAML tags")),
+            "{}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn messages_speak_of_the_map_not_the_yaml_library() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &MAP.replace("title: t\n", "title: t\ntitle: u\n"),
+    );
+    let out = stdout(&run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    ));
+    assert!(
+        out.contains("the key `title` appears twice in the same mapping"),
+        "{out}"
+    );
+    assert!(!out.contains("DuplicateKeyPolicy"));
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &MAP.replace("title: t", "title: ~"),
+    );
+    let out = stdout(&run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    ));
+    assert!(out.contains("expected text here, found nothing"), "{out}");
+    assert!(!out.contains("Option<"));
+}
+
+#[test]
+fn a_date_override_that_is_not_a_date_is_an_error() {
+    let dir = tempdir();
+    write(dir.path(), "m.journey.yaml", MAP);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_journeymap"))
+        .args(["validate", "m.journey.yaml"])
+        .current_dir(dir.path())
+        .env("JOURNEYMAP_TODAY", "garbage")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("JOURNEYMAP_TODAY is `garbage`, not a date"));
+}
+
+#[test]
+fn index_links_stay_relative_and_markdown_links_stay_whole() {
+    let dir = tempdir();
+    let p = dir.path();
+    write(p, "maps/javascript:alert(1).journey.yaml", MAP);
+    write(p, "maps/a|b.journey.yaml", MAP);
+    for (format, out) in [("html", "site/"), ("markdown", "md/")] {
+        let o = run_in(p, &["render", "maps", "-f", format, "-o", out]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let html = std::fs::read_to_string(p.join("site/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let a = scraper::Selector::parse("a[href]").unwrap();
+    let hrefs: Vec<&str> = doc
+        .select(&a)
+        .filter_map(|e| e.value().attr("href"))
+        .collect();
+    assert!(hrefs.contains(&"./javascript:alert(1).html"), "{hrefs:?}");
+    assert!(
+        hrefs.iter().all(|h| !h.starts_with("javascript:")),
+        "{hrefs:?}"
+    );
+    let md = std::fs::read_to_string(p.join("md/index.md")).unwrap();
+    assert!(md.contains("(<./javascript:alert(1).md>)"), "{md}");
+    assert!(md.contains("(<a%7Cb.md>)"), "{md}");
+    // Every row keeps its cells: the `|` in a file name does not split one.
+    let rows: Vec<usize> = md
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.matches(" | ").count())
+        .collect();
+    assert!(rows.windows(2).all(|w| w[0] == w[1]), "{md}");
+}
+
+#[test]
+fn bidi_controls_cannot_reorder_a_diff_comment() {
+    let dir = tempdir();
+    let p = dir.path();
+    write(p, "old.journey.yaml", MAP);
+    write(
+        p,
+        "new.journey.yaml",
+        &MAP.replace("name: A,", "name: \"A \u{202e}lanigiro\u{202c}\","),
+    );
+    let o = run_in(p, &["diff", "old.journey.yaml", "new.journey.yaml"]);
+    let md = stdout(&o);
+    assert!(md.contains("renamed"), "{md}");
+    assert!(!md.contains('\u{202e}'), "{md:?}");
+}

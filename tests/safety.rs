@@ -322,7 +322,8 @@ fn map_text_cannot_forge_ci_annotations_or_drive_the_terminal() {
     .unwrap();
     for format in ["human", "short", "github", "json"] {
         let (o, _) = limited(p, &["validate", "--format", format, "m.journey.yaml"], &[]);
-        assert_eq!(exit(&o), 0, "{format}");
+        // The id holds a line break and controls: refused (JM020), and shown inert.
+        assert_eq!(exit(&o), 1, "{format}");
         let out = String::from_utf8(o.stdout).unwrap();
         assert!(
             !out.lines().any(|l| l.starts_with("::error file=x.yaml")),
@@ -330,15 +331,21 @@ fn map_text_cannot_forge_ci_annotations_or_drive_the_terminal() {
         );
         if format == "json" {
             // JSON carries the text exactly, escaped as JSON: data for programs.
-            let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-            assert!(v["message"].as_str().unwrap().contains("p\n::error"));
+            let forged = out.lines().any(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["message"].as_str().unwrap().contains("p\n::error")
+            });
+            assert!(forged, "{out}");
         } else {
             assert!(
                 !out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{202e}'),
                 "{format}: {out:?}"
             );
         }
-        assert!(out.contains("JM051"), "{format}: {out}");
+        assert!(
+            out.contains("JM020") && out.contains("JM051"),
+            "{format}: {out}"
+        );
     }
 }
 

@@ -78,7 +78,7 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
     // Load and validate everything first: nothing is written unless every map is fine.
     let checks = crate::validate::Checks {
         max_age_days: None,
-        today: crate::validate::today(),
+        today: crate::validate::today()?,
     };
     let (results, sources) = pipeline::check_all(&plan.maps, checks, plan.root.as_deref());
     let outcome = report(&results, &sources, args);

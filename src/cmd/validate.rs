@@ -10,7 +10,7 @@ use crate::pipeline;
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let checks = crate::validate::Checks {
         max_age_days: Some(args.max_age),
-        today: crate::validate::today(),
+        today: crate::validate::today()?,
     };
     let maps = pipeline::collect_maps(&args.paths)?;
     let root = crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT");

@@ -53,6 +53,8 @@ codes! {
     ReviewedNotDate = "JM016", Error, "a `reviewed:` date that is not YYYY-MM-DD";
     NoStages = "JM017", Error, "a map with no stages";
     SurveyUnknownStage = "JM018", Error, "a survey binding that names a stage the map lacks";
+    EmptyText = "JM019", Error, "a required text (title, name, id, pain-point or solution text) is empty";
+    InvisibleId = "JM020", Error, "an id with invisible or bidirectional characters, or not in Unicode NFC";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";
@@ -73,6 +75,7 @@ codes! {
     NoPersona = "JM052", Warning, "the map has no persona";
     FunnelGrows = "JM053", Warning, "the funnel grows from one stage to the next";
     ReviewOverdue = "JM054", Warning, "the map was last reviewed longer ago than --max-age";
+    ReviewInFuture = "JM055", Warning, "`reviewed:` is a date in the future";
 }
 
 impl std::fmt::Display for Code {

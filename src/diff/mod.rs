@@ -82,7 +82,7 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
     let checks = crate::validate::Checks {
         max_age_days: None,
-        today: crate::validate::today(),
+        today: crate::validate::today()?,
     };
     let checked = crate::pipeline::check(&path, &mut sources, checks, root.as_deref());
     let errors = checked

@@ -55,7 +55,8 @@ struct Style {
 impl Style {
     fn text(self, s: &str) -> String {
         if self.md {
-            crate::render::md_escape(s)
+            // A pull-request comment must not be reordered on screen by bidi controls.
+            crate::render::md_escape(&crate::diagnostic::inert(s))
         } else {
             s.to_owned()
         }

@@ -40,7 +40,19 @@ impl IndexEntry {
             pain_points: ctx.stages.iter().map(|s| s.pain_points.len()).sum(),
             backlog: ctx.backlog.len(),
             metrics: ctx.metrics.clone(),
-            href: crate::load::display(rel),
+            href: relative_href(rel),
         }
+    }
+}
+
+/// A link to a rendered map, relative to the index. A file name that reads as a URL scheme
+/// (`javascript:x.html`) gets `./` in front, so it stays a relative link.
+fn relative_href(rel: &Path) -> String {
+    let href = crate::load::display(rel);
+    let first = href.split('/').next().unwrap_or("");
+    if first.contains(':') {
+        format!("./{href}")
+    } else {
+        href
     }
 }

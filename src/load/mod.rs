@@ -367,6 +367,20 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
             "the file is empty; a map needs at least `journeymap: 1`, `title:` and `stages:`",
         )]);
     }
+    // Tags are rare in text (a `!` then a name): only a file with a `!` is scanned for them.
+    if text.contains('!')
+        && let Some(pos) = shape::first_tag(text)
+    {
+        return Err(vec![
+            Diagnostic::new(
+                Code::WrongType,
+                file,
+                pos,
+                "YAML tags (`!!binary`, `!name`) are not used in maps; write the value plainly",
+            )
+            .with_label("a tag"),
+        ]);
+    }
     match serde_saphyr::from_str_with_options::<T>(text, options()) {
         Ok(v) => Ok(v),
         Err(typed) if is_limit(&typed) => Err(vec![to_diagnostic(&typed, file, text)]),
@@ -551,7 +565,25 @@ fn message_of(err: &YamlError) -> String {
         None => first,
     };
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    first.trim_end_matches('.').to_owned()
+    in_map_terms(first.trim_end_matches('.'))
+}
+
+/// The YAML library's words for its own options and types said in the map's terms.
+fn in_map_terms(message: &str) -> String {
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return format!("the key `{key}` appears twice in the same mapping; keep one");
+    }
+    let mut m = message.to_owned();
+    for (theirs, ours) in [
+        ("; use Option<String>", ""),
+        (" into string", " where text is expected"),
+        (", set DuplicateKeyPolicy in Options if acceptable", ""),
+        (" rejected by the configured policy", " not allowed in maps"),
+    ] {
+        m = m.replace(theirs, ours);
+    }
+    m
 }
 
 fn nesting() -> String {

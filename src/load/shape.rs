@@ -55,6 +55,24 @@ pub fn check(text: &str, file: &str, schema: &Value) -> Vec<Diagnostic> {
     walk.out
 }
 
+/// Where the first YAML tag (`!!binary`, `!custom`) is, if any. Maps use none: a
+/// `!!binary` scalar would be decoded into text its reviewers never saw, and other tags would
+/// be ignored silently.
+pub fn first_tag(text: &str) -> Option<Pos> {
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        let tagged = match &event {
+            Event::Scalar(_, _, _, tag) => tag.is_some(),
+            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => tag.is_some(),
+            _ => false,
+        };
+        if tagged {
+            return Some(span.tag_start.map_or(pos_of(&span.start), |m| pos_of(&m)));
+        }
+    }
+    None
+}
+
 fn pos_of(m: &serde_saphyr::granit_parser::Marker) -> Pos {
     Pos {
         line: m.line(),

@@ -260,6 +260,13 @@ pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenErr
             ))
         })?),
     };
+    // Classic Mac files end lines with CR alone: csv would read the whole file as one row.
+    if memchr::memchr(b'\n', head).is_none() && memchr::memchr_iter(b'\r', head).count() > 1 {
+        return Err(malformed(
+            1,
+            "the lines of this file end with a carriage return alone (classic Mac OS); save it with LF or CRLF line ends",
+        ));
+    }
     let bom = Encoding::for_bom(head).map(|(e, _)| e);
     let encoding = bom.or(declared).unwrap_or(encoding_rs::UTF_8);
     // Sniff the delimiter from the raw head of the file: delimiters are ASCII, so only UTF-16
@@ -386,7 +393,29 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 /// empty when the row is shorter.
 #[inline]
 pub fn cell(rec: &csv::ByteRecord, i: usize) -> &[u8] {
-    rec.get(i).unwrap_or(b"").trim_ascii()
+    let c = rec.get(i).unwrap_or(b"").trim_ascii();
+    // A BOM or a no-break space pasted at either end is not part of the answer (a stage
+    // "\u{feff}a" is stage `a`). The check costs one comparison for plain cells.
+    if c.first().is_some_and(|b| *b >= 0xC2) || c.last().is_some_and(|b| *b >= 0x80) {
+        return trim_invisible(c);
+    }
+    c
+}
+
+fn trim_invisible(mut c: &[u8]) -> &[u8] {
+    const BOM: &[u8] = "\u{feff}".as_bytes();
+    const NBSP: &[u8] = "\u{a0}".as_bytes();
+    loop {
+        let before = c.len();
+        for edge in [BOM, NBSP] {
+            c = c.strip_prefix(edge).unwrap_or(c);
+            c = c.strip_suffix(edge).unwrap_or(c);
+        }
+        c = c.trim_ascii();
+        if c.len() == before {
+            return c;
+        }
+    }
 }
 
 /// Text of a header cell: UTF-8, or Windows-1252 when the bytes are not UTF-8.

@@ -495,12 +495,8 @@ impl Reader<'_> {
         if let Some(i) = names.iter().position(|n| n == wanted) {
             return Some(i);
         }
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
+        let norm =
+            |s: &str| crate::words::fold(&s.split_whitespace().collect::<Vec<_>>().join(" "));
         let w = norm(wanted);
         if let Some(i) = names.iter().position(|n| norm(n) == w) {
             return Some(i);
@@ -532,10 +528,10 @@ fn resolve_stage(stages: &[crate::model::Stage], cell: &[u8]) -> Option<usize> {
     let text = std::str::from_utf8(cell).ok()?.trim();
     stages
         .iter()
-        .position(|s| s.id.value.eq_ignore_ascii_case(text))
+        .position(|s| crate::words::same_name(&s.id.value, text))
         .or_else(|| {
             stages
                 .iter()
-                .position(|s| s.name.trim().eq_ignore_ascii_case(text))
+                .position(|s| crate::words::same_name(s.name.trim(), text))
         })
 }

@@ -50,10 +50,14 @@ impl Filter {
     /// Whether the cell is one of the wanted values (ASCII case ignored: YAML `true` keeps
     /// `True`), counting what it saw.
     pub(super) fn admits(&mut self, cell: &[u8]) -> bool {
+        let folded = |w: &str| {
+            !cell.is_ascii()
+                && std::str::from_utf8(cell).is_ok_and(|c| crate::words::same_name(w, c))
+        };
         if let Some(i) = self
             .wanted
             .iter()
-            .position(|(w, _)| w.as_bytes().eq_ignore_ascii_case(cell))
+            .position(|(w, _)| w.as_bytes().eq_ignore_ascii_case(cell) || folded(w))
         {
             self.hits[i] += 1;
             return true;

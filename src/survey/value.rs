@@ -70,11 +70,16 @@ impl Rule {
         if is_missing(cell, missing) {
             return (Value::Missing, None);
         }
-        let label = self.labels.iter().position(|(k, _)| k == cell).or_else(|| {
-            self.labels
-                .iter()
-                .position(|(k, _)| k.eq_ignore_ascii_case(cell))
-        });
+        let label = self
+            .labels
+            .iter()
+            .position(|(k, _)| k == cell)
+            .or_else(|| {
+                self.labels
+                    .iter()
+                    .position(|(k, _)| k.eq_ignore_ascii_case(cell))
+            })
+            .or_else(|| self.folded_label(cell));
         let x = match label {
             Some(i) => self.labels[i].1,
             None => match parse_number(cell) {
@@ -93,6 +98,20 @@ impl Rule {
             return (Value::Invalid(Skip::NotWhole), label);
         }
         (Value::Number(x), label)
+    }
+}
+
+impl Rule {
+    /// Beyond ASCII, a label matches without regard to case and composition
+    /// (`TRÈS SATISFAIT` is `Très satisfait`).
+    fn folded_label(&self, cell: &[u8]) -> Option<usize> {
+        if cell.is_ascii() || self.labels.is_empty() {
+            return None;
+        }
+        let cell = std::str::from_utf8(cell).ok()?;
+        self.labels.iter().position(|(k, _)| {
+            std::str::from_utf8(k).is_ok_and(|k| crate::words::same_name(k, cell))
+        })
     }
 }
 
