@@ -36,8 +36,16 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 /// Temporary files and directories alive now, removed if the process is interrupted.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Remove live temporary files on SIGINT, SIGTERM and SIGHUP, then exit 130.
+/// Remove live temporary files on SIGINT, SIGTERM and SIGHUP, then exit 130. A file-size
+/// limit (`ulimit -f`) would kill the process with SIGXFSZ mid-write; with the signal
+/// caught, the write fails with "File too large" instead, reported as an error, and the
+/// temporary file is removed as on any failed write.
 pub fn clean_up_on_signals() {
+    #[cfg(unix)]
+    {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
+    }
     let _ = ctrlc::set_handler(|| {
         if let Ok(live) = LIVE.lock() {
             for p in live.iter() {

@@ -104,6 +104,17 @@ pub fn same_name(a: &str, b: &str) -> bool {
     }
 }
 
+/// The first letter of a name as a reader sees it, in capitals: a whole grapheme cluster
+/// (`👩‍👩‍👧`, a decomposed `é`), never half of one.
+pub fn initial(name: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    name.trim()
+        .graphemes(true)
+        .next()
+        .map(str::to_uppercase)
+        .unwrap_or_default()
+}
+
 /// An enum value as a label: its serde name with spaces and a capital (`Day in the life`).
 pub fn label<T: Serialize>(v: &T) -> String {
     let words = kebab(v).replace('-', " ");
@@ -157,6 +168,17 @@ mod tests {
         // "é" written as e + combining acute is the same name as the composed one.
         assert!(same_name("Cafe\u{301}", "café"));
         assert!(!same_name("Cafe", "café"));
+    }
+
+    #[test]
+    fn an_initial_is_a_whole_grapheme() {
+        assert_eq!(initial("Maya"), "M");
+        assert_eq!(
+            initial("👩\u{200d}👩\u{200d}👧 Family"),
+            "👩\u{200d}👩\u{200d}👧"
+        );
+        assert_eq!(initial("e\u{301}lise"), "E\u{301}");
+        assert_eq!(initial(""), "");
     }
 
     #[test]

@@ -306,3 +306,98 @@ fn bidi_controls_cannot_reorder_a_diff_comment() {
     assert!(md.contains("renamed"), "{md}");
     assert!(!md.contains('\u{202e}'), "{md:?}");
 }
+
+#[test]
+fn a_file_size_limit_is_a_clean_error_and_leaves_no_temporary_file() {
+    let dir = tempdir();
+    let p = dir.path();
+    write(p, "m.journey.yaml", MAP);
+    let bin = env!("CARGO_BIN_EXE_journeymap");
+    // 10 blocks of 512 bytes: the page does not fit. Without the signal caught, SIGXFSZ
+    // killed the process (exit 153) and left the temporary file behind.
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 10; exec '{bin}' render m.journey.yaml -o out.html"
+        ))
+        .current_dir(p)
+        .env("JOURNEYMAP_TODAY", crate::util::TODAY)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("File too large"), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".journeymap-") || n == "out.html")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn templates_export_never_follows_a_dangling_symlink() {
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tpl/html")).unwrap();
+    std::os::unix::fs::symlink(p.join("outside.j2"), p.join("tpl/html/map.html.j2")).unwrap();
+    let o = run_in(p, &["templates", "export", "tpl"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("never overwrites"), "{}", stderr(&o));
+    assert!(!p.join("outside.j2").exists());
+}
+
+#[test]
+fn an_output_that_is_a_symlink_is_written_through() {
+    let dir = tempdir();
+    let p = dir.path();
+    write(p, "m.journey.yaml", MAP);
+    write(p, "pages/real.html", "old");
+    std::os::unix::fs::symlink("pages/real.html", p.join("link.html")).unwrap();
+    let o = run_in(p, &["render", "m.journey.yaml", "-o", "link.html"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(p.join("link.html"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(p.join("pages/real.html"))
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(readme.contains("a symlink is written through to its target"));
+}
+
+#[test]
+fn the_avatar_shows_a_whole_first_letter() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &MAP.replace("{name: P}", "{name: \"👩\u{200d}👩\u{200d}👧 Family\"}"),
+    );
+    let html = stdout(&run_in(dir.path(), &["render", "m.journey.yaml"]));
+    let doc = scraper::Html::parse_document(&html);
+    let avatar = scraper::Selector::parse(".avatar").unwrap();
+    let text: String = doc.select(&avatar).next().unwrap().text().collect();
+    assert_eq!(text, "👩\u{200d}👩\u{200d}👧");
+}
+
+#[test]
+fn a_carriage_return_in_a_header_is_shown_not_sent_to_the_terminal() {
+    let dir = tempdir();
+    survey_map(
+        dir.path(),
+        b"stage,\"n\rps\"\na,9\n",
+        "stage_column: stage, measures: {nps: score}",
+    );
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("`n\\rps`"), "{out:?}");
+    assert!(!out.contains('\r'), "{out:?}");
+}
