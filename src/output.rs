@@ -106,17 +106,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .map_err(|e| failed("cannot write", path, &e))?;
         return f
             .write_all(bytes)
-            .with_context(|| format!("cannot write {}", path.display()));
+            .map_err(|e| failed("cannot write", path, &e));
     }
     let resolved;
     let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
         && meta.is_some()
     {
-        resolved = std::fs::canonicalize(path)
-            .with_context(|| format!("cannot follow the link {}", path.display()))?;
+        resolved =
+            std::fs::canonicalize(path).map_err(|e| failed("cannot follow the link", path, &e))?;
         resolved.as_path()
     } else {
         path
@@ -125,7 +125,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", dir, &e))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".journeymap-").suffix(".tmp");
     #[cfg(unix)]
@@ -137,18 +137,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let mut tmp = builder
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
+        .map_err(|e| failed("cannot write in", dir, &e))?;
     let _live = Live::new(tmp.path());
     if let Some(m) = &meta {
         std::fs::set_permissions(tmp.path(), m.permissions())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .map_err(|e| failed("cannot write", path, &e))?;
     }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|e| failed("cannot write", path, &e))?;
     tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|e| failed("cannot write", path, &e.error))?;
     Ok(())
 }
 
@@ -186,19 +185,28 @@ pub fn create_new(files: &[(PathBuf, &[u8])], what: &str) -> Result<Vec<PathBuf>
     let mut written = Vec::new();
     for (path, bytes) in files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| failed("cannot create", parent, &e))?;
         }
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+            .map_err(|e| failed("cannot create", path, &e))?;
         f.write_all(bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .map_err(|e| failed("cannot write", path, &e))?;
         written.push(path.clone());
     }
     Ok(written)
+}
+
+/// An I/O failure in words, once: the file and the reason, without the library's own
+/// repetition or the name of a temporary file the user never made.
+fn failed(what: &str, path: &Path, e: &std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{what} {}: {}",
+        crate::load::display(path),
+        crate::load::io_reason(e)
+    )
 }
 
 /// Files whose content differs from what would be written, with why.
@@ -211,7 +219,7 @@ pub fn check(targets: &[Target]) -> Result<Vec<(PathBuf, &'static str)>> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 stale.push((t.path.clone(), "missing"));
             }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", t.path.display())),
+            Err(e) => return Err(failed("cannot read", &t.path, &e)),
         }
     }
     Ok(stale)

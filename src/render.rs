@@ -278,6 +278,11 @@ pub fn md_escape(s: &str) -> String {
             _ => out.push(c),
         }
     }
+    // GitHub turns `www.…`, `https://…` and `a@b.example` into links and `@name` into a
+    // ping of that person when a diff is posted: a word joiner (invisible) breaks each.
+    if out.contains(['@', '.', ':']) {
+        out = break_autolinks(&out);
+    }
     // A leading `-`, `+`, `=` or `1.` would start a list, a heading underline or numbering.
     let first = out.chars().next();
     if matches!(first, Some('-' | '+' | '=')) {
@@ -403,6 +408,35 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
 }
 
+/// `@name`, `www.` and `://` with U+2060 WORD JOINER inside, so GitHub neither links nor
+/// pings; readers see the same text.
+fn break_autolinks(s: &str) -> String {
+    const JOIN: char = '\u{2060}';
+    let mut out = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        let next = chars.get(i + 1).copied();
+        let www = c == '.'
+            && i >= 3
+            && chars[i - 3..i]
+                .iter()
+                .collect::<String>()
+                .eq_ignore_ascii_case("www");
+        if www {
+            // Put the joiner before the dot: `www` + joiner + `.`
+            out.pop();
+            out.push(JOIN);
+            out.push('.');
+        } else if (c == '@' && next.is_some_and(char::is_alphanumeric))
+            || (c == ':' && next == Some('/') && chars.get(i + 2) == Some(&'/'))
+        {
+            out.push(JOIN);
+        }
+    }
+    out
+}
+
 /// The auto-escape of Markdown templates.
 const MARKDOWN: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("markdown"));
 
@@ -495,6 +529,18 @@ fn anchor(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_text_does_not_autolink_or_ping() {
+        assert_eq!(md_escape("ask @maya"), "ask @\u{2060}maya");
+        assert_eq!(
+            md_escape("see www.example.com"),
+            "see www\u{2060}.example.com"
+        );
+        assert_eq!(md_escape("https://x.example"), "https:\u{2060}//x.example");
+        assert_eq!(md_escape("a@b.example"), "a@\u{2060}b.example");
+        assert_eq!(md_escape("2 @ 3 € each"), "2 @ 3 € each");
+    }
 
     #[test]
     fn markdown_escaping_neutralises_markup() {

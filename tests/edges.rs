@@ -401,3 +401,101 @@ fn a_carriage_return_in_a_header_is_shown_not_sent_to_the_terminal() {
     assert!(out.contains("`n\\rps`"), "{out:?}");
     assert!(!out.contains('\r'), "{out:?}");
 }
+
+#[test]
+fn markdown_neither_autolinks_nor_pings() {
+    let dir = tempdir();
+    let p = dir.path();
+    write(p, "old.journey.yaml", MAP);
+    write(
+        p,
+        "new.journey.yaml",
+        &MAP.replace(
+            "name: A,",
+            "name: \"Ask @maya at www.example.com or a@b.example\",",
+        ),
+    );
+    let md = stdout(&run_in(
+        p,
+        &["diff", "old.journey.yaml", "new.journey.yaml"],
+    ));
+    assert!(md.contains("renamed"), "{md}");
+    for linked in ["@maya", "www.example", "a@b"] {
+        assert!(!md.contains(linked), "{linked} in {md}");
+    }
+    // Read back with a real parser, the text is what the map says and no link is made.
+    let parser = pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all());
+    let mut text = String::new();
+    for e in parser {
+        match e {
+            pulldown_cmark::Event::Text(t) => text.push_str(&t),
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { .. }) => {
+                panic!("a link in {md}")
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        text.replace('\u{2060}', "")
+            .contains("Ask @maya at www.example.com or a@b.example")
+    );
+}
+
+#[test]
+fn where_values_are_matched_as_written() {
+    let dir = tempdir();
+    survey_map(
+        dir.path(),
+        b"stage,nps,keep\na,9,1.0\na,10,.nan\na,3,1\n",
+        "stage_column: stage, where: {keep: [1.0, .nan]}, measures: {nps: nps}",
+    );
+    let ctx = figures(dir.path());
+    // `1.0` and `.nan` are kept as they are written; `1` is another value.
+    assert_eq!(ctx["survey_summary"][0]["rows_filtered"], 1);
+    assert_eq!(ctx["stages"][0]["metrics"]["nps"]["n"], 2);
+}
+
+#[test]
+fn a_write_error_is_said_once_without_temporary_names() {
+    let dir = tempdir();
+    write(dir.path(), "m.journey.yaml", MAP);
+    let o = run_in(
+        dir.path(),
+        &["render", "m.journey.yaml", "-o", "/proc/none/x.html"],
+    );
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert_eq!(err.matches("no such file").count(), 1, "{err}");
+    assert!(
+        !err.contains(".journeymap-") && !err.contains("os error"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_non_finite_number_is_refused_with_a_way_out() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &MAP.replace("name: A,", "name: A, emotion: .nan,"),
+    );
+    let out = stdout(&run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    ));
+    assert!(
+        out.starts_with("m.journey.yaml:5:31: error[JM002]: non-finite float `.nan` not allowed in maps; a number must be finite"),
+        "{out}"
+    );
+    // Where the map wants text, `.nan` is the text it reads as.
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &MAP.replace("title: t", "title: .nan"),
+    );
+    assert_eq!(
+        code(&run_in(dir.path(), &["validate", "m.journey.yaml"])),
+        0
+    );
+}

@@ -497,6 +497,12 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
             let message = message_of(inner);
             if message.contains("recursion limit") {
                 (Code::OverBudget, limit_message(&nesting()), "limit reached")
+            } else if message.starts_with("non-finite float") {
+                // `.nan`, `.inf`: neither a number a map can use nor, unquoted, text.
+                let m = format!(
+                    "{message}; a number must be finite, and text that reads like one is quoted (\".nan\")"
+                );
+                (Code::WrongType, m, "not a finite number")
             } else {
                 (Code::Syntax, message, "syntax error")
             }

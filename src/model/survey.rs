@@ -167,7 +167,9 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // As written: `1.0` stays `1.0`, `.nan` stays `.nan` (a number's own text, not its
+        // value printed again), so a `where:` value matches the cell that says the same.
+        d.deserialize_str(V)
     }
 }
 
