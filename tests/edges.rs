@@ -485,15 +485,21 @@ fn a_non_finite_number_is_refused_with_a_way_out() {
         &["validate", "--format", "short", "m.journey.yaml"],
     ));
     assert!(
-        out.starts_with("m.journey.yaml:5:31: error[JM002]: non-finite float `.nan` not allowed in maps; a number must be finite"),
+        out.starts_with("m.journey.yaml:5:22: error[JM002]: invalid type: string \".nan\", expected a number from -2 to 2, or {score, label}; `.nan` and `.inf` are not numbers a map can use"),
         "{out}"
     );
-    // Where the map wants text, `.nan` is the text it reads as.
+    // Where the map wants text, `.nan` and `.inf` are the text they read as, at the top
+    // level and inside a stage alike.
     write(
         dir.path(),
         "m.journey.yaml",
-        &MAP.replace("title: t", "title: .nan"),
+        &MAP.replace("title: t", "title: .nan")
+            .replace("name: A,", "name: .inf,"),
     );
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["title"], ".nan");
+    assert_eq!(json["stages"][0]["name"], ".inf");
     assert_eq!(
         code(&run_in(dir.path(), &["validate", "m.journey.yaml"])),
         0

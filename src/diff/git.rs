@@ -144,9 +144,57 @@ fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
     }
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+/// A folder only this user can enter (0700), removed when dropped, for a version from git.
+pub(super) fn private_folder() -> Result<tempfile::TempDir> {
+    let mut b = tempfile::Builder::new();
+    b.prefix("journeymap-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
     }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    b.tempdir().context("cannot make a temporary directory")
+}
+
+/// Write one fetched file where only this user can read it (folders 0700, files 0600): the
+/// copy may hold a private revision's survey comments while the diff runs.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut folders = std::fs::DirBuilder::new();
+    folders.recursive(true);
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        folders.mode(0o700);
+        file.mode(0o600);
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if let Some(parent) = path.parent() {
+        folders
+            .create(parent)
+            .with_context(|| format!("cannot copy {name} out of git"))?;
+    }
+    file.open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .with_context(|| format!("cannot copy {name} out of git"))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn fetched_files_are_private_to_the_user() {
+        let tmp = super::private_folder().unwrap();
+        let file = tmp.path().join("maps/surveys/s.csv");
+        super::write(&file, b"stage\na\n").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(tmp.path()), 0o700);
+        assert_eq!(mode(&tmp.path().join("maps")), 0o700);
+        assert_eq!(mode(&tmp.path().join("maps/surveys")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(std::fs::read(&file).unwrap(), b"stage\na\n");
+    }
 }

@@ -14,7 +14,7 @@ mod report;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::Outcome;
 use crate::cli::{DiffArgs, DiffFormat};
@@ -68,7 +68,7 @@ fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
         (PathBuf::from(spec), None, spec.to_owned())
     } else if let Some((rev, path)) = spec.split_once(':').filter(|(r, _)| !r.is_empty()) {
         // A private (0700) folder, removed when the diff ends or is interrupted.
-        let tmp = tempfile::tempdir().context("cannot make a temporary directory")?;
+        let tmp = git::private_folder()?;
         let live = crate::output::Live::new(tmp.path());
         let local = git::from_git(rev, path, tmp.path())?;
         (local, Some((tmp, live)), spec.to_owned())

@@ -349,6 +349,9 @@ fn options() -> Options {
         // YAML 1.2: `yes`, `no`, `on` and `off` are text. A `where: {keep: yes}` must keep
         // the rows that say `yes`, not the ones that say `true`.
         strict_booleans: true,
+        // `.nan` and `.inf` are text wherever a map wants text, buffered or not; where it
+        // wants a number they are refused as not numbers (a curve cannot plot them).
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
     }
 }
 
@@ -467,7 +470,13 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
         | YamlError::InvalidScalar { .. }
         | YamlError::NullIntoString { .. }
         | YamlError::InvalidBooleanStrict { .. }
-        | YamlError::Message { .. } => (Code::WrongType, message_of(inner), "wrong type"),
+        | YamlError::Message { .. } => {
+            let mut m = message_of(inner);
+            if [".nan\"", ".inf\""].iter().any(|v| m.contains(v)) {
+                m.push_str("; `.nan` and `.inf` are not numbers a map can use");
+            }
+            (Code::WrongType, m, "wrong type")
+        }
         YamlError::Unexpected { expected, .. } => {
             let what = match *expected {
                 "sequence start" => "a list",
@@ -497,12 +506,6 @@ fn to_diagnostic(err: &YamlError, file: &str, text: &str) -> Diagnostic {
             let message = message_of(inner);
             if message.contains("recursion limit") {
                 (Code::OverBudget, limit_message(&nesting()), "limit reached")
-            } else if message.starts_with("non-finite float") {
-                // `.nan`, `.inf`: neither a number a map can use nor, unquoted, text.
-                let m = format!(
-                    "{message}; a number must be finite, and text that reads like one is quoted (\".nan\")"
-                );
-                (Code::WrongType, m, "not a finite number")
             } else {
                 (Code::Syntax, message, "syntax error")
             }
