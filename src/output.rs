@@ -38,7 +38,7 @@ static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Remove live temporary files on SIGINT, SIGTERM and SIGHUP, then exit 130. A file-size
 /// limit (`ulimit -f`) would kill the process with SIGXFSZ mid-write; with the signal
-/// caught, the write fails with "File too large" instead, reported as an error, and the
+/// caught, the write fails with "file too large" instead, reported as an error, and the
 /// temporary file is removed as on any failed write.
 pub fn clean_up_on_signals() {
     #[cfg(unix)]

@@ -325,7 +325,11 @@ fn a_file_size_limit_is_a_clean_error_and_leaves_no_temporary_file() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("File too large"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write out.html: file too large\n"),
+        "{}",
+        stderr(&o)
+    );
     let left: Vec<_> = std::fs::read_dir(p)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -554,11 +554,12 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => {
+            // The OS's words ("File too large (os error 27)") as the rest of a sentence.
             let t = e.to_string();
-            match t.find(" (os error") {
-                Some(i) => t[..i].to_owned(),
-                None => t,
-            }
+            let t = t.find(" (os error").map_or(t.as_str(), |i| &t[..i]);
+            let mut c = t.chars();
+            c.next()
+                .map_or_else(String::new, |first| first.to_lowercase().chain(c).collect())
         }
     }
 }
