@@ -11,6 +11,7 @@
 mod aggregated;
 mod answers;
 pub mod binding;
+pub mod change;
 pub mod input;
 mod judge;
 pub mod measure;
