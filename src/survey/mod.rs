@@ -18,6 +18,7 @@ pub mod measure;
 mod plan;
 pub mod quotes;
 pub mod value;
+pub mod wave;
 
 use crate::diagnostic::Code;
 use std::collections::BTreeMap;
