@@ -5,7 +5,7 @@
 //! own units (NPS and CSAT in points, a mean on its scale). `significant` is true when the
 //! interval leaves zero out.
 
-use super::measure::{Z95, wilson};
+use super::measure::{Z95, adjusted_nps, wilson};
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -43,12 +43,7 @@ pub fn nps(earlier: NpsCounts, later: NpsCounts) -> Option<Change> {
     if earlier.n == 0 || later.n == 0 {
         return None;
     }
-    let adjusted = |c: NpsCounts| {
-        let na = c.n as f64 + 3.0;
-        let p = (c.promoters as f64 + 0.75) / na;
-        let d = (c.detractors as f64 + 0.75) / na;
-        (p - d, (p + d - (p - d) * (p - d)) / na)
-    };
+    let adjusted = |c: NpsCounts| adjusted_nps(c.promoters, c.detractors, c.n);
     let observed = |c: NpsCounts| (c.promoters as f64 - c.detractors as f64) / c.n as f64;
     let (s1, v1) = adjusted(earlier);
     let (s2, v2) = adjusted(later);

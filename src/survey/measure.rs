@@ -237,16 +237,22 @@ pub fn to_emotion(x: f64, scale: [f64; 2]) -> f64 {
 /// 95% adjusted-Wald interval for NPS, in NPS points (-100..100): add 3 to n and 3/4 to the
 /// promoter and detractor counts, then take ±z standard errors of the +1/0/−1 scores.
 pub fn nps_interval(promoters: u64, detractors: u64, n: u64) -> (f64, f64) {
-    let na = n as f64 + 3.0;
-    let p = (promoters as f64 + 0.75) / na;
-    let d = (detractors as f64 + 0.75) / na;
-    let nps = p - d;
-    let var = p + d - nps * nps;
-    let half = Z95 * (var / na).sqrt();
+    let (nps, var) = adjusted_nps(promoters, detractors, n);
+    let half = Z95 * var.sqrt();
     (
         ((nps - half) * 100.0).max(-100.0),
         ((nps + half) * 100.0).min(100.0),
     )
+}
+
+/// The adjusted-Wald NPS (-1..1) and the variance of that estimate: n plus 3, promoters and
+/// detractors plus 3/4 each, and the variance of the +1/0/−1 scores over the adjusted n.
+pub fn adjusted_nps(promoters: u64, detractors: u64, n: u64) -> (f64, f64) {
+    let na = n as f64 + 3.0;
+    let p = (promoters as f64 + 0.75) / na;
+    let d = (detractors as f64 + 0.75) / na;
+    let nps = p - d;
+    (nps, (p + d - nps * nps) / na)
 }
 
 /// 95% Wilson score interval for a proportion `k / n`, as shares 0..1.

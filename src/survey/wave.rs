@@ -38,25 +38,12 @@ pub enum NotADay {
 
 /// The day a cell names; the time of day, if any, is ignored.
 pub fn day(cell: &str, order: Option<SlashOrder>) -> Result<Date, NotADay> {
-    let cell = cell.trim();
-    let date_part = cell
-        .split([' ', 'T'])
-        .next()
-        .filter(|p| !p.is_empty())
-        .ok_or(NotADay::Unreadable)?;
-    let numbers = |sep: char| -> Option<Vec<u32>> {
-        let parts: Vec<&str> = date_part.split(sep).collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
-            return None;
-        }
-        parts.iter().map(|p| p.parse().ok()).collect()
-    };
-    let (y, m, d) = if let Some(n) = numbers('-') {
+    let (y, m, d) = if let Some(n) = numbers(cell, '-') {
         if n[0] < 1000 {
             return Err(NotADay::Unreadable);
         }
         (n[0], n[1], n[2])
-    } else if let Some(n) = numbers('/') {
+    } else if let Some(n) = numbers(cell, '/') {
         let year = match n[2] {
             y @ 1000..=9999 => y,
             // Two-digit years (`9/1/24`) as the spreadsheet that wrote them reads them.
@@ -77,6 +64,18 @@ pub fn day(cell: &str, order: Option<SlashOrder>) -> Result<Date, NotADay> {
     Date::new(y, m, d).map_err(|_| NotADay::NoSuchDay)
 }
 
+/// The three numbers of a cell's date part (before a space or `T`) split at `sep`.
+fn numbers(cell: &str, sep: char) -> Option<[u32; 3]> {
+    let date_part = cell.trim().split([' ', 'T']).next()?;
+    let mut parts = date_part.split(sep);
+    let mut one = || {
+        let p = parts.next().filter(|p| !p.is_empty() && p.len() <= 4)?;
+        p.parse().ok()
+    };
+    let n = [one()?, one()?, one()?];
+    parts.next().is_none().then_some(n)
+}
+
 /// The order one day's own numbers show, when they show it.
 fn guess(first: u32, second: u32) -> Option<SlashOrder> {
     match (first > 12, second > 12) {
@@ -94,15 +93,10 @@ pub fn slash_order<'a>(
 ) -> Result<Option<SlashOrder>, usize> {
     let mut seen = None;
     for (i, cell) in cells.into_iter().enumerate() {
-        let date_part = cell.trim().split(' ').next().unwrap_or("");
-        let parts: Vec<u32> = date_part
-            .split('/')
-            .filter_map(|p| p.parse().ok())
-            .collect();
-        if parts.len() != 3 {
+        let Some([first, second, _]) = numbers(cell, '/') else {
             continue;
-        }
-        if let Some(o) = guess(parts[0], parts[1]) {
+        };
+        if let Some(o) = guess(first, second) {
             match seen {
                 None => seen = Some(o),
                 Some(s) if s != o => return Err(i),
