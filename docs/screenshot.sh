@@ -18,3 +18,10 @@ echo "wrote docs/toothbrush.png"
 target/release/journeymap render docs/caveat/delivery.journey.yaml -o "$work/caveat.html" 2>/dev/null
 node tests/browser/element-shot.mjs "$work/caveat.html" "ul.metrics li" "$PWD/docs/caveat.png"
 echo "wrote docs/caveat.png"
+
+# Waves and segments: the returns example's curve, figures, trends and segment tables (the
+# other lanes left out of the picture).
+target/release/journeymap render examples/returns-over-time/returns.journey.yaml -o "$work/returns.html"
+node tests/browser/element-shot.mjs "$work/returns.html" "table.grid" "$PWD/docs/waves.png" \
+  ".grid > tbody > tr:is(:nth-child(-n+3), :nth-child(5), :nth-child(6), :nth-child(10)) { display: none; }"
+echo "wrote docs/waves.png"

@@ -116,3 +116,43 @@ rows = [["stage", "measure", "n", "promoters", "passives", "detractors", "top_bo
         ["collection", "nps", "344", "151", "120", "73", "", "", ""],
         ["", "nps", "1040", "355", "338", "347", "", "", ""]]
 write("car-service-blueprint/surveys/warehouse-aggregates.csv", rows)
+
+# Returns over time: a quarterly pulse survey, one row per returned order, with the end date
+# (waves by quarter) and the channel the order was returned through (segments). The refund
+# flow was rebuilt in Q2, so Refund should move in Q3 and the other stages should not.
+rng = random.Random(13)
+moods = {  # stage -> mood per quarter (Q1, Q2, Q3)
+    "start-return": (0.5, 0.5, 0.5),
+    "print-label": (-1.0, -1.0, -0.8),
+    "drop-off": (0.0, 0.2, 0.1),
+    "refund": (-1.5, -1.3, 0.6),
+    "next-order": (0.0, 0.0, 0.4),
+}
+channel_lift = {"Online": -0.3, "In store": 0.5}
+comments = {
+    "start-return": ["Found the returns page quickly", "Had to log in twice to start it"],
+    "print-label": ["No printer at home, had to go to the library",
+                    "Why is there no QR code option?", "Label printed fine"],
+    "drop-off": ["Locker was full, came back next day", "Store staff were lovely about it"],
+    "refund": ["Refund took 11 days and two emails", "Money back in two days, impressed",
+               "Still waiting, nobody answers the chat", "Refund showed up before I got home"],
+    "next-order": ["Would order again now that returns are easy", "Not sure I'd risk it again"],
+}
+rows = [["ResponseId", "EndDate", "Channel", "Stage", "NPS", "CSAT", "Effort", "Comment"]]
+i = 0
+for q, (month0, days) in enumerate([(1, 88), (4, 90), (7, 91)]):
+    for _ in range(420 if q < 2 else 460):
+        i += 1
+        stage = rng.choice(list(moods))
+        channel = "In store" if rng.random() < 0.35 else "Online"
+        mood = moods[stage][q] + channel_lift[channel]
+        day = rng.randrange(days)
+        month, dom = month0 + min(day // 30, 2), 1 + day % 30
+        dom = min(dom, 28) if month == 2 else dom
+        end = f"2026-{month:02d}-{dom:02d} {8 + i % 12:02d}:{i % 60:02d}:{(7 * i) % 60:02d}"
+        nps = answer(rng, 0.3 + mood / 2, 0, 10) if rng.random() > 0.08 else ""
+        csat = answer(rng, mood, 1, 5) if rng.random() > 0.04 else ""
+        ces = answer(rng, mood, 1, 7) if rng.random() > 0.25 else ""
+        comment = rng.choice(comments[stage]) if rng.random() < 0.25 else ""
+        rows.append([f"R_{i:05d}", end, channel, stage, nps, csat, ces, comment])
+write("returns-over-time/surveys/returns-pulse.csv", rows)

@@ -82,10 +82,7 @@ pub fn render(data: &[u8]) -> crate::Outcome {
     if outcome(&diags) != crate::Outcome::Ok {
         return crate::Outcome::Problems;
     }
-    let data = crate::survey::SurveyData {
-        stages: vec![Default::default(); loaded.journey.stages.value.len()],
-        ..Default::default()
-    };
+    let data = crate::survey::SurveyData::without_surveys(loaded.journey.stages.value.len());
     let ctx = crate::enrich::enrich(&loaded, &data);
     let renderer = Renderer::new(None);
     for format in [

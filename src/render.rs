@@ -403,6 +403,9 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("metric", |v: f64, m: String| {
         Value::from_safe_string(crate::words::metric(v, &m))
     });
+    env.add_filter("delta", |v: f64, m: String| {
+        Value::from_safe_string(crate::words::delta(v, &m))
+    });
     env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
     env.add_filter("initial", |s: String| crate::words::initial(&s));
     env.add_filter("words", |s: String| s.replace(['-', '_'], " "));

@@ -305,7 +305,9 @@ fn surveys(v: &mut Validator, loaded: &Loaded, stage_ids: &Ids) {
     let mut survey_ids = Ids::new("survey");
     for s in &loaded.journey.surveys {
         survey_ids.add(v, &s.id);
-        survey_file(v, loaded, s);
+        for (_, file) in s.files() {
+            survey_file(v, loaded, s, file);
+        }
         for (stage_key, _) in &s.stages.0 {
             if stage_ids.first.contains_key(stage_key.value.as_str()) {
                 continue;
@@ -324,11 +326,16 @@ fn surveys(v: &mut Validator, loaded: &Loaded, stage_ids: &Ids) {
     }
 }
 
-fn survey_file(v: &mut Validator, loaded: &Loaded, s: &crate::model::Survey) {
-    let path = crate::load::relative_to(&loaded.path, &s.file.value);
+fn survey_file(
+    v: &mut Validator,
+    loaded: &Loaded,
+    s: &crate::model::Survey,
+    file: &crate::model::Spanned<String>,
+) {
+    let path = crate::load::relative_to(&loaded.path, &file.value);
     if let Some(why) = crate::load::outside(&path, &loaded.confine) {
         let msg = format!("survey `{}`: file {why}", s.id.value);
-        v.report(Code::OutsideRoot, s.file.pos, msg);
+        v.report(Code::OutsideRoot, file.pos, msg);
         return;
     }
     let shown = crate::load::display(&path);
@@ -336,14 +343,14 @@ fn survey_file(v: &mut Validator, loaded: &Loaded, s: &crate::model::Survey) {
         Ok(m) if m.is_file() => {}
         Ok(_) => {
             let msg = format!("survey file {shown} is not a regular file");
-            v.report(Code::Unreadable, s.file.pos, msg);
+            v.report(Code::Unreadable, file.pos, msg);
         }
         Err(e) => {
             let msg = format!(
                 "cannot read survey file {shown}: {}",
                 crate::load::io_reason(&e)
             );
-            v.report(Code::Unreadable, s.file.pos, msg);
+            v.report(Code::Unreadable, file.pos, msg);
         }
     }
 }

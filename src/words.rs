@@ -67,6 +67,19 @@ pub fn metric(value: f64, measure: &str) -> String {
     }
 }
 
+/// A change between two waves in the measure's units, signed: NPS in whole points, CSAT in
+/// percentage points with one decimal, means with two decimals.
+pub fn delta(value: f64, measure: &str) -> String {
+    let (t, unit) = match measure {
+        "nps" => (number(value.round(), 0), " pts"),
+        "csat" => (number(value, 1), " pts"),
+        _ => (number(value, 2), ""),
+    };
+    let t = if t == "-0" { "0".to_owned() } else { t };
+    let sign = if value > 0.0 && t != "0" { "+" } else { "" };
+    format!("{sign}{t}{unit}")
+}
+
 /// A measure's name as people write it.
 pub fn measure_label(measure: &str) -> String {
     match measure {
@@ -128,6 +141,16 @@ pub fn label<T: Serialize>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_read_in_their_measure_units() {
+        assert_eq!(delta(23.4, "nps"), "+23 pts");
+        assert_eq!(delta(-0.4, "nps"), "0 pts");
+        assert_eq!(delta(47.66, "csat"), "+47.7 pts");
+        assert_eq!(delta(-6.26, "csat"), "-6.3 pts");
+        assert_eq!(delta(2.604, "ces"), "+2.6");
+        assert_eq!(delta(-0.004, "score"), "0");
+    }
 
     #[test]
     fn numbers_for_people() {

@@ -49,7 +49,7 @@ fn chromium_builds_the_whole_grid_for_every_example() {
         let sel = |s: &str| scraper::Selector::parse(s).unwrap();
         // One column header per stage, plus the lane-header corner.
         assert_eq!(
-            dom.select(&sel("table.grid thead th")).count(),
+            dom.select(&sel("table.grid > thead > tr > th")).count(),
             stages + 1,
             "{}",
             rel(&map)
@@ -66,7 +66,11 @@ fn chromium_builds_the_whole_grid_for_every_example() {
             assert!(desc.contains(s["name"].as_str().unwrap()));
         }
         // One line through the hand-set emotions; a dashed one through measured ones.
-        assert_eq!(dom.select(&sel("svg path.line:not(.measured)")).count(), 1);
+        assert_eq!(
+            dom.select(&sel("svg path.line:not(.measured, .previous, .seg)"))
+                .count(),
+            1
+        );
         let measured = json["stages"]
             .as_array()
             .unwrap()
@@ -75,6 +79,96 @@ fn chromium_builds_the_whole_grid_for_every_example() {
             .count();
         assert_eq!(dom.select(&sel("svg path.dot.measured")).count(), measured);
         assert_eq!(dom.select(&sel("script")).count(), 0);
+    }
+}
+
+/// Waves and segments as Chromium builds them, for the returns example: the earlier wave's
+/// curve behind the latest, one curve and marker set per segment, one trend chart per stage
+/// and measure, every significant change said in words, and the segment tables holding the
+/// figures `-f json` gives.
+#[test]
+#[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
+fn chromium_shows_waves_and_segments_as_the_json_has_them() {
+    let browser = chromium().expect("chromium is not installed (apt-get install chromium)");
+    let map = "examples/returns-over-time/returns.journey.yaml";
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["render", "-f", "json", map]))).unwrap();
+    let dir = tempdir();
+    let html = dir.path().join("page.html");
+    assert_eq!(
+        code(&run(&["render", map, "-o", html.to_str().unwrap()])),
+        0
+    );
+    let profile = tempdir();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let text = |e: scraper::ElementRef| e.text().collect::<String>();
+    let stages = json["stages"].as_array().unwrap();
+    assert_eq!(json["wave_labels"].as_array().unwrap().len(), 3);
+    assert_eq!(json["segment_labels"].as_array().unwrap().len(), 2);
+
+    // The wave before, faint, and one line and marker set per segment.
+    assert_eq!(dom.select(&sel("svg path.line.previous")).count(), 1);
+    assert_eq!(dom.select(&sel("svg path.line.seg")).count(), 2);
+    let points: usize = json["emotion_curve"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["series"]["points"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(points, 10);
+    assert_eq!(dom.select(&sel(".curve .plot > .seg-mark")).count(), points);
+    let legend = text(dom.select(&sel(".curve .legend")).next().unwrap());
+    for label in ["Online", "In store", "2026-Q2", "2026-Q3"] {
+        assert!(legend.contains(label), "{legend}");
+    }
+
+    // A trend per stage and measure, and every significant change in words.
+    let trends: usize = stages
+        .iter()
+        .map(|s| s["trends"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(trends, 15);
+    assert_eq!(dom.select(&sel("svg.spark")).count(), trends);
+    let significant: Vec<&serde_json::Value> = stages
+        .iter()
+        .flat_map(|s| s["changes"].as_array().unwrap())
+        .filter(|c| c["significant"] == true)
+        .collect();
+    let moved: Vec<String> = dom.select(&sel(".moved")).map(text).collect();
+    assert_eq!(moved.len(), significant.len());
+    assert!(!moved.is_empty());
+    for (m, c) in moved.iter().zip(&significant) {
+        assert!(m.contains("significant"), "{m}");
+        assert!(m.contains(c["to"].as_str().unwrap()), "{m}");
+    }
+
+    // Segment tables: one per stage, each segment figure as the JSON has it.
+    let tables: Vec<scraper::ElementRef> = dom.select(&sel("table.seg-table")).collect();
+    assert_eq!(tables.len(), stages.len());
+    for (table, stage) in tables.iter().zip(stages) {
+        let cells: Vec<String> = table.select(&sel("tbody td b")).map(text).collect();
+        let mut want = Vec::new();
+        for m in stage["metrics"].as_object().unwrap().keys() {
+            for g in stage["segments"].as_array().unwrap() {
+                if let Some(f) = g["metrics"].get(m) {
+                    want.push(journeymap::words::metric(f["value"].as_f64().unwrap(), m));
+                }
+            }
+        }
+        assert_eq!(cells, want, "{}", stage["id"]);
     }
 }
 

@@ -57,6 +57,7 @@ fn several_maps_go_to_a_directory_with_an_index() {
         "saas-onboarding/saas-onboarding.html",
         "first-investment/first-investment.html",
         "car-service-blueprint/car-service.html",
+        "returns-over-time/returns.html",
     ] {
         assert!(site.join(f).is_file(), "{f}");
     }
@@ -71,6 +72,7 @@ fn several_maps_go_to_a_directory_with_an_index() {
         [
             "car-service-blueprint/car-service.html",
             "first-investment/first-investment.html",
+            "returns-over-time/returns.html",
             "saas-onboarding/saas-onboarding.html",
             "toothbrush/toothbrush.html"
         ]

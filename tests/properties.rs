@@ -109,10 +109,7 @@ stages:
 
 fn render(yaml: &str, format: OutputFormat) -> String {
     let loaded = journeymap::load::from_text(yaml, "p.journey.yaml").expect("the map parses");
-    let data = journeymap::survey::SurveyData {
-        stages: vec![Default::default(); 1],
-        ..Default::default()
-    };
+    let data = journeymap::survey::SurveyData::without_surveys(1);
     let ctx = journeymap::enrich::enrich(&loaded, &data);
     Renderer::new(None).map(&ctx, format).expect("renders")
 }

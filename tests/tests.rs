@@ -18,6 +18,7 @@ mod real;
 mod safety;
 mod surveys;
 mod trust;
+mod waves;
 
 mod util;
 mod workflow;

@@ -221,7 +221,9 @@ fn inputs(
             out.push(crate::load::relative_to(&loaded.path, rel));
         }
         for s in &loaded.journey.surveys {
-            out.push(crate::load::relative_to(&loaded.path, &s.file.value));
+            for (_, f) in s.files() {
+                out.push(crate::load::relative_to(&loaded.path, &f.value));
+            }
         }
     }
     if let Some(dir) = templates {

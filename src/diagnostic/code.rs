@@ -69,6 +69,13 @@ codes! {
     EmotionFromUnbound = "JM112", Error, "`emotion_from` names a measure the survey does not bind per stage";
     PinNotFound = "JM113", Error, "a pinned quote that is not among the comments read";
     FilterValueUnused = "JM114", Warning, "a value in a `where:` list matches no row";
+    WaveBinding = "JM115", Error, "a wave or segment binding that cannot work (two waves with one label, waves in one survey but not another, wave files with different columns, slashed dates whose order cannot be told)";
+    WaveCell = "JM116", Error, "a survey row whose wave cell names no wave (a date that cannot be read, a label outside `order:`, a day outside every range)";
+    EmptyWave = "JM117", Error, "a wave the map declares that has no rows";
+    SmallSegment = "JM118", Warning, "a segment with fewer rows than `segment_min_n`: its figures are shown as too small";
+    SegmentNoRows = "JM119", Error, "a segment listed in `segments:` that matches no row";
+    RowsOutsideSegments = "JM120", Warning, "rows whose segment is not in `segments:` (counted in the stage figures, in no segment)";
+    SmallLatestWave = "JM121", Warning, "the latest wave, which the headline figures come from, has far fewer rows than the wave before (a wave still being collected?)";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
     UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";

@@ -27,6 +27,26 @@ pub struct Changes {
     pub measures: Vec<MeasureChange>,
     /// Surveys whose file, rows or answers changed (a new wave, a re-export).
     pub surveys: Vec<SurveyChange>,
+    /// Survey waves the new map has and the old one lacks.
+    pub waves_added: Vec<String>,
+    /// Into each added wave: the figures whose change from the wave before is significant
+    /// (its 95% interval leaves zero out), per stage and overall.
+    pub moved_significantly: Vec<WaveMove>,
+    /// Into each added wave: the figures whose change is within noise.
+    pub within_noise: Vec<WaveMove>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveMove {
+    /// A stage id, or `overall`.
+    pub stage: String,
+    pub name: String,
+    pub measure: String,
+    pub from: String,
+    pub to: String,
+    pub delta: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -182,6 +202,13 @@ pub(super) fn summary(c: &Changes) -> String {
             "moved",
         ),
         count(c.surveys.len(), "survey file", "survey files", "changed"),
+        count(c.waves_added.len(), "survey wave", "survey waves", "added"),
+        count(
+            c.moved_significantly.len(),
+            "figure",
+            "figures",
+            "moved significantly",
+        ),
     ]
     .into_iter()
     .flatten()

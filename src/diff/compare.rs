@@ -42,6 +42,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     solutions(&mut c, old, new);
     measures(&mut c, old, new);
     surveys(&mut c, old, new);
+    waves(&mut c, old, new);
     c.summary = summary(&c);
     c
 }
@@ -279,6 +280,44 @@ fn measures(c: &mut Changes, old: &Context, new: &Context) {
                 new: n,
                 intervals_overlap,
             });
+        }
+    }
+}
+
+/// Waves the new map gained, and which figures moved into them significantly and which within
+/// noise, per stage and overall.
+fn waves(c: &mut Changes, old: &Context, new: &Context) {
+    c.waves_added = new
+        .wave_labels
+        .iter()
+        .filter(|w| !old.wave_labels.contains(w))
+        .cloned()
+        .collect();
+    if c.waves_added.is_empty() {
+        return;
+    }
+    let places = std::iter::once(("overall", "Overall", &new.changes))
+        .chain(new.stages.iter().map(|s| (s.id, s.name, &s.changes)));
+    for (id, name, changes) in places {
+        for ch in changes
+            .iter()
+            .filter(|ch| c.waves_added.iter().any(|w| w == ch.to))
+        {
+            let m = super::changes::WaveMove {
+                stage: id.to_owned(),
+                name: name.to_owned(),
+                measure: ch.measure.to_owned(),
+                from: ch.from.to_owned(),
+                to: ch.to.to_owned(),
+                delta: ch.change.delta,
+                low: ch.change.low,
+                high: ch.change.high,
+            };
+            if ch.change.significant {
+                c.moved_significantly.push(m);
+            } else {
+                c.within_noise.push(m);
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
         let mut names: Vec<String> = journey
             .surveys
             .iter()
-            .map(|s| s.file.value.clone())
+            .flat_map(|s| s.files().into_iter().map(|(_, f)| f.value.clone()))
             .collect();
         if let Some(p) = &journey.persona
             && let PersonaRef::Path(rel) = &p.value

@@ -102,6 +102,7 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
         ("Backlog", backlog_lines(c, style)),
         ("Survey measures", measure_lines(c, style)),
         ("Survey files", survey_lines(c, style)),
+        ("Survey waves", wave_lines(c, style)),
     ];
     out.retain(|(_, lines)| !lines.is_empty());
     out
@@ -272,6 +273,50 @@ fn measure_lines(c: &Changes, st: Style) -> Lines {
             (Mark::Changed, text)
         })
         .collect()
+}
+
+fn wave_lines(c: &Changes, st: Style) -> Lines {
+    let mut out: Lines = c
+        .waves_added
+        .iter()
+        .map(|w| (Mark::Added, format!("wave {}", st.code(w))))
+        .collect();
+    for m in &c.moved_significantly {
+        let text = format!(
+            "{} {} moved significantly from {} to {}: {} (95% CI {} to {})",
+            st.text(&m.name),
+            words::measure_label(&m.measure),
+            st.code(&m.from),
+            st.code(&m.to),
+            words::delta(m.delta, &m.measure),
+            words::delta(m.low, &m.measure),
+            words::delta(m.high, &m.measure)
+        );
+        out.push((Mark::Changed, text));
+    }
+    if !c.waves_added.is_empty() {
+        let mut quiet: Vec<&str> = c
+            .within_noise
+            .iter()
+            .map(|m| m.name.as_str())
+            .filter(|n| !c.moved_significantly.iter().any(|m| m.name == *n))
+            .collect();
+        quiet.dedup();
+        let text = match (c.moved_significantly.is_empty(), quiet.is_empty()) {
+            (true, _) => "no figure moved significantly into the new wave".to_owned(),
+            (false, true) => return out,
+            (false, false) => format!(
+                "within noise: {}",
+                quiet
+                    .iter()
+                    .map(|n| st.text(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        out.push((Mark::Changed, text));
+    }
+    out
 }
 
 fn survey_lines(c: &Changes, st: Style) -> Lines {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use super::parts::{SegmentFigures, Trend, WaveChange, WaveFigures};
 use crate::model::{
     Effort, Emotion, Impact, Kind, Link, PainPoint, Persona, Severity, Solution, Status, Survey,
     Touchpoint,
@@ -30,6 +31,18 @@ pub struct Context<'a> {
     pub surveys: &'a [Survey],
     /// Overall survey measures, by measure name.
     pub metrics: BTreeMap<&'static str, Figure>,
+    /// Survey wave labels, earliest first; the figures shown are the last one's.
+    pub wave_labels: &'a [String],
+    /// The wave the headline figures come from.
+    pub latest_wave: Option<&'a str>,
+    /// Segment values, in the order shown.
+    pub segment_labels: &'a [String],
+    /// Answers a segment's figure needs to be shown.
+    pub segment_min_n: u64,
+    /// The overall figures per wave, their changes, and per segment.
+    pub waves: Vec<WaveFigures<'a>>,
+    pub changes: Vec<WaveChange<'a>>,
+    pub segments: Vec<SegmentFigures<'a>>,
     /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
     /// sample, in file order.
     pub verbatims: Vec<&'a Verbatim>,
@@ -73,6 +86,14 @@ pub struct StageCtx<'a> {
     pub verbatims: Vec<&'a Verbatim>,
     /// Non-empty comments about this stage in all surveys.
     pub comments: u64,
+    /// The figures of each survey wave, earliest first (`metrics` are the latest wave's).
+    pub waves: Vec<WaveFigures<'a>>,
+    /// Each figure's change from one wave to the next, with its 95% interval.
+    pub changes: Vec<WaveChange<'a>>,
+    /// The figures of each segment (in the latest wave when there are waves).
+    pub segments: Vec<SegmentFigures<'a>>,
+    /// One small chart per measure over the waves, on axes shared by every stage.
+    pub trends: Vec<Trend<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -156,6 +177,10 @@ pub struct Lanes {
     pub pain_points: bool,
     pub solutions: bool,
     pub metrics: bool,
+    /// Figures over more than one survey wave.
+    pub waves: bool,
+    /// Figures per segment.
+    pub segments: bool,
     pub verbatims: bool,
     pub funnel: bool,
     pub frontstage: bool,
@@ -175,10 +200,24 @@ pub struct Curve {
     pub zero_y: f64,
     /// The emotions the team set by hand.
     pub hand_set: Series,
-    /// The emotions derived from survey data (`emotion_from`).
+    /// The emotions derived from survey data (`emotion_from`), in the latest wave.
     pub measured: Series,
+    /// The measured emotions of the wave before the latest, drawn faint behind it.
+    pub previous: Option<Series>,
+    pub previous_wave: Option<String>,
+    /// The measured emotions of each segment (latest wave), each drawn with its own line
+    /// style and marker.
+    pub segments: Vec<SegmentSeries>,
     /// Text alternative stating each stage's score(s).
     pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentSeries {
+    pub segment: String,
+    /// 0-based style: line dashes and marker shape (circle, triangle, square, diamond, ...).
+    pub style: usize,
+    pub series: Series,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -212,6 +251,8 @@ impl Lanes {
         self.pain_points |= !st.pain_points.is_empty();
         self.solutions |= !st.solutions.is_empty();
         self.metrics |= !st.metrics.is_empty();
+        self.waves |= !st.trends.is_empty();
+        self.segments |= !st.segments.is_empty();
         self.verbatims |= !st.verbatims.is_empty();
         self.funnel |= st.funnel.is_some();
         self.frontstage |= !st.frontstage.is_empty();

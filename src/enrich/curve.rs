@@ -1,11 +1,48 @@
 //! The emotion curve's geometry: points and smooth paths through the hand-set and measured
 //! emotions, on a canvas `100 × stages` wide and 100 high, and its text alternative.
 
-use super::context::{Curve, CurvePoint, Series, StageCtx};
+use super::context::{Curve, CurvePoint, SegmentSeries, Series, StageCtx};
 
-pub(super) fn curve(stages: &[StageCtx]) -> Curve {
+pub(super) fn curve(
+    stages: &[StageCtx],
+    emotion_from: Option<&str>,
+    waves: &[String],
+    segments: &[String],
+) -> Curve {
     let hand_set = series(stages, |st| st.emotion.map(|e| (e.score, e.label.clone())));
     let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
+    let emotion =
+        |metrics: &std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>| {
+            emotion_from
+                .and_then(|m| metrics.get(m))
+                .and_then(|f| f.emotion)
+        };
+    let previous_wave = waves.len().checked_sub(2).map(|i| waves[i].clone());
+    let previous = previous_wave.as_ref().map(|label| {
+        series(stages, |st| {
+            st.waves
+                .iter()
+                .find(|w| w.wave == label)
+                .and_then(|w| emotion(&w.metrics))
+                .map(|m| (m, None))
+        })
+    });
+    let segment_series: Vec<SegmentSeries> = segments
+        .iter()
+        .enumerate()
+        .map(|(style, label)| SegmentSeries {
+            segment: label.clone(),
+            style,
+            series: series(stages, |st| {
+                st.segments
+                    .iter()
+                    .find(|s| s.segment == label)
+                    .and_then(|s| emotion(&s.metrics))
+                    .map(|m| (m, None))
+            }),
+        })
+        .filter(|s| !s.series.points.is_empty())
+        .collect();
     let description = if hand_set.points.is_empty() && measured.points.is_empty() {
         "No stage has an emotion set or measured.".to_owned()
     } else {
@@ -42,12 +79,47 @@ pub(super) fn curve(stages: &[StageCtx]) -> Curve {
             parts.join("; ")
         )
     };
+    let mut description = description;
+    for s in &segment_series {
+        let parts: Vec<String> = s
+            .series
+            .points
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p.stage_name,
+                    crate::words::score((p.score * 100.0).round() / 100.0)
+                )
+            })
+            .collect();
+        description.push_str(&format!(" Segment {}: {}.", s.segment, parts.join("; ")));
+    }
+    if let (Some(label), Some(p)) = (&previous_wave, &previous)
+        && !p.points.is_empty()
+    {
+        let parts: Vec<String> = p
+            .points
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p.stage_name,
+                    crate::words::score((p.score * 100.0).round() / 100.0)
+                )
+            })
+            .collect();
+        description.push_str(&format!(" The wave before, {label}: {}.", parts.join("; ")));
+    }
     Curve {
         width: 100 * stages.len(),
         height: 100,
         zero_y: 50.0,
         hand_set,
         measured,
+        previous: previous.filter(|p| !p.points.is_empty()),
+        previous_wave,
+        segments: segment_series,
         description,
     }
 }

@@ -9,6 +9,7 @@ mod backlog;
 mod context;
 mod curve;
 mod index;
+mod parts;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +63,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .iter()
         .map(|b| (b.id, (b.rank, b.priority)))
         .collect();
+    let overall = parts::parts(&data.overall, data);
     let mut lanes = Lanes::default();
     let stage_ctx: Vec<StageCtx> = stages
         .iter()
@@ -83,10 +85,17 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         tags: &j.tags,
         persona: loaded.persona.as_ref(),
         links: &j.links,
-        emotion_curve: curve::curve(&stage_ctx),
+        emotion_curve: curve::curve(&stage_ctx, emotion_from, &data.waves, &data.segments),
         stages: stage_ctx,
         surveys: &j.surveys,
         metrics: data.overall.figures().into_iter().collect(),
+        wave_labels: &data.waves,
+        latest_wave: data.waves.last().map(String::as_str),
+        segment_labels: &data.segments,
+        segment_min_n: data.segment_min_n,
+        waves: overall.waves,
+        changes: overall.changes,
+        segments: overall.segments,
         verbatims: data.overall.verbatims_in_order(),
         comments: data.overall.comments(),
         survey_summary: &data.summaries,
@@ -135,6 +144,7 @@ fn stage<'a>(
     let metrics: BTreeMap<&'static str, Figure> = agg
         .map(|a| a.figures().into_iter().collect())
         .unwrap_or_default();
+    let split = agg.map(|a| parts::parts(a, data)).unwrap_or_default();
     let emotion_measured = emotion_from
         .and_then(|m| metrics.get(m))
         .and_then(|f| f.emotion);
@@ -189,6 +199,10 @@ fn stage<'a>(
         verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
         comments: agg.map_or(0, crate::survey::Aggregate::comments),
         metrics,
+        trends: parts::trends(&split.waves, &split.changes, &data.waves),
+        waves: split.waves,
+        changes: split.changes,
+        segments: split.segments,
     }
 }
 

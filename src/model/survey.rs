@@ -14,8 +14,26 @@ use super::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct Survey {
     pub id: Spanned<String>,
-    /// CSV file, relative to the map file.
-    pub file: Spanned<String>,
+    /// CSV file, relative to the map file (or `waves:`, one file per wave).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Spanned<String>>,
+    /// One file per survey wave, earliest first: `[{label: 2026-Q2, file: q2.csv}, ...]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waves: Vec<WaveFile>,
+    /// The column that says which wave a row belongs to: labels, or dates bucketed by month,
+    /// quarter or explicit ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave: Option<WaveColumn>,
+    /// Compute every figure per value of this column as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_by: Option<Spanned<String>>,
+    /// The segments to show, in this order (default: every value, sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<Spanned<String>>,
+    /// Answers a segment's figure needs to be shown (default 10); smaller ones are marked
+    /// too small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_min_n: Option<Spanned<u64>>,
     #[serde(default)]
     pub source: Source,
     #[serde(default)]
@@ -93,6 +111,81 @@ pub struct Measures {
     pub score: Option<Spanned<Measure>>,
     #[serde(default)]
     pub comment: Option<Spanned<Measure>>,
+}
+
+/// One wave of a survey kept as its own file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaveFile {
+    pub label: Spanned<String>,
+    /// CSV file, relative to the map file.
+    pub file: Spanned<String>,
+}
+
+/// Waves read from a column.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaveColumn {
+    pub column: Spanned<String>,
+    /// `label` (the cell is the wave), `month` or `quarter` (the cell is a date); `ranges`
+    /// is implied by `ranges:`.
+    #[serde(default)]
+    pub by: Option<Spanned<WaveBy>>,
+    /// Labels: their order, earliest first (default: sorted as text). Cells naming another
+    /// label are errors.
+    #[serde(default)]
+    pub order: Vec<Spanned<String>>,
+    /// Dates: named ranges of days, both ends included, earliest first.
+    #[serde(default)]
+    pub ranges: Vec<WaveRange>,
+    /// Dates written with slashes: which comes first (detected from the file when absent).
+    #[serde(default)]
+    pub day_order: Option<DayOrder>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WaveBy {
+    Label,
+    Month,
+    Quarter,
+    Ranges,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DayOrder {
+    MonthFirst,
+    DayFirst,
+}
+
+/// A wave as a range of days (`from` and `to` included, YYYY-MM-DD).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaveRange {
+    pub label: Spanned<String>,
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+}
+
+impl Survey {
+    /// The files of the survey, each with its wave label when the survey is kept one file
+    /// per wave.
+    pub fn files(&self) -> Vec<(Option<&Spanned<String>>, &Spanned<String>)> {
+        match &self.file {
+            Some(f) => vec![(None, f)],
+            None => self
+                .waves
+                .iter()
+                .map(|w| (Some(&w.label), &w.file))
+                .collect(),
+        }
+    }
+
+    /// How the survey's rows are put in waves, when they are.
+    pub fn has_waves(&self) -> bool {
+        self.wave.is_some() || !self.waves.is_empty()
+    }
 }
 
 /// A column name (or `#N`, the Nth column counted from 1), or `{column, scale, values}`.

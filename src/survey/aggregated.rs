@@ -34,6 +34,7 @@ struct Row<'r> {
     rec: &'r csv::ByteRecord,
     cols: &'r HashMap<&'static str, usize>,
     line: u64,
+    key: super::split::Key,
 }
 
 /// A refused cell: the column it is in and why.
@@ -116,7 +117,7 @@ impl Reader<'_> {
             if let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(want)) {
                 cols.insert(want, i);
             } else if matches!(want, "stage" | "measure" | "n") {
-                self.column(&names, want, self.survey.file.pos, "the aggregated layout");
+                self.column(&names, want, self.spec.pos, "the aggregated layout");
                 return Finished::Stopped;
             }
         }
@@ -129,6 +130,9 @@ impl Reader<'_> {
         {
             Some(Measure::Detailed(d)) => d.scale.as_ref().map(|s| s.value),
             _ => None,
+        };
+        let Some(mut split) = self.split(&names) else {
+            return Finished::Stopped;
         };
         let mut rec = csv::ByteRecord::new();
         let mut last = Last::default();
@@ -143,13 +147,19 @@ impl Reader<'_> {
                 continue;
             }
             summary.rows += 1;
+            let Some(key) = self.key(&mut split, &rec, line) else {
+                summary.rows_without_wave += 1;
+                continue;
+            };
             let row = Row {
                 rec: &rec,
                 cols: &cols,
                 line,
+                key,
             };
             self.aggregated_row(&row, score_scale, summary);
         }
+        self.finish_split(split, &[]);
         Finished::Read
     }
 
@@ -203,8 +213,7 @@ impl Reader<'_> {
         };
         summary.values_used += acc.n;
         let s = slot(m).unwrap_or(0);
-        let agg = self.data.target(target);
-        if agg.scales[s].is_some_and(|sc| sc != scale) {
+        if self.data.target(target).scales[s].is_some_and(|sc| sc != scale) {
             let msg = format!(
                 "{} row is on the scale {}..{}, but answers on another scale were pooled for the same stage first",
                 measure_name(m),
@@ -214,8 +223,10 @@ impl Reader<'_> {
             self.at_csv(Code::AggregatedRow, line, 1, msg);
             return;
         }
-        agg.scales[s] = Some(scale);
-        agg.accs[s].merge(&acc);
+        self.data.each(target, row.key, |agg| {
+            agg.scales[s] = Some(scale);
+            agg.accs[s].merge(&acc);
+        });
     }
 }
 

@@ -11,11 +11,20 @@ use crate::model::MeasureName;
 
 use super::judge::skip_detail;
 use super::plan::{Binding, Filter};
+use super::split::{Key, Split};
 use super::value::{Skip, Value, is_missing};
 use super::{
     DETAILED_WARNINGS, Finished, Last, MAX_DISTINCT, MAX_UNKNOWN_VALUES, Next, Reader, Summary,
     input, kind, measure_name, resolve_stage, slot,
 };
+
+/// Where an answer goes: its stage (or the journey), its wave and segment, its CSV line.
+#[derive(Clone, Copy)]
+struct At {
+    target: Option<usize>,
+    key: Key,
+    line: u64,
+}
 
 /// A record and the column that holds its stage (long layout).
 struct Row<'r> {
@@ -116,6 +125,9 @@ impl Reader<'_> {
         let Some(mut filters) = self.filters(&names) else {
             return Finished::Stopped;
         };
+        let Some(mut split) = self.split(&names) else {
+            return Finished::Stopped;
+        };
         let mut pass = Pass::new(self, input.not_utf8);
         let mut rec = input.pending.take().unwrap_or_default();
         let mut have = !rec.is_empty();
@@ -133,8 +145,16 @@ impl Reader<'_> {
                 rec: &rec,
                 stage_col,
             };
-            self.row(&row, &mut bindings, &mut filters, &mut pass, summary);
+            self.row(
+                &row,
+                &mut bindings,
+                &mut filters,
+                &mut split,
+                &mut pass,
+                summary,
+            );
         }
+        self.finish_split(split, &pass.touched);
         let not_utf8 = self.finish(&bindings, &filters, stage_col, pass, summary);
         if let Some((line, col)) = not_utf8.filter(|_| input.decoding == input::Decoding::Utf8) {
             let msg = "the file is not valid UTF-8 here; its text was read as Windows-1252 — add `encoding: windows-1252` to the survey if that is right".to_owned();
@@ -149,6 +169,7 @@ impl Reader<'_> {
         row: &Row,
         bindings: &mut [Binding],
         filters: &mut [Filter],
+        split: &mut Split,
         pass: &mut Pass,
         summary: &mut Summary,
     ) {
@@ -165,6 +186,7 @@ impl Reader<'_> {
         }
         if !keep {
             summary.rows_filtered += 1;
+            self.note_filtered(split, rec);
             return;
         }
         let stages = &self.loaded.journey.stages.value;
@@ -178,13 +200,18 @@ impl Reader<'_> {
                 }
             },
         };
+        let Some(key) = self.key(split, rec, line) else {
+            summary.rows_without_wave += 1;
+            return;
+        };
         for b in bindings.iter_mut() {
             let cell = input::cell(rec, b.col);
             let target = if b.per_row { row_stage } else { b.stage };
+            let at = At { target, key, line };
             if b.measure == MeasureName::Comment {
-                self.comment(b, cell, target, line, pass, summary);
+                self.comment(b, cell, at, pass, summary);
             } else {
-                self.answer(b, cell, target, line, pass, summary);
+                self.answer(b, cell, at, pass, summary);
             }
         }
     }
@@ -194,11 +221,11 @@ impl Reader<'_> {
         &mut self,
         b: &Binding,
         cell: &[u8],
-        target: Option<usize>,
-        line: u64,
+        at: At,
         pass: &mut Pass,
         summary: &mut Summary,
     ) {
+        let line = at.line;
         if cell.is_empty() || is_missing(cell, &pass.missing) {
             return;
         }
@@ -210,8 +237,7 @@ impl Reader<'_> {
             }
         };
         self.data
-            .target(target)
-            .quotes
+            .quotes(at.target, at.key)
             .offer(&text, &pass.survey_id, line);
         summary.comments += 1;
     }
@@ -221,20 +247,20 @@ impl Reader<'_> {
         &mut self,
         b: &mut Binding,
         cell: &[u8],
-        target: Option<usize>,
-        line: u64,
+        at: At,
         pass: &mut Pass,
         summary: &mut Summary,
     ) {
+        let At { target, key, line } = at;
         let Some(s) = slot(b.measure) else { return };
         let (value, label) = b.rule.read(cell, &pass.missing);
         if let Some(i) = label {
             b.labels[i].2 += 1;
         }
         let fed = target.unwrap_or(pass.touched.len() - 1);
-        let agg = self.data.target(target);
+        let pooled_scale = self.data.target(target).scales[s];
         let value = match value {
-            Value::Number(_) if agg.scales[s].is_some_and(|sc| sc != b.rule.scale) => {
+            Value::Number(_) if pooled_scale.is_some_and(|sc| sc != b.rule.scale) => {
                 // Pooled answers must share a scale; the first one read is kept.
                 Value::Invalid(Skip::OtherScale)
             }
@@ -248,8 +274,11 @@ impl Reader<'_> {
             Value::Number(x) => {
                 summary.values_used += 1;
                 b.used += 1;
-                agg.scales[s].get_or_insert(b.rule.scale);
-                agg.accs[s].add(x, kind(b.measure), b.top_from);
+                let (scale, k, top) = (b.rule.scale, kind(b.measure), b.top_from);
+                self.data.each(target, key, |agg| {
+                    agg.scales[s].get_or_insert(scale);
+                    agg.accs[s].add(x, k, top);
+                });
                 pass.touched[fed][s] = true;
                 return;
             }
@@ -258,7 +287,9 @@ impl Reader<'_> {
         summary.values_skipped += 1;
         b.skipped += 1;
         *b.why.entry(why).or_insert(0) += 1;
-        *agg.skips[s].entry(why).or_insert(0) += 1;
+        self.data.each(target, key, |agg| {
+            *agg.skips[s].entry(why).or_insert(0) += 1;
+        });
         pass.touched[fed][s] = true;
         if matches!(why, Skip::NotLabel | Skip::NotNumber) {
             if let Some(c) = b.unlabelled.get_mut(cell) {

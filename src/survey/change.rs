@@ -98,9 +98,78 @@ pub fn mean(earlier: MeanSummary, later: MeanSummary) -> Option<Change> {
     Some(Change::new(delta, delta - half, delta + half))
 }
 
+/// The change of every measure both aggregates have on one scale, in [`super::NUMERIC`]
+/// order; a mean needs every answer's value known in both.
+pub fn between(
+    earlier: &super::Aggregate,
+    later: &super::Aggregate,
+) -> Vec<(&'static str, Change)> {
+    use super::measure::Kind;
+    super::NUMERIC
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| earlier.scales[*i] == later.scales[*i])
+        .filter_map(|(i, m)| {
+            let (a, b) = (&earlier.accs[i], &later.accs[i]);
+            let change = match super::kind(*m) {
+                Kind::Nps => nps(
+                    NpsCounts {
+                        promoters: a.promoters,
+                        detractors: a.detractors,
+                        n: a.n,
+                    },
+                    NpsCounts {
+                        promoters: b.promoters,
+                        detractors: b.detractors,
+                        n: b.n,
+                    },
+                ),
+                Kind::Csat => share((a.top_box, a.n), (b.top_box, b.n)),
+                Kind::Mean => {
+                    let summary = |acc: &super::measure::Acc| {
+                        acc.known_mean().map(|mean| MeanSummary {
+                            n: acc.n,
+                            mean,
+                            stddev: acc.stddev(),
+                        })
+                    };
+                    mean(summary(a)?, summary(b)?)
+                }
+            }?;
+            Some((super::measure_name(*m), change))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's worked example ("Waves and segments"): 50 promoters and 20 detractors
+    /// of 100 (NPS +30), then 70 and 10 of 100 (NPS +60). Adjusted: 50.75/103 - 20.75/103 =
+    /// 0.291262, variance (0.692718 - 0.291262²)/103 = 0.0059159; 70.75/103 - 10.75/103 =
+    /// 0.582524, (0.791262 - 0.582524²)/103 = 0.0043876; half-width 1.96 × √0.0103036 =
+    /// 0.198949; 0.291262 ± 0.198949 → [+9.23, +49.02] points.
+    #[test]
+    fn the_readme_worked_example() {
+        let c = nps(
+            NpsCounts {
+                promoters: 50,
+                detractors: 20,
+                n: 100,
+            },
+            NpsCounts {
+                promoters: 70,
+                detractors: 10,
+                n: 100,
+            },
+        )
+        .unwrap();
+        close(c.delta, 30.0, 1e-9);
+        close(c.low, 9.2313, 1e-3);
+        close(c.high, 49.0211, 1e-3);
+        assert!(c.significant);
+    }
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() < tol, "{a} vs {b}");

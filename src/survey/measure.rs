@@ -86,7 +86,8 @@ impl Acc {
         }
     }
 
-    fn stddev(&self) -> f64 {
+    /// The sample standard deviation (n - 1) of the answers whose value is known.
+    pub fn stddev(&self) -> f64 {
         if self.mn < 2 {
             0.0
         } else {

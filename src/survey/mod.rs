@@ -17,6 +17,7 @@ mod judge;
 pub mod measure;
 mod plan;
 pub mod quotes;
+pub mod split;
 pub mod value;
 pub mod wave;
 
@@ -85,9 +86,28 @@ pub struct Aggregate {
     /// Rows left out by `where:` in the surveys that feed each measure.
     pub filtered: [u64; 4],
     pub quotes: Sample,
+    /// The same figures per wave, per segment, and per segment within a wave.
+    pub parts: BTreeMap<split::Key, Aggregate>,
 }
 
 impl Aggregate {
+    /// An empty aggregate that pins and hides the same quotes.
+    fn blank(&self) -> Aggregate {
+        Aggregate {
+            quotes: self.quotes.blank(),
+            ..Aggregate::default()
+        }
+    }
+
+    /// The part of one key, made when first fed.
+    fn part(&mut self, key: split::Key) -> &mut Aggregate {
+        let quotes = &self.quotes;
+        self.parts.entry(key).or_insert_with(|| Aggregate {
+            quotes: quotes.blank(),
+            ..Aggregate::default()
+        })
+    }
+
     /// The figures of every measure with answers, by name, each with its caveats.
     pub fn figures(&self) -> Vec<(&'static str, measure::Figure)> {
         NUMERIC
@@ -172,6 +192,11 @@ pub struct Summary {
     pub values_skipped: u64,
     /// Non-empty comments read.
     pub comments: u64,
+    /// The wave of every row of this file, when the survey is kept one file per wave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave: Option<String>,
+    /// Kept rows whose wave cell named no wave (each reported).
+    pub rows_without_wave: u64,
 }
 
 /// Everything read from a map's surveys.
@@ -180,9 +205,30 @@ pub struct SurveyData {
     pub stages: Vec<Aggregate>,
     pub overall: Aggregate,
     pub summaries: Vec<Summary>,
+    /// Wave labels, earliest first (once read: [`SurveyData::settle`]); the last is the
+    /// headline.
+    pub waves: Vec<String>,
+    /// Segment values, in the order shown.
+    pub segments: Vec<String>,
+    /// Answers a segment's figure needs to be shown.
+    pub segment_min_n: u64,
+    /// Rows kept per wave, and where the map first binds a wave.
+    wave_rows: Vec<u64>,
+    wave_pos: Option<Pos>,
+    declared_waves: Vec<u16>,
+    declared_segments: Vec<u16>,
 }
 
 impl SurveyData {
+    /// No figures for a map of `stages` stages.
+    pub fn without_surveys(stages: usize) -> SurveyData {
+        SurveyData {
+            stages: vec![Aggregate::default(); stages],
+            segment_min_n: split::DEFAULT_MIN_N,
+            ..SurveyData::default()
+        }
+    }
+
     /// Empty aggregates for a map, with the quotes it pins and hides.
     fn for_map(loaded: &Loaded) -> SurveyData {
         let sample = |q: &Option<crate::model::Quotes>| match q {
@@ -208,6 +254,13 @@ impl SurveyData {
                 ..Aggregate::default()
             },
             summaries: Vec::new(),
+            waves: Vec::new(),
+            segments: Vec::new(),
+            segment_min_n: split::DEFAULT_MIN_N,
+            wave_rows: Vec::new(),
+            wave_pos: None,
+            declared_waves: Vec::new(),
+            declared_segments: Vec::new(),
         }
     }
 
@@ -218,6 +271,26 @@ impl SurveyData {
             None => &mut self.overall,
         }
     }
+
+    /// Apply `f` to the aggregate a binding writes to and to the parts (wave, segment) of
+    /// the row's key.
+    fn each(&mut self, stage: Option<usize>, key: split::Key, mut f: impl FnMut(&mut Aggregate)) {
+        let agg = self.target(stage);
+        f(agg);
+        for k in key.parts() {
+            f(agg.part(k));
+        }
+    }
+
+    /// Where a comment's quote goes: the wave's part when the row has a wave (the headline
+    /// quotes become the latest wave's), else the pooled aggregate.
+    fn quotes(&mut self, stage: Option<usize>, key: split::Key) -> &mut Sample {
+        let agg = self.target(stage);
+        match key.wave {
+            Some(w) => &mut agg.part(split::Key::wave(w)).quotes,
+            None => &mut agg.quotes,
+        }
+    }
 }
 
 /// Read every survey of a map. Errors in a survey stop that survey only.
@@ -225,18 +298,29 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
     for survey in &loaded.journey.surveys {
-        let path = crate::load::relative_to(&loaded.path, &survey.file.value);
-        let file = crate::load::display(&path);
-        let mut reader = Reader {
-            loaded,
-            survey,
-            file: &file,
-            diags: &mut diags,
-            data: &mut data,
-        };
-        if let Some(summary) = reader.read(&path) {
-            data.summaries.push(summary);
+        let mut first_names = None;
+        for (wave, spec) in survey.files() {
+            let path = crate::load::relative_to(&loaded.path, &spec.value);
+            let file = crate::load::display(&path);
+            let mut reader = Reader {
+                loaded,
+                survey,
+                file: &file,
+                spec,
+                path: Some(&path),
+                fixed_wave: wave,
+                first_names: &mut first_names,
+                diags: &mut diags,
+                data: &mut data,
+            };
+            if let Some(summary) = reader.read(&path) {
+                data.summaries.push(summary);
+            }
         }
+    }
+    data.settle();
+    if let Some(d) = data.unfinished_wave(&loaded.file) {
+        diags.push(d);
     }
     check_pins(loaded, &data, &mut diags);
     (data, diags)
@@ -283,11 +367,20 @@ pub fn read_bytes(
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
     let mut read = false;
+    let mut first_names = None;
     if let Some(s) = loaded.journey.surveys.get(survey) {
+        let files = s.files();
+        let Some((wave, spec)) = files.first() else {
+            return (data, diags, false);
+        };
         let mut reader = Reader {
             loaded,
             survey: s,
             file: "fuzz.csv",
+            spec,
+            path: None,
+            fixed_wave: *wave,
+            first_names: &mut first_names,
             diags: &mut diags,
             data: &mut data,
         };
@@ -300,13 +393,22 @@ pub fn read_bytes(
             Err(e) => reader.at_csv(e.code, e.line, 1, e.message),
         }
     }
+    data.settle();
     (data, diags, read)
 }
 
 struct Reader<'a> {
     loaded: &'a Loaded,
     survey: &'a Survey,
+    /// The file as shown in diagnostics, and as the map names it.
     file: &'a str,
+    spec: &'a crate::model::Spanned<String>,
+    /// The file on disk, for a second look at the wave column (none when fuzzing).
+    path: Option<&'a Path>,
+    /// The wave of every row of this file (`waves:`).
+    fixed_wave: Option<&'a crate::model::Spanned<String>>,
+    /// The columns of the survey's first wave file, which every later one must have.
+    first_names: &'a mut Option<Vec<String>>,
     diags: &'a mut Vec<Diagnostic>,
     data: &'a mut SurveyData,
 }
@@ -355,7 +457,7 @@ impl Reader<'_> {
     fn read(&mut self, path: &Path) -> Option<Summary> {
         if let Some(why) = crate::load::outside(path, &self.loaded.confine) {
             let msg = format!("survey `{}`: file {why}", self.survey.id.value);
-            self.at_map(Code::OutsideRoot, self.survey.file.pos, msg);
+            self.at_map(Code::OutsideRoot, self.spec.pos, msg);
             return None;
         }
         let mut input = match input::open(path, self.survey) {
@@ -365,7 +467,7 @@ impl Reader<'_> {
                     "survey `{}` ({}): {}",
                     self.survey.id.value, self.file, e.message
                 );
-                self.at_map(e.code, self.survey.file.pos, msg);
+                self.at_map(e.code, self.spec.pos, msg);
                 return None;
             }
             Err(e) => {
@@ -378,7 +480,8 @@ impl Reader<'_> {
         }
         let mut summary = Summary {
             id: self.survey.id.value.clone(),
-            file: self.survey.file.value.clone(),
+            file: self.spec.value.clone(),
+            wave: self.fixed_wave.map(|w| w.value.clone()),
             source: self.survey.source,
             layout: self.survey.layout,
             encoding: input.decoding.name().to_owned(),
@@ -389,11 +492,63 @@ impl Reader<'_> {
             header_rows: input.header_rows,
             ..Summary::default()
         };
+        if !self.same_columns(&input.names) {
+            return None;
+        }
         let finished = self.read_layout(&mut input, &mut summary);
         if let Some(pb) = &input.progress {
             pb.finish_and_clear();
         }
         (finished == Finished::Read).then_some(summary)
+    }
+
+    /// A survey kept one file per wave: every file has the first one's columns, so one
+    /// binding means the same in each.
+    fn same_columns(&mut self, names: &[String]) -> bool {
+        let Some(first) = self.first_names.as_ref() else {
+            *self.first_names = Some(names.to_vec());
+            return true;
+        };
+        // By name: the same questions in another order bind the same way.
+        if first.len() == names.len() && first.iter().all(|n| names.contains(n)) {
+            return true;
+        }
+        let lacks: Vec<String> = first
+            .iter()
+            .filter(|n| !names.contains(n))
+            .take(5)
+            .map(|n| format!("`{n}`"))
+            .collect();
+        let adds: Vec<String> = names
+            .iter()
+            .filter(|n| !first.contains(n))
+            .take(5)
+            .map(|n| format!("`{n}`"))
+            .collect();
+        let mut diff = Vec::new();
+        if !lacks.is_empty() {
+            diff.push(format!("lacks {}", lacks.join(", ")));
+        }
+        if !adds.is_empty() {
+            diff.push(format!("adds {}", adds.join(", ")));
+        }
+        if diff.is_empty() {
+            diff.push("has them in another order".to_owned());
+        }
+        let first_file = self
+            .survey
+            .files()
+            .first()
+            .map_or("", |f| f.1.value.as_str())
+            .to_owned();
+        let msg = format!(
+            "survey `{}`: wave file {} does not have the columns of the first wave file ({first_file}): it {}; export every wave with the same questions",
+            self.survey.id.value,
+            self.file,
+            diff.join(" and ")
+        );
+        self.at_map(Code::WaveBinding, self.spec.pos, msg);
+        false
     }
 
     fn read_layout(&mut self, input: &mut input::Input, summary: &mut Summary) -> Finished {

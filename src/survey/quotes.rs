@@ -156,6 +156,11 @@ impl Sample {
         }
     }
 
+    /// An empty sample that pins and hides the same quotes.
+    pub fn blank(&self) -> Sample {
+        Sample::with_choices(self.pin.clone(), self.hide.clone())
+    }
+
     /// Offer one comment. The sample is the [`VERBATIMS`] substantive comments with the
     /// smallest hash of their text, one per set of the same words (the one with the
     /// smallest hash and line speaks for them): the same whatever the order of rows. Most

@@ -85,26 +85,45 @@ fn guess(first: u32, second: u32) -> Option<SlashOrder> {
     }
 }
 
+/// What a column's days show of their order, one cell at a time: the first cell that
+/// settles it, and the first that contradicts it (one shows day first, another month first).
+#[derive(Debug, Clone, Default)]
+pub struct OrderSeen<P> {
+    pub seen: Option<(SlashOrder, P)>,
+}
+
+impl<P: Clone> OrderSeen<P> {
+    /// Look at one cell found at `at`; `Err` with where the order was settled when this cell
+    /// contradicts it.
+    pub fn see(&mut self, cell: &str, at: P) -> Result<(), P> {
+        let Some([first, second, _]) = numbers(cell, '/') else {
+            return Ok(());
+        };
+        match (guess(first, second), &self.seen) {
+            (Some(o), None) => self.seen = Some((o, at)),
+            (Some(o), Some((s, settled))) if *s != o => return Err(settled.clone()),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 /// What a whole column's days show of their order: the first cell that settles it, or
-/// `Ok(None)` when none does. Cells that disagree (one shows day first, another month first)
-/// give `Err` with the index of the first cell that contradicts an earlier one.
+/// `Ok(None)` when none does. Cells that disagree give `Err` with the index of the first
+/// cell that contradicts an earlier one.
 pub fn slash_order<'a>(
     cells: impl IntoIterator<Item = &'a str>,
 ) -> Result<Option<SlashOrder>, usize> {
-    let mut seen = None;
+    let mut seen = OrderSeen::default();
     for (i, cell) in cells.into_iter().enumerate() {
-        let Some([first, second, _]) = numbers(cell, '/') else {
-            continue;
-        };
-        if let Some(o) = guess(first, second) {
-            match seen {
-                None => seen = Some(o),
-                Some(s) if s != o => return Err(i),
-                _ => {}
-            }
-        }
+        seen.see(cell, i).map_err(|_| i)?;
     }
-    Ok(seen)
+    Ok(seen.seen.map(|(o, _)| o))
+}
+
+/// Whether a cell writes its date with slashes.
+pub fn has_slashes(cell: &str) -> bool {
+    numbers(cell, '/').is_some()
 }
 
 /// The wave label of a day.
