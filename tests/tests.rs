@@ -19,6 +19,7 @@ mod safety;
 mod surveys;
 mod trust;
 mod waves;
+mod workbooks;
 
 mod util;
 mod workflow;

@@ -75,6 +75,7 @@ codes! {
     SmallSegment = "JM118", Warning, "a segment with fewer rows than `segment_min_n`: its figures are shown as too small";
     SegmentNoRows = "JM119", Error, "a segment listed in `segments:` that matches no row";
     RowsOutsideSegments = "JM120", Warning, "rows whose segment is not in `segments:` (counted in the stage figures, in no segment)";
+    Workbook = "JM122", Error, "a survey workbook that cannot be read: not a workbook (a CSV renamed), password-protected, damaged, or without the sheet named";
     SmallLatestWave = "JM121", Warning, "the latest wave, which the headline figures come from, has far fewer rows than the wave before (a wave still being collected?)";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";

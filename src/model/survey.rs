@@ -41,6 +41,10 @@ pub struct Survey {
     /// Character encoding of the file (utf-8, utf-16, windows-1252); detected when absent.
     #[serde(default)]
     pub encoding: Option<String>,
+    /// Workbooks (.xlsx, .xls, .ods): the sheet, by name or 1-based number (default: the
+    /// first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<Spanned<Scalar>>,
     /// Field delimiter (",", ";" or "\t"); detected when absent.
     #[serde(default)]
     pub delimiter: Option<String>,

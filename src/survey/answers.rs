@@ -236,9 +236,10 @@ impl Reader<'_> {
                 input::cell_text(cell)
             }
         };
+        let row = self.row_of(line);
         self.data
             .quotes(at.target, at.key)
-            .offer(&text, &pass.survey_id, line);
+            .offer(&text, &pass.survey_id, row);
         summary.comments += 1;
     }
 

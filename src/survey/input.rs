@@ -247,6 +247,15 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
 
 /// A survey export from any reader (a file, or bytes in memory when fuzzing).
 pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenError> {
+    from_reader_as(raw, survey, None)
+}
+
+/// The same, with the delimiter fixed (a workbook's rows handed over as CSV).
+pub fn from_reader_as(
+    raw: Box<dyn Read>,
+    survey: &Survey,
+    delimiter: Option<u8>,
+) -> Result<Input, OpenError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, raw);
     let head = buffered
         .fill_buf()
@@ -272,6 +281,7 @@ pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenErr
     // Sniff the delimiter from the raw head of the file: delimiters are ASCII, so only UTF-16
     // needs decoding first.
     let delimiter = match survey.delimiter.as_deref() {
+        _ if delimiter.is_some() => delimiter.unwrap_or(b','),
         Some(d) => parse_delimiter(d)?,
         None if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE => {
             let (text, _) = encoding.decode_with_bom_removal(head);

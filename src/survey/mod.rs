@@ -20,6 +20,7 @@ pub mod quotes;
 pub mod split;
 pub mod value;
 pub mod wave;
+pub mod workbook;
 
 use crate::diagnostic::Code;
 use std::collections::BTreeMap;
@@ -197,6 +198,9 @@ pub struct Summary {
     pub wave: Option<String>,
     /// Kept rows whose wave cell named no wave (each reported).
     pub rows_without_wave: u64,
+    /// The sheet read, for a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// Everything read from a map's surveys.
@@ -305,7 +309,8 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
             let mut reader = Reader {
                 loaded,
                 survey,
-                file: &file,
+                file,
+                rows: None,
                 spec,
                 path: Some(&path),
                 fixed_wave: wave,
@@ -376,7 +381,8 @@ pub fn read_bytes(
         let mut reader = Reader {
             loaded,
             survey: s,
-            file: "fuzz.csv",
+            file: "fuzz.csv".to_owned(),
+            rows: None,
             spec,
             path: None,
             fixed_wave: *wave,
@@ -400,8 +406,11 @@ pub fn read_bytes(
 struct Reader<'a> {
     loaded: &'a Loaded,
     survey: &'a Survey,
-    /// The file as shown in diagnostics, and as the map names it.
-    file: &'a str,
+    /// The file as shown in diagnostics (`file.xlsx[Sheet]` for a workbook), and as the
+    /// map names it.
+    file: String,
+    /// A workbook's sheet rows, for the CSV lines it was handed over as.
+    rows: Option<std::sync::Arc<workbook::RowMap>>,
     spec: &'a crate::model::Spanned<String>,
     /// The file on disk, for a second look at the wave column (none when fuzzing).
     path: Option<&'a Path>,
@@ -447,11 +456,22 @@ impl Reader<'_> {
     /// A problem at a CSV line and (1-based) column of the survey file; its code says
     /// whether it is an error or a warning.
     fn at_csv(&mut self, code: Code, line: u64, col: usize, msg: String) {
+        let line = self.row_of(line);
+        self.at_row(code, line, col, msg);
+    }
+
+    /// The row a spreadsheet shows for a CSV line (the line itself for a CSV file).
+    fn row_of(&self, line: u64) -> u64 {
+        self.rows.as_ref().map_or(line, |r| r.row_of(line))
+    }
+
+    /// A problem at a row and column already in the file's own numbering.
+    fn at_row(&mut self, code: Code, line: u64, col: usize, msg: String) {
         let pos = Pos {
             line: usize::try_from(line).unwrap_or(usize::MAX),
             col,
         };
-        self.diags.push(Diagnostic::new(code, self.file, pos, msg));
+        self.diags.push(Diagnostic::new(code, &self.file, pos, msg));
     }
 
     fn read(&mut self, path: &Path) -> Option<Summary> {
@@ -460,8 +480,16 @@ impl Reader<'_> {
             self.at_map(Code::OutsideRoot, self.spec.pos, msg);
             return None;
         }
-        let mut input = match input::open(path, self.survey) {
-            Ok(i) => i,
+        let mut sheet_name = None;
+        let mut input = match open(path, self.survey) {
+            Ok((i, sheet)) => {
+                if let Some((name, rows)) = sheet {
+                    self.file = format!("{}[{name}]", self.file);
+                    self.rows = Some(rows);
+                    sheet_name = Some(name);
+                }
+                i
+            }
             Err(e) if e.line == 0 => {
                 let msg = format!(
                     "survey `{}` ({}): {}",
@@ -490,6 +518,7 @@ impl Reader<'_> {
                 d => (d as char).to_string(),
             },
             header_rows: input.header_rows,
+            sheet: sheet_name,
             ..Summary::default()
         };
         if !self.same_columns(&input.names) {
@@ -678,6 +707,19 @@ impl Reader<'_> {
         self.at_map(Code::ColumnMissing, pos, msg);
         None
     }
+}
+
+/// A workbook's sheet: its name, and its rows for the CSV lines it was handed over as.
+type Sheet = (String, std::sync::Arc<workbook::RowMap>);
+
+/// A survey file opened for reading: a CSV export, or a workbook's sheet handed over as CSV
+/// (with the sheet's name and its rows).
+fn open(path: &Path, survey: &Survey) -> Result<(input::Input, Option<Sheet>), input::OpenError> {
+    if workbook::is_workbook(path) {
+        let w = workbook::open(path, survey)?;
+        return Ok((w.input, Some((w.sheet, w.rows))));
+    }
+    input::open(path, survey).map(|i| (i, None))
 }
 
 /// A stage named by a survey cell: its id in any case, or its name.

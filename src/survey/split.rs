@@ -415,9 +415,10 @@ impl Reader<'_> {
         let Some(path) = self.path else {
             return Some(None);
         };
-        let Ok(mut input) = input::open(path, self.survey) else {
+        let Ok((mut input, sheet)) = super::open(path, self.survey) else {
             return Some(None);
         };
+        let row_of = |line: u64| sheet.as_ref().map_or(line, |(_, rows)| rows.row_of(line));
         let mut rec = input.pending.take().unwrap_or_default();
         let mut have = !rec.is_empty();
         let mut seen = OrderSeen::default();
@@ -438,7 +439,7 @@ impl Reader<'_> {
                 }
                 slashes = true;
             }
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = row_of(rec.position().map_or(0, |p| p.line()));
             if let Err((first_line, first)) = seen.see(cell, (line, cell.to_owned())) {
                 let (was, now) = match seen.seen.map(|(o, _)| o) {
                     Some(SlashOrder::DayFirst) => ("day first", "month first"),
@@ -448,7 +449,7 @@ impl Reader<'_> {
                     "the dates in wave column `{}` disagree: `{first}` at line {first_line} can only be {was}, and `{cell}` here can only be {now}; fix the rows written the other way",
                     input.names.get(col).map_or("", String::as_str),
                 );
-                self.at_csv(Code::WaveCell, line, col + 1, msg);
+                self.at_row(Code::WaveCell, line, col + 1, msg);
                 return None;
             }
         }
