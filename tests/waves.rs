@@ -405,3 +405,38 @@ fn diff_says_which_stages_moved_significantly_into_a_new_wave() {
         "{text}"
     );
 }
+
+#[test]
+fn the_curve_draws_four_segments_and_leaves_the_rest_to_the_tables() {
+    let dir = tempdir();
+    let mut csv = "stage,nps,csat,ces,plan\n".to_owned();
+    for plan in ["A", "B", "C", "D", "E"] {
+        rows(&mut csv, "pay", "csat", 4, 12, plan);
+    }
+    write(dir.path(), "s.csv", &csv);
+    write(
+        dir.path(),
+        "m.journey.yaml",
+        &format!(
+            "{STAGES}surveys:
+  - id: s
+    file: s.csv
+    stage_column: stage
+    measures: {{csat: csat}}
+    emotion_from: csat
+    segment_by: plan
+"
+        ),
+    );
+    let j = json(dir.path());
+    assert_eq!(j["stages"][1]["segments"].as_array().unwrap().len(), 5);
+    let drawn: Vec<&str> = j["emotion_curve"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment"].as_str().unwrap())
+        .collect();
+    assert_eq!(drawn, ["A", "B", "C", "D"]);
+    let html = stdout(&run_in(dir.path(), &["render", "m.journey.yaml"]));
+    assert!(html.contains("other segments in the tables"));
+}

@@ -206,7 +206,7 @@ pub struct Curve {
     pub previous: Option<Series>,
     pub previous_wave: Option<String>,
     /// The measured emotions of each segment (latest wave), each drawn with its own line
-    /// style and marker.
+    /// style and marker: the first four segments with a measured emotion.
     pub segments: Vec<SegmentSeries>,
     /// Text alternative stating each stage's score(s).
     pub description: String,

@@ -3,6 +3,9 @@
 
 use super::context::{Curve, CurvePoint, SegmentSeries, Series, StageCtx};
 
+/// Segments drawn on the emotion curve, each with its own dashes and marker.
+pub const SEGMENT_STYLES: usize = 4;
+
 pub(super) fn curve(
     stages: &[StageCtx],
     emotion_from: Option<&str>,
@@ -42,6 +45,9 @@ pub(super) fn curve(
             }),
         })
         .filter(|s| !s.series.points.is_empty())
+        // Four line styles and markers tell curves apart without colour; more would repeat
+        // them, so later segments are in the segment tables only.
+        .take(SEGMENT_STYLES)
         .collect();
     let description = if hand_set.points.is_empty() && measured.points.is_empty() {
         "No stage has an emotion set or measured.".to_owned()

@@ -29,6 +29,15 @@ const DETAILED: usize = 5;
 /// Distinct (wave, segment) cells remembered for rows left out by `where:`.
 const MAX_FILTERED_KEYS: usize = 10_000;
 
+/// The segment a cell names: its text trimmed, [`BLANK`] when empty.
+fn segment_text(cell: &[u8]) -> std::borrow::Cow<'static, str> {
+    let text = input::cell_text(cell);
+    match text.trim() {
+        "" => BLANK.into(),
+        t => t.to_owned().into(),
+    }
+}
+
 /// The part of the data a row belongs to: its wave and its segment, as ids into
 /// [`SurveyData`]'s lists (put in order by [`SurveyData::settle`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -333,11 +342,8 @@ impl Reader<'_> {
 
     /// A segment cell not seen before: its segment, or `None` when it is outside the list.
     fn new_segment(&mut self, seg: &mut Segments, cell: &[u8], line: u64) -> Option<u16> {
-        let text = input::cell_text(cell);
-        let text = match text.trim() {
-            "" => BLANK,
-            t => t,
-        };
+        let text = segment_text(cell);
+        let text = text.as_ref();
         let id = if seg.listed.is_empty() {
             let id = self.data.segment_id(text, false);
             if id.is_none() && !seg.overflow {
@@ -392,13 +398,10 @@ impl Reader<'_> {
                 }
             }
         };
-        let segment = split.segments.as_ref().map(|s| {
-            let text = input::cell_text(input::cell(rec, s.col));
-            match text.trim() {
-                "" => BLANK.to_owned(),
-                t => t.to_owned(),
-            }
-        });
+        let segment = split
+            .segments
+            .as_ref()
+            .map(|s| segment_text(input::cell(rec, s.col)).into_owned());
         let key = (wave, segment);
         if let Some(c) = split.filtered.get_mut(&key) {
             *c += 1;
@@ -581,49 +584,29 @@ impl Reader<'_> {
 }
 
 impl SurveyData {
-    /// The id of a wave label, added when new; `None` past [`MAX_WAVES`]. `declared`: the
-    /// map names this wave, so its place in the order is the map's.
+    /// The id of a wave label, added when new; `None` past [`MAX_WAVES`] waves the map does
+    /// not declare. `declared`: the map names this wave, so its place in the order is the
+    /// map's.
     pub(super) fn wave_id(&mut self, label: &str, declared: bool) -> Option<u16> {
-        let id = match self.find_wave(label) {
-            Some(id) => id,
-            None if self.waves.len() < MAX_WAVES => {
-                self.waves.push(label.to_owned());
-                u16::try_from(self.waves.len() - 1).ok()?
-            }
-            None => return None,
-        };
-        if declared && !self.declared_waves.contains(&id) {
-            self.declared_waves.push(id);
-        }
+        let id = register(&mut self.waves, label, declared, MAX_WAVES, |a, b| a == b)?;
+        note_declared(&mut self.declared_waves, id, declared);
         Some(id)
     }
 
     fn find_wave(&self, label: &str) -> Option<u16> {
-        let i = self.waves.iter().position(|w| w == label)?;
-        u16::try_from(i).ok()
+        find(&self.waves, label, |a, b| a == b)
     }
 
+    /// The same for a segment value, compared without regard to case.
     pub(super) fn segment_id(&mut self, label: &str, declared: bool) -> Option<u16> {
-        let id = match self.find_segment(label) {
-            Some(id) => id,
-            None if self.segments.len() < MAX_SEGMENTS || declared => {
-                self.segments.push(label.to_owned());
-                u16::try_from(self.segments.len() - 1).ok()?
-            }
-            None => return None,
-        };
-        if declared && !self.declared_segments.contains(&id) {
-            self.declared_segments.push(id);
-        }
+        let same = crate::words::same_name;
+        let id = register(&mut self.segments, label, declared, MAX_SEGMENTS, same)?;
+        note_declared(&mut self.declared_segments, id, declared);
         Some(id)
     }
 
     fn find_segment(&self, label: &str) -> Option<u16> {
-        let i = self
-            .segments
-            .iter()
-            .position(|s| crate::words::same_name(s, label))?;
-        u16::try_from(i).ok()
+        find(&self.segments, label, crate::words::same_name)
     }
 
     /// After the last survey: waves and segments in order (the map's order for those it
@@ -706,6 +689,36 @@ impl SurveyData {
             self.wave_pos.unwrap_or_default(),
             msg,
         ))
+    }
+}
+
+/// The id of `label` among `labels` (compared by `same`), added when new: past `cap`
+/// labels only when the map declares it.
+fn register(
+    labels: &mut Vec<String>,
+    label: &str,
+    declared: bool,
+    cap: usize,
+    same: fn(&str, &str) -> bool,
+) -> Option<u16> {
+    if let Some(id) = find(labels, label, same) {
+        return Some(id);
+    }
+    if labels.len() >= cap && !declared {
+        return None;
+    }
+    labels.push(label.to_owned());
+    u16::try_from(labels.len() - 1).ok()
+}
+
+fn find(labels: &[String], label: &str, same: fn(&str, &str) -> bool) -> Option<u16> {
+    let i = labels.iter().position(|l| same(l, label))?;
+    u16::try_from(i).ok()
+}
+
+fn note_declared(ids: &mut Vec<u16>, id: u16, declared: bool) {
+    if declared && !ids.contains(&id) {
+        ids.push(id);
     }
 }
 
