@@ -10,6 +10,7 @@
 //! writes the result atomically. `pipeline` runs load → validate → survey for one map;
 //! `cmd` holds one file per subcommand, and `run` dispatches to them.
 
+pub mod analytics;
 pub mod cli;
 mod cmd;
 pub mod diagnostic;

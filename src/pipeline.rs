@@ -51,8 +51,11 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
             let data = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 SurveyData::default()
             } else {
-                let (data, survey_diags) = crate::survey::read_all(&loaded);
+                let (mut data, survey_diags) = crate::survey::read_all(&loaded);
                 diagnostics.extend(survey_diags);
+                let (funnels, funnel_diags) = crate::analytics::read_all(&loaded);
+                diagnostics.extend(funnel_diags);
+                data.funnels = funnels;
                 data
             };
             Checked {

@@ -4,6 +4,7 @@
 // A failed unwrap in a test is a failed test, with its line.
 #![allow(clippy::unwrap_used)]
 
+mod analytics;
 mod browser;
 mod edges;
 mod examples;

@@ -77,6 +77,11 @@ codes! {
     RowsOutsideSegments = "JM120", Warning, "rows whose segment is not in `segments:` (counted in the stage figures, in no segment)";
     Workbook = "JM122", Error, "a survey workbook that cannot be read: not a workbook (a CSV renamed), password-protected, damaged, or without the sheet named";
     SmallLatestWave = "JM121", Warning, "the latest wave, which the headline figures come from, has far fewer rows than the wave before (a wave still being collected?)";
+    FunnelExport = "JM140", Error, "an analytics export that is not a funnel journeymap reads, or not the one it should be (a GA4 standard report, several date buckets or segments without saying which)";
+    FunnelCount = "JM141", Error, "a funnel count that is not a whole, non-negative number written out in full (scientific notation may hide a rounded count)";
+    StepNotFound = "JM142", Error, "a stage's `reach:` names an export the map lacks or a step the export lacks (its steps are listed)";
+    ReachGrows = "JM143", Warning, "the measured reach grows from one stage to the next (not a closed, ordered funnel; shown as it is)";
+    RateDisagrees = "JM144", Warning, "a rate an export reports disagrees with its own counts (the counts are used)";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
     UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";

@@ -94,6 +94,8 @@ pub struct StageCtx<'a> {
     pub segments: Vec<SegmentFigures<'a>>,
     /// One small chart per measure over the waves, on axes shared by every stage.
     pub trends: Vec<Trend<'a>>,
+    /// The reach an analytics export measured for this stage, beside the hand-set `funnel`.
+    pub reach: Option<&'a crate::analytics::Reach>,
 }
 
 #[derive(Debug, Serialize)]
@@ -254,7 +256,7 @@ impl Lanes {
         self.waves |= !st.trends.is_empty();
         self.segments |= !st.segments.is_empty();
         self.verbatims |= !st.verbatims.is_empty();
-        self.funnel |= st.funnel.is_some();
+        self.funnel |= st.funnel.is_some() || st.reach.is_some();
         self.frontstage |= !st.frontstage.is_empty();
         self.backstage |= !st.backstage.is_empty();
         self.support |= !st.support.is_empty();

@@ -200,6 +200,7 @@ fn stage<'a>(
         comments: agg.map_or(0, crate::survey::Aggregate::comments),
         metrics,
         trends: parts::trends(&split.waves, &split.changes, &data.waves),
+        reach: data.funnels.stages.get(i).and_then(Option::as_ref),
         waves: split.waves,
         changes: split.changes,
         segments: split.segments,

@@ -75,6 +75,9 @@ pub struct Journey {
     pub stages: Spanned<Vec<Stage>>,
     #[serde(default)]
     pub surveys: Vec<Survey>,
+    /// Funnel exports from analytics tools, bound to stages by `reach:`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub analytics: Vec<Analytics>,
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
@@ -184,6 +187,9 @@ pub struct Stage {
     /// People who reached this stage (a non-negative integer).
     #[serde(default)]
     pub funnel: Option<Spanned<Funnel>>,
+    /// Measured reach: a step of one of the map's `analytics:` exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<ReachBinding>,
     #[serde(default)]
     pub frontstage: Vec<String>,
     #[serde(default)]
@@ -409,4 +415,43 @@ pub enum Impact {
 pub struct Link {
     pub title: String,
     pub url: Spanned<String>,
+}
+
+/// A funnel export from an analytics tool.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Analytics {
+    pub id: Spanned<String>,
+    /// The export, relative to the map file.
+    pub file: Spanned<String>,
+    /// Detected from the content when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Spanned<FunnelFormat>>,
+    /// The breakdown value to read (GA4: `Total` by default; PostHog: its only one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<Spanned<Scalar>>,
+    /// Mixpanel: the date bucket to read, when the answer has several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<Spanned<Scalar>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FunnelFormat {
+    Ga4,
+    Posthog,
+    Amplitude,
+    Mixpanel,
+    Steps,
+}
+
+/// A stage's measured reach: a step of an export, by its name or number.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReachBinding {
+    /// The id of one of the map's `analytics:` exports.
+    pub source: Spanned<String>,
+    /// The step's name (`add_to_cart`, or `2. add_to_cart` as the file writes it) or its
+    /// number (`2`).
+    pub step: Spanned<Scalar>,
 }

@@ -203,9 +203,11 @@ pub struct Summary {
     pub sheet: Option<String>,
 }
 
-/// Everything read from a map's surveys.
+/// Everything measured for a map: its surveys, and the reach its analytics exports give.
 #[derive(Debug, Clone, Default)]
 pub struct SurveyData {
+    /// Measured reach per stage, from `analytics:` exports.
+    pub funnels: crate::analytics::FunnelData,
     pub stages: Vec<Aggregate>,
     pub overall: Aggregate,
     pub summaries: Vec<Summary>,
@@ -261,6 +263,7 @@ impl SurveyData {
             waves: Vec::new(),
             segments: Vec::new(),
             segment_min_n: split::DEFAULT_MIN_N,
+            funnels: crate::analytics::FunnelData::default(),
             wave_rows: Vec::new(),
             wave_pos: None,
             declared_waves: Vec::new(),

@@ -1,0 +1,306 @@
+//! Measured reach: funnel exports from analytics tools bound to stages (README: "Measured
+//! reach").
+//!
+//! Invariants: a stage's reach is a count the export gives for the step the map names;
+//! kept, lost and shares are recomputed from counts of the same export and never across two
+//! exports; a count that grows from one stage to the next is shown and warned about, never
+//! clamped; every problem names the file, line and column, or the map line that binds it.
+
+pub mod formats;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::Loaded;
+use crate::model::{Analytics, FunnelFormat, Pos};
+use formats::{Choice, Format, Funnel};
+
+/// Export files larger than this are refused: a funnel export is a few kilobytes.
+const MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where a stage's measured reach comes from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReachSource {
+    /// The export's id in the map.
+    pub id: String,
+    pub tool: &'static str,
+    pub file: String,
+    /// The report's own title, when the file gives one.
+    pub title: Option<String>,
+    /// What is counted: users, persons.
+    pub unit: &'static str,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    /// The breakdown value or date bucket read.
+    pub segment: Option<String>,
+    /// The step, as the file writes it, and its position in the funnel.
+    pub step: String,
+    pub step_order: usize,
+}
+
+/// A stage's measured reach.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reach {
+    /// Actors that reached at least this step.
+    pub count: u64,
+    /// From the previous stage bound to the same export: the share kept and lost (0..1),
+    /// when the count does not grow; `growth` ((this − previous) ÷ previous) when it does.
+    pub kept: Option<f64>,
+    pub lost: Option<f64>,
+    pub growth: Option<f64>,
+    /// The count over that of the first stage bound to the same export (0..1).
+    pub share_of_first: Option<f64>,
+    /// Exports do not give a time journeymap can vouch for; measured from event logs only.
+    pub median_seconds_from_previous: Option<f64>,
+    pub source: ReachSource,
+}
+
+/// The reach of every stage (in map order), and the exports read.
+#[derive(Debug, Clone, Default)]
+pub struct FunnelData {
+    pub stages: Vec<Option<Reach>>,
+}
+
+fn format_of(f: FunnelFormat) -> Format {
+    match f {
+        FunnelFormat::Ga4 => Format::Ga4,
+        FunnelFormat::Posthog => Format::Posthog,
+        FunnelFormat::Amplitude => Format::Amplitude,
+        FunnelFormat::Mixpanel => Format::Mixpanel,
+        FunnelFormat::Steps => Format::Steps,
+    }
+}
+
+/// Read every export of a map and bind its stages.
+pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut funnels: BTreeMap<&str, (&Analytics, Funnel, String)> = BTreeMap::new();
+    for a in &loaded.journey.analytics {
+        if funnels.contains_key(a.id.value.as_str()) {
+            let msg = format!("two analytics exports have the id `{}`", a.id.value);
+            diags.push(Diagnostic::new(
+                Code::DuplicateId,
+                &loaded.file,
+                a.id.pos,
+                msg,
+            ));
+            continue;
+        }
+        if let Some((funnel, shown)) = read_one(loaded, a, &mut diags) {
+            funnels.insert(&a.id.value, (a, funnel, shown));
+        }
+    }
+    let stages = &loaded.journey.stages.value;
+    let mut data = FunnelData {
+        stages: vec![None; stages.len()],
+    };
+    // Per export: the first stage's count and the previous one's, for shares.
+    let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut previous: BTreeMap<&str, (u64, &str)> = BTreeMap::new();
+    for (i, st) in stages.iter().enumerate() {
+        let Some(b) = &st.reach else { continue };
+        let id = b.source.value.as_str();
+        let Some((a, funnel, shown)) = funnels.get(id) else {
+            if !loaded.journey.analytics.iter().any(|a| a.id.value == id) {
+                let hint = crate::suggest::did_you_mean(
+                    id,
+                    loaded.journey.analytics.iter().map(|a| a.id.value.as_str()),
+                );
+                let msg = format!(
+                    "stage `{}` takes its reach from `{id}`, which is not one of the map's `analytics:` exports{hint}",
+                    st.id.value
+                );
+                diags.push(Diagnostic::new(
+                    Code::StepNotFound,
+                    &loaded.file,
+                    b.source.pos,
+                    msg,
+                ));
+            }
+            continue; // an export that could not be read is reported already
+        };
+        let Some(step) = find_step(funnel, &b.step.value.0) else {
+            let labels: Vec<String> = funnel
+                .steps
+                .iter()
+                .map(|s| format!("{} `{}`", s.order, s.label))
+                .collect();
+            let hint = crate::suggest::did_you_mean(
+                b.step.value.0.trim(),
+                funnel.steps.iter().map(|s| s.name.as_str()),
+            );
+            let msg = format!(
+                "export `{id}` ({shown}) has no step `{}`; its steps are {}{hint}",
+                b.step.value.0,
+                labels.join(", ")
+            );
+            diags.push(Diagnostic::new(
+                Code::StepNotFound,
+                &loaded.file,
+                b.step.pos,
+                msg,
+            ));
+            continue;
+        };
+        let base = *first.entry(id).or_insert(step.count);
+        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
+        let (kept, growth) = match previous.get(id) {
+            Some((0, _)) | None => (None, None),
+            Some((prev, _)) if step.count > *prev => {
+                (None, Some((step.count - prev) as f64 / *prev as f64))
+            }
+            Some((prev, _)) => (share(step.count, *prev), None),
+        };
+        if let (Some(g), Some((prev, prev_stage))) = (growth, previous.get(id)) {
+            let msg = format!(
+                "the measured reach grows from stage `{prev_stage}` ({prev}) to `{}` ({}, +{:.1}%): export `{id}` is not a closed, ordered funnel over these steps (an open funnel, or steps bound out of order); the counts are shown as they are",
+                st.id.value,
+                step.count,
+                g * 100.0
+            );
+            diags.push(Diagnostic::new(
+                Code::ReachGrows,
+                &loaded.file,
+                b.step.pos,
+                msg,
+            ));
+        }
+        previous.insert(id, (step.count, st.id.value.as_str()));
+        data.stages[i] = Some(Reach {
+            count: step.count,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first: share(step.count, base),
+            median_seconds_from_previous: None,
+            source: ReachSource {
+                id: id.to_owned(),
+                tool: funnel.tool,
+                file: a.file.value.clone(),
+                title: funnel.title.clone(),
+                unit: funnel.unit,
+                date_from: funnel.date_from.clone(),
+                date_to: funnel.date_to.clone(),
+                segment: funnel.segment.clone(),
+                step: step.label.clone(),
+                step_order: step.order,
+            },
+        });
+    }
+    (data, diags)
+}
+
+/// The step a binding names: its label as written, its name without `N. `, or its number.
+fn find_step<'f>(funnel: &'f Funnel, wanted: &str) -> Option<&'f formats::Step> {
+    let w = wanted.trim();
+    funnel
+        .steps
+        .iter()
+        .find(|s| s.label == w)
+        .or_else(|| {
+            funnel
+                .steps
+                .iter()
+                .find(|s| crate::words::same_name(&s.name, w))
+        })
+        .or_else(|| {
+            funnel
+                .steps
+                .iter()
+                .find(|s| crate::words::same_name(&s.label, w))
+        })
+        .or_else(|| {
+            let n: usize = w.parse().ok()?;
+            funnel.steps.iter().find(|s| s.order == n)
+        })
+}
+
+/// Read one export: `None` when it cannot be used (reported).
+fn read_one(
+    loaded: &Loaded,
+    a: &Analytics,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Funnel, String)> {
+    let path = crate::load::relative_to(&loaded.path, &a.file.value);
+    let shown = crate::load::display(&path);
+    let at_map = |diags: &mut Vec<Diagnostic>, code: Code, msg: String| {
+        diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
+    };
+    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
+        at_map(
+            diags,
+            Code::OutsideRoot,
+            format!("analytics export `{}`: file {why}", a.id.value),
+        );
+        return None;
+    }
+    let bytes = match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => Err("it is not a regular file".to_owned()),
+        Ok(m) if m.len() > MAX_BYTES => Err(format!(
+            "it is {} MiB, over the {} MiB a funnel export can be",
+            m.len() / (1024 * 1024),
+            MAX_BYTES / (1024 * 1024)
+        )),
+        Ok(_) => std::fs::read(&path).map_err(|e| crate::load::io_reason(&e)),
+        Err(e) => Err(crate::load::io_reason(&e)),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(why) => {
+            at_map(
+                diags,
+                Code::Unreadable,
+                format!("cannot read analytics export {shown}: {why}"),
+            );
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let at_file = |diags: &mut Vec<Diagnostic>, code: Code, p: &formats::Problem| {
+        if p.line == 0 {
+            let msg = format!("analytics export `{}` ({shown}): {}", a.id.value, p.message);
+            diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
+        } else {
+            let pos = Pos {
+                line: usize::try_from(p.line).unwrap_or(usize::MAX),
+                col: p.col.max(1),
+            };
+            diags.push(Diagnostic::new(code, &shown, pos, p.message.clone()));
+        }
+    };
+    let format = match &a.format {
+        Some(f) => format_of(f.value),
+        None => match formats::detect(&text) {
+            Ok(f) => f,
+            Err(p) => {
+                at_file(diags, Code::FunnelExport, &p);
+                return None;
+            }
+        },
+    };
+    let choice = Choice {
+        segment: a.segment.as_ref().map(|s| s.value.0.as_str()),
+        bucket: a.bucket.as_ref().map(|b| b.value.0.as_str()),
+    };
+    match formats::read(&text, format, &choice) {
+        Ok(funnel) => {
+            for w in &funnel.warnings {
+                at_file(diags, Code::RateDisagrees, w);
+            }
+            Some((funnel, shown))
+        }
+        Err(problems) => {
+            for p in &problems {
+                let code = if p.count {
+                    Code::FunnelCount
+                } else {
+                    Code::FunnelExport
+                };
+                at_file(diags, code, p);
+            }
+            None
+        }
+    }
+}
