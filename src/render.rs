@@ -403,6 +403,9 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("metric", |v: f64, m: String| {
         Value::from_safe_string(crate::words::metric(v, &m))
     });
+    env.add_filter("duration", |v: f64| {
+        Value::from_safe_string(crate::words::duration(v))
+    });
     env.add_filter("delta", |v: f64, m: String| {
         Value::from_safe_string(crate::words::delta(v, &m))
     });

@@ -67,6 +67,19 @@ pub fn metric(value: f64, measure: &str) -> String {
     }
 }
 
+/// A span of seconds as people say it: `45 s`, `16 min`, `3.5 h`, `2.1 days`.
+pub fn duration(secs: f64) -> String {
+    if secs < 90.0 {
+        format!("{} s", number(secs, 0))
+    } else if secs < 90.0 * 60.0 {
+        format!("{} min", number(secs / 60.0, 0))
+    } else if secs < 36.0 * 3600.0 {
+        format!("{} h", number(secs / 3600.0, 1))
+    } else {
+        format!("{} days", number(secs / 86_400.0, 1))
+    }
+}
+
 /// A change between two waves in the measure's units, signed: NPS in whole points, CSAT in
 /// percentage points with one decimal, means with two decimals.
 pub fn delta(value: f64, measure: &str) -> String {
@@ -141,6 +154,14 @@ pub fn label<T: Serialize>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(45.0), "45 s");
+        assert_eq!(duration(989.0), "16 min");
+        assert_eq!(duration(86_400.0), "24 h");
+        assert_eq!(duration(2.5 * 86_400.0), "2.5 days");
+    }
 
     #[test]
     fn changes_read_in_their_measure_units() {

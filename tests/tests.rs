@@ -7,6 +7,7 @@
 mod analytics;
 mod browser;
 mod edges;
+mod events;
 mod examples;
 mod fuzz_regressions;
 mod hostile;

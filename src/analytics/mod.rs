@@ -6,6 +6,7 @@
 //! exports; a count that grows from one stage to the next is shown and warned about, never
 //! clamped; every problem names the file, line and column, or the map line that binds it.
 
+pub mod events;
 pub mod formats;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,9 @@ pub struct ReachSource {
     pub date_to: Option<String>,
     /// The breakdown value or date bucket read.
     pub segment: Option<String>,
+    /// Event logs: the conversion window and the order rule.
+    pub window: Option<String>,
+    pub order: Option<&'static str>,
     /// The step, as the file writes it, and its position in the funnel.
     pub step: String,
     pub step_order: usize,
@@ -52,15 +56,26 @@ pub struct Reach {
     pub growth: Option<f64>,
     /// The count over that of the first stage bound to the same export (0..1).
     pub share_of_first: Option<f64>,
-    /// Exports do not give a time journeymap can vouch for; measured from event logs only.
+    /// Median seconds from the stage before, over the actors that reached this one (event
+    /// logs only: exports do not give a time journeymap can vouch for).
     pub median_seconds_from_previous: Option<f64>,
     pub source: ReachSource,
+}
+
+/// Actors who did a log's last stage event without reaching it along the ordered path
+/// (a log that starts mid-journey, or steps skipped).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutsidePath {
+    pub source: String,
+    pub stage: String,
+    pub actors: u64,
 }
 
 /// The reach of every stage (in map order), and the exports read.
 #[derive(Debug, Clone, Default)]
 pub struct FunnelData {
     pub stages: Vec<Option<Reach>>,
+    pub outside_path: Vec<OutsidePath>,
 }
 
 fn format_of(f: FunnelFormat) -> Format {
@@ -95,6 +110,7 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
     let stages = &loaded.journey.stages.value;
     let mut data = FunnelData {
         stages: vec![None; stages.len()],
+        outside_path: Vec::new(),
     };
     // Per export: the first stage's count and the previous one's, for shares.
     let mut first: BTreeMap<&str, u64> = BTreeMap::new();
@@ -184,12 +200,148 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
                 date_from: funnel.date_from.clone(),
                 date_to: funnel.date_to.clone(),
                 segment: funnel.segment.clone(),
+                window: None,
+                order: None,
                 step: step.label.clone(),
                 step_order: step.order,
             },
         });
     }
+    read_logs(loaded, &mut data, &mut diags);
     (data, diags)
+}
+
+/// Reach from the map's event logs: each log's stages, in map order.
+fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>) {
+    let stages = &loaded.journey.stages.value;
+    let ids: Vec<String> = stages.iter().map(|s| s.id.value.clone()).collect();
+    for log in &loaded.journey.events {
+        let mut steps = Vec::new();
+        for (key, m) in &log.steps.0 {
+            let Some(i) = stages.iter().position(|s| s.id.value == key.value) else {
+                let hint = crate::suggest::did_you_mean(&key.value, ids.iter().map(String::as_str));
+                let msg = format!(
+                    "event log `{}` binds stage `{}`, which the map lacks{hint}",
+                    log.id.value, key.value
+                );
+                diags.push(Diagnostic::new(
+                    Code::SurveyUnknownStage,
+                    &loaded.file,
+                    key.pos,
+                    msg,
+                ));
+                continue;
+            };
+            if stages[i].reach.is_some() || data.stages[i].is_some() {
+                let msg = format!(
+                    "stage `{}` takes its reach from two sources; keep one",
+                    key.value
+                );
+                diags.push(Diagnostic::new(
+                    Code::StepNotFound,
+                    &loaded.file,
+                    key.pos,
+                    msg,
+                ));
+                continue;
+            }
+            steps.push((i, m, key.pos));
+        }
+        steps.sort_by_key(|s| s.0);
+        let path = crate::load::relative_to(&loaded.path, &log.file.value);
+        let shown = crate::load::display(&path);
+        if let Some(why) = crate::load::outside(&path, &loaded.confine) {
+            let msg = format!("event log `{}`: file {why}", log.id.value);
+            diags.push(Diagnostic::new(
+                Code::OutsideRoot,
+                &loaded.file,
+                log.file.pos,
+                msg,
+            ));
+            continue;
+        }
+        let binding = events::Binding { log, steps };
+        match events::run(&path, &binding, &ids) {
+            Ok(result) => place_log(log, &result, &ids, data),
+            Err(problems) => {
+                for p in problems {
+                    let code = match p.kind {
+                        events::Kind::Binding => Code::EventLog,
+                        events::Kind::Time => Code::EventTime,
+                        events::Kind::Unsorted => Code::EventsUnsorted,
+                        events::Kind::StepUnused => Code::StepEventUnused,
+                    };
+                    let d = match (p.line, p.pos) {
+                        (0, pos) => Diagnostic::new(
+                            code,
+                            &loaded.file,
+                            pos.unwrap_or(log.file.pos),
+                            p.message,
+                        ),
+                        (line, _) => Diagnostic::new(
+                            code,
+                            &shown,
+                            Pos {
+                                line: usize::try_from(line).unwrap_or(usize::MAX),
+                                col: p.col.max(1),
+                            },
+                            p.message,
+                        ),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// A log's counts put on its stages, with kept, lost and shares from its own counts.
+fn place_log(
+    log: &crate::model::EventLog,
+    r: &events::LogResult,
+    ids: &[String],
+    data: &mut FunnelData,
+) {
+    let first = r.steps.first().map_or(0, |s| s.actors);
+    let mut previous: Option<u64> = None;
+    for (k, s) in r.steps.iter().enumerate() {
+        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
+        let (kept, growth) = match previous {
+            None | Some(0) => (None, None),
+            Some(p) if s.actors > p => (None, Some((s.actors - p) as f64 / p as f64)),
+            Some(p) => (share(s.actors, p), None),
+        };
+        previous = Some(s.actors);
+        data.stages[s.stage] = Some(Reach {
+            count: s.actors,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first: share(s.actors, first),
+            median_seconds_from_previous: s.median_seconds,
+            source: ReachSource {
+                id: log.id.value.clone(),
+                tool: r.tool,
+                file: log.file.value.clone(),
+                title: None,
+                unit: r.unit,
+                date_from: r.date_from.clone(),
+                date_to: r.date_to.clone(),
+                segment: None,
+                window: Some(r.window.clone()),
+                order: Some("in order, other events allowed between"),
+                step: s.events.clone(),
+                step_order: k + 1,
+            },
+        });
+    }
+    if let Some(last) = r.steps.last() {
+        data.outside_path.push(OutsidePath {
+            source: log.id.value.clone(),
+            stage: ids[last.stage].clone(),
+            actors: r.outside_path,
+        });
+    }
 }
 
 /// The step a binding names: its label as written, its name without `N. `, or its number.

@@ -82,6 +82,10 @@ codes! {
     StepNotFound = "JM142", Error, "a stage's `reach:` names an export the map lacks or a step the export lacks (its steps are listed)";
     ReachGrows = "JM143", Warning, "the measured reach grows from one stage to the next (not a closed, ordered funnel; shown as it is)";
     RateDisagrees = "JM144", Warning, "a rate an export reports disagrees with its own counts (the counts are used)";
+    EventLog = "JM145", Error, "an event log binding that cannot work (a column the log lacks, a window of zero, a stage bound twice)";
+    EventTime = "JM146", Error, "event log rows whose time cannot be read, or epochs of mixed magnitudes";
+    EventsUnsorted = "JM147", Error, "an event log that is not in time order for an actor (streamed once, it would give wrong counts)";
+    StepEventUnused = "JM148", Error, "a stage's event matches no row of the event log (its events are listed)";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
     UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";

@@ -31,6 +31,9 @@ pub struct Context<'a> {
     pub surveys: &'a [Survey],
     /// Overall survey measures, by measure name.
     pub metrics: BTreeMap<&'static str, Figure>,
+    /// Per event log: the actors who did its last stage's event without reaching that stage
+    /// along the ordered path.
+    pub reach_outside_path: &'a [crate::analytics::OutsidePath],
     /// Survey wave labels, earliest first; the figures shown are the last one's.
     pub wave_labels: &'a [String],
     /// The wave the headline figures come from.

@@ -89,6 +89,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         stages: stage_ctx,
         surveys: &j.surveys,
         metrics: data.overall.figures().into_iter().collect(),
+        reach_outside_path: &data.funnels.outside_path,
         wave_labels: &data.waves,
         latest_wave: data.waves.last().map(String::as_str),
         segment_labels: &data.segments,

@@ -78,6 +78,9 @@ pub struct Journey {
     /// Funnel exports from analytics tools, bound to stages by `reach:`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub analytics: Vec<Analytics>,
+    /// Raw event logs: the reach of the stages they bind, measured per actor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventLog>,
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
@@ -454,4 +457,125 @@ pub struct ReachBinding {
     /// The step's name (`add_to_cart`, or `2. add_to_cart` as the file writes it) or its
     /// number (`2`).
     pub step: Spanned<Scalar>,
+}
+
+/// A raw event log (CSV, or JSON lines in `.ndjson`/`.jsonl`), and the events that mean
+/// "reached this stage".
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventLog {
+    pub id: Spanned<String>,
+    /// The log, relative to the map file.
+    pub file: Spanned<String>,
+    /// Column names of a known layout (each can still be given below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Spanned<EventPreset>>,
+    /// The column (or dotted JSON key) that says who: a user or device id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Spanned<String>>,
+    /// The column that holds the event name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Spanned<String>>,
+    /// The column that holds the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Spanned<String>>,
+    /// Epoch times: s, ms or us (told from their length when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_unit: Option<Spanned<TimeUnit>>,
+    /// The column that holds a session id (for `by: session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Spanned<String>>,
+    /// Count users (the default) or sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Spanned<CountBy>>,
+    /// The conversion window from the entry event: `7d` (the default), `24h`, `30m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Spanned<String>>,
+    /// Stage id -> the event (or `{event, where}`) that means reaching it; stages are
+    /// taken in map order.
+    pub steps: Pairs<StepMatch>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EventPreset {
+    Rees46,
+    Ga4,
+    Segment,
+    Amplitude,
+    Mixpanel,
+    Posthog,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    S,
+    Ms,
+    Us,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CountBy {
+    User,
+    Session,
+}
+
+/// An event name, or `{event: name or [names], where: {column: value}}`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StepMatch {
+    Event(String),
+    Detailed(StepDetail),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepDetail {
+    pub event: OneOrMany<String>,
+    /// Keep events whose column equals the value (or one of a list).
+    #[serde(default, rename = "where")]
+    pub filter: Pairs<Spanned<OneOrMany<Scalar>>>,
+}
+
+impl StepMatch {
+    /// The event names that mean this step.
+    pub fn events(&self) -> Vec<&str> {
+        match self {
+            StepMatch::Event(e) => vec![e.as_str()],
+            StepMatch::Detailed(d) => match &d.event {
+                OneOrMany::One(e) => vec![e.as_str()],
+                OneOrMany::Many(es) => es.iter().map(String::as_str).collect(),
+            },
+        }
+    }
+
+    /// The property values an event must have.
+    pub fn filter(&self) -> &[(Spanned<String>, Spanned<OneOrMany<Scalar>>)] {
+        match self {
+            StepMatch::Event(_) => &[],
+            StepMatch::Detailed(d) => &d.filter.0,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StepMatch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StepMatch;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an event name, or {event, where}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StepMatch, E> {
+                Ok(StepMatch::Event(v.to_owned()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<StepMatch, A::Error> {
+                StepDetail::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(StepMatch::Detailed)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

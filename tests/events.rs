@@ -1,0 +1,164 @@
+//! Reach from a raw event log, checked against an independent computation
+//! (`fixtures/events/reference.py`: brute force over every entry of every actor, in Python)
+//! on a REES46-shaped log (`fixtures/events/make_log.py`), in CSV and as JSON lines.
+
+use std::process::Command;
+
+use crate::util::{code, root, run_in, stdout, tempdir};
+
+const STAGES: &str = "journeymap: 1\ntitle: Shop\npersona: {name: P}\nstages:\n  - {id: browse, name: Browse, touchpoints: [{name: Site}]}\n  - {id: cart, name: Cart, touchpoints: [{name: Cart}]}\n  - {id: pay, name: Pay, touchpoints: [{name: Checkout}]}\n";
+
+fn reference(window_seconds: u64) -> serde_json::Value {
+    let out = Command::new("python3")
+        .arg(root().join("tests/fixtures/events/reference.py"))
+        .arg(root().join("tests/fixtures/events/rees46-sample.csv"))
+        .args([
+            "user_id",
+            "event_type",
+            "event_time",
+            &window_seconds.to_string(),
+            "view",
+            "cart",
+            "purchase",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn render(dir: &std::path::Path, log: &str) -> serde_json::Value {
+    std::fs::write(dir.join("m.journey.yaml"), format!("{STAGES}{log}")).unwrap();
+    let o = run_in(dir, &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+fn check(j: &serde_json::Value, want: &serde_json::Value) {
+    let stages = j["stages"].as_array().unwrap();
+    for (k, s) in stages.iter().enumerate() {
+        assert_eq!(s["reach"]["count"], want["reached"][k], "{}", s["id"]);
+        let (got, expected) = (
+            &s["reach"]["median_seconds_from_previous"],
+            &want["median"][k],
+        );
+        if expected.is_null() {
+            assert!(got.is_null());
+        } else {
+            assert!(
+                (got.as_f64().unwrap() - expected.as_f64().unwrap()).abs() < 1e-6,
+                "{got} vs {expected}"
+            );
+        }
+    }
+    assert_eq!(j["reach_outside_path"][0]["actors"], want["outside"]);
+    assert_eq!(j["reach_outside_path"][0]["stage"], "pay");
+}
+
+#[test]
+fn the_log_funnel_matches_an_independent_brute_force_for_two_windows() {
+    let dir = tempdir();
+    std::fs::copy(
+        root().join("tests/fixtures/events/rees46-sample.csv"),
+        dir.path().join("log.csv"),
+    )
+    .unwrap();
+    for (window, seconds) in [("7d", 7 * 86_400), ("1h", 3_600)] {
+        let j = render(
+            dir.path(),
+            &format!(
+                "events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    window: {window}\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"
+            ),
+        );
+        let want = reference(seconds);
+        check(&j, &want);
+        let kept = j["stages"][1]["reach"]["kept"].as_f64().unwrap();
+        let (a, b) = (
+            want["reached"][0].as_f64().unwrap(),
+            want["reached"][1].as_f64().unwrap(),
+        );
+        assert!((kept - b / a).abs() < 1e-12);
+        assert_eq!(j["stages"][0]["reach"]["source"]["window"], window);
+    }
+}
+
+#[test]
+fn json_lines_give_the_same_funnel_as_the_csv() {
+    let dir = tempdir();
+    let csv =
+        std::fs::read_to_string(root().join("tests/fixtures/events/rees46-sample.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut out = String::new();
+    for l in lines {
+        let cells: Vec<&str> = l.split(',').collect();
+        let mut obj = serde_json::Map::new();
+        for (h, c) in header.iter().zip(&cells) {
+            obj.insert((*h).to_owned(), serde_json::Value::String((*c).to_owned()));
+        }
+        // Nested, as exports nest properties.
+        let user = obj.remove("user_id").unwrap();
+        obj.insert("properties".to_owned(), serde_json::json!({"user": user}));
+        out.push_str(&serde_json::Value::Object(obj).to_string());
+        out.push('\n');
+    }
+    std::fs::write(dir.path().join("log.ndjson"), out).unwrap();
+    let j = render(
+        dir.path(),
+        "events:\n  - id: log\n    file: log.ndjson\n    actor: properties.user\n    event: event_type\n    time: event_time\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    );
+    check(&j, &reference(7 * 86_400));
+}
+
+#[test]
+fn a_log_funnel_says_what_it_could_not_count() {
+    let dir = tempdir();
+    // Sessions: u1 views in one session and buys in another (not a conversion by session).
+    std::fs::write(
+        dir.path().join("log.csv"),
+        "ts,who,what,sid\n1700000000,u1,view,a\n1700000060,u1,cart,a\n1700000100,u1,purchase,b\n1700000200,u2,view,c\n1700000200,u2,view,c\n",
+    )
+    .unwrap();
+    let by = |b: &str| {
+        render(
+            dir.path(),
+            &format!(
+                "events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    session: sid\n    by: {b}\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"
+            ),
+        )
+    };
+    let users = by("user");
+    let counts = |j: &serde_json::Value| -> Vec<u64> {
+        j["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["reach"]["count"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(counts(&users), [2, 1, 1]);
+    assert_eq!(
+        users["stages"][2]["reach"]["median_seconds_from_previous"],
+        40.0
+    );
+    let sessions = by("session");
+    assert_eq!(counts(&sessions), [2, 1, 0]);
+    assert_eq!(sessions["reach_outside_path"][0]["actors"], 1);
+    assert_eq!(sessions["stages"][0]["reach"]["source"]["unit"], "sessions");
+    // A window of zero is refused at the map line.
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    window: 0d\n    steps: {{browse: view, cart: cart}}\n"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("m.journey.yaml:14:13: error[JM145]: a window of zero lets no one go from one stage to the next"), "{}", stdout(&o));
+}
