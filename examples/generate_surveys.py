@@ -156,3 +156,24 @@ for q, (month0, days) in enumerate([(1, 88), (4, 90), (7, 91)]):
         comment = rng.choice(comments[stage]) if rng.random() < 0.25 else ""
         rows.append([f"R_{i:05d}", end, channel, stage, nps, csat, ces, comment])
 write("returns-over-time/surveys/returns-pulse.csv", rows)
+
+# Shop checkout: the product's own event log after the purchase the web funnel ends with
+# (one row per event, epoch milliseconds, as a product-analytics export writes them).
+rng = random.Random(17)
+rows = [["timestamp", "distinct_id", "event", "platform"]]
+events = []
+base = 1_606_262_400_000  # 2020-11-25 00:00:00 UTC, in ms
+for i in range(2668):
+    who = f"u{rng.getrandbits(40):010x}"
+    t = base + rng.randrange(67 * 86_400_000)
+    platform = rng.choice(["ios", "android", "web"])
+    events.append((t, who, "order_completed", platform))
+    if rng.random() < 0.81:
+        t += rng.choice([5, 60, 3_600, 86_400, 3 * 86_400]) * 1000
+        events.append((t, who, "app_opened", platform))
+        if rng.random() < 0.62:
+            t += rng.choice([86_400, 2 * 86_400, 5 * 86_400, 9 * 86_400]) * 1000
+            events.append((t, who, "second_order", platform))
+events.sort()
+rows += [[str(t), who, e, p] for t, who, e, p in events]
+write("shop-checkout/analytics/product-events.csv", rows)

@@ -162,3 +162,61 @@ fn a_log_funnel_says_what_it_could_not_count() {
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("m.journey.yaml:14:13: error[JM145]: a window of zero lets no one go from one stage to the next"), "{}", stdout(&o));
 }
+
+/// Four actors, a 60 s window, worked by hand:
+/// u1 view 100, scroll 110, cart 120, purchase 130; u2 view 100, cart 105, purchase 106;
+/// u3 cart 200, view 210, purchase 220; u4 purchase 300, cart 301, view 5000.
+/// - sequential: u1 and u2 go all the way; u3 and u4 only view (their cart comes before
+///   the view). Reached 4, 2, 2; cart gaps 20 and 5 (median 12.5), purchase 10 and 1
+///   (5.5); u3 and u4 bought outside the ordered path.
+/// - strict: u1's scroll breaks view → cart; only u2 goes all the way: 4, 1, 1; gaps 5
+///   and 1; u1, u3 and u4 bought outside the path.
+/// - any: u3 does all three within 20 s in another order (first arrivals 210, 210, 220);
+///   u4's view comes 4,700 s after its cart: 4, 3, 3; cart gaps 20, 5, 0 (median 5),
+///   purchase 10, 1, 10 (median 10); only u4 is outside.
+#[test]
+fn strict_and_any_order_count_as_worked_by_hand() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("log.csv"),
+        "ts,who,what\n100,u1,view\n110,u1,scroll\n120,u1,cart\n130,u1,purchase\n100,u2,view\n105,u2,cart\n106,u2,purchase\n200,u3,cart\n210,u3,view\n220,u3,purchase\n300,u4,purchase\n301,u4,cart\n5000,u4,view\n",
+    )
+    .unwrap();
+    for (order, reached, medians, outside) in [
+        ("sequential", [2, 2], [12.5, 5.5], 2),
+        ("strict", [1, 1], [5.0, 1.0], 3),
+        ("any", [3, 3], [5.0, 10.0], 1),
+    ] {
+        let j = render(
+            dir.path(),
+            &format!(
+                "events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    time_unit: s\n    window: 60s\n    order: {order}\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"
+            ),
+        );
+        let s = j["stages"].as_array().unwrap();
+        assert_eq!(s[0]["reach"]["count"], 4, "{order}");
+        for k in 0..2 {
+            assert_eq!(
+                s[k + 1]["reach"]["count"],
+                reached[k],
+                "{order} step {}",
+                k + 2
+            );
+            assert_eq!(
+                s[k + 1]["reach"]["median_seconds_from_previous"],
+                medians[k],
+                "{order}"
+            );
+        }
+        assert_eq!(j["reach_outside_path"][0]["actors"], outside, "{order}");
+        assert_eq!(s[1]["reach"]["source"]["order"], order_words(order));
+    }
+}
+
+fn order_words(order: &str) -> &'static str {
+    match order {
+        "strict" => "in order, nothing between",
+        "any" => "in any order",
+        _ => "in order, other events allowed between",
+    }
+}

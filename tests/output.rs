@@ -58,6 +58,7 @@ fn several_maps_go_to_a_directory_with_an_index() {
         "first-investment/first-investment.html",
         "car-service-blueprint/car-service.html",
         "returns-over-time/returns.html",
+        "shop-checkout/shop-checkout.html",
     ] {
         assert!(site.join(f).is_file(), "{f}");
     }
@@ -74,6 +75,7 @@ fn several_maps_go_to_a_directory_with_an_index() {
             "first-investment/first-investment.html",
             "returns-over-time/returns.html",
             "saas-onboarding/saas-onboarding.html",
+            "shop-checkout/shop-checkout.html",
             "toothbrush/toothbrush.html"
         ]
     );

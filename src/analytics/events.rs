@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{EventLog, EventPreset, Pos, TimeUnit};
+use crate::model::{EventLog, EventPreset, Pos, StepOrder, TimeUnit};
 
 /// Steps a log can bind.
 pub const MAX_STEPS: usize = 64;
@@ -58,6 +58,8 @@ pub struct StepResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogResult {
     pub tool: &'static str,
+    /// The order rule, in words.
+    pub order: &'static str,
     pub unit: &'static str,
     pub window: String,
     pub date_from: Option<String>,
@@ -284,6 +286,10 @@ struct StepRule {
 struct Actor {
     levels: Vec<Option<(i64, i64)>>,
     first: Vec<Option<i64>>,
+    /// `strict`: the step the actor's previous event reached, and its chain's start.
+    link: Option<(usize, i64)>,
+    /// `any`: the latest time of each step.
+    latest: Vec<Option<i64>>,
     last: i64,
     last_line: u64,
     saw_last_step: bool,
@@ -343,6 +349,10 @@ pub fn run(
         .window
         .as_ref()
         .map_or(DEFAULT_WINDOW.to_owned(), |w| w.value.clone());
+    let mode = log
+        .order
+        .as_ref()
+        .map_or(StepOrder::Sequential, |o| o.value);
     let window_us =
         window(&window_text).map_err(|m| vec![bad(m, log.window.as_ref().map(|w| w.pos))])?;
     let mut epoch = log
@@ -559,9 +569,7 @@ pub fn run(
         } else if names.len() < MAX_NAMES {
             names.insert(event.to_owned(), 1);
         }
-        let Some(candidates) = by_event.get(event) else {
-            continue;
-        };
+        let candidates = by_event.get(event).map_or(&[][..], Vec::as_slice);
         let matching: Vec<usize> = candidates
             .iter()
             .copied()
@@ -572,7 +580,8 @@ pub fn run(
                 })
             })
             .collect();
-        if matching.is_empty() {
+        // In strict order every event of an actor counts: one between two steps breaks them.
+        if matching.is_empty() && mode != StepOrder::Strict {
             continue;
         }
         for k in &matching {
@@ -617,6 +626,8 @@ pub fn run(
             .or_insert_with(|| Actor {
                 levels: vec![None; n],
                 first: vec![None; n],
+                link: None,
+                latest: vec![None; n],
                 last: i64::MIN,
                 last_line: 0,
                 saw_last_step: false,
@@ -633,22 +644,10 @@ pub fn run(
             a.last = t;
             a.last_line = line;
         }
-        for k in matching {
-            if k == last_step {
-                a.saw_last_step = true;
-            }
-            let reached = if k == 0 {
-                Some((t, t))
-            } else {
-                a.levels[k - 1]
-                    .filter(|(start, prev)| t - start <= window_us && t >= *prev)
-                    .map(|(start, _)| (start, t))
-            };
-            if let Some(level) = reached {
-                a.levels[k] = Some(level);
-                a.first[k].get_or_insert(t);
-            }
+        if matching.contains(&last_step) {
+            a.saw_last_step = true;
         }
+        advance(a, &matching, t, mode, window_us);
     }
     if time_errors > DETAILED as u64 {
         problems.push(Problem { kind: Kind::Time, line: 1, col: time_col, pos: None, message: format!("{time_errors} rows in all have a time that cannot be read (the first {DETAILED} are reported above); they are in no count") });
@@ -718,7 +717,7 @@ pub fn run(
                 }
             }
         }
-        if a.saw_last_step && a.levels[last_step].is_none() {
+        if a.saw_last_step && a.first[last_step].is_none() {
             outside += 1;
         }
     }
@@ -729,6 +728,11 @@ pub fn run(
     };
     Ok(LogResult {
         tool,
+        order: match mode {
+            StepOrder::Sequential => "in order, other events allowed between",
+            StepOrder::Strict => "in order, nothing between",
+            StepOrder::Any => "in any order",
+        },
         unit: if by_session { "sessions" } else { "users" },
         window: window_text,
         date_from: (lo <= hi).then(|| day(lo)).flatten(),
@@ -747,6 +751,61 @@ pub fn run(
         rows,
         duplicates,
     })
+}
+
+/// One event of an actor, matching `matching` steps (highest first), at time `t`.
+fn advance(a: &mut Actor, matching: &[usize], t: i64, mode: StepOrder, window_us: i64) {
+    match mode {
+        StepOrder::Sequential => {
+            for &k in matching {
+                let reached = if k == 0 {
+                    Some((t, t))
+                } else {
+                    a.levels[k - 1]
+                        .filter(|(start, prev)| t - start <= window_us && t >= *prev)
+                        .map(|(start, _)| (start, t))
+                };
+                if let Some(level) = reached {
+                    a.levels[k] = Some(level);
+                    a.first[k].get_or_insert(t);
+                }
+            }
+        }
+        StepOrder::Strict => {
+            let mut link = None;
+            for &k in matching {
+                let start = if k == 0 {
+                    Some(t)
+                } else {
+                    a.link
+                        .filter(|(level, start)| *level == k - 1 && t - start <= window_us)
+                        .map(|(_, start)| start)
+                };
+                if let Some(start) = start {
+                    a.first[k].get_or_insert(t);
+                    link = link.or(Some((k, start)));
+                }
+            }
+            a.link = link;
+        }
+        StepOrder::Any => {
+            for &k in matching {
+                a.latest[k] = Some(t);
+            }
+            if matching.is_empty() {
+                return;
+            }
+            let mut earliest = i64::MAX;
+            for k in 0..a.latest.len() {
+                let Some(at) = a.latest[k] else { break };
+                earliest = earliest.min(at);
+                if t - earliest > window_us {
+                    break;
+                }
+                a.first[k].get_or_insert(t);
+            }
+        }
+    }
 }
 
 /// The median of whole numbers (the mean of the middle two for an even count).

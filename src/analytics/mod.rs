@@ -329,7 +329,7 @@ fn place_log(
                 date_to: r.date_to.clone(),
                 segment: None,
                 window: Some(r.window.clone()),
-                order: Some("in order, other events allowed between"),
+                order: Some(r.order),
                 step: s.events.clone(),
                 step_order: k + 1,
             },

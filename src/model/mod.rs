@@ -491,6 +491,10 @@ pub struct EventLog {
     /// The conversion window from the entry event: `7d` (the default), `24h`, `30m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Spanned<String>>,
+    /// `sequential` (the default: in order, other events allowed between), `strict` (in
+    /// order, nothing between), `any` (in any order, all within the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Spanned<StepOrder>>,
     /// Stage id -> the event (or `{event, where}`) that means reaching it; stages are
     /// taken in map order.
     pub steps: Pairs<StepMatch>,
@@ -513,6 +517,14 @@ pub enum TimeUnit {
     S,
     Ms,
     Us,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StepOrder {
+    Sequential,
+    Strict,
+    Any,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
