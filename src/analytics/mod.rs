@@ -62,6 +62,35 @@ pub struct Reach {
     pub source: ReachSource,
 }
 
+impl Reach {
+    /// A stage's reach from its count, the count of the previous stage bound to the same
+    /// source (if any) and that of the first: kept and lost when the count does not grow,
+    /// growth when it does, no share from a count of 0.
+    fn new(
+        count: u64,
+        previous: Option<u64>,
+        first: u64,
+        median: Option<f64>,
+        source: ReachSource,
+    ) -> Reach {
+        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
+        let (kept, growth) = match previous {
+            None | Some(0) => (None, None),
+            Some(p) if count > p => (None, Some((count - p) as f64 / p as f64)),
+            Some(p) => (share(count, p), None),
+        };
+        Reach {
+            count,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first: share(count, first),
+            median_seconds_from_previous: median,
+            source,
+        }
+    }
+}
+
 /// Actors who did a log's last stage event without reaching it along the ordered path
 /// (a log that starts mid-journey, or steps skipped).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -161,15 +190,23 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
             continue;
         };
         let base = *first.entry(id).or_insert(step.count);
-        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
-        let (kept, growth) = match previous.get(id) {
-            Some((0, _)) | None => (None, None),
-            Some((prev, _)) if step.count > *prev => {
-                (None, Some((step.count - prev) as f64 / *prev as f64))
-            }
-            Some((prev, _)) => (share(step.count, *prev), None),
+        let before = previous.get(id).copied();
+        let source = ReachSource {
+            id: id.to_owned(),
+            tool: funnel.tool,
+            file: a.file.value.clone(),
+            title: funnel.title.clone(),
+            unit: funnel.unit,
+            date_from: funnel.date_from.clone(),
+            date_to: funnel.date_to.clone(),
+            segment: funnel.segment.clone(),
+            window: None,
+            order: None,
+            step: step.label.clone(),
+            step_order: step.order,
         };
-        if let (Some(g), Some((prev, prev_stage))) = (growth, previous.get(id)) {
+        let reach = Reach::new(step.count, before.map(|b| b.0), base, None, source);
+        if let (Some(g), Some((prev, prev_stage))) = (reach.growth, before) {
             let msg = format!(
                 "the measured reach grows from stage `{prev_stage}` ({prev}) to `{}` ({}, +{:.1}%): export `{id}` is not a closed, ordered funnel over these steps (an open funnel, or steps bound out of order); the counts are shown as they are",
                 st.id.value,
@@ -184,28 +221,7 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
             ));
         }
         previous.insert(id, (step.count, st.id.value.as_str()));
-        data.stages[i] = Some(Reach {
-            count: step.count,
-            kept,
-            lost: kept.map(|k| 1.0 - k),
-            growth,
-            share_of_first: share(step.count, base),
-            median_seconds_from_previous: None,
-            source: ReachSource {
-                id: id.to_owned(),
-                tool: funnel.tool,
-                file: a.file.value.clone(),
-                title: funnel.title.clone(),
-                unit: funnel.unit,
-                date_from: funnel.date_from.clone(),
-                date_to: funnel.date_to.clone(),
-                segment: funnel.segment.clone(),
-                window: None,
-                order: None,
-                step: step.label.clone(),
-                step_order: step.order,
-            },
-        });
+        data.stages[i] = Some(reach);
     }
     read_logs(loaded, &mut data, &mut diags);
     (data, diags)
@@ -305,35 +321,28 @@ fn place_log(
     let first = r.steps.first().map_or(0, |s| s.actors);
     let mut previous: Option<u64> = None;
     for (k, s) in r.steps.iter().enumerate() {
-        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
-        let (kept, growth) = match previous {
-            None | Some(0) => (None, None),
-            Some(p) if s.actors > p => (None, Some((s.actors - p) as f64 / p as f64)),
-            Some(p) => (share(s.actors, p), None),
+        let source = ReachSource {
+            id: log.id.value.clone(),
+            tool: r.tool,
+            file: log.file.value.clone(),
+            title: None,
+            unit: r.unit,
+            date_from: r.date_from.clone(),
+            date_to: r.date_to.clone(),
+            segment: None,
+            window: Some(r.window.clone()),
+            order: Some(r.order),
+            step: s.events.clone(),
+            step_order: k + 1,
         };
+        data.stages[s.stage] = Some(Reach::new(
+            s.actors,
+            previous,
+            first,
+            s.median_seconds,
+            source,
+        ));
         previous = Some(s.actors);
-        data.stages[s.stage] = Some(Reach {
-            count: s.actors,
-            kept,
-            lost: kept.map(|k| 1.0 - k),
-            growth,
-            share_of_first: share(s.actors, first),
-            median_seconds_from_previous: s.median_seconds,
-            source: ReachSource {
-                id: log.id.value.clone(),
-                tool: r.tool,
-                file: log.file.value.clone(),
-                title: None,
-                unit: r.unit,
-                date_from: r.date_from.clone(),
-                date_to: r.date_to.clone(),
-                segment: None,
-                window: Some(r.window.clone()),
-                order: Some(r.order),
-                step: s.events.clone(),
-                step_order: k + 1,
-            },
-        });
     }
     if let Some(last) = r.steps.last() {
         data.outside_path.push(OutsidePath {
