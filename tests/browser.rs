@@ -12,6 +12,32 @@ fn chromium() -> Option<&'static str> {
         .find(|p| std::path::Path::new(p).exists())
 }
 
+/// The DOM Chromium builds from a page (scripts run, layout done).
+fn dump_dom(browser: &str, html: &std::path::Path) -> scraper::Html {
+    let profile = tempdir();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout))
+}
+
 #[test]
 #[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
 fn chromium_builds_the_whole_grid_for_every_example() {
@@ -24,28 +50,7 @@ fn chromium_builds_the_whole_grid_for_every_example() {
         let html = dir.path().join("page.html");
         let o = run(&["render", &rel(&map), "-o", html.to_str().unwrap()]);
         assert_eq!(code(&o), 0);
-        let profile = tempdir();
-        let out = Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                &format!("--user-data-dir={}", profile.path().display()),
-                "--dump-dom",
-            ])
-            .arg(format!("file://{}", html.display()))
-            .output()
-            .expect("chromium runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+        let dom = dump_dom(browser, &html);
         let sel = |s: &str| scraper::Selector::parse(s).unwrap();
         // One column header per stage, plus the lane-header corner.
         assert_eq!(
@@ -99,20 +104,7 @@ fn chromium_shows_waves_and_segments_as_the_json_has_them() {
         code(&run(&["render", map, "-o", html.to_str().unwrap()])),
         0
     );
-    let profile = tempdir();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    let dom = dump_dom(browser, &html);
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let text = |e: scraper::ElementRef| e.text().collect::<String>();
     let stages = json["stages"].as_array().unwrap();

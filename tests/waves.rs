@@ -75,6 +75,14 @@ fn two_waves(dir: &Path) {
     );
 }
 
+/// `validate --format short` of the map in `dir`.
+fn validate(dir: &Path) -> String {
+    stdout(&run_in(
+        dir,
+        &["validate", "--format", "short", "m.journey.yaml"],
+    ))
+}
+
 fn json(dir: &Path) -> serde_json::Value {
     let o = run_in(dir, &["render", "-f", "json", "m.journey.yaml"]);
     assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
@@ -252,7 +260,7 @@ fn slashed_dates_show_their_order_or_the_map_must_say_it() {
         "{column: ended, by: month}",
     );
     assert_eq!(code(&o), 1);
-    assert!(stdout(&crate::util::run_in(dir.path(), &["validate", "--format", "short", "m.journey.yaml"]))
+    assert!(validate(dir.path())
         .contains("error[JM115]: survey `pulse`: the dates in the wave column are written with slashes and none shows whether the day or the month comes first"));
     // ... and once it does, the answer is used.
     let o = dated(
@@ -269,10 +277,7 @@ fn slashed_dates_show_their_order_or_the_map_must_say_it() {
         &["13/1/2024", "1/2/2024", "1/13/2024"],
         "{column: ended, by: month}",
     );
-    let v = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let v = validate(dir.path());
     assert!(
         v.contains("dated.csv:4:1: error[JM116]: the dates in wave column `ended` disagree: `13/1/2024` at line 2 can only be day first, and `1/13/2024` here can only be month first"),
         "{v}"
@@ -298,10 +303,7 @@ fn ranges_name_periods_and_a_day_outside_them_is_reported() {
     // A day outside every range is an error at its row, and the render refuses.
     let o = dated(dir.path(), &[&days[..], &["2026-07-01"]].concat(), ranges);
     assert_eq!(code(&o), 1);
-    let v = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let v = validate(dir.path());
     assert!(
         v.contains("dated.csv:6:1: error[JM116]: wave column `ended`: 2026-07-01 is in none of the wave `ranges:`; the row is in no figure"),
         "{v}"
@@ -312,10 +314,7 @@ fn ranges_name_periods_and_a_day_outside_them_is_reported() {
         &["2026-01-05"],
         "{column: ended, ranges: [{label: A, from: 2026-01-01, to: 2026-03-31}, {label: B, from: 2026-03-01, to: 2026-06-30}]}",
     );
-    let v = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let v = validate(dir.path());
     assert!(
         v.contains("error[JM115]: wave `B` overlaps wave `A`"),
         "{v}"
@@ -334,10 +333,7 @@ fn a_survey_without_waves_beside_one_with_is_refused() {
             "{map}  - id: old\n    file: q2.csv\n    stage_column: stage\n    measures: {{csat: csat}}\n"
         ),
     );
-    let v = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let v = validate(dir.path());
     assert!(
         v.contains("error[JM115]: survey `old` has no waves while survey `pulse` has"),
         "{v}"

@@ -240,7 +240,8 @@ fn time(cell: &str, epoch: &mut Option<Epoch>) -> Result<i64, String> {
 /// A row's field by name: a CSV column, or a (dotted) key of a JSON line.
 enum Row<'r> {
     Csv(&'r csv::ByteRecord),
-    Json(&'r serde_json::Value),
+    /// A parsed JSON line, and its text.
+    Json(&'r serde_json::Value, &'r str),
 }
 
 #[derive(Clone)]
@@ -253,7 +254,7 @@ impl Row<'_> {
     fn get(&self, f: &Field) -> std::borrow::Cow<'_, str> {
         match (self, f) {
             (Row::Csv(r), Field::Col(i)) => String::from_utf8_lossy(r.get(*i).unwrap_or_default()),
-            (Row::Json(v), Field::Path(p)) => {
+            (Row::Json(v, _), Field::Path(p)) => {
                 let mut cur = *v;
                 for k in p {
                     match cur.get(k) {
@@ -515,6 +516,7 @@ pub fn run(
     let mut line_no = 1u64;
     loop {
         let value;
+        let text;
         let row = if let Some(r) = csv_reader.as_mut() {
             match r.read_byte_record(&mut rec) {
                 Ok(true) => {}
@@ -556,7 +558,8 @@ pub fn run(
                     message: format!("not a JSON object: {e}"),
                 }]
             })?;
-            Row::Json(&value)
+            text = l;
+            Row::Json(&value, &text)
         } else {
             break;
         };
@@ -617,7 +620,7 @@ pub fn run(
             let mut h = std::collections::hash_map::DefaultHasher::new();
             match &row {
                 Row::Csv(r) => r.as_slice().hash(&mut h),
-                Row::Json(v) => v.to_string().hash(&mut h),
+                Row::Json(_, text) => text.as_bytes().hash(&mut h),
             }
             h.finish()
         };

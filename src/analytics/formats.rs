@@ -25,6 +25,20 @@ pub struct Step {
     pub col: usize,
 }
 
+impl Step {
+    /// A step whose name is its label (API answers number nothing).
+    fn named(order: usize, label: String, count: u64, (line, col): (u64, usize)) -> Step {
+        Step {
+            order,
+            name: label.clone(),
+            label,
+            count,
+            line,
+            col,
+        }
+    }
+}
+
 /// A funnel read from one export.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Funnel {
@@ -603,14 +617,7 @@ fn amplitude(text: &str, choice: &Choice) -> Result<Funnel, Problem> {
         let n = json_count(c).map_err(|why| {
             count_problem(line, col, format!("step {} (`{label}`): {why}", i + 1))
         })?;
-        funnel.steps.push(Step {
-            order: i + 1,
-            name: label.clone(),
-            label,
-            count: n,
-            line,
-            col,
-        });
+        funnel.steps.push(Step::named(i + 1, label, n, (line, col)));
     }
     Ok(funnel)
 }
@@ -693,14 +700,7 @@ fn mixpanel(text: &str, choice: &Choice) -> Result<Funnel, Problem> {
                 format!("step {} (`{label}`) of bucket `{key}`: {why}", i + 1),
             )
         })?;
-        funnel.steps.push(Step {
-            order: i + 1,
-            name: label.clone(),
-            label,
-            count: n,
-            line,
-            col,
-        });
+        funnel.steps.push(Step::named(i + 1, label, n, (line, col)));
     }
     if funnel.steps.is_empty() {
         return Err(problem(line, col, format!("bucket `{key}` has no steps")));

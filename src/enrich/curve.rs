@@ -65,12 +65,9 @@ pub(super) fn curve(
                             .unwrap_or_default()
                     )
                 });
-                let measured = st.emotion_measured.map(|m| {
-                    format!(
-                        "measured {}",
-                        crate::words::score((m * 100.0).round() / 100.0)
-                    )
-                });
+                let measured = st
+                    .emotion_measured
+                    .map(|m| format!("measured {}", two_decimals(m)));
                 let text = match (set, measured) {
                     (Some(s), Some(m)) => format!("{s}, {m}"),
                     (Some(s), None) => s,
@@ -87,35 +84,12 @@ pub(super) fn curve(
     };
     let mut description = description;
     for s in &segment_series {
-        let parts: Vec<String> = s
-            .series
-            .points
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.stage_name,
-                    crate::words::score((p.score * 100.0).round() / 100.0)
-                )
-            })
-            .collect();
-        description.push_str(&format!(" Segment {}: {}.", s.segment, parts.join("; ")));
+        description.push_str(&format!(" Segment {}: {}.", s.segment, spoken(&s.series)));
     }
     if let (Some(label), Some(p)) = (&previous_wave, &previous)
         && !p.points.is_empty()
     {
-        let parts: Vec<String> = p
-            .points
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.stage_name,
-                    crate::words::score((p.score * 100.0).round() / 100.0)
-                )
-            })
-            .collect();
-        description.push_str(&format!(" The wave before, {label}: {}.", parts.join("; ")));
+        description.push_str(&format!(" The wave before, {label}: {}.", spoken(p)));
     }
     Curve {
         width: 100 * stages.len(),
@@ -128,6 +102,21 @@ pub(super) fn curve(
         segments: segment_series,
         description,
     }
+}
+
+/// A series as the text alternative says it: `Search -0.5; Purchase +1.2`.
+fn spoken(series: &Series) -> String {
+    series
+        .points
+        .iter()
+        .map(|p| format!("{} {}", p.stage_name, two_decimals(p.score)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A measured score to two decimals, signed.
+fn two_decimals(score: f64) -> String {
+    crate::words::score((score * 100.0).round() / 100.0)
 }
 
 /// Points and a smooth path through the stages for which `value` gives a score. Runs of

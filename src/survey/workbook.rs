@@ -156,24 +156,14 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Opened, OpenError> {
             sheet
         }
         Kind::Xls => {
-            let mut wb = Xls::new(file()?).map_err(|e| {
-                let password = matches!(e, calamine::XlsError::Password);
-                why(&e, password)
-            })?;
-            let sheet = pick(&wb.sheet_names(), wanted.as_deref())?;
-            let range = wb.worksheet_range(&sheet).map_err(|e| why(&e, false))?;
-            std::thread::spawn(move || send_range(&range, &tx));
-            sheet
+            let wb = Xls::new(file()?)
+                .map_err(|e| why(&e, matches!(e, calamine::XlsError::Password)))?;
+            read_whole(wb, wanted.as_deref(), tx)?
         }
         Kind::Ods => {
-            let mut wb = Ods::new(file()?).map_err(|e| {
-                let password = matches!(e, calamine::OdsError::Password);
-                why(&e, password)
-            })?;
-            let sheet = pick(&wb.sheet_names(), wanted.as_deref())?;
-            let range = wb.worksheet_range(&sheet).map_err(|e| why(&e, false))?;
-            std::thread::spawn(move || send_range(&range, &tx));
-            sheet
+            let wb = Ods::new(file()?)
+                .map_err(|e| why(&e, matches!(e, calamine::OdsError::Password)))?;
+            read_whole(wb, wanted.as_deref(), tx)?
         }
     };
     let rows = Arc::new(RowMap::default());
@@ -186,6 +176,22 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Opened, OpenError> {
     };
     let input = input::from_reader_as(Box::new(csv), survey, Some(b','))?;
     Ok(Opened { input, sheet, rows })
+}
+
+/// A sheet of a workbook calamine reads whole (`.xls`, `.ods`), sent row by row; its name.
+fn read_whole<W>(
+    mut wb: W,
+    wanted: Option<&str>,
+    tx: SyncSender<Result<Row, String>>,
+) -> Result<String, OpenError>
+where
+    W: calamine::Reader<BufReader<File>>,
+    W::Error: std::fmt::Display,
+{
+    let sheet = pick(&wb.sheet_names(), wanted)?;
+    let range = wb.worksheet_range(&sheet).map_err(|e| why(&e, false))?;
+    std::thread::spawn(move || send_range(&range, &tx));
+    Ok(sheet)
 }
 
 /// The sheet the binding names, or the first; an unknown name lists the ones there are.
