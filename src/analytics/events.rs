@@ -5,12 +5,14 @@
 //! the latest-starting chain that reached it: ClickHouse's `windowFunnel` state), so memory
 //! grows with actors, not with events. The algorithm is fixed: steps in map order, other
 //! events allowed in between, the window measured from the entry event and inclusive, every
-//! entry tried and the chain that reaches furthest kept. Exact duplicate rows cannot change
-//! a reach (an event processed twice sets the same state), and are counted. A log whose
-//! events are not in time order for some actor is refused with the first such row, since a
-//! streaming funnel over it would be wrong.
+//! entry tried and the chain that reaches furthest kept; an actor's rows at one instant are
+//! taken in step order and exact duplicates once, so the file's order of tied rows never
+//! changes a count (and SQL can compute the same: `crate::sql`). A log whose events are not
+//! in time order for some actor is refused with the first such row, since a streaming
+//! funnel over it would be wrong.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use crate::model::{EventLog, EventPreset, Pos, StepOrder, TimeUnit};
 
@@ -271,6 +273,33 @@ impl Row<'_> {
             _ => "".into(),
         }
     }
+
+    /// A field's bytes, as the file holds them (a JSON value as text).
+    fn bytes(&self, f: &Field) -> std::borrow::Cow<'_, [u8]> {
+        match (self, f) {
+            (Row::Csv(r), Field::Col(i)) => r.get(*i).unwrap_or_default().into(),
+            _ => match self.get(f) {
+                std::borrow::Cow::Borrowed(s) => s.as_bytes().into(),
+                std::borrow::Cow::Owned(s) => s.into_bytes().into(),
+            },
+        }
+    }
+
+    /// A hash of the row's fields (a JSON line's text), to know an exact duplicate.
+    fn hash(&self) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::quality::FixedState::with_seed(46).build_hasher();
+        match self {
+            Row::Csv(r) => {
+                for f in r.iter() {
+                    h.write(f);
+                    h.write_u8(0xff);
+                }
+            }
+            Row::Json(_, text) => h.write(text.as_bytes()),
+        }
+        h.finish()
+    }
 }
 
 /// One step: the events that mean it, and the property values a row must have.
@@ -280,21 +309,305 @@ struct StepRule {
     filters: Vec<(Field, Vec<String>)>,
 }
 
-/// Per actor: for each step, the chain that reached it with the latest start (its start
-/// and the time it reached the step), when the step was first reached, and what else the
-/// counts need.
-#[derive(Clone)]
-struct Actor {
-    levels: Vec<Option<(i64, i64)>>,
-    first: Vec<Option<i64>>,
-    /// `strict`: the step the actor's previous event reached, and its chain's start.
-    link: Option<(usize, i64)>,
-    /// `any`: the latest time of each step.
-    latest: Vec<Option<i64>>,
-    last: i64,
-    last_line: u64,
-    saw_last_step: bool,
-    last_row: u64,
+/// Actor keys, numbered in order of first appearance. A key of up to 15 bytes lives in its
+/// hash-table slot (one memory access finds it); a longer one in an arena.
+struct Interner {
+    long: Vec<u8>,
+    table: hashbrown::HashTable<Slot>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// A key (inline: its length and bytes; long: length 0xff, offset and length in the arena)
+/// and its number.
+#[derive(Clone, Copy)]
+struct Slot {
+    key: [u8; 16],
+    who: u32,
+}
+
+impl Interner {
+    fn bytes<'a>(long: &'a [u8], s: &'a Slot) -> &'a [u8] {
+        if s.key[0] == 0xff {
+            let from = u64::from_le_bytes(s.key[1..9].try_into().unwrap_or_default()) as usize;
+            let len = u32::from_le_bytes(s.key[9..13].try_into().unwrap_or_default()) as usize;
+            &long[from..from + len]
+        } else {
+            &s.key[1..1 + s.key[0] as usize]
+        }
+    }
+
+    fn with_hasher(hasher: foldhash::fast::RandomState) -> Interner {
+        Interner {
+            long: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            hasher,
+        }
+    }
+
+    /// The key's number (`h`: its hash by the interner's hasher), from `add` when it is new.
+    fn get_or_add(&mut self, key: &[u8], h: u64, add: impl FnOnce() -> u32) -> u32 {
+        use std::hash::BuildHasher;
+        let long = &self.long;
+        if let Some(s) = self.table.find(h, |s| Interner::bytes(long, s) == key) {
+            return s.who;
+        }
+        let mut slot = Slot {
+            key: [0; 16],
+            who: add(),
+        };
+        if key.len() < 16 {
+            slot.key[0] = key.len() as u8;
+            slot.key[1..1 + key.len()].copy_from_slice(key);
+        } else {
+            slot.key[0] = 0xff;
+            slot.key[1..9].copy_from_slice(&(self.long.len() as u64).to_le_bytes());
+            slot.key[9..13].copy_from_slice(&(key.len() as u32).to_le_bytes());
+            self.long.extend_from_slice(key);
+        }
+        let (long, hasher) = (&self.long, &self.hasher);
+        self.table
+            .insert_unique(h, slot, |s| hasher.hash_one(Interner::bytes(long, s)));
+        slot.who
+    }
+}
+
+/// Rows handed from the reading thread to the counting one at a time.
+const BATCH: usize = 4096;
+
+/// Rows of a log, parsed: the actor keys one after another, and per row where its key ends,
+/// the key's hash, the time, the steps matched, the row's hash and its line.
+#[derive(Default)]
+struct Batch {
+    keys: Vec<u8>,
+    events: Vec<Parsed>,
+}
+
+struct Parsed {
+    key_end: usize,
+    key_hash: u64,
+    t: i64,
+    mask: u64,
+    hash: u64,
+    line: u64,
+}
+
+impl Batch {
+    fn push(&mut self, key: &[u8], key_hash: u64, t: i64, mask: u64, hash: u64, line: u64) {
+        self.keys.extend_from_slice(key);
+        self.events.push(Parsed {
+            key_end: self.keys.len(),
+            key_hash,
+            t,
+            mask,
+            hash,
+            line,
+        });
+    }
+}
+
+/// No time: a step not reached.
+const NONE: i64 = i64::MIN;
+
+/// Where an actor's record holds what (in `i64`s): the time of its pending rows, the line of
+/// one of them, the first pending row's steps and hash, flags, then `n` chain starts, `n`
+/// first arrivals and, in any order, `n` latest times.
+const T: usize = 0;
+const LINE: usize = 1;
+const MASK: usize = 2;
+const HASH: usize = 3;
+const FLAGS: usize = 4;
+const STEPS: usize = 5;
+/// Flags: more pending rows are in `State::spilled`; a row matched the last step.
+const SPILLED: i64 = 1;
+const SAW_LAST: i64 = 2;
+
+/// Every actor's state, one record of `stride` numbers each, so an event touches one place.
+///
+/// An actor's rows at one instant are applied together, once a later time (or the end of the
+/// log) shows the group is whole, in a fixed order (the lowest step a row matches, then the
+/// set it matches, as a number), each exact duplicate once: so neither the order of a file's
+/// tied rows nor a repeated row changes a count, and the SQL journeymap writes (`journeymap
+/// sql`) gives the same figures.
+///
+/// The chain starts: `sequential`, the start of the latest-starting chain that reached each
+/// step (ClickHouse's `windowFunnel` state; starts only grow, so the latest reach has the
+/// latest start); `strict`, the start of the chain ending at the actor's previous row.
+struct State {
+    n: usize,
+    stride: usize,
+    mode: StepOrder,
+    window: i64,
+    records: Vec<i64>,
+    actors: u32,
+    spilled: HashMap<u32, Vec<(u64, u64)>>,
+    group: Vec<(u64, u64)>,
+    scratch: Vec<i64>,
+    duplicates: u64,
+}
+
+impl State {
+    fn new(n: usize, mode: StepOrder, window: i64) -> State {
+        let lanes = if mode == StepOrder::Any { 3 } else { 2 };
+        State {
+            n,
+            stride: STEPS + lanes * n,
+            mode,
+            window,
+            records: Vec::new(),
+            actors: 0,
+            spilled: HashMap::new(),
+            group: Vec::new(),
+            scratch: vec![NONE; n],
+            duplicates: 0,
+        }
+    }
+
+    /// A new actor's number.
+    fn add(&mut self) -> u32 {
+        let who = self.actors;
+        self.actors += 1;
+        self.records.extend(std::iter::repeat_n(NONE, self.stride));
+        self.records[who as usize * self.stride + FLAGS] = 0;
+        who
+    }
+
+    fn record(&mut self, who: u32) -> &mut [i64] {
+        let at = who as usize * self.stride;
+        &mut self.records[at..at + self.stride]
+    }
+
+    /// Each actor's first arrivals, and whether a row matched the last step.
+    fn firsts(&self) -> impl Iterator<Item = (&[i64], bool)> {
+        let n = self.n;
+        self.records
+            .chunks_exact(self.stride)
+            .map(move |r| (&r[STEPS + n..STEPS + 2 * n], r[FLAGS] & SAW_LAST != 0))
+    }
+
+    fn saw_last(&mut self, who: u32) {
+        self.record(who)[FLAGS] |= SAW_LAST;
+    }
+
+    /// A row of actor `who`. Err: the row is earlier than the actor's latest, at that line.
+    fn event(&mut self, who: u32, t: i64, mask: u64, hash: u64, line: u64) -> Result<(), u64> {
+        let r = self.record(who);
+        if r[T] == NONE {
+            (r[T], r[LINE], r[MASK], r[HASH]) = (t, line as i64, mask as i64, hash as i64);
+            return Ok(());
+        }
+        if t < r[T] {
+            return Err(r[LINE] as u64);
+        }
+        if t == r[T] {
+            if (r[MASK], r[HASH]) == (mask as i64, hash as i64) {
+                self.duplicates += 1;
+                return Ok(());
+            }
+            r[FLAGS] |= SPILLED;
+            let more = self.spilled.entry(who).or_default();
+            if more.contains(&(mask, hash)) {
+                self.duplicates += 1;
+            } else {
+                more.push((mask, hash));
+            }
+            return Ok(());
+        }
+        self.apply(who);
+        let r = self.record(who);
+        (r[T], r[LINE], r[MASK], r[HASH]) = (t, line as i64, mask as i64, hash as i64);
+        r[FLAGS] &= !SPILLED;
+        Ok(())
+    }
+
+    /// Apply every actor's last group.
+    fn finish(&mut self) {
+        for who in 0..self.actors {
+            if self.record(who)[T] != NONE {
+                self.apply(who);
+            }
+        }
+    }
+
+    /// Apply an actor's pending group, in the fixed order.
+    fn apply(&mut self, who: u32) {
+        let r = self.record(who);
+        let (t, mask, hash, spilled) = (r[T], r[MASK] as u64, r[HASH] as u64, r[FLAGS] & SPILLED);
+        if spilled == 0 {
+            self.advance(who, mask, t);
+            return;
+        }
+        let mut group = std::mem::take(&mut self.group);
+        group.clear();
+        group.push((mask, hash));
+        group.extend(self.spilled.remove(&who).unwrap_or_default());
+        group.sort_unstable_by_key(|&(mask, hash)| (mask.trailing_zeros(), mask, hash));
+        for &(mask, _) in &group {
+            self.advance(who, mask, t);
+        }
+        self.group = group;
+    }
+
+    /// One row of an actor, matching the steps in `mask`, at time `t`.
+    fn advance(&mut self, who: u32, mask: u64, t: i64) {
+        let (n, w, mode) = (self.n, self.window, self.mode);
+        let at = who as usize * self.stride + STEPS;
+        let (start, rest) = self.records[at..at + self.stride - STEPS].split_at_mut(n);
+        let (first, latest) = rest.split_at_mut(n);
+        match mode {
+            StepOrder::Sequential => {
+                // Highest step first: one row is one step of a chain.
+                for k in (0..n).rev().filter(|k| mask >> k & 1 == 1) {
+                    let reached = if k == 0 {
+                        t
+                    } else if start[k - 1] != NONE && t - start[k - 1] <= w {
+                        start[k - 1]
+                    } else {
+                        continue;
+                    };
+                    start[k] = reached;
+                    if first[k] == NONE {
+                        first[k] = t;
+                    }
+                }
+            }
+            StepOrder::Strict => {
+                let next = &mut self.scratch;
+                for k in 0..n {
+                    next[k] = if mask >> k & 1 == 0 {
+                        NONE
+                    } else if k == 0 {
+                        t
+                    } else if start[k - 1] != NONE && t - start[k - 1] <= w {
+                        start[k - 1]
+                    } else {
+                        NONE
+                    };
+                    if next[k] != NONE && first[k] == NONE {
+                        first[k] = t;
+                    }
+                }
+                start.copy_from_slice(next);
+            }
+            StepOrder::Any => {
+                for (k, at) in latest.iter_mut().enumerate() {
+                    if mask >> k & 1 == 1 {
+                        *at = t;
+                    }
+                }
+                if mask == 0 {
+                    return;
+                }
+                for k in 0..n {
+                    if latest[k] == NONE || t - latest[k] > w {
+                        break;
+                    }
+                    if first[k] == NONE {
+                        first[k] = t;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A log and the stages it binds: stage index, the rule, where the map names the stage.
@@ -485,27 +798,21 @@ pub fn run(
     if !problems.is_empty() {
         return Err(problems);
     }
-    // Event name -> the steps it may mean.
-    let mut by_event: HashMap<String, Vec<usize>> = HashMap::new();
+    // Event name -> (rows seen, the steps it may mean); names no step binds are kept up to
+    // MAX_NAMES, to list them when a step matches nothing.
+    let mut names: HashMap<Box<[u8]>, (u64, u64), foldhash::fast::RandomState> = HashMap::default();
     for (k, r) in rules.iter().enumerate() {
         for e in &r.events {
-            by_event.entry(e.clone()).or_default().push(k);
+            names.entry(e.as_bytes().into()).or_default().1 |= 1 << k;
         }
-    }
-    for ks in by_event.values_mut() {
-        ks.sort_unstable_by(|a, b| b.cmp(a)); // highest first: one event, one step per pass
     }
     let n = rules.len();
     let last_step = n - 1;
     let key_field = session_f.clone().unwrap_or(actor_f.clone());
 
-    let mut actors: HashMap<Box<[u8]>, Actor> = HashMap::new();
-    let mut names: HashMap<String, u64> = HashMap::new();
     let mut matched_per_step = vec![0u64; n];
     let mut time_errors = 0u64;
-    let mut unsorted: Option<(u64, u64, String)> = None;
     let mut rows = 0u64;
-    let mut duplicates = 0u64;
     let mut lo = i64::MAX;
     let mut hi = i64::MIN;
     let time_col = match &time_f {
@@ -514,144 +821,178 @@ pub fn run(
     };
     let mut rec = csv::ByteRecord::new();
     let mut line_no = 1u64;
-    loop {
-        let value;
-        let text;
-        let row = if let Some(r) = csv_reader.as_mut() {
-            match r.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Err(vec![Problem {
-                        kind: Kind::Binding,
-                        line,
-                        col: 1,
-                        pos: None,
-                        message: format!("cannot read the event log: {e}"),
-                    }]);
+    // Logs in time order repeat a time often: the last one read is kept.
+    let mut last_time: (Vec<u8>, i64) = (Vec::new(), 0);
+    // Two threads: this one reads and parses rows; the other keeps the actors' state (a hash
+    // table and records far larger than a cache, so its time goes to memory accesses).
+    let hasher = foldhash::fast::RandomState::default();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(8);
+    let (state, unsorted) = std::thread::scope(|scope| -> Result<_, Vec<Problem>> {
+        let worker_hasher = hasher.clone();
+        let worker = scope.spawn(move || {
+            let mut state = State::new(n, mode, window_us);
+            let mut index = Interner::with_hasher(worker_hasher);
+            let mut unsorted: Option<(u64, u64, String)> = None;
+            for batch in rx {
+                let mut from = 0;
+                for e in &batch.events {
+                    let key = &batch.keys[from..e.key_end];
+                    from = e.key_end;
+                    let who = index.get_or_add(key, e.key_hash, || state.add());
+                    if let Err(before) = state.event(who, e.t, e.mask, e.hash, e.line)
+                        && unsorted.is_none()
+                    {
+                        unsorted =
+                            Some((e.line, before, String::from_utf8_lossy(key).into_owned()));
+                    }
+                    if e.mask >> last_step & 1 == 1 {
+                        state.saw_last(who);
+                    }
                 }
             }
-            line_no = rec.position().map_or(line_no + 1, |p| p.line());
-            Row::Csv(&rec)
-        } else if let Some(ls) = lines.as_mut() {
-            let Some(l) = ls.next() else { break };
-            line_no += 1;
-            let l = l.map_err(|e| {
-                vec![Problem {
-                    kind: Kind::Binding,
-                    line: line_no - 1,
-                    col: 1,
-                    pos: None,
-                    message: format!("cannot read the event log: {}", crate::load::io_reason(&e)),
-                }]
-            })?;
-            if l.trim().is_empty() {
-                continue;
-            }
-            value = serde_json::from_str::<serde_json::Value>(&l).map_err(|e| {
-                vec![Problem {
-                    kind: Kind::Binding,
-                    line: line_no - 1,
-                    col: e.column(),
-                    pos: None,
-                    message: format!("not a JSON object: {e}"),
-                }]
-            })?;
-            text = l;
-            Row::Json(&value, &text)
-        } else {
-            break;
-        };
-        let line = if json { line_no - 1 } else { line_no };
-        rows += 1;
-        let event = row.get(&event_f);
-        let event = event.trim();
-        if let Some(c) = names.get_mut(event) {
-            *c += 1;
-        } else if names.len() < MAX_NAMES {
-            names.insert(event.to_owned(), 1);
-        }
-        let candidates = by_event.get(event).map_or(&[][..], Vec::as_slice);
-        let matching: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|k| {
-                rules[*k].filters.iter().all(|(f, want)| {
-                    let v = row.get(f);
-                    want.iter().any(|w| crate::words::same_name(w, v.trim()))
-                })
-            })
-            .collect();
-        // In strict order every event of an actor counts: one between two steps breaks them.
-        if matching.is_empty() && mode != StepOrder::Strict {
-            continue;
-        }
-        for k in &matching {
-            matched_per_step[*k] += 1;
-        }
-        let t = match time(&row.get(&time_f), &mut epoch) {
-            Ok(t) => t,
-            Err(why) => {
-                time_errors += 1;
-                if time_errors <= DETAILED as u64 {
-                    problems.push(Problem {
-                        kind: Kind::Time,
-                        line,
-                        col: time_col,
-                        pos: None,
-                        message: format!(
-                            "time column `{time_name}`: {why}; the row is in no count"
-                        ),
-                    });
+            state.finish();
+            (state, unsorted)
+        });
+        let mut batch = Batch::default();
+        let read = (|| -> Result<(), Vec<Problem>> {
+            loop {
+                let value;
+                let text;
+                let row = if let Some(r) = csv_reader.as_mut() {
+                    match r.read_byte_record(&mut rec) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => {
+                            let line = e.position().map_or(0, |p| p.line());
+                            return Err(vec![Problem {
+                                kind: Kind::Binding,
+                                line,
+                                col: 1,
+                                pos: None,
+                                message: format!("cannot read the event log: {e}"),
+                            }]);
+                        }
+                    }
+                    line_no = rec.position().map_or(line_no + 1, |p| p.line());
+                    Row::Csv(&rec)
+                } else if let Some(ls) = lines.as_mut() {
+                    let Some(l) = ls.next() else { break };
+                    line_no += 1;
+                    let l = l.map_err(|e| {
+                        vec![Problem {
+                            kind: Kind::Binding,
+                            line: line_no - 1,
+                            col: 1,
+                            pos: None,
+                            message: format!(
+                                "cannot read the event log: {}",
+                                crate::load::io_reason(&e)
+                            ),
+                        }]
+                    })?;
+                    if l.trim().is_empty() {
+                        continue;
+                    }
+                    value = serde_json::from_str::<serde_json::Value>(&l).map_err(|e| {
+                        vec![Problem {
+                            kind: Kind::Binding,
+                            line: line_no - 1,
+                            col: e.column(),
+                            pos: None,
+                            message: format!("not a JSON object: {e}"),
+                        }]
+                    })?;
+                    text = l;
+                    Row::Json(&value, &text)
+                } else {
+                    break;
+                };
+                let line = if json { line_no - 1 } else { line_no };
+                rows += 1;
+                let event = row.bytes(&event_f);
+                let event = event.trim_ascii();
+                let candidates = match names.get_mut(event) {
+                    Some((seen, steps)) => {
+                        *seen += 1;
+                        *steps
+                    }
+                    None => {
+                        if names.len() < MAX_NAMES + rules.len() {
+                            names.insert(event.into(), (1, 0));
+                        }
+                        0
+                    }
+                };
+                let mut mask = 0u64;
+                for k in (0..n).filter(|k| candidates >> k & 1 == 1) {
+                    if rules[k].filters.iter().all(|(f, want)| {
+                        let v = row.get(f);
+                        want.iter().any(|w| crate::words::same_name(w, v.trim()))
+                    }) {
+                        mask |= 1 << k;
+                        matched_per_step[k] += 1;
+                    }
                 }
-                continue;
+                // In strict order every event of an actor counts: one between two steps breaks them.
+                if mask == 0 && mode != StepOrder::Strict {
+                    continue;
+                }
+                let cell = row.bytes(&time_f);
+                let t = if *cell == *last_time.0 {
+                    last_time.1
+                } else {
+                    match time(&String::from_utf8_lossy(&cell), &mut epoch) {
+                        Ok(t) => {
+                            last_time = (cell.into_owned(), t);
+                            t
+                        }
+                        Err(why) => {
+                            time_errors += 1;
+                            if time_errors <= DETAILED as u64 {
+                                problems.push(Problem {
+                                    kind: Kind::Time,
+                                    line,
+                                    col: time_col,
+                                    pos: None,
+                                    message: format!(
+                                        "time column `{time_name}`: {why}; the row is in no count"
+                                    ),
+                                });
+                            }
+                            continue;
+                        }
+                    }
+                };
+                let key = row.bytes(&key_field);
+                let key = key.trim_ascii();
+                if key.is_empty() {
+                    continue; // no actor (or no session): nobody to count
+                }
+                lo = lo.min(t);
+                hi = hi.max(t);
+                batch.push(key, hasher.hash_one(key), t, mask, row.hash(), line);
+                if batch.events.len() == BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                    break;
+                }
             }
-        };
-        let key = row.get(&key_field);
-        let key = key.trim();
-        if key.is_empty() {
-            continue; // no actor (or no session): nobody to count
-        }
-        lo = lo.min(t);
-        hi = hi.max(t);
-        let row_hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            match &row {
-                Row::Csv(r) => r.as_slice().hash(&mut h),
-                Row::Json(_, text) => text.as_bytes().hash(&mut h),
+            if !batch.events.is_empty() {
+                let _ = tx.send(batch);
             }
-            h.finish()
-        };
-        let a = actors
-            .entry(key.as_bytes().into())
-            .or_insert_with(|| Actor {
-                levels: vec![None; n],
-                first: vec![None; n],
-                link: None,
-                latest: vec![None; n],
-                last: i64::MIN,
-                last_line: 0,
-                saw_last_step: false,
-                last_row: 0,
-            });
-        if t < a.last && unsorted.is_none() {
-            unsorted = Some((line, a.last_line, key.to_owned()));
-        }
-        if a.last_row == row_hash && t == a.last {
-            duplicates += 1;
-        }
-        a.last_row = row_hash;
-        if t >= a.last {
-            a.last = t;
-            a.last_line = line;
-        }
-        if matching.contains(&last_step) {
-            a.saw_last_step = true;
-        }
-        advance(a, &matching, t, mode, window_us);
-    }
+            Ok(())
+        })();
+        drop(tx);
+        let outcome = worker.join().map_err(|_| {
+            vec![Problem {
+                kind: Kind::Binding,
+                line: 0,
+                col: 0,
+                pos: Some(log.file.pos),
+                message: "the event log's counting stopped unexpectedly".to_owned(),
+            }]
+        })?;
+        read?;
+        Ok(outcome)
+    })?;
     if time_errors > DETAILED as u64 {
         problems.push(Problem { kind: Kind::Time, line: 1, col: time_col, pos: None, message: format!("{time_errors} rows in all have a time that cannot be read (the first {DETAILED} are reported above); they are in no count") });
     }
@@ -668,8 +1009,12 @@ pub fn run(
     }
     for (k, r) in rules.iter().enumerate() {
         if matched_per_step[k] == 0 {
-            let mut seen: Vec<(&String, &u64)> = names.iter().collect();
-            seen.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let mut seen: Vec<(String, u64)> = names
+                .iter()
+                .filter(|(_, (c, _))| *c > 0)
+                .map(|(e, (c, _))| (String::from_utf8_lossy(e).into_owned(), *c))
+                .collect();
+            seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let listed: Vec<String> = seen
                 .iter()
                 .take(10)
@@ -677,7 +1022,7 @@ pub fn run(
                 .collect();
             let hint = crate::suggest::did_you_mean(
                 &r.events.join(", "),
-                names.keys().map(String::as_str),
+                seen.iter().map(|(e, _)| e.as_str()),
             );
             let stage = &stage_ids[r.stage];
             problems.push(Problem {
@@ -709,18 +1054,16 @@ pub fn run(
     let mut counts = vec![0u64; n];
     let mut gaps: Vec<Vec<i64>> = vec![Vec::new(); n];
     let mut outside = 0u64;
-    for a in actors.values() {
+    for (first, saw_last) in state.firsts() {
         for k in 0..n {
-            if let Some(t) = a.first[k] {
+            if first[k] != NONE {
                 counts[k] += 1;
-                if k > 0
-                    && let Some(before) = a.first[k - 1]
-                {
-                    gaps[k].push(t - before);
+                if k > 0 && first[k - 1] != NONE {
+                    gaps[k].push(first[k] - first[k - 1]);
                 }
             }
         }
-        if a.saw_last_step && a.first[last_step].is_none() {
+        if saw_last && first[last_step] == NONE {
             outside += 1;
         }
     }
@@ -752,63 +1095,8 @@ pub fn run(
             .collect(),
         outside_path: outside,
         rows,
-        duplicates,
+        duplicates: state.duplicates,
     })
-}
-
-/// One event of an actor, matching `matching` steps (highest first), at time `t`.
-fn advance(a: &mut Actor, matching: &[usize], t: i64, mode: StepOrder, window_us: i64) {
-    match mode {
-        StepOrder::Sequential => {
-            for &k in matching {
-                let reached = if k == 0 {
-                    Some((t, t))
-                } else {
-                    a.levels[k - 1]
-                        .filter(|(start, prev)| t - start <= window_us && t >= *prev)
-                        .map(|(start, _)| (start, t))
-                };
-                if let Some(level) = reached {
-                    a.levels[k] = Some(level);
-                    a.first[k].get_or_insert(t);
-                }
-            }
-        }
-        StepOrder::Strict => {
-            let mut link = None;
-            for &k in matching {
-                let start = if k == 0 {
-                    Some(t)
-                } else {
-                    a.link
-                        .filter(|(level, start)| *level == k - 1 && t - start <= window_us)
-                        .map(|(_, start)| start)
-                };
-                if let Some(start) = start {
-                    a.first[k].get_or_insert(t);
-                    link = link.or(Some((k, start)));
-                }
-            }
-            a.link = link;
-        }
-        StepOrder::Any => {
-            for &k in matching {
-                a.latest[k] = Some(t);
-            }
-            if matching.is_empty() {
-                return;
-            }
-            let mut earliest = i64::MAX;
-            for k in 0..a.latest.len() {
-                let Some(at) = a.latest[k] else { break };
-                earliest = earliest.min(at);
-                if t - earliest > window_us {
-                    break;
-                }
-                a.first[k].get_or_insert(t);
-            }
-        }
-    }
 }
 
 /// The median of whole numbers (the mean of the middle two for an even count).
