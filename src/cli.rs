@@ -28,6 +28,9 @@ pub enum Command {
     },
     /// Print the JSON Schema of the map format, for editors' YAML language servers.
     Schema,
+    /// Print the SQL that computes the map's event-log funnels in a warehouse, exactly as
+    /// `render` computes them locally; save its result as CSV and bind it under `analytics:`.
+    Sql(SqlArgs),
     /// Compare two versions of a map: stages, emotions, pain points, solutions, backlog
     /// and survey measures. Each side is a file, or REV:path read from git.
     Diff(DiffArgs),
@@ -69,6 +72,22 @@ pub enum ImportCommand {
         #[arg(short = 'o', long = "output", value_name = "MAP")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SqlArgs {
+    /// The map.
+    pub map: PathBuf,
+    /// The SQL dialect.
+    #[arg(long, value_enum, default_value = "duckdb")]
+    pub dialect: crate::sql::Dialect,
+    /// Only this event log (by id); all of them by default.
+    #[arg(long, value_name = "ID")]
+    pub log: Option<String>,
+    /// The folder the map may read files from (default: JOURNEYMAP_ROOT when set and not
+    /// empty, else the git work tree that holds the map, or its folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

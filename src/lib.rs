@@ -24,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod sql;
 pub mod suggest;
 pub mod survey;
 pub mod validate;

@@ -18,6 +18,7 @@ mod output;
 mod properties;
 mod real;
 mod safety;
+mod sql;
 mod surveys;
 mod trust;
 mod waves;

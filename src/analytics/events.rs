@@ -617,13 +617,23 @@ pub struct Binding<'b> {
     pub steps: Vec<(usize, &'b crate::model::StepMatch, Pos)>,
 }
 
-/// Read a log and compute its funnel. `names`: the header (CSV) or `None` (JSON lines).
-pub fn run(
-    path: &std::path::Path,
-    binding: &Binding,
-    stage_ids: &[String],
-) -> Result<LogResult, Vec<Problem>> {
-    let log = binding.log;
+/// A log's columns (each with where the map names it, if it does rather than a preset), the
+/// unit of epoch times if declared, the tool's name, the window and the order rule.
+pub struct Columns {
+    pub actor: (String, Option<Pos>),
+    pub event: (String, Option<Pos>),
+    pub time: (String, Option<Pos>),
+    /// With `by: session`.
+    pub session: Option<(String, Option<Pos>)>,
+    pub unit: Option<TimeUnit>,
+    pub tool: &'static str,
+    pub window: String,
+    pub window_us: i64,
+    pub mode: StepOrder,
+}
+
+/// What a log's binding and preset say, or what is missing.
+pub fn columns(log: &EventLog) -> Result<Columns, Problem> {
     let bad = |message: String, pos: Option<Pos>| Problem {
         kind: Kind::Binding,
         line: 0,
@@ -647,33 +657,62 @@ pub fn run(
             .or_else(|| from_preset.map(|p| (p.to_owned(), None)))
             .ok_or_else(|| bad(format!("event log `{}` does not say which column holds the {what}; add `{what}:` or a `preset:`", log.id.value), Some(log.id.pos)))
     };
-    let (actor_name, actor_pos) = name_of(&log.actor, p_actor, "actor").map_err(|e| vec![e])?;
-    let (event_name, event_pos) = name_of(&log.event, p_event, "event").map_err(|e| vec![e])?;
-    let (time_name, time_pos) = name_of(&log.time, p_time, "time").map_err(|e| vec![e])?;
     let by_session = log
         .by
         .as_ref()
         .is_some_and(|b| b.value == crate::model::CountBy::Session);
-    let session = if by_session {
-        Some(name_of(&log.session, p_session, "session").map_err(|e| vec![e])?)
-    } else {
-        None
-    };
     let window_text = log
         .window
         .as_ref()
         .map_or(DEFAULT_WINDOW.to_owned(), |w| w.value.clone());
-    let mode = log
-        .order
-        .as_ref()
-        .map_or(StepOrder::Sequential, |o| o.value);
-    let window_us =
-        window(&window_text).map_err(|m| vec![bad(m, log.window.as_ref().map(|w| w.pos))])?;
-    let mut epoch = log
-        .time_unit
-        .as_ref()
-        .map(|u| Epoch::Declared(u.value))
-        .or(p_unit.map(Epoch::Declared));
+    Ok(Columns {
+        actor: name_of(&log.actor, p_actor, "actor")?,
+        event: name_of(&log.event, p_event, "event")?,
+        time: name_of(&log.time, p_time, "time")?,
+        session: if by_session {
+            Some(name_of(&log.session, p_session, "session")?)
+        } else {
+            None
+        },
+        unit: log.time_unit.as_ref().map(|u| u.value).or(p_unit),
+        tool,
+        window_us: window(&window_text).map_err(|m| bad(m, log.window.as_ref().map(|w| w.pos)))?,
+        window: window_text,
+        mode: log
+            .order
+            .as_ref()
+            .map_or(StepOrder::Sequential, |o| o.value),
+    })
+}
+
+/// Read a log and compute its funnel. `names`: the header (CSV) or `None` (JSON lines).
+pub fn run(
+    path: &std::path::Path,
+    binding: &Binding,
+    stage_ids: &[String],
+) -> Result<LogResult, Vec<Problem>> {
+    let log = binding.log;
+    let bad = |message: String, pos: Option<Pos>| Problem {
+        kind: Kind::Binding,
+        line: 0,
+        col: 0,
+        pos,
+        message,
+    };
+    let Columns {
+        actor: (actor_name, actor_pos),
+        event: (event_name, event_pos),
+        time: (time_name, time_pos),
+        session,
+        unit,
+        tool,
+        window: window_text,
+        window_us,
+        mode,
+    } = columns(log).map_err(|e| vec![e])?;
+    let by_session = session.is_some();
+    let file_pos = log.file.as_ref().map_or(log.id.pos, |f| f.pos);
+    let mut epoch = unit.map(Epoch::Declared);
     if binding.steps.is_empty() {
         return Err(vec![bad(
             format!(
@@ -697,7 +736,7 @@ pub fn run(
     let file = std::fs::File::open(path).map_err(|e| {
         vec![bad(
             format!("cannot read event log: {}", crate::load::io_reason(&e)),
-            Some(log.file.pos),
+            Some(file_pos),
         )]
     })?;
     let reader = std::io::BufReader::with_capacity(256 * 1024, file);
@@ -726,7 +765,7 @@ pub fn run(
                         format!(
                             "the {what} column `{name}` is not in the event log's header{hint}"
                         ),
-                        pos.or(Some(log.file.pos)),
+                        pos.or(Some(file_pos)),
                     )
                 }),
         }
@@ -745,7 +784,7 @@ pub fn run(
             .map_err(|e| {
                 vec![bad(
                     format!("cannot read the event log's header: {e}"),
-                    Some(log.file.pos),
+                    Some(file_pos),
                 )]
             })?
             .iter()
@@ -986,7 +1025,7 @@ pub fn run(
                 kind: Kind::Binding,
                 line: 0,
                 col: 0,
-                pos: Some(log.file.pos),
+                pos: Some(file_pos),
                 message: "the event log's counting stopped unexpectedly".to_owned(),
             }]
         })?;

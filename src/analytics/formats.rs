@@ -23,6 +23,8 @@ pub struct Step {
     /// Where the count is, for diagnostics (1-based line and column).
     pub line: u64,
     pub col: usize,
+    /// Median seconds from the step before (a `steps` CSV written by `journeymap sql`).
+    pub median_seconds: Option<f64>,
 }
 
 impl Step {
@@ -35,6 +37,7 @@ impl Step {
             count,
             line,
             col,
+            median_seconds: None,
         }
     }
 }
@@ -54,6 +57,8 @@ pub struct Funnel {
     /// The breakdown value or bucket read (`Total`, `desktop`, `2016-09-12`), if any.
     pub segment: Option<String>,
     pub steps: Vec<Step>,
+    /// Actors who did the last step's event off the ordered path (`journeymap sql`'s result).
+    pub outside_path: Option<u64>,
     /// Problems that leave the counts usable (a reported rate that disagrees).
     pub warnings: Vec<Problem>,
 }
@@ -350,6 +355,7 @@ fn ga4(text: &str, choice: &Choice) -> Result<Funnel, Vec<Problem>> {
                     count: n,
                     line,
                     col: users_col + 1,
+                    median_seconds: None,
                 });
                 if let Some(rc) = rate_col {
                     rates.push((cell(rc).to_owned(), line, rc + 1));
@@ -434,6 +440,18 @@ fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, Vec<Problem
         Table::Posthog => (col("name"), col("count"), col("breakdown_value")),
         Table::Steps => (col("step"), col("count"), col("segment")),
     };
+    // What `journeymap sql` adds to a `steps` CSV.
+    let steps_col = |name: &str| match kind {
+        Table::Steps => col(name),
+        Table::Posthog => None,
+    };
+    let (median_col, outside_col, unit_col, from_col, to_col) = (
+        steps_col("median_seconds"),
+        steps_col("outside_path"),
+        steps_col("unit"),
+        steps_col("date_from"),
+        steps_col("date_to"),
+    );
     let (Some(name_col), Some(count_col)) = (name_col, count_col) else {
         return Err(vec![problem(
             1,
@@ -473,7 +491,18 @@ fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, Vec<Problem
         if !segments.contains(&segment) {
             segments.push(segment.clone());
         }
-        rows.push((segment, cell(name_col), cell(count_col), line));
+        let extra = |c: Option<usize>| c.map(cell).filter(|v| !v.is_empty());
+        rows.push(Row {
+            segment,
+            name: cell(name_col),
+            count: cell(count_col),
+            line,
+            median: extra(median_col),
+            outside: extra(outside_col),
+            unit: extra(unit_col),
+            from: extra(from_col),
+            to: extra(to_col),
+        });
     }
     let chosen = match (choice.segment, segments.as_slice()) {
         (Some(w), _) => match segments.iter().find(|s| crate::words::same_name(s, w)) {
@@ -512,8 +541,35 @@ fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, Vec<Problem
     if !chosen.is_empty() {
         funnel.segment = Some(chosen.clone());
     }
-    for (_, name, cell, line) in rows.into_iter().filter(|r| r.0 == chosen) {
-        match count(&cell) {
+    for row in rows.into_iter().filter(|r| r.segment == chosen) {
+        let Row { name, line, .. } = row;
+        let median_seconds = match row.median.as_deref().map(str::parse::<f64>) {
+            None => None,
+            Some(Ok(m)) if m.is_finite() && m >= 0.0 => Some(m),
+            Some(_) => {
+                let col = median_col.map_or(1, |c| c + 1);
+                problems.push(problem(
+                    line,
+                    col,
+                    "`median_seconds` is not a number of seconds (0 or more)",
+                ));
+                None
+            }
+        };
+        if let Some(o) = &row.outside {
+            match count(o) {
+                Ok(o) => funnel.outside_path = Some(o),
+                Err(why) => {
+                    problems.push(count_problem(line, outside_col.map_or(1, |c| c + 1), why))
+                }
+            }
+        }
+        if row.unit.as_deref() == Some("sessions") {
+            funnel.unit = "sessions";
+        }
+        funnel.date_from = row.from.or(funnel.date_from);
+        funnel.date_to = row.to.or(funnel.date_to);
+        match count(&row.count) {
             Ok(n) => {
                 let order = funnel.steps.len() + 1;
                 funnel.steps.push(Step {
@@ -523,12 +579,26 @@ fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, Vec<Problem
                     count: n,
                     line,
                     col: count_col + 1,
+                    median_seconds,
                 });
             }
             Err(why) => problems.push(count_problem(line, count_col + 1, why)),
         }
     }
     finish(funnel, problems)
+}
+
+/// A row of a table export, as text.
+struct Row {
+    segment: String,
+    name: String,
+    count: String,
+    line: u64,
+    median: Option<String>,
+    outside: Option<String>,
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
 fn finish(funnel: Funnel, problems: Vec<Problem>) -> Result<Funnel, Vec<Problem>> {

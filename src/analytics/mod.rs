@@ -205,7 +205,22 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
             step: step.label.clone(),
             step_order: step.order,
         };
-        let reach = Reach::new(step.count, before.map(|b| b.0), base, None, source);
+        let reach = Reach::new(
+            step.count,
+            before.map(|b| b.0),
+            base,
+            step.median_seconds,
+            source,
+        );
+        if let Some(actors) = funnel.outside_path
+            && funnel.steps.last().is_some_and(|s| s.order == step.order)
+        {
+            data.outside_path.push(OutsidePath {
+                source: id.to_owned(),
+                stage: st.id.value.clone(),
+                actors,
+            });
+        }
         if let (Some(g), Some((prev, prev_stage))) = (reach.growth, before) {
             let msg = format!(
                 "the measured reach grows from stage `{prev_stage}` ({prev}) to `{}` ({}, +{:.1}%): export `{id}` is not a closed, ordered funnel over these steps (an open funnel, or steps bound out of order); the counts are shown as they are",
@@ -227,11 +242,54 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
     (data, diags)
 }
 
+/// A log without a `file:` is counted in the warehouse (`journeymap sql`); its result comes
+/// back through `analytics:` and a stage's `reach:`. Say so for each stage that has none, and
+/// refuse a log that names neither a file nor a table.
+fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec<Diagnostic>) {
+    if log.table.is_none() {
+        let msg = format!(
+            "event log `{}` names neither a `file:` (counted here) nor a `table:` (counted in the warehouse by `journeymap sql`); add one",
+            log.id.value
+        );
+        diags.push(Diagnostic::new(
+            Code::EventLog,
+            &loaded.file,
+            log.id.pos,
+            msg,
+        ));
+        return;
+    }
+    for (key, _) in &log.steps.0 {
+        let stage = loaded
+            .journey
+            .stages
+            .value
+            .iter()
+            .find(|s| s.id.value == key.value);
+        if stage.is_some_and(|s| s.reach.is_none()) {
+            let msg = format!(
+                "stage `{}` is bound to event log `{}`, which has only a `table:`: run `journeymap sql` in the warehouse, save the result as CSV, bind it under `analytics:` and give the stage `reach: {{source: <that id>, step: {}}}`",
+                key.value, log.id.value, key.value
+            );
+            diags.push(Diagnostic::new(
+                Code::WarehouseOnly,
+                &loaded.file,
+                key.pos,
+                msg,
+            ));
+        }
+    }
+}
+
 /// Reach from the map's event logs: each log's stages, in map order.
 fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>) {
     let stages = &loaded.journey.stages.value;
     let ids: Vec<String> = stages.iter().map(|s| s.id.value.clone()).collect();
     for log in &loaded.journey.events {
+        let Some(file) = &log.file else {
+            warehouse_only(loaded, log, diags);
+            continue;
+        };
         let mut steps = Vec::new();
         for (key, m) in &log.steps.0 {
             let Some(i) = stages.iter().position(|s| s.id.value == key.value) else {
@@ -264,14 +322,14 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
             steps.push((i, m, key.pos));
         }
         steps.sort_by_key(|s| s.0);
-        let path = crate::load::relative_to(&loaded.path, &log.file.value);
+        let path = crate::load::relative_to(&loaded.path, &file.value);
         let shown = crate::load::display(&path);
         if let Some(why) = crate::load::outside(&path, &loaded.confine) {
             let msg = format!("event log `{}`: file {why}", log.id.value);
             diags.push(Diagnostic::new(
                 Code::OutsideRoot,
                 &loaded.file,
-                log.file.pos,
+                file.pos,
                 msg,
             ));
             continue;
@@ -288,12 +346,9 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
                         events::Kind::StepUnused => Code::StepEventUnused,
                     };
                     let d = match (p.line, p.pos) {
-                        (0, pos) => Diagnostic::new(
-                            code,
-                            &loaded.file,
-                            pos.unwrap_or(log.file.pos),
-                            p.message,
-                        ),
+                        (0, pos) => {
+                            Diagnostic::new(code, &loaded.file, pos.unwrap_or(file.pos), p.message)
+                        }
                         (line, _) => Diagnostic::new(
                             code,
                             &shown,
@@ -324,7 +379,10 @@ fn place_log(
         let source = ReachSource {
             id: log.id.value.clone(),
             tool: r.tool,
-            file: log.file.value.clone(),
+            file: log
+                .file
+                .as_ref()
+                .map_or_else(String::new, |f| f.value.clone()),
             title: None,
             unit: r.unit,
             date_from: r.date_from.clone(),

@@ -7,6 +7,7 @@ mod import;
 mod init;
 mod render;
 mod schema;
+mod sql;
 mod templates;
 mod validate;
 
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Templates(TemplatesCommand::Export { dir }) => templates::export(&dir),
         Command::Schema => schema::run(),
+        Command::Sql(args) => sql::run(&args),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => completions::man(),
         Command::RenderTemplate { templates, name } => crate::render::child(&templates, &name),

@@ -465,8 +465,13 @@ pub struct ReachBinding {
 #[serde(deny_unknown_fields)]
 pub struct EventLog {
     pub id: Spanned<String>,
-    /// The log, relative to the map file.
-    pub file: Spanned<String>,
+    /// The log, relative to the map file (CSV or JSON lines), counted locally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Spanned<String>>,
+    /// The warehouse table that holds the log, for `journeymap sql` (beside or instead of
+    /// `file:`; a log with only a table is counted in the warehouse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Spanned<String>>,
     /// Column names of a known layout (each can still be given below).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Spanned<EventPreset>>,

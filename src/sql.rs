@@ -1,0 +1,378 @@
+//! `journeymap sql`: the SQL that computes an event log's funnel in a warehouse exactly as
+//! `analytics::events` computes it locally (README: "Reach in the warehouse").
+//!
+//! Invariants: the same rules as the local engine, written as window functions (no join per
+//! step): exact duplicate rows once; per actor, rows ordered by time, then by the lowest stage
+//! a row matches, then by the set of stages it matches as a number (`mask`), which is the
+//! local engine's order for tied rows; `sequential`: a row reaches stage k when it matches k
+//! and the latest start of a chain at k − 1 among the actor's earlier rows is within the
+//! window; `strict`: the same with the actor's previous row only; `any`: every stage up to k
+//! happened, each latest occurrence within the window of the row. The result has the columns
+//! of the plain `steps` funnel export, so it is read back with `analytics:`.
+
+use crate::analytics::events::{self, Columns};
+use crate::model::{EventLog, OneOrMany, StepMatch, StepOrder, TimeUnit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dialect {
+    Duckdb,
+    Bigquery,
+    Snowflake,
+    Spark,
+}
+
+/// The rows of stages a log binds, in map order: the stage id and what reaching it means.
+pub struct Step<'a> {
+    pub stage: &'a str,
+    pub rule: &'a StepMatch,
+}
+
+impl Dialect {
+    fn ident(self, name: &str) -> String {
+        name.split('.')
+            .map(|part| match self {
+                Dialect::Duckdb | Dialect::Snowflake => {
+                    format!("\"{}\"", part.replace('"', "\"\""))
+                }
+                Dialect::Bigquery | Dialect::Spark => format!("`{}`", part.replace('`', "\\`")),
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    fn text(self, value: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("'{}'", value.replace('\'', "''")),
+            Dialect::Snowflake | Dialect::Spark => {
+                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+            }
+            Dialect::Bigquery => {
+                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+    }
+
+    /// A column as trimmed text.
+    fn cell(self, name: &str) -> String {
+        format!("trim(cast({} as string))", self.ident(name))
+    }
+
+    fn bigint(self) -> &'static str {
+        match self {
+            Dialect::Bigquery => "int64",
+            _ => "bigint",
+        }
+    }
+
+    /// Microseconds since the epoch from text `x`: an epoch number (in `unit`, or told from its
+    /// length as the local engine does), or a timestamp (zoneless: UTC).
+    fn micros(self, x: &str, unit: Option<TimeUnit>) -> String {
+        let int = format!("cast({x} as {})", self.bigint());
+        let per = |u: TimeUnit| match u {
+            TimeUnit::S => "1000000",
+            TimeUnit::Ms => "1000",
+            TimeUnit::Us => "1",
+        };
+        if let Some(u) = unit {
+            return format!("{int} * {}", per(u));
+        }
+        let digits = match self {
+            Dialect::Duckdb => format!("regexp_full_match({x}, '[0-9]+')"),
+            Dialect::Spark => format!("{x} rlike '^[0-9]+$'"),
+            Dialect::Bigquery => format!("regexp_contains({x}, r'^[0-9]+$')"),
+            Dialect::Snowflake => format!("regexp_like({x}, '[0-9]+')"),
+        };
+        let parsed = match self {
+            Dialect::Duckdb => format!("epoch_us(cast({x} as timestamptz))"),
+            Dialect::Spark => format!("unix_micros(cast({x} as timestamp))"),
+            Dialect::Bigquery => format!("unix_micros(timestamp({x}))"),
+            Dialect::Snowflake => format!("date_part(epoch_microsecond, to_timestamp_tz({x}))"),
+        };
+        format!(
+            "case when {digits} then {int} * (case when length({x}) <= 10 then 1000000 when length({x}) <= 13 then 1000 else 1 end) else {parsed} end"
+        )
+    }
+
+    /// A day (`YYYY-MM-DD`) from microseconds, in UTC.
+    fn day(self, us: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("strftime(make_timestamp({us}), '%Y-%m-%d')"),
+            Dialect::Spark => format!(
+                "cast(date_add(date '1970-01-01', cast(floor({us} / 86400000000) as int)) as string)"
+            ),
+            Dialect::Bigquery => format!("format_timestamp('%F', timestamp_micros({us}))"),
+            Dialect::Snowflake => format!("to_char(to_timestamp_ntz({us}, 6), 'YYYY-MM-DD')"),
+        }
+    }
+
+    /// The median of `x` over the rows of `from` where it is not null, as a scalar.
+    fn median(self, x: &str, from: &str) -> String {
+        match self {
+            Dialect::Duckdb | Dialect::Snowflake => {
+                format!("(select median({x}) from {from})")
+            }
+            Dialect::Spark => format!("(select percentile({x}, 0.5) from {from})"),
+            Dialect::Bigquery => format!(
+                "(select any_value(m) from (select percentile_cont({x}, 0.5) over () as m from {from} where {x} is not null))"
+            ),
+        }
+    }
+
+    /// Statements that make times without a zone UTC, as the local engine reads them.
+    fn preamble(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "set TimeZone = 'UTC';\n",
+            Dialect::Spark => "set time zone 'UTC';\n",
+            Dialect::Snowflake => "alter session set timezone = 'UTC';\n",
+            Dialect::Bigquery => "",
+        }
+    }
+}
+
+/// Where the SQL reads the log: a table, or (DuckDB and Spark) the file itself.
+pub enum Source<'a> {
+    Table(&'a str),
+    File(&'a str),
+}
+
+/// The SQL for one event log: statements, each ending with `;` at the end of a line, the last
+/// a query whose result is a `steps` funnel export (`step, count, median_seconds,
+/// outside_path, unit, date_from, date_to`).
+pub fn event_log(
+    d: Dialect,
+    log: &EventLog,
+    steps: &[Step],
+    source: Source,
+) -> Result<String, String> {
+    let Columns {
+        actor,
+        event,
+        time,
+        session,
+        unit,
+        window,
+        window_us,
+        mode,
+        ..
+    } = events::columns(log).map_err(|p| p.message)?;
+    if steps.is_empty() {
+        return Err(format!("event log `{}` binds no stages", log.id.value));
+    }
+    if steps.len() > events::MAX_STEPS {
+        return Err(format!(
+            "event log `{}` binds {} stages, over the limit of {}",
+            log.id.value,
+            steps.len(),
+            events::MAX_STEPS
+        ));
+    }
+    let n = steps.len();
+    let key = session.as_ref().map_or(&actor.0, |s| &s.0);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "-- journeymap sql: event log `{}`, {} per {}, window {window}, order {}\n",
+        log.id.value,
+        steps
+            .iter()
+            .map(|s| s.stage)
+            .collect::<Vec<_>>()
+            .join(" -> "),
+        if session.is_some() { "session" } else { "user" },
+        match mode {
+            StepOrder::Sequential => "sequential",
+            StepOrder::Strict => "strict",
+            StepOrder::Any => "any",
+        }
+    ));
+    out.push_str("-- Save the result as CSV and bind it under `analytics:` (format: steps).\n");
+    out.push_str(d.preamble());
+    let from = match source {
+        Source::Table(t) => t.to_owned(),
+        Source::File(path) => {
+            let json = std::path::Path::new(path)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| {
+                    e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
+                });
+            match d {
+                Dialect::Duckdb if json => {
+                    format!("read_json({}, format = 'newline_delimited')", d.text(path))
+                }
+                Dialect::Duckdb => format!(
+                    "read_csv({}, header = true, all_varchar = true)",
+                    d.text(path)
+                ),
+                Dialect::Spark => {
+                    let view = d.ident(&format!(
+                        "journeymap_{}",
+                        log.id.value.replace(['-', '.'], "_")
+                    ));
+                    out.push_str(&format!(
+                        "create or replace temporary view {view} using {} options (path {}{});\n",
+                        if json { "json" } else { "csv" },
+                        d.text(path),
+                        if json { "" } else { ", header 'true'" }
+                    ));
+                    view
+                }
+                Dialect::Bigquery | Dialect::Snowflake => {
+                    return Err(format!(
+                        "event log `{}` has no `table:`; load {path} into a table and name it with `table:`",
+                        log.id.value
+                    ));
+                }
+            }
+        }
+    };
+    // Matching: each stage's events (exact, trimmed) and its `where:` values (trimmed, case
+    // ignored).
+    let matches: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            let names: Vec<String> = s.rule.events().iter().map(|e| d.text(e.trim())).collect();
+            let mut cond = format!("{} in ({})", d.cell(&event.0), names.join(", "));
+            for (col, want) in s.rule.filter() {
+                let values: Vec<String> = match &want.value {
+                    OneOrMany::One(v) => vec![v.0.trim().to_owned()],
+                    OneOrMany::Many(vs) => vs.iter().map(|v| v.0.trim().to_owned()).collect(),
+                };
+                let values: Vec<String> =
+                    values.iter().map(|v| d.text(&v.to_lowercase())).collect();
+                cond.push_str(&format!(
+                    " and lower({}) in ({})",
+                    d.cell(&col.value),
+                    values.join(", ")
+                ));
+            }
+            cond
+        })
+        .collect();
+    let dedupe = match d {
+        Dialect::Bigquery => format!(
+            "select * from {from} as src where true qualify row_number() over (partition by to_json_string(src)) = 1"
+        ),
+        _ => format!("select distinct * from {from}"),
+    };
+    let ms = |f: &dyn Fn(usize) -> String, sep: &str| -> String {
+        (0..n).map(f).collect::<Vec<_>>().join(sep)
+    };
+    let mut sql = format!("with src as (\n  {dedupe}\n),\n");
+    sql.push_str(&format!(
+        "r as (\n  select {} as actor, {} as tx,\n    {}\n  from src\n),\n",
+        d.cell(key),
+        d.cell(&time.0),
+        ms(
+            &|k| format!("case when {} then 1 else 0 end as m{k}", matches[k]),
+            ",\n    "
+        )
+    ));
+    // Rows that match no stage count only in strict order (they break a chain).
+    let keep = if mode == StepOrder::Strict {
+        String::new()
+    } else {
+        format!(" and ({}) > 0", ms(&|k| format!("m{k}"), " + "))
+    };
+    sql.push_str(&format!(
+        "e as (\n  select actor, {} as t, {},\n    {} as mask,\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
+        d.micros("tx", unit),
+        ms(&|k| format!("m{k}"), ", "),
+        ms(&|k| format!("m{k} * {}", 1u64 << k), " + "),
+        ms(&|k| format!("when m{k} = 1 then {k}"), " ")
+    ));
+    let order = "partition by actor order by t, lo, mask";
+    let w = window_us;
+    match mode {
+        StepOrder::Sequential | StepOrder::Strict => {
+            sql.push_str("l0 as (\n  select *, case when m0 = 1 then t end as s0 from e\n),\n");
+            for k in 1..n {
+                let prev = if mode == StepOrder::Sequential {
+                    format!(
+                        "max(s{}) over ({order} rows between unbounded preceding and 1 preceding)",
+                        k - 1
+                    )
+                } else {
+                    format!("lag(s{}) over ({order})", k - 1)
+                };
+                sql.push_str(&format!(
+                    "l{k} as (\n  select *, case when m{k} = 1 and t - p{k} <= {w} then p{k} end as s{k}\n  from (select *, {prev} as p{k} from l{}) q\n),\n",
+                    k - 1
+                ));
+            }
+            sql.push_str(&format!(
+                "f as (\n  select actor, {}, max(m{}) as saw_last\n  from l{} group by actor\n),\n",
+                ms(
+                    &|k| format!("min(case when s{k} is not null then t end) as f{k}"),
+                    ", "
+                ),
+                n - 1,
+                n - 1
+            ));
+        }
+        StepOrder::Any => {
+            sql.push_str(&format!(
+                "a as (\n  select *, {}\n  from e\n),\n",
+                ms(
+                    &|k| format!(
+                        "max(case when m{k} = 1 then t end) over ({order} rows between unbounded preceding and current row) as q{k}"
+                    ),
+                    ",\n    "
+                )
+            ));
+            let reached = |k: usize| {
+                (0..=k)
+                    .map(|j| format!("q{j} is not null and t - q{j} <= {w}"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            };
+            sql.push_str(&format!(
+                "f as (\n  select actor, {}, max(m{}) as saw_last\n  from a group by actor\n),\n",
+                ms(
+                    &|k| format!("min(case when {} then t end) as f{k}", reached(k)),
+                    ",\n    "
+                ),
+                n - 1
+            ));
+        }
+    }
+    let unit_word = if session.is_some() {
+        "sessions"
+    } else {
+        "users"
+    };
+    let per_step = ms(
+        &|k| {
+            let median = if k == 0 {
+                format!(
+                    "cast(null as {})",
+                    if d == Dialect::Bigquery {
+                        "float64"
+                    } else {
+                        "double"
+                    }
+                )
+            } else {
+                format!(
+                    "{} / 1000000.0",
+                    d.median(&format!("f{k} - f{}", k - 1), "f")
+                )
+            };
+            format!(
+                "select {} as ord, {} as step, (select count(f{k}) from f) as reached, {median} as median_seconds",
+                k + 1,
+                d.text(steps[k].stage)
+            )
+        },
+        "\n  union all ",
+    );
+    sql.push_str(&format!(
+        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, outside_path, {} as unit, date_from, date_to\nfrom (\n  {per_step}\n) s cross join o cross join days\norder by ord;\n",
+        n - 1,
+        d.day("min(t)"),
+        d.day("max(t)"),
+        d.ident("count"),
+        d.text(unit_word)
+    ));
+    out.push_str(&sql);
+    Ok(out)
+}
