@@ -305,6 +305,24 @@ fn sql_says_what_it_cannot_write() {
         "{}",
         stderr(&o)
     );
+    // A stage id the map lacks is an error at its place, not a step left out.
+    std::fs::write(
+        d.join("typo.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    table: t\n    preset: rees46\n    steps: {{browse: view, payy: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["sql", "typo.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(
+            "event log `log` binds stage `payy`, which the map lacks; did you mean `pay`?"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+    let o = run_in(d, &["render", "-f", "json", "typo.journey.yaml"]);
+    assert_eq!(code(&o), 1, "render refuses it too");
     // DuckDB and Spark read the file where it is.
     let o = run_in(d, &["sql", "--dialect", "spark", "m.journey.yaml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

@@ -260,13 +260,14 @@ fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec
         return;
     }
     for (key, _) in &log.steps.0 {
-        let stage = loaded
-            .journey
-            .stages
-            .value
-            .iter()
-            .find(|s| s.id.value == key.value);
-        if stage.is_some_and(|s| s.reach.is_none()) {
+        let stage = match log_stage(loaded, log, key) {
+            Ok(i) => &loaded.journey.stages.value[i],
+            Err(d) => {
+                diags.push(*d);
+                continue;
+            }
+        };
+        if stage.reach.is_none() {
             let msg = format!(
                 "stage `{}` is bound to event log `{}`, which has only a `table:`: run `journeymap sql` in the warehouse, save the result as CSV, bind it under `analytics:` and give the stage `reach: {{source: <that id>, step: {}}}`",
                 key.value, log.id.value, key.value
@@ -281,6 +282,34 @@ fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec
     }
 }
 
+/// The stage a log's step names, or why not (with the closest id).
+pub fn log_stage(
+    loaded: &Loaded,
+    log: &crate::model::EventLog,
+    key: &crate::model::Spanned<String>,
+) -> Result<usize, Box<Diagnostic>> {
+    let stages = &loaded.journey.stages.value;
+    stages
+        .iter()
+        .position(|s| s.id.value == key.value)
+        .ok_or_else(|| {
+            let hint = crate::suggest::did_you_mean(
+                &key.value,
+                stages.iter().map(|s| s.id.value.as_str()),
+            );
+            let msg = format!(
+                "event log `{}` binds stage `{}`, which the map lacks{hint}",
+                log.id.value, key.value
+            );
+            Box::new(Diagnostic::new(
+                Code::SurveyUnknownStage,
+                &loaded.file,
+                key.pos,
+                msg,
+            ))
+        })
+}
+
 /// Reach from the map's event logs: each log's stages, in map order.
 fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>) {
     let stages = &loaded.journey.stages.value;
@@ -292,19 +321,12 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
         };
         let mut steps = Vec::new();
         for (key, m) in &log.steps.0 {
-            let Some(i) = stages.iter().position(|s| s.id.value == key.value) else {
-                let hint = crate::suggest::did_you_mean(&key.value, ids.iter().map(String::as_str));
-                let msg = format!(
-                    "event log `{}` binds stage `{}`, which the map lacks{hint}",
-                    log.id.value, key.value
-                );
-                diags.push(Diagnostic::new(
-                    Code::SurveyUnknownStage,
-                    &loaded.file,
-                    key.pos,
-                    msg,
-                ));
-                continue;
+            let i = match log_stage(loaded, log, key) {
+                Ok(i) => i,
+                Err(d) => {
+                    diags.push(*d);
+                    continue;
+                }
             };
             if stages[i].reach.is_some() || data.stages[i].is_some() {
                 let msg = format!(

@@ -26,10 +26,17 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         max_age_days: None,
         today: crate::validate::today()?,
     };
-    let errors: Vec<Diagnostic> = crate::validate::validate(&loaded, checks)
+    let mut errors: Vec<Diagnostic> = crate::validate::validate(&loaded, checks)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
+    for log in &loaded.journey.events {
+        for (key, _) in &log.steps.0 {
+            if let Err(d) = crate::analytics::log_stage(&loaded, log, key) {
+                errors.push(*d);
+            }
+        }
+    }
     if !errors.is_empty() {
         report(&errors, &sources)?;
         return Ok(Outcome::Problems);
