@@ -484,13 +484,13 @@ impl State {
             .map(move |r| (&r[STEPS + n..STEPS + 2 * n], r[FLAGS] & SAW_LAST != 0))
     }
 
-    fn saw_last(&mut self, who: u32) {
-        self.record(who)[FLAGS] |= SAW_LAST;
-    }
-
     /// A row of actor `who`. Err: the row is earlier than the actor's latest, at that line.
     fn event(&mut self, who: u32, t: i64, mask: u64, hash: u64, line: u64) -> Result<(), u64> {
+        let last = mask >> (self.n - 1) & 1 == 1;
         let r = self.record(who);
+        if last {
+            r[FLAGS] |= SAW_LAST;
+        }
         if r[T] == NONE {
             (r[T], r[LINE], r[MASK], r[HASH]) = (t, line as i64, mask as i64, hash as i64);
             return Ok(());
@@ -883,9 +883,6 @@ pub fn run(
                     {
                         unsorted =
                             Some((e.line, before, String::from_utf8_lossy(key).into_owned()));
-                    }
-                    if e.mask >> last_step & 1 == 1 {
-                        state.saw_last(who);
                     }
                 }
             }

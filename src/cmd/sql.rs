@@ -14,7 +14,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         Ok(l) => l,
         Err(failure) => {
             let unreadable = failure.is_unreadable();
-            report(&failure.diagnostics(), &sources)?;
+            report(&failure.diagnostics(), &sources);
             return Ok(if unreadable {
                 Outcome::Failure
             } else {
@@ -38,7 +38,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         }
     }
     if !errors.is_empty() {
-        report(&errors, &sources)?;
+        report(&errors, &sources);
         return Ok(Outcome::Problems);
     }
     let stages = &loaded.journey.stages.value;
@@ -122,8 +122,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn report(diags: &[Diagnostic], sources: &Sources) -> Result<()> {
+fn report(diags: &[Diagnostic], sources: &Sources) {
     let text = diagnostic::format_all(diags, sources, Format::Human);
     eprintln!("{text}{}", diagnostic::summary(diags));
-    Ok(())
 }
