@@ -3,7 +3,7 @@
 //!
 //! Invariants: the same rules as the local engine, written as window functions (no join per
 //! step): exact duplicate rows once; per actor, rows ordered by time, then by the lowest stage
-//! a row matches, then by the set of stages it matches as a number (`mask`), which is the
+//! a row matches, then by the set of stages it matches as a number (compared bit by bit), the
 //! local engine's order for tied rows; `sequential`: a row reaches stage k when it matches k
 //! and the latest start of a chain at k − 1 among the actor's earlier rows is within the
 //! window; `strict`: the same with the actor's previous row only; `any`: every stage up to k
@@ -274,13 +274,15 @@ pub fn event_log(
         format!(" and ({}) > 0", ms(&|k| format!("m{k}"), " + "))
     };
     sql.push_str(&format!(
-        "e as (\n  select actor, {} as t, {},\n    {} as mask,\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
+        "e as (\n  select actor, {} as t, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
         d.micros("tx", unit),
         ms(&|k| format!("m{k}"), ", "),
-        ms(&|k| format!("m{k} * {}", 1u64 << k), " + "),
         ms(&|k| format!("when m{k} = 1 then {k}"), " ")
     ));
-    let order = "partition by actor order by t, lo, mask";
+    // The set of stages as a number, compared bit by bit from the highest (a number would
+    // overflow a bigint at 64 stages).
+    let bits: Vec<String> = (0..n).rev().map(|k| format!("m{k}")).collect();
+    let order = format!("partition by actor order by t, lo, {}", bits.join(", "));
     let w = window_us;
     match mode {
         StepOrder::Sequential | StepOrder::Strict => {
