@@ -81,9 +81,12 @@ pub struct SqlArgs {
     /// The SQL dialect.
     #[arg(long, value_enum, default_value = "duckdb")]
     pub dialect: crate::sql::Dialect,
-    /// Only this event log (by id); all of them by default.
-    #[arg(long, value_name = "ID")]
+    /// Only this event log (by id); every survey and event log by default.
+    #[arg(long, value_name = "ID", conflicts_with = "survey")]
     pub log: Option<String>,
+    /// Only this survey (by id).
+    #[arg(long, value_name = "ID")]
+    pub survey: Option<String>,
     /// The folder the map may read files from (default: JOURNEYMAP_ROOT when set and not
     /// empty, else the git work tree that holds the map, or its folder).
     #[arg(long, value_name = "DIR")]

@@ -120,7 +120,7 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
 }
 
 /// Run `run.py` in `dir` (the SQL names files relative to where `journeymap sql` ran).
-fn run_py(dir: &Path, engine: &str, jobs: &[(std::path::PathBuf, std::path::PathBuf)]) {
+pub fn run_py(dir: &Path, engine: &str, jobs: &[(std::path::PathBuf, std::path::PathBuf)]) {
     let mut c = Command::new("python3");
     c.current_dir(dir)
         .arg(root().join("tests/fixtures/sql/run.py"))
@@ -326,5 +326,5 @@ fn sql_says_what_it_cannot_write() {
     // DuckDB and Spark read the file where it is.
     let o = run_in(d, &["sql", "--dialect", "spark", "m.journey.yaml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).contains("create or replace temporary view `journeymap_log` using csv options (path 'events.csv', header 'true');"));
+    assert!(stdout(&o).contains("create or replace temporary view `journeymap_log` using csv options (path 'events.csv', header 'true', escape '\"', multiLine 'true');"));
 }

@@ -1,4 +1,4 @@
-//! `journeymap sql`: print the warehouse SQL of a map's event logs.
+//! `journeymap sql`: print the warehouse SQL of a map's surveys and event logs.
 
 use anyhow::Result;
 
@@ -42,36 +42,65 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         return Ok(Outcome::Problems);
     }
     let stages = &loaded.journey.stages.value;
+    let surveys: Vec<_> = loaded
+        .journey
+        .surveys
+        .iter()
+        .filter(|s| args.log.is_none() && args.survey.as_ref().is_none_or(|id| &s.id.value == id))
+        .collect();
     let logs: Vec<_> = loaded
         .journey
         .events
         .iter()
-        .filter(|l| args.log.as_ref().is_none_or(|id| &l.id.value == id))
+        .filter(|l| args.survey.is_none() && args.log.as_ref().is_none_or(|id| &l.id.value == id))
         .collect();
-    if logs.is_empty() {
-        let have: Vec<String> = loaded
-            .journey
-            .events
-            .iter()
-            .map(|l| format!("`{}`", l.id.value))
-            .collect();
+    if logs.is_empty() && surveys.is_empty() {
+        let (what, want, have): (&str, _, Vec<String>) = match (&args.survey, &args.log) {
+            (Some(id), _) => (
+                "survey",
+                id,
+                loaded
+                    .journey
+                    .surveys
+                    .iter()
+                    .map(|s| format!("`{}`", s.id.value))
+                    .collect(),
+            ),
+            (None, Some(id)) => (
+                "event log",
+                id,
+                loaded
+                    .journey
+                    .events
+                    .iter()
+                    .map(|l| format!("`{}`", l.id.value))
+                    .collect(),
+            ),
+            (None, None) => anyhow::bail!(
+                "{}: the map has no `surveys:` or `events:` to write SQL for",
+                loaded.file
+            ),
+        };
         anyhow::bail!(
-            "{}: {}",
+            "{}: the map has no {what} `{want}`; it has {}",
             loaded.file,
-            match &args.log {
-                Some(id) => format!(
-                    "the map has no event log `{id}`; it has {}",
-                    if have.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        have.join(", ")
-                    }
-                ),
-                None => "the map has no `events:` to write SQL for".to_owned(),
+            if have.is_empty() {
+                "none".to_owned()
+            } else {
+                have.join(", ")
             }
         );
     }
     let mut out = String::new();
+    for survey in surveys {
+        let text = survey_sql(&loaded, args.dialect, survey).map_err(|(pos, why)| {
+            anyhow::anyhow!("{}:{}:{}: {why}", loaded.file, pos.line, pos.col)
+        })?;
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&text);
+    }
     for log in logs {
         let mut steps = Vec::new();
         for stage in stages {
@@ -120,6 +149,104 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
     }
     crate::output::write_stdout(out.as_bytes())?;
     Ok(Outcome::Ok)
+}
+
+/// The SQL of one survey: read from its `table:`, or from its file (one header row, UTF-8),
+/// whose header names the columns the map binds.
+fn survey_sql(
+    loaded: &crate::load::Loaded,
+    d: sql::Dialect,
+    survey: &crate::model::Survey,
+) -> Result<String, sql::Refusal> {
+    let id = &survey.id.value;
+    let stages = &loaded.journey.stages.value;
+    if let Some(table) = &survey.table {
+        let by_name = |name: &str, pos: crate::model::Pos| {
+            if name.starts_with('#') {
+                Err((
+                    pos,
+                    format!(
+                        "a table's columns are named, not numbered; name the column `{name}` stands for"
+                    ),
+                ))
+            } else {
+                Ok(name.trim().to_owned())
+            }
+        };
+        return sql::survey(
+            d,
+            stages,
+            survey,
+            Source::Table(&table.value),
+            None,
+            &by_name,
+        );
+    }
+    let Some(file) = &survey.file else {
+        return Err(match survey.waves.first() {
+            Some(w) => (
+                w.label.pos,
+                format!(
+                    "survey `{id}` keeps one file per wave (`waves:`); load them into one table with a column for the wave, and bind that with `table:` and `wave: {{column: ...}}`"
+                ),
+            ),
+            None => (
+                survey.id.pos,
+                format!("survey `{id}` names no `file:` or `table:`"),
+            ),
+        });
+    };
+    let path = crate::load::relative_to(&loaded.path, &file.value);
+    let at = |why: String| (file.pos, format!("survey `{id}`: {why}"));
+    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
+        return Err(at(format!("file {why}")));
+    }
+    let shown = crate::load::display(&path);
+    if crate::survey::workbook::is_workbook(&path) {
+        return Err(at(format!(
+            "{shown} is a workbook; load its sheet into a table and name it with `table:`"
+        )));
+    }
+    let input = crate::survey::input::open(&path, survey)
+        .map_err(|e| at(format!("{shown}: {}", e.message)))?;
+    if input.decoding != crate::survey::input::Decoding::Utf8 {
+        return Err(at(format!(
+            "{shown} is not UTF-8; load it into a table and name it with `table:`, or save it as UTF-8"
+        )));
+    }
+    if input.header_rows > 1 {
+        return Err(at(format!(
+            "{shown} has {} header rows; load its answers (without the rows under the first) into a table and name it with `table:`",
+            input.header_rows
+        )));
+    }
+    let names = input.names;
+    let delimiter = input.delimiter;
+    let by_header =
+        |name: &str, pos: crate::model::Pos| match crate::survey::find_column(&names, name) {
+            Ok(i) => Ok(names[i].clone()),
+            Err(None) => Err((
+                pos,
+                format!(
+                    "survey `{id}` names column {name}, but {shown} has {} columns",
+                    names.len()
+                ),
+            )),
+            Err(Some(near)) => Err((
+                pos,
+                format!(
+                    "survey `{id}` names column `{name}`, which {shown} lacks; nearest: {near}"
+                ),
+            )),
+        };
+    sql::survey(
+        d,
+        stages,
+        survey,
+        Source::File(&shown),
+        Some(delimiter),
+        &by_header,
+    )
 }
 
 fn report(diags: &[Diagnostic], sources: &Sources) {

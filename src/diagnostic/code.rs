@@ -87,6 +87,7 @@ codes! {
     EventsUnsorted = "JM147", Error, "an event log that is not in time order for an actor (streamed once, it would give wrong counts)";
     StepEventUnused = "JM148", Error, "a stage's event matches no row of the event log (its events are listed)";
     WarehouseOnly = "JM149", Warning, "a stage bound to an event log that has only a `table:` and no `reach:` to read the warehouse's result from";
+    SurveyWarehouseOnly = "JM150", Warning, "a survey that has only a `table:`: it is aggregated in the warehouse by `journeymap sql`, and its figures come from the result bound with `layout: aggregated`";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
     UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";

@@ -20,6 +20,10 @@ pub struct Survey {
     /// One file per survey wave, earliest first: `[{label: 2026-Q2, file: q2.csv}, ...]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waves: Vec<WaveFile>,
+    /// The warehouse table that holds the answers, for `journeymap sql` (beside or instead of
+    /// `file:`; a survey with only a table is aggregated in the warehouse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Spanned<String>>,
     /// The column that says which wave a row belongs to: labels, or dates bucketed by month,
     /// quarter or explicit ranges.
     #[serde(default, skip_serializing_if = "Option::is_none")]

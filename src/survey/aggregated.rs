@@ -1,5 +1,6 @@
 //! Aggregated rows: figures a warehouse computed, one row per stage and measure
-//! (`stage,measure,n,promoters,passives,detractors,top_box,mean,stddev`).
+//! (`stage,measure,n,promoters,passives,detractors,top_box,mean,stddev`, and optionally
+//! `skipped`, `scale_min`, `scale_max`, as `journeymap sql` writes them).
 //!
 //! Invariants: counts are parsed as whole numbers from their text (never through a float),
 //! so a negative, fractional, overflowing or thousands-separated count is refused at its CSV
@@ -12,12 +13,13 @@ use std::collections::HashMap;
 
 use crate::model::{Measure, MeasureName};
 
-use super::binding::default_scale;
+use super::binding::{self, default_scale};
 use super::measure::Acc;
+use super::value::Skip;
 use super::value::{NumberError, parse_count, parse_real};
 use super::{Finished, Last, Next, Reader, Summary, input, measure_name, resolve_stage, slot};
 
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 12] = [
     "stage",
     "measure",
     "n",
@@ -27,6 +29,9 @@ const COLUMNS: [&str; 9] = [
     "top_box",
     "mean",
     "stddev",
+    "skipped",
+    "scale_min",
+    "scale_max",
 ];
 
 /// One aggregated row, its cells looked up by column name.
@@ -198,9 +203,27 @@ impl Reader<'_> {
                 return;
             }
         };
-        let scale = match m {
-            MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
-            _ => default_scale(m),
+        let scale = match row_scale(row, m) {
+            Ok(Some(scale)) => scale,
+            Ok(None) => match m {
+                MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
+                _ => default_scale(m),
+            },
+            Err(r) => {
+                let col = row.cols.get(r.column).map_or(1, |c| c + 1);
+                let msg = format!("{} row: {}", measure_name(m), r.message);
+                self.at_csv(Code::AggregatedRow, line, col, msg);
+                return;
+            }
+        };
+        let skipped = match row.count("skipped") {
+            Ok(k) => k.unwrap_or(0),
+            Err(r) => {
+                let col = row.cols.get(r.column).map_or(1, |c| c + 1);
+                let msg = format!("{} row: {}", measure_name(m), r.message);
+                self.at_csv(Code::AggregatedRow, line, col, msg);
+                return;
+            }
         };
         let acc = match row_acc(row, m, scale) {
             Ok(acc) => acc,
@@ -226,13 +249,58 @@ impl Reader<'_> {
         self.data.each(target, row.key, |agg| {
             agg.scales[s] = Some(scale);
             agg.accs[s].merge(&acc);
+            if skipped > 0 {
+                *agg.skips[s].entry(Skip::Elsewhere).or_insert(0) += skipped;
+            }
         });
+    }
+}
+
+/// The scale a row's answers were on (`scale_min`, `scale_max`), when the row gives it.
+fn row_scale(row: &Row, m: MeasureName) -> Result<Option<[f64; 2]>, Refusal> {
+    let lo = row.real("scale_min", [f64::MIN, f64::MAX])?;
+    let hi = row.real("scale_max", [f64::MIN, f64::MAX])?;
+    let (lo, hi) = match (lo, hi) {
+        (None, None) => return Ok(None),
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => {
+            return Err(Refusal {
+                column: if lo.is_none() {
+                    "scale_min"
+                } else {
+                    "scale_max"
+                },
+                message: "give both `scale_min` and `scale_max`, or neither".to_owned(),
+            });
+        }
+    };
+    let problem = if lo >= hi {
+        Some("it is reversed or empty")
+    } else if m == MeasureName::Nps && (lo != 0.0 || hi != 10.0) {
+        Some("NPS is answered on 0..10")
+    } else if binding::whole(m) && (lo.fract() != 0.0 || hi.fract() != 0.0) {
+        Some("the measure is answered in whole numbers")
+    } else if m == MeasureName::Csat && hi - lo < 2.0 {
+        Some("CSAT counts the top two boxes, so its scale needs at least three points")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => Err(Refusal {
+            column: "scale_min",
+            message: format!("the scale {}..{} cannot be right: {why}", fmt(lo), fmt(hi)),
+        }),
+        None => Ok(Some([lo, hi])),
     }
 }
 
 /// The accumulator a row stands for, or the first cell that makes it impossible.
 fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
     let n = row.required_count("n")?;
+    if n == 0 {
+        // No usable answers (a warehouse group whose answers were all skipped).
+        return Ok(Acc::default());
+    }
     let mean = row.real("mean", scale)?;
     let stddev = row.real("stddev", [0.0, f64::INFINITY])?;
     let with_moments = |acc: Acc| match mean {

@@ -70,10 +70,19 @@ fn check_waves(file: &str, s: &Survey, out: &mut Vec<Diagnostic>) {
         |pos: Pos, code: Code, msg: String| out.push(Diagnostic::new(code, file, pos, msg));
     let id = &s.id.value;
     match (&s.file, s.waves.is_empty()) {
+        (None, true) if s.table.is_some() => bad(
+            s.id.pos,
+            Code::SurveyWarehouseOnly,
+            format!(
+                "survey `{id}` has only a `table:`, so it is not read here; run `journeymap sql` on the map, save the result as CSV and bind it as a survey with `layout: aggregated`"
+            ),
+        ),
         (None, true) => bad(
             s.id.pos,
             Code::MissingKey,
-            format!("survey `{id}` names no file; add `file:` (or `waves:`, one file per wave)"),
+            format!(
+                "survey `{id}` names no file; add `file:` (or `waves:`, one file per wave, or `table:` for a warehouse table)"
+            ),
         ),
         (Some(f), false) => bad(
             f.pos,

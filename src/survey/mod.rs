@@ -666,50 +666,58 @@ impl Reader<'_> {
     /// Resolve a column name (or `#N`) to its index, or report the nearest names at `pos`,
     /// the map line that names the column.
     fn column(&mut self, names: &[String], wanted: &str, pos: Pos, what: &str) -> Option<usize> {
-        if let Some(n) = wanted.strip_prefix('#') {
-            match n.parse::<usize>() {
-                Ok(i) if i >= 1 && i <= names.len() => return Some(i - 1),
-                _ => {
-                    let msg = format!(
-                        "survey `{}` maps {what} to column {wanted}, but {} has {} columns",
-                        self.survey.id.value,
+        match find_column(names, wanted) {
+            Ok(i) => Some(i),
+            Err(near) => {
+                let id = &self.survey.id.value;
+                let msg = match near {
+                    None => format!(
+                        "survey `{id}` maps {what} to column {wanted}, but {} has {} columns",
                         self.file,
                         names.len()
-                    );
-                    self.at_map(Code::ColumnMissing, pos, msg);
-                    return None;
-                }
+                    ),
+                    Some(list) => format!(
+                        "survey `{id}` maps {what} to column `{wanted}`, which {} lacks; nearest: {list}",
+                        self.file
+                    ),
+                };
+                self.at_map(Code::ColumnMissing, pos, msg);
+                None
             }
         }
-        if let Some(i) = names.iter().position(|n| n == wanted) {
-            return Some(i);
-        }
-        let norm =
-            |s: &str| crate::words::fold(&s.split_whitespace().collect::<Vec<_>>().join(" "));
-        let w = norm(wanted);
-        if let Some(i) = names.iter().position(|n| norm(n) == w) {
-            return Some(i);
-        }
-        let mut near: Vec<(f64, &String)> = names
-            .iter()
-            .filter(|n| !n.is_empty())
-            .map(|n| (strsim::jaro_winkler(&w, &norm(n)), n))
-            .collect();
-        near.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let list: Vec<String> = near.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
-        let msg = format!(
-            "survey `{}` maps {what} to column `{wanted}`, which {} lacks; nearest: {}",
-            self.survey.id.value,
-            self.file,
-            if list.is_empty() {
-                "none".to_owned()
-            } else {
-                list.join(", ")
-            }
-        );
-        self.at_map(Code::ColumnMissing, pos, msg);
-        None
     }
+}
+
+/// A column named by the map (or `#N`, the Nth from 1) among a file's column names: exactly,
+/// then with case, composition and runs of spaces ignored. Otherwise `Err(None)` for a
+/// position past the last column, or `Err(Some(the nearest names))`.
+pub fn find_column(names: &[String], wanted: &str) -> Result<usize, Option<String>> {
+    if let Some(n) = wanted.strip_prefix('#') {
+        return match n.parse::<usize>() {
+            Ok(i) if i >= 1 && i <= names.len() => Ok(i - 1),
+            _ => Err(None),
+        };
+    }
+    if let Some(i) = names.iter().position(|n| n == wanted) {
+        return Ok(i);
+    }
+    let norm = |s: &str| crate::words::fold(&s.split_whitespace().collect::<Vec<_>>().join(" "));
+    let w = norm(wanted);
+    if let Some(i) = names.iter().position(|n| norm(n) == w) {
+        return Ok(i);
+    }
+    let mut near: Vec<(f64, &String)> = names
+        .iter()
+        .filter(|n| !n.is_empty())
+        .map(|n| (strsim::jaro_winkler(&w, &norm(n)), n))
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let list: Vec<String> = near.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+    Err(Some(if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }))
 }
 
 /// A workbook's sheet: its name, and its rows for the CSV lines it was handed over as.

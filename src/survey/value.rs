@@ -21,6 +21,9 @@ pub enum Skip {
     NotWhole,
     /// Answers on another scale than the ones already pooled for the same stage.
     OtherScale,
+    /// Not an answer, as counted by the warehouse query of `journeymap sql` (the `skipped`
+    /// column of the aggregated layout).
+    Elsewhere,
 }
 
 impl Skip {
@@ -32,6 +35,9 @@ impl Skip {
             Skip::OffScale => "outside the scale",
             Skip::NotWhole => "not a whole number",
             Skip::OtherScale => "on another scale than the answers pooled with it",
+            Skip::Elsewhere => {
+                "not a number, label or value on the scale, counted by the warehouse"
+            }
         }
     }
 }

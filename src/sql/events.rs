@@ -11,128 +11,14 @@
 //! of the plain `steps` funnel export, so it is read back with `analytics:`.
 
 use crate::analytics::events::{self, Columns};
-use crate::model::{EventLog, OneOrMany, StepMatch, StepOrder, TimeUnit};
+use crate::model::{EventLog, OneOrMany, StepMatch, StepOrder};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Dialect {
-    Duckdb,
-    Bigquery,
-    Snowflake,
-    Spark,
-}
+use super::{Dialect, Source};
 
 /// The rows of stages a log binds, in map order: the stage id and what reaching it means.
 pub struct Step<'a> {
     pub stage: &'a str,
     pub rule: &'a StepMatch,
-}
-
-impl Dialect {
-    fn ident(self, name: &str) -> String {
-        name.split('.')
-            .map(|part| match self {
-                Dialect::Duckdb | Dialect::Snowflake => {
-                    format!("\"{}\"", part.replace('"', "\"\""))
-                }
-                Dialect::Bigquery | Dialect::Spark => format!("`{}`", part.replace('`', "\\`")),
-            })
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-
-    fn text(self, value: &str) -> String {
-        match self {
-            Dialect::Duckdb => format!("'{}'", value.replace('\'', "''")),
-            Dialect::Snowflake | Dialect::Spark => {
-                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
-            }
-            Dialect::Bigquery => {
-                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
-            }
-        }
-    }
-
-    /// A column as trimmed text.
-    fn cell(self, name: &str) -> String {
-        format!("trim(cast({} as string))", self.ident(name))
-    }
-
-    fn bigint(self) -> &'static str {
-        match self {
-            Dialect::Bigquery => "int64",
-            _ => "bigint",
-        }
-    }
-
-    /// Microseconds since the epoch from text `x`: an epoch number (in `unit`, or told from its
-    /// length as the local engine does), or a timestamp (zoneless: UTC).
-    fn micros(self, x: &str, unit: Option<TimeUnit>) -> String {
-        let int = format!("cast({x} as {})", self.bigint());
-        let per = |u: TimeUnit| match u {
-            TimeUnit::S => "1000000",
-            TimeUnit::Ms => "1000",
-            TimeUnit::Us => "1",
-        };
-        if let Some(u) = unit {
-            return format!("{int} * {}", per(u));
-        }
-        let digits = match self {
-            Dialect::Duckdb => format!("regexp_full_match({x}, '[0-9]+')"),
-            Dialect::Spark => format!("{x} rlike '^[0-9]+$'"),
-            Dialect::Bigquery => format!("regexp_contains({x}, r'^[0-9]+$')"),
-            Dialect::Snowflake => format!("regexp_like({x}, '[0-9]+')"),
-        };
-        let parsed = match self {
-            Dialect::Duckdb => format!("epoch_us(cast({x} as timestamptz))"),
-            Dialect::Spark => format!("unix_micros(cast({x} as timestamp))"),
-            Dialect::Bigquery => format!("unix_micros(timestamp({x}))"),
-            Dialect::Snowflake => format!("date_part(epoch_microsecond, to_timestamp_tz({x}))"),
-        };
-        format!(
-            "case when {digits} then {int} * (case when length({x}) <= 10 then 1000000 when length({x}) <= 13 then 1000 else 1 end) else {parsed} end"
-        )
-    }
-
-    /// A day (`YYYY-MM-DD`) from microseconds, in UTC.
-    fn day(self, us: &str) -> String {
-        match self {
-            Dialect::Duckdb => format!("strftime(make_timestamp({us}), '%Y-%m-%d')"),
-            Dialect::Spark => format!(
-                "cast(date_add(date '1970-01-01', cast(floor({us} / 86400000000) as int)) as string)"
-            ),
-            Dialect::Bigquery => format!("format_timestamp('%F', timestamp_micros({us}))"),
-            Dialect::Snowflake => format!("to_char(to_timestamp_ntz({us}, 6), 'YYYY-MM-DD')"),
-        }
-    }
-
-    /// The median of `x` over the rows of `from` where it is not null, as a scalar.
-    fn median(self, x: &str, from: &str) -> String {
-        match self {
-            Dialect::Duckdb | Dialect::Snowflake => {
-                format!("(select median({x}) from {from})")
-            }
-            Dialect::Spark => format!("(select percentile({x}, 0.5) from {from})"),
-            Dialect::Bigquery => format!(
-                "(select any_value(m) from (select percentile_cont({x}, 0.5) over () as m from {from} where {x} is not null))"
-            ),
-        }
-    }
-
-    /// Statements that make times without a zone UTC, as the local engine reads them.
-    fn preamble(self) -> &'static str {
-        match self {
-            Dialect::Duckdb => "set TimeZone = 'UTC';\n",
-            Dialect::Spark => "set time zone 'UTC';\n",
-            Dialect::Snowflake => "alter session set timezone = 'UTC';\n",
-            Dialect::Bigquery => "",
-        }
-    }
-}
-
-/// Where the SQL reads the log: a table, or (DuckDB and Spark) the file itself.
-pub enum Source<'a> {
-    Table(&'a str),
-    File(&'a str),
 }
 
 /// The SQL for one event log: statements, each ending with `;` at the end of a line, the last
@@ -186,45 +72,13 @@ pub fn event_log(
     ));
     out.push_str("-- Save the result as CSV and bind it under `analytics:` (format: steps).\n");
     out.push_str(d.preamble());
-    let from = match source {
-        Source::Table(t) => t.to_owned(),
-        Source::File(path) => {
-            let json = std::path::Path::new(path)
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| {
-                    e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")
-                });
-            match d {
-                Dialect::Duckdb if json => {
-                    format!("read_json({}, format = 'newline_delimited')", d.text(path))
-                }
-                Dialect::Duckdb => format!(
-                    "read_csv({}, header = true, all_varchar = true)",
-                    d.text(path)
-                ),
-                Dialect::Spark => {
-                    let view = d.ident(&format!(
-                        "journeymap_{}",
-                        log.id.value.replace(['-', '.'], "_")
-                    ));
-                    out.push_str(&format!(
-                        "create or replace temporary view {view} using {} options (path {}{});\n",
-                        if json { "json" } else { "csv" },
-                        d.text(path),
-                        if json { "" } else { ", header 'true'" }
-                    ));
-                    view
-                }
-                Dialect::Bigquery | Dialect::Snowflake => {
-                    return Err(format!(
-                        "event log `{}` has no `table:`; load {path} into a table and name it with `table:`",
-                        log.id.value
-                    ));
-                }
-            }
-        }
-    };
+    let from = d.relation(
+        &source,
+        &log.id.value,
+        &format!("event log `{}`", log.id.value),
+        None,
+        &mut out,
+    )?;
     // Matching: each stage's events (exact, trimmed) and its `where:` values (trimmed, case
     // ignored).
     let matches: Vec<String> = steps
