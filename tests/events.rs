@@ -9,8 +9,13 @@ use crate::util::{code, root, run_in, stdout, tempdir};
 const STAGES: &str = "journeymap: 1\ntitle: Shop\npersona: {name: P}\nstages:\n  - {id: browse, name: Browse, touchpoints: [{name: Site}]}\n  - {id: cart, name: Cart, touchpoints: [{name: Cart}]}\n  - {id: pay, name: Pay, touchpoints: [{name: Checkout}]}\n";
 
 fn reference(window_seconds: u64) -> serde_json::Value {
+    reference_with(window_seconds, &[])
+}
+
+fn reference_with(window_seconds: u64, options: &[&str]) -> serde_json::Value {
     let out = Command::new("python3")
         .arg(root().join("tests/fixtures/events/reference.py"))
+        .args(options)
         .arg(root().join("tests/fixtures/events/rees46-sample.csv"))
         .args([
             "user_id",
@@ -84,6 +89,91 @@ fn the_log_funnel_matches_an_independent_brute_force_for_two_windows() {
         assert!((kept - b / a).abs() < 1e-12);
         assert_eq!(j["stages"][0]["reach"]["source"]["window"], window);
     }
+}
+
+#[test]
+fn segments_of_a_log_match_the_brute_force() {
+    let dir = tempdir();
+    std::fs::copy(
+        root().join("tests/fixtures/events/rees46-sample.csv"),
+        dir.path().join("log.csv"),
+    )
+    .unwrap();
+    let want = reference_with(7 * 86_400, &["--segment=brand"]);
+    let j = render(
+        dir.path(),
+        "events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: brand\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    );
+    check(&j, &want);
+    let segments = want["segments"].as_object().unwrap();
+    assert!(segments.len() >= 4, "{segments:?}");
+    for (k, stage) in j["stages"].as_array().unwrap().iter().enumerate() {
+        let got = stage["reach"]["segments"].as_array().unwrap();
+        let labels: Vec<&str> = got.iter().map(|g| g["segment"].as_str().unwrap()).collect();
+        assert_eq!(
+            labels,
+            segments.keys().map(String::as_str).collect::<Vec<_>>()
+        );
+        for g in got {
+            let w = &segments[g["segment"].as_str().unwrap()];
+            assert_eq!(
+                g["count"], w["reached"][k],
+                "{} {}",
+                stage["id"], g["segment"]
+            );
+            let (m, wm) = (&g["median_seconds_from_previous"], &w["median"][k]);
+            assert!(
+                m == wm || (m.as_f64().unwrap() - wm.as_f64().unwrap()).abs() < 1e-6,
+                "{m} vs {wm}"
+            );
+            if k > 0 {
+                let kept = g["kept"].as_f64().unwrap();
+                let (a, b) = (
+                    w["reached"][k - 1].as_f64().unwrap(),
+                    w["reached"][k].as_f64().unwrap(),
+                );
+                assert!((kept - b / a).abs() < 1e-12);
+            }
+        }
+        // Each actor is in one segment: the parts add up to the whole.
+        let sum: u64 = got.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+        assert_eq!(sum, stage["reach"]["count"].as_u64().unwrap());
+    }
+    // Listed segments: in that order, and only those.
+    let j = render(
+        dir.path(),
+        "events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: brand\n    segments: [xiaomi, apple]\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    );
+    let got = j["stages"][2]["reach"]["segments"].as_array().unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["segment"], "xiaomi");
+    assert_eq!(got[0]["count"], segments["xiaomi"]["reached"][2]);
+    assert_eq!(got[1]["segment"], "apple");
+    // A listed segment no actor entered with, and a column of ids, are errors.
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: brand\n    segments: [xiaomi, Samsnug]\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    let err = crate::util::stderr(&o);
+    assert!(err.contains("m.journey.yaml:13:24"), "{err}");
+    assert!(
+        err.contains(
+            "segment `Samsnug`: no user entered the first stage with it in column `brand`"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: product_id\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    let err = crate::util::stderr(&o);
+    assert!(err.contains("segment column `product_id` has more than 50 different values; list the segments to show with `segments:`"), "{err}");
 }
 
 #[test]

@@ -56,6 +56,14 @@ pub struct StepResult {
     pub median_seconds: Option<f64>,
 }
 
+/// One segment's share of the result: per stage (in the order of `steps`), the actors that
+/// reached it and the median seconds from the stage before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentResult {
+    pub label: String,
+    pub steps: Vec<(u64, Option<f64>)>,
+}
+
 /// What a log gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogResult {
@@ -69,6 +77,8 @@ pub struct LogResult {
     pub steps: Vec<StepResult>,
     /// Actors with the last stage's event who did not reach it along the ordered path.
     pub outside_path: u64,
+    /// With `segment_by:`, each segment's actors and medians per stage, in the order shown.
+    pub segments: Vec<SegmentResult>,
     pub rows: u64,
     pub duplicates: u64,
 }
@@ -380,6 +390,8 @@ const BATCH: usize = 4096;
 struct Batch {
     keys: Vec<u8>,
     events: Vec<Parsed>,
+    /// Segment values first seen in this batch, numbered on from the ones before.
+    segments: Vec<Box<[u8]>>,
 }
 
 struct Parsed {
@@ -389,7 +401,14 @@ struct Parsed {
     mask: u64,
     hash: u64,
     line: u64,
+    /// The row's segment (rows that match the first stage, with `segment_by:`), or NO_SEGMENT.
+    segment: u32,
 }
+
+/// A row without a segment.
+const NO_SEGMENT: u32 = u32::MAX;
+/// Segments counted at most, unless `segments:` lists the ones to show.
+pub const MAX_SEGMENTS: usize = 50;
 
 impl Batch {
     fn push(&mut self, key: &[u8], key_hash: u64, t: i64, mask: u64, hash: u64, line: u64) {
@@ -401,6 +420,7 @@ impl Batch {
             mask,
             hash,
             line,
+            segment: NO_SEGMENT,
         });
     }
 }
@@ -443,14 +463,18 @@ struct State {
     group: Vec<(u64, u64)>,
     scratch: Vec<i64>,
     duplicates: u64,
+    /// With segments, the place in a record of the actor's segment.
+    segment: Option<usize>,
 }
 
 impl State {
-    fn new(n: usize, mode: StepOrder, window: i64) -> State {
+    fn new(n: usize, mode: StepOrder, window: i64, segments: bool) -> State {
         let lanes = if mode == StepOrder::Any { 3 } else { 2 };
+        let stride = STEPS + lanes * n;
         State {
             n,
-            stride: STEPS + lanes * n,
+            stride: stride + usize::from(segments),
+            segment: segments.then_some(stride),
             mode,
             window,
             records: Vec::new(),
@@ -476,12 +500,36 @@ impl State {
         &mut self.records[at..at + self.stride]
     }
 
-    /// Each actor's first arrivals, and whether a row matched the last step.
-    fn firsts(&self) -> impl Iterator<Item = (&[i64], bool)> {
-        let n = self.n;
-        self.records
-            .chunks_exact(self.stride)
-            .map(move |r| (&r[STEPS + n..STEPS + 2 * n], r[FLAGS] & SAW_LAST != 0))
+    /// Each actor's first arrivals, whether a row matched the last step, and its segment.
+    fn firsts(&self) -> impl Iterator<Item = (&[i64], bool, Option<u32>)> {
+        let (n, seg) = (self.n, self.segment);
+        self.records.chunks_exact(self.stride).map(move |r| {
+            let segment = seg.and_then(|at| u32::try_from(r[at]).ok());
+            (
+                &r[STEPS + n..STEPS + 2 * n],
+                r[FLAGS] & SAW_LAST != 0,
+                segment,
+            )
+        })
+    }
+
+    /// A row of actor `who` that matched the first step, in segment `segment` (named in
+    /// `names`), after `event` took it: the actor's segment is that of its earliest such
+    /// row, the smallest as text among rows at that instant.
+    fn segment(&mut self, who: u32, segment: u32, names: &[Box<[u8]>]) {
+        let (Some(at), first) = (self.segment, STEPS + self.n) else {
+            return;
+        };
+        let r = self.record(who);
+        if r[at] == NONE {
+            r[at] = i64::from(segment);
+        } else if r[first] == NONE
+            && let Ok(now) = usize::try_from(r[at])
+            && names[segment as usize] < names[now]
+        {
+            // The first step is not applied yet: this row is tied with the earliest one.
+            r[at] = i64::from(segment);
+        }
     }
 
     /// A row of actor `who`. Err: the row is earlier than the actor's latest, at that line.
@@ -808,6 +856,38 @@ pub fn run(
     let session_f = session
         .as_ref()
         .and_then(|(n, p)| resolve(n, *p, "session"));
+    let segment_f = log
+        .segment_by
+        .as_ref()
+        .map(|by| resolve(&by.value, Some(by.pos), "segment"));
+    if matches!(segment_f, Some(None)) {
+        return Err(problems);
+    }
+    let segment_f = segment_f.flatten();
+    if segment_f.is_none()
+        && let Some(first) = log.segments.first()
+    {
+        return Err(vec![bad(
+            format!(
+                "event log `{}` lists `segments:` but has no `segment_by:` column",
+                log.id.value
+            ),
+            Some(first.pos),
+        )]);
+    }
+    // Segment values, numbered as first seen (the listed ones first, and only those when
+    // `segments:` lists them).
+    let listed = !log.segments.is_empty();
+    let mut segment_names: Vec<Box<[u8]>> = Vec::new();
+    let mut segment_ids: HashMap<Box<[u8]>, u32> = HashMap::new();
+    for seg in &log.segments {
+        let name: Box<[u8]> = seg.value.trim().as_bytes().into();
+        if !segment_ids.contains_key(&name) {
+            segment_ids.insert(name.clone(), segment_names.len() as u32);
+            segment_names.push(name);
+        }
+    }
+    let mut too_many_segments = false;
     let mut rules = Vec::new();
     for (stage, m, _) in &binding.steps {
         let mut filters = Vec::new();
@@ -866,126 +946,138 @@ pub fn run(
     // table and records far larger than a cache, so its time goes to memory accesses).
     let hasher = foldhash::fast::RandomState::default();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(8);
-    let (state, unsorted) = std::thread::scope(|scope| -> Result<_, Vec<Problem>> {
-        let worker_hasher = hasher.clone();
-        let worker = scope.spawn(move || {
-            let mut state = State::new(n, mode, window_us);
-            let mut index = Interner::with_hasher(worker_hasher);
-            let mut unsorted: Option<(u64, u64, String)> = None;
-            for batch in rx {
-                let mut from = 0;
-                for e in &batch.events {
-                    let key = &batch.keys[from..e.key_end];
-                    from = e.key_end;
-                    let who = index.get_or_add(key, e.key_hash, || state.add());
-                    if let Err(before) = state.event(who, e.t, e.mask, e.hash, e.line)
-                        && unsorted.is_none()
-                    {
-                        unsorted =
-                            Some((e.line, before, String::from_utf8_lossy(key).into_owned()));
+    let segmented = segment_f.is_some();
+    let known_segments = segment_names.clone();
+    let (state, unsorted, segment_names) =
+        std::thread::scope(|scope| -> Result<_, Vec<Problem>> {
+            let worker_hasher = hasher.clone();
+            let worker = scope.spawn(move || {
+                let mut state = State::new(n, mode, window_us, segmented);
+                let mut index = Interner::with_hasher(worker_hasher);
+                let mut unsorted: Option<(u64, u64, String)> = None;
+                let mut names = known_segments;
+                for mut batch in rx {
+                    names.append(&mut batch.segments);
+                    let mut from = 0;
+                    for e in &batch.events {
+                        let key = &batch.keys[from..e.key_end];
+                        from = e.key_end;
+                        let who = index.get_or_add(key, e.key_hash, || state.add());
+                        match state.event(who, e.t, e.mask, e.hash, e.line) {
+                            Err(before) if unsorted.is_none() => {
+                                unsorted = Some((
+                                    e.line,
+                                    before,
+                                    String::from_utf8_lossy(key).into_owned(),
+                                ));
+                            }
+                            Ok(()) if e.segment != NO_SEGMENT => {
+                                state.segment(who, e.segment, &names)
+                            }
+                            _ => {}
+                        }
                     }
                 }
-            }
-            state.finish();
-            (state, unsorted)
-        });
-        let mut batch = Batch::default();
-        let read = (|| -> Result<(), Vec<Problem>> {
-            loop {
-                let value;
-                let text;
-                let row = if let Some(r) = csv_reader.as_mut() {
-                    match r.read_byte_record(&mut rec) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            let line = e.position().map_or(0, |p| p.line());
-                            return Err(vec![Problem {
+                state.finish();
+                (state, unsorted, names)
+            });
+            let mut batch = Batch::default();
+            let read = (|| -> Result<(), Vec<Problem>> {
+                loop {
+                    let value;
+                    let text;
+                    let row = if let Some(r) = csv_reader.as_mut() {
+                        match r.read_byte_record(&mut rec) {
+                            Ok(true) => {}
+                            Ok(false) => break,
+                            Err(e) => {
+                                let line = e.position().map_or(0, |p| p.line());
+                                return Err(vec![Problem {
+                                    kind: Kind::Binding,
+                                    line,
+                                    col: 1,
+                                    pos: None,
+                                    message: format!("cannot read the event log: {e}"),
+                                }]);
+                            }
+                        }
+                        line_no = rec.position().map_or(line_no + 1, |p| p.line());
+                        Row::Csv(&rec)
+                    } else if let Some(ls) = lines.as_mut() {
+                        let Some(l) = ls.next() else { break };
+                        line_no += 1;
+                        let l = l.map_err(|e| {
+                            vec![Problem {
                                 kind: Kind::Binding,
-                                line,
+                                line: line_no - 1,
                                 col: 1,
                                 pos: None,
-                                message: format!("cannot read the event log: {e}"),
-                            }]);
+                                message: format!(
+                                    "cannot read the event log: {}",
+                                    crate::load::io_reason(&e)
+                                ),
+                            }]
+                        })?;
+                        if l.trim().is_empty() {
+                            continue;
+                        }
+                        value = serde_json::from_str::<serde_json::Value>(&l).map_err(|e| {
+                            vec![Problem {
+                                kind: Kind::Binding,
+                                line: line_no - 1,
+                                col: e.column(),
+                                pos: None,
+                                message: format!("not a JSON object: {e}"),
+                            }]
+                        })?;
+                        text = l;
+                        Row::Json(&value, &text)
+                    } else {
+                        break;
+                    };
+                    let line = if json { line_no - 1 } else { line_no };
+                    rows += 1;
+                    let event = row.bytes(&event_f);
+                    let event = event.trim_ascii();
+                    let candidates = match names.get_mut(event) {
+                        Some((seen, steps)) => {
+                            *seen += 1;
+                            *steps
+                        }
+                        None => {
+                            if names.len() < MAX_NAMES + rules.len() {
+                                names.insert(event.into(), (1, 0));
+                            }
+                            0
+                        }
+                    };
+                    let mut mask = 0u64;
+                    for k in (0..n).filter(|k| candidates >> k & 1 == 1) {
+                        if rules[k].filters.iter().all(|(f, want)| {
+                            let v = row.get(f);
+                            want.iter().any(|w| crate::words::same_name(w, v.trim()))
+                        }) {
+                            mask |= 1 << k;
+                            matched_per_step[k] += 1;
                         }
                     }
-                    line_no = rec.position().map_or(line_no + 1, |p| p.line());
-                    Row::Csv(&rec)
-                } else if let Some(ls) = lines.as_mut() {
-                    let Some(l) = ls.next() else { break };
-                    line_no += 1;
-                    let l = l.map_err(|e| {
-                        vec![Problem {
-                            kind: Kind::Binding,
-                            line: line_no - 1,
-                            col: 1,
-                            pos: None,
-                            message: format!(
-                                "cannot read the event log: {}",
-                                crate::load::io_reason(&e)
-                            ),
-                        }]
-                    })?;
-                    if l.trim().is_empty() {
+                    // In strict order every event of an actor counts: one between two steps breaks them.
+                    if mask == 0 && mode != StepOrder::Strict {
                         continue;
                     }
-                    value = serde_json::from_str::<serde_json::Value>(&l).map_err(|e| {
-                        vec![Problem {
-                            kind: Kind::Binding,
-                            line: line_no - 1,
-                            col: e.column(),
-                            pos: None,
-                            message: format!("not a JSON object: {e}"),
-                        }]
-                    })?;
-                    text = l;
-                    Row::Json(&value, &text)
-                } else {
-                    break;
-                };
-                let line = if json { line_no - 1 } else { line_no };
-                rows += 1;
-                let event = row.bytes(&event_f);
-                let event = event.trim_ascii();
-                let candidates = match names.get_mut(event) {
-                    Some((seen, steps)) => {
-                        *seen += 1;
-                        *steps
-                    }
-                    None => {
-                        if names.len() < MAX_NAMES + rules.len() {
-                            names.insert(event.into(), (1, 0));
-                        }
-                        0
-                    }
-                };
-                let mut mask = 0u64;
-                for k in (0..n).filter(|k| candidates >> k & 1 == 1) {
-                    if rules[k].filters.iter().all(|(f, want)| {
-                        let v = row.get(f);
-                        want.iter().any(|w| crate::words::same_name(w, v.trim()))
-                    }) {
-                        mask |= 1 << k;
-                        matched_per_step[k] += 1;
-                    }
-                }
-                // In strict order every event of an actor counts: one between two steps breaks them.
-                if mask == 0 && mode != StepOrder::Strict {
-                    continue;
-                }
-                let cell = row.bytes(&time_f);
-                let t = if *cell == *last_time.0 {
-                    last_time.1
-                } else {
-                    match time(&String::from_utf8_lossy(&cell), &mut epoch) {
-                        Ok(t) => {
-                            last_time = (cell.into_owned(), t);
-                            t
-                        }
-                        Err(why) => {
-                            time_errors += 1;
-                            if time_errors <= DETAILED as u64 {
-                                problems.push(Problem {
+                    let cell = row.bytes(&time_f);
+                    let t = if *cell == *last_time.0 {
+                        last_time.1
+                    } else {
+                        match time(&String::from_utf8_lossy(&cell), &mut epoch) {
+                            Ok(t) => {
+                                last_time = (cell.into_owned(), t);
+                                t
+                            }
+                            Err(why) => {
+                                time_errors += 1;
+                                if time_errors <= DETAILED as u64 {
+                                    problems.push(Problem {
                                     kind: Kind::Time,
                                     line,
                                     col: time_col,
@@ -994,41 +1086,65 @@ pub fn run(
                                         "time column `{time_name}`: {why}; the row is in no count"
                                     ),
                                 });
+                                }
+                                continue;
                             }
-                            continue;
+                        }
+                    };
+                    let key = row.bytes(&key_field);
+                    let key = key.trim_ascii();
+                    if key.is_empty() {
+                        continue; // no actor (or no session): nobody to count
+                    }
+                    lo = lo.min(t);
+                    hi = hi.max(t);
+                    batch.push(key, hasher.hash_one(key), t, mask, row.hash(), line);
+                    if let Some(f) = segment_f.as_ref().filter(|_| mask & 1 == 1) {
+                        let value = row.bytes(f);
+                        let value = match value.trim_ascii() {
+                            b"" => crate::survey::split::BLANK.as_bytes(),
+                            v => v,
+                        };
+                        let id = match segment_ids.get(value) {
+                            Some(id) => *id,
+                            None if listed => NO_SEGMENT,
+                            None if segment_ids.len() >= MAX_SEGMENTS => {
+                                too_many_segments = true;
+                                NO_SEGMENT
+                            }
+                            None => {
+                                let id = segment_ids.len() as u32;
+                                segment_ids.insert(value.into(), id);
+                                batch.segments.push(value.into());
+                                id
+                            }
+                        };
+                        if let Some(e) = batch.events.last_mut() {
+                            e.segment = id;
                         }
                     }
-                };
-                let key = row.bytes(&key_field);
-                let key = key.trim_ascii();
-                if key.is_empty() {
-                    continue; // no actor (or no session): nobody to count
+                    if batch.events.len() == BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                        break;
+                    }
                 }
-                lo = lo.min(t);
-                hi = hi.max(t);
-                batch.push(key, hasher.hash_one(key), t, mask, row.hash(), line);
-                if batch.events.len() == BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
-                    break;
+                if !batch.events.is_empty() {
+                    let _ = tx.send(batch);
                 }
-            }
-            if !batch.events.is_empty() {
-                let _ = tx.send(batch);
-            }
-            Ok(())
-        })();
-        drop(tx);
-        let outcome = worker.join().map_err(|_| {
-            vec![Problem {
-                kind: Kind::Binding,
-                line: 0,
-                col: 0,
-                pos: Some(file_pos),
-                message: "the event log's counting stopped unexpectedly".to_owned(),
-            }]
+                Ok(())
+            })();
+            drop(tx);
+            let outcome = worker.join().map_err(|_| {
+                vec![Problem {
+                    kind: Kind::Binding,
+                    line: 0,
+                    col: 0,
+                    pos: Some(file_pos),
+                    message: "the event log's counting stopped unexpectedly".to_owned(),
+                }]
+            })?;
+            read?;
+            Ok(outcome)
         })?;
-        read?;
-        Ok(outcome)
-    })?;
     if time_errors > DETAILED as u64 {
         problems.push(Problem { kind: Kind::Time, line: 1, col: time_col, pos: None, message: format!("{time_errors} rows in all have a time that cannot be read (the first {DETAILED} are reported above); they are in no count") });
     }
@@ -1087,15 +1203,36 @@ pub fn run(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut counts = vec![0u64; n];
-    let mut gaps: Vec<Vec<i64>> = vec![Vec::new(); n];
+    if too_many_segments && let Some(by) = &log.segment_by {
+        problems.push(bad(
+            format!(
+                "segment column `{}` has more than {MAX_SEGMENTS} different values; list the segments to show with `segments:`",
+                by.value
+            ),
+            Some(by.pos),
+        ));
+        return Err(problems);
+    }
+    // Per stage: actors and the gaps from the stage before, in all and per segment.
+    let tally = || (vec![0u64; n], vec![Vec::<i64>::new(); n]);
+    let (mut counts, mut gaps) = tally();
+    let mut parts: Vec<(Vec<u64>, Vec<Vec<i64>>)> =
+        (0..segment_names.len()).map(|_| tally()).collect();
     let mut outside = 0u64;
-    for (first, saw_last) in state.firsts() {
+    for (first, saw_last, segment) in state.firsts() {
+        let mut part = segment.and_then(|s| parts.get_mut(s as usize));
         for k in 0..n {
             if first[k] != NONE {
                 counts[k] += 1;
-                if k > 0 && first[k - 1] != NONE {
-                    gaps[k].push(first[k] - first[k - 1]);
+                let gap = (k > 0 && first[k - 1] != NONE).then(|| first[k] - first[k - 1]);
+                if let Some(g) = gap {
+                    gaps[k].push(g);
+                }
+                if let Some((c, g)) = part.as_mut() {
+                    c[k] += 1;
+                    if let Some(gap) = gap {
+                        g[k].push(gap);
+                    }
                 }
             }
         }
@@ -1103,6 +1240,40 @@ pub fn run(
             outside += 1;
         }
     }
+    // Listed segments in their order (each must occur); else every one, sorted as text.
+    let mut order: Vec<usize> = (0..segment_names.len()).collect();
+    if listed {
+        for (i, seg) in log.segments.iter().enumerate() {
+            if parts.get(i).is_none_or(|(c, _)| c[0] == 0) {
+                problems.push(bad(
+                    format!(
+                        "segment `{}`: no {} entered the first stage with it in column `{}`",
+                        seg.value,
+                        if by_session { "session" } else { "user" },
+                        log.segment_by.as_ref().map_or("", |b| b.value.as_str())
+                    ),
+                    Some(seg.pos),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    } else {
+        order.sort_by(|a, b| segment_names[*a].cmp(&segment_names[*b]));
+    }
+    let segments = order
+        .into_iter()
+        .map(|i| {
+            let (c, g) = &mut parts[i];
+            SegmentResult {
+                label: String::from_utf8_lossy(&segment_names[i]).into_owned(),
+                steps: (0..n)
+                    .map(|k| (c[k], median(&mut g[k]).map(|us| us / 1e6)))
+                    .collect(),
+            }
+        })
+        .collect();
     let day = |us: i64| {
         jiff::Timestamp::from_microsecond(us)
             .ok()
@@ -1130,6 +1301,7 @@ pub fn run(
             })
             .collect(),
         outside_path: outside,
+        segments,
         rows,
         duplicates: state.duplicates,
     })

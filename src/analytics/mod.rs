@@ -36,6 +36,8 @@ pub struct ReachSource {
     pub date_to: Option<String>,
     /// The breakdown value or date bucket read.
     pub segment: Option<String>,
+    /// The column whose values the reach is also given per (`segments`).
+    pub segment_by: Option<String>,
     /// Event logs: the conversion window and the order rule.
     pub window: Option<String>,
     pub order: Option<&'static str>,
@@ -60,6 +62,57 @@ pub struct Reach {
     /// logs only: exports do not give a time journeymap can vouch for).
     pub median_seconds_from_previous: Option<f64>,
     pub source: ReachSource,
+    /// The same figures per segment (event logs with `segment_by:`, and `steps` exports with
+    /// segment rows beside the total), in the order shown.
+    pub segments: Vec<SegmentReach>,
+}
+
+/// One segment's reach at a stage: shares from the same segment's counts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SegmentReach {
+    pub segment: String,
+    pub count: u64,
+    pub kept: Option<f64>,
+    pub lost: Option<f64>,
+    pub growth: Option<f64>,
+    pub share_of_first: Option<f64>,
+    pub median_seconds_from_previous: Option<f64>,
+}
+
+/// Kept (and so lost) and growth from the previous count, and a share of the first.
+fn shares(
+    count: u64,
+    previous: Option<u64>,
+    first: u64,
+) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
+    let (kept, growth) = match previous {
+        None | Some(0) => (None, None),
+        Some(p) if count > p => (None, Some((count - p) as f64 / p as f64)),
+        Some(p) => (share(count, p), None),
+    };
+    (kept, growth, share(count, first))
+}
+
+impl SegmentReach {
+    fn new(
+        segment: &str,
+        count: u64,
+        previous: Option<u64>,
+        first: u64,
+        median: Option<f64>,
+    ) -> SegmentReach {
+        let (kept, growth, share_of_first) = shares(count, previous, first);
+        SegmentReach {
+            segment: segment.to_owned(),
+            count,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first,
+            median_seconds_from_previous: median,
+        }
+    }
 }
 
 impl Reach {
@@ -73,20 +126,16 @@ impl Reach {
         median: Option<f64>,
         source: ReachSource,
     ) -> Reach {
-        let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
-        let (kept, growth) = match previous {
-            None | Some(0) => (None, None),
-            Some(p) if count > p => (None, Some((count - p) as f64 / p as f64)),
-            Some(p) => (share(count, p), None),
-        };
+        let (kept, growth, share_of_first) = shares(count, previous, first);
         Reach {
             count,
             kept,
             lost: kept.map(|k| 1.0 - k),
             growth,
-            share_of_first: share(count, first),
+            share_of_first,
             median_seconds_from_previous: median,
             source,
+            segments: Vec::new(),
         }
     }
 }
@@ -200,6 +249,7 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
             date_from: funnel.date_from.clone(),
             date_to: funnel.date_to.clone(),
             segment: funnel.segment.clone(),
+            segment_by: None,
             window: None,
             order: None,
             step: step.label.clone(),
@@ -410,18 +460,23 @@ fn place_log(
             date_from: r.date_from.clone(),
             date_to: r.date_to.clone(),
             segment: None,
+            segment_by: log.segment_by.as_ref().map(|b| b.value.clone()),
             window: Some(r.window.clone()),
             order: Some(r.order),
             step: s.events.clone(),
             step_order: k + 1,
         };
-        data.stages[s.stage] = Some(Reach::new(
-            s.actors,
-            previous,
-            first,
-            s.median_seconds,
-            source,
-        ));
+        let mut reach = Reach::new(s.actors, previous, first, s.median_seconds, source);
+        reach.segments = r
+            .segments
+            .iter()
+            .map(|seg| {
+                let (count, median) = seg.steps[k];
+                let before = k.checked_sub(1).map(|j| seg.steps[j].0);
+                SegmentReach::new(&seg.label, count, before, seg.steps[0].0, median)
+            })
+            .collect();
+        data.stages[s.stage] = Some(reach);
         previous = Some(s.actors);
     }
     if let Some(last) = r.steps.last() {

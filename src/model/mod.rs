@@ -500,6 +500,13 @@ pub struct EventLog {
     /// order, nothing between), `any` (in any order, all within the window).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Spanned<StepOrder>>,
+    /// Count every stage per value of this column as well: an actor (or session) is in the
+    /// segment of its first row that reached the first stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_by: Option<Spanned<String>>,
+    /// The segments to show, in this order (default: every value, sorted; at most 50).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<Spanned<String>>,
     /// Stage id -> the event (or `{event, where}`) that means reaching it; stages are
     /// taken in map order.
     pub steps: Pairs<StepMatch>,
