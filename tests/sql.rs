@@ -31,6 +31,14 @@ const CASES: &[(&str, &str)] = &[
         "    preset: rees46\n    order: any\n    window: 1d\n    steps: {browse: view, cart: cart, pay: purchase}\n",
     ),
     (
+        "segmented",
+        "    preset: rees46\n    window: 2d\n    segment_by: brand\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    ),
+    (
+        "listed",
+        "    preset: rees46\n    order: any\n    segment_by: brand\n    segments: [xiaomi, \"(blank)\", apple]\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    ),
+    (
         "filtered",
         "    actor: user_id\n    event: event_type\n    time: event_time\n    window: 3d\n    steps: {browse: view, cart: {event: cart, where: {brand: [Samsung, apple]}}, pay: purchase}\n",
     ),
@@ -89,6 +97,26 @@ fn local_figures(j: &serde_json::Value) -> Vec<String> {
         "{} {} {}",
         src["unit"], src["date_from"], src["date_to"]
     ));
+    // Then each segment's stages, segment by segment in the order shown.
+    let stages = j["stages"].as_array().unwrap();
+    for (i, seg) in stages[0]["reach"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        for s in stages {
+            let part = &s["reach"]["segments"][i];
+            assert_eq!(part["segment"], seg["segment"]);
+            out.push(format!(
+                "{} {} {} {}",
+                seg["segment"].as_str().unwrap(),
+                s["id"].as_str().unwrap(),
+                part["count"],
+                part["median_seconds_from_previous"]
+            ));
+        }
+    }
     out
 }
 
@@ -98,17 +126,28 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
     let h = r.headers().unwrap().clone();
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    let mut out: Vec<String> = rows
+    let segment = |row: &csv::StringRecord| {
+        h.iter()
+            .position(|c| c == "segment")
+            .map_or(String::new(), |i| row[i].to_owned())
+    };
+    let (total, parts): (Vec<_>, Vec<_>) = rows.iter().partition(|r| segment(r).is_empty());
+    let median = |row: &csv::StringRecord| match &row[col("median_seconds")] {
+        "" => "null".to_owned(),
+        m => serde_json::json!(m.parse::<f64>().unwrap()).to_string(),
+    };
+    let mut out: Vec<String> = total
         .iter()
         .map(|row| {
-            let median = match &row[col("median_seconds")] {
-                "" => "null".to_owned(),
-                m => serde_json::json!(m.parse::<f64>().unwrap()).to_string(),
-            };
-            format!("{} {} {median}", &row[col("step")], &row[col("count")])
+            format!(
+                "{} {} {}",
+                &row[col("step")],
+                &row[col("count")],
+                median(row)
+            )
         })
         .collect();
-    let last = rows.last().unwrap();
+    let last = total.last().unwrap();
     out.push(format!("outside {}", &last[col("outside_path")]));
     out.push(format!(
         "\"{}\" \"{}\" \"{}\"",
@@ -116,6 +155,15 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
         &last[col("date_from")],
         &last[col("date_to")]
     ));
+    for row in parts {
+        out.push(format!(
+            "{} {} {} {}",
+            segment(row),
+            &row[col("step")],
+            &row[col("count")],
+            median(row)
+        ));
+    }
     out
 }
 
@@ -213,8 +261,10 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
         .unwrap();
         let j = render(d, &map);
         let back = local_figures(&j);
-        // Same counts, medians and outside-path actors; the source is the export now.
+        // Same counts, medians and outside-path actors, per segment too; the source is the
+        // export now.
         assert_eq!(back[..4], figures[..4], "{tag} read back");
+        assert_eq!(back[5..], figures[5..], "{tag} segments read back");
         assert_eq!(
             back[4].split(' ').skip(1).collect::<Vec<_>>(),
             figures[4].split(' ').skip(1).collect::<Vec<_>>(),

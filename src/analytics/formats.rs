@@ -59,6 +59,8 @@ pub struct Funnel {
     pub steps: Vec<Step>,
     /// Actors who did the last step's event off the ordered path (`journeymap sql`'s result).
     pub outside_path: Option<u64>,
+    /// A plain `steps` CSV read for its total: each other segment's steps, in file order.
+    pub parts: Vec<(String, Vec<Step>)>,
     /// Problems that leave the counts usable (a reported rate that disagrees).
     pub warnings: Vec<Problem>,
 }
@@ -541,21 +543,46 @@ fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, Vec<Problem
     if !chosen.is_empty() {
         funnel.segment = Some(chosen.clone());
     }
-    for row in rows.into_iter().filter(|r| r.segment == chosen) {
-        let Row { name, line, .. } = row;
-        let median_seconds = match row.median.as_deref().map(str::parse::<f64>) {
+    let median_of =
+        |row: &Row, problems: &mut Vec<Problem>| match row.median.as_deref().map(str::parse::<f64>)
+        {
             None => None,
             Some(Ok(m)) if m.is_finite() && m >= 0.0 => Some(m),
             Some(_) => {
                 let col = median_col.map_or(1, |c| c + 1);
                 problems.push(problem(
-                    line,
+                    row.line,
                     col,
                     "`median_seconds` is not a number of seconds (0 or more)",
                 ));
                 None
             }
         };
+    // The total of a plain CSV comes with its segments (`journeymap sql` with `segment_by:`).
+    if kind == Table::Steps && chosen.is_empty() {
+        for seg in segments.iter().filter(|s| !s.is_empty()) {
+            let mut steps = Vec::new();
+            for row in rows.iter().filter(|r| &r.segment == seg) {
+                let median_seconds = median_of(row, &mut problems);
+                match count(&row.count) {
+                    Ok(n) => steps.push(Step {
+                        order: steps.len() + 1,
+                        name: numbered(&row.name).map_or(row.name.clone(), |(_, n)| n.to_owned()),
+                        label: row.name.clone(),
+                        count: n,
+                        line: row.line,
+                        col: count_col + 1,
+                        median_seconds,
+                    }),
+                    Err(why) => problems.push(count_problem(row.line, count_col + 1, why)),
+                }
+            }
+            funnel.parts.push((seg.clone(), steps));
+        }
+    }
+    for row in rows.into_iter().filter(|r| r.segment == chosen) {
+        let median_seconds = median_of(&row, &mut problems);
+        let Row { name, line, .. } = row;
         if let Some(o) = &row.outside {
             match count(o) {
                 Ok(o) => funnel.outside_path = Some(o),

@@ -193,6 +193,9 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
     // Per export: the first stage's count and the previous one's, for shares.
     let mut first: BTreeMap<&str, u64> = BTreeMap::new();
     let mut previous: BTreeMap<&str, (u64, &str)> = BTreeMap::new();
+    // Per export: the step order of its first and latest bound stage.
+    let mut first_step: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut previous_step: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, st) in stages.iter().enumerate() {
         let Some(b) = &st.reach else { continue };
         let id = b.source.value.as_str();
@@ -255,13 +258,32 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
             step: step.label.clone(),
             step_order: step.order,
         };
-        let reach = Reach::new(
+        let mut reach = Reach::new(
             step.count,
             before.map(|b| b.0),
             base,
             step.median_seconds,
             source,
         );
+        // Segments beside the total (`journeymap sql` with `segment_by:`), each from its own
+        // counts at the steps bound before.
+        let first_order = *first_step.entry(id).or_insert(step.order);
+        let before_order = previous_step.insert(id, step.order);
+        reach.segments = funnel
+            .parts
+            .iter()
+            .filter_map(|(segment, steps)| {
+                let at = |order: usize| steps.iter().find(|s| s.order == order);
+                let here = at(step.order)?;
+                Some(SegmentReach::new(
+                    segment,
+                    here.count,
+                    before_order.and_then(at).map(|s| s.count),
+                    at(first_order).map_or(0, |s| s.count),
+                    here.median_seconds,
+                ))
+            })
+            .collect();
         if let Some(actors) = funnel.outside_path
             && funnel.steps.last().is_some_and(|s| s.order == step.order)
         {

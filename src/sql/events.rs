@@ -112,8 +112,21 @@ pub fn event_log(
         (0..n).map(f).collect::<Vec<_>>().join(sep)
     };
     let mut sql = format!("with src as (\n  {dedupe}\n),\n");
+    // With segments: each row's segment value, `(blank)` when empty.
+    let seg = match &log.segment_by {
+        Some(by) => format!(
+            ", coalesce(nullif({}, ''), '(blank)') as seg",
+            d.cell(&by.value)
+        ),
+        None => String::new(),
+    };
+    let seg_e = if log.segment_by.is_some() {
+        ", seg"
+    } else {
+        ""
+    };
     sql.push_str(&format!(
-        "r as (\n  select {} as actor, {} as tx,\n    {}\n  from src\n),\n",
+        "r as (\n  select {} as actor, {} as tx{seg},\n    {}\n  from src\n),\n",
         d.cell(key),
         d.cell(&time.0),
         ms(
@@ -128,7 +141,7 @@ pub fn event_log(
         format!(" and ({}) > 0", ms(&|k| format!("m{k}"), " + "))
     };
     sql.push_str(&format!(
-        "e as (\n  select actor, {} as t, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
+        "e as (\n  select actor, {} as t{seg_e}, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
         d.micros("tx", unit),
         ms(&|k| format!("m{k}"), ", "),
         ms(&|k| format!("when m{k} = 1 then {k}"), " ")
@@ -213,16 +226,87 @@ pub fn event_log(
                     d.median(&format!("f{k} - f{}", k - 1), "f")
                 )
             };
+            // With segments, the total's rows come first, with an empty segment.
+            let total = if log.segment_by.is_some() {
+                ("0 as pos, ", "'' as segment, ")
+            } else {
+                ("", "")
+            };
             format!(
-                "select {} as ord, {} as step, (select count(f{k}) from f) as reached, {median} as median_seconds",
+                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds",
+                total.0,
                 k + 1,
-                d.text(steps[k].stage)
+                d.text(steps[k].stage),
+                total.1
             )
         },
         "\n  union all ",
     );
+    let (segment_col, per_segment, order) = match &log.segment_by {
+        None => (String::new(), String::new(), "ord"),
+        Some(_) => {
+            // An actor's segment: that of its earliest row of the first stage (the smallest
+            // value among rows at that instant); listed segments only, when listed.
+            let listed: Vec<String> = log
+                .segments
+                .iter()
+                .map(|s| d.text(s.value.trim()))
+                .collect();
+            let only = if listed.is_empty() {
+                String::new()
+            } else {
+                format!(" where g.seg in ({})", listed.join(", "))
+            };
+            sql.push_str(&format!(
+                "g as (\n  select actor, min(seg) as seg\n  from (select actor, t, seg, min(t) over (partition by actor) as t0 from e where m0 = 1) q\n  where t = t0 group by actor\n),\nfs as (\n  select f.*, g.seg from f join g on f.actor = g.actor{only}\n),\n"
+            ));
+            let pos = if listed.is_empty() {
+                "1".to_owned()
+            } else {
+                format!(
+                    "case seg {} end",
+                    listed
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| format!("when {v} then {}", i + 1))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            let parts = ms(
+                &|k| {
+                    let (median, from) = if k == 0 {
+                        (
+                            format!(
+                                "cast(null as {})",
+                                if d == Dialect::Bigquery {
+                                    "float64"
+                                } else {
+                                    "double"
+                                }
+                            ),
+                            "fs".to_owned(),
+                        )
+                    } else {
+                        d.median_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
+                    };
+                    format!(
+                        "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds from {from} group by seg",
+                        k + 1,
+                        d.text(steps[k].stage)
+                    )
+                },
+                "\n  union all ",
+            );
+            (
+                ", segment".to_owned(),
+                format!("\n  union all {parts}"),
+                "pos, segment, ord",
+            )
+        }
+    };
     sql.push_str(&format!(
-        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, outside_path, {} as unit, date_from, date_to\nfrom (\n  {per_step}\n) s cross join o cross join days\norder by ord;\n",
+        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, outside_path, {} as unit, date_from, date_to{segment_col}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order};\n",
         n - 1,
         d.day("min(t)"),
         d.day("max(t)"),

@@ -113,6 +113,23 @@ impl Dialect {
         }
     }
 
+    /// The median of `x` per `key` over the rows of `from`, with `count(reached)` beside it:
+    /// the select expression and the relation to group by `key`.
+    fn median_by(self, x: &str, key: &str, reached: &str, from: &str) -> (String, String) {
+        match self {
+            Dialect::Duckdb | Dialect::Snowflake => {
+                (format!("median({x}) / 1000000.0"), from.to_owned())
+            }
+            Dialect::Spark => (format!("percentile({x}, 0.5) / 1000000.0"), from.to_owned()),
+            Dialect::Bigquery => (
+                "any_value(m) / 1000000.0".to_owned(),
+                format!(
+                    "(select {key}, {reached}, percentile_cont({x}, 0.5) over (partition by {key}) as m from {from}) b"
+                ),
+            ),
+        }
+    }
+
     /// Statements that make times without a zone UTC, as the local engine reads them.
     fn preamble(self) -> &'static str {
         match self {
