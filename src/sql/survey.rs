@@ -113,15 +113,7 @@ pub fn survey<'a>(
             ),
         ));
     }
-    // (stage, measure, column, scale, labels) of every measure bound.
-    type Row<'a> = (
-        Option<&'a str>,
-        MeasureName,
-        String,
-        [f64; 2],
-        &'a [(Spanned<String>, f64)],
-    );
-    let mut bound: Vec<Row> = Vec::new();
+    let mut bound: Vec<Bound> = Vec::new();
     let mut add = |stage: Option<&'a str>, ms: &'a crate::model::Measures| -> Result<(), Refusal> {
         for (m, spec) in listed(ms) {
             let Some(spec) = spec else { continue };
@@ -134,7 +126,13 @@ pub fn survey<'a>(
                 Measure::Detailed(det) => (det.scale.as_ref().map(|x| x.value), &det.values.0[..]),
             };
             let scale = scale.unwrap_or(default_scale(m));
-            bound.push((stage, m, column(name, pos)?, scale, labels));
+            bound.push(Bound {
+                stage,
+                measure: m,
+                column: column(name, pos)?,
+                scale,
+                labels,
+            });
         }
         Ok(())
     };
@@ -163,16 +161,6 @@ pub fn survey<'a>(
             None
         }
     };
-    let bound: Vec<Bound> = bound
-        .into_iter()
-        .map(|(stage, measure, column, scale, labels)| Bound {
-            stage,
-            measure,
-            column,
-            scale,
-            labels,
-        })
-        .collect();
     if bound.is_empty() {
         return Err((
             s.id.pos,
