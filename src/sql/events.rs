@@ -212,14 +212,7 @@ pub fn event_log(
     let per_step = ms(
         &|k| {
             let median = if k == 0 {
-                format!(
-                    "cast(null as {})",
-                    if d == Dialect::Bigquery {
-                        "float64"
-                    } else {
-                        "double"
-                    }
-                )
+                format!("cast(null as {})", d.double())
             } else {
                 format!(
                     "{} / 1000000.0",
@@ -276,17 +269,7 @@ pub fn event_log(
             let parts = ms(
                 &|k| {
                     let (median, from) = if k == 0 {
-                        (
-                            format!(
-                                "cast(null as {})",
-                                if d == Dialect::Bigquery {
-                                    "float64"
-                                } else {
-                                    "double"
-                                }
-                            ),
-                            "fs".to_owned(),
-                        )
+                        (format!("cast(null as {})", d.double()), "fs".to_owned())
                     } else {
                         d.median_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
                     };

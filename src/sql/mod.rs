@@ -52,6 +52,13 @@ impl Dialect {
         format!("trim(cast({} as string))", self.ident(name))
     }
 
+    fn double(self) -> &'static str {
+        match self {
+            Dialect::Bigquery => "float64",
+            _ => "double",
+        }
+    }
+
     fn bigint(self) -> &'static str {
         match self {
             Dialect::Bigquery => "int64",

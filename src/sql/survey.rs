@@ -30,23 +30,6 @@ struct Bound<'a> {
     labels: &'a [(Spanned<String>, f64)],
 }
 
-/// The columns of the result, in the aggregated layout's order; a wave or segment column may
-/// not take one of these names.
-const RESULT: [&str; 12] = [
-    "stage",
-    "measure",
-    "n",
-    "promoters",
-    "passives",
-    "detractors",
-    "top_box",
-    "mean",
-    "stddev",
-    "skipped",
-    "scale_min",
-    "scale_max",
-];
-
 /// A number as the local reader takes it: digits with an optional decimal point and exponent.
 const NUMBER: &str = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$";
 /// A number with a decimal comma (`4,5`).
@@ -61,13 +44,6 @@ impl Dialect {
             Dialect::Spark => format!("{x} rlike {}", self.text(re)),
             Dialect::Bigquery => format!("regexp_contains({x}, r'{re}')"),
             Dialect::Snowflake => format!("regexp_like({x}, {})", self.text(re)),
-        }
-    }
-
-    fn double(self) -> &'static str {
-        match self {
-            Dialect::Bigquery => "float64",
-            _ => "double",
         }
     }
 
@@ -175,7 +151,10 @@ pub fn survey<'a>(
         splits.push((column(&by.value, by.pos)?, by.pos));
     }
     for (name, pos) in &splits {
-        if RESULT.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        if crate::survey::AGGREGATED_COLUMNS
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name))
+        {
             return Err((
                 *pos,
                 format!(

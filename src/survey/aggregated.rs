@@ -19,7 +19,8 @@ use super::value::Skip;
 use super::value::{NumberError, parse_count, parse_real};
 use super::{Finished, Last, Next, Reader, Summary, input, measure_name, resolve_stage, slot};
 
-const COLUMNS: [&str; 12] = [
+/// The aggregated layout's columns, in the order `journeymap sql` writes them.
+pub const COLUMNS: [&str; 12] = [
     "stage",
     "measure",
     "n",

@@ -9,6 +9,7 @@
 //! unusable) is an error, not a quiet figure.
 
 mod aggregated;
+pub use aggregated::COLUMNS as AGGREGATED_COLUMNS;
 mod answers;
 pub mod binding;
 pub mod change;
