@@ -27,6 +27,7 @@ pub mod render;
 pub mod sql;
 pub mod suggest;
 pub mod survey;
+pub mod textfit;
 pub mod validate;
 pub mod words;
 

@@ -409,6 +409,10 @@ fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("delta", |v: f64, m: String| {
         Value::from_safe_string(crate::words::delta(v, &m))
     });
+    // Soft hyphens in the words too wide for `width` px at `px` (stage names in the grid).
+    env.add_filter("hyphenate", |s: String, width: f64, px: f64| {
+        crate::textfit::hyphenate_long_words(&s, width, px)
+    });
     env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
     env.add_filter("initial", |s: String| crate::words::initial(&s));
     env.add_filter("words", |s: String| s.replace(['-', '_'], " "));

@@ -19,6 +19,7 @@ mod properties;
 mod real;
 mod safety;
 mod sql;
+mod summary;
 mod survey_sql;
 mod surveys;
 mod trust;

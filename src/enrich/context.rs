@@ -27,6 +27,8 @@ pub struct Context<'a> {
     pub tags: &'a [String],
     pub persona: Option<&'a Persona>,
     pub links: &'a [Link],
+    /// What a reader needs first: headline figures, where it hurts most, what to do first.
+    pub summary: super::MapSummary<'a>,
     pub stages: Vec<StageCtx<'a>>,
     pub surveys: &'a [Survey],
     /// Overall survey measures, by measure name.
@@ -195,14 +197,17 @@ pub struct Lanes {
     pub blueprint: bool,
 }
 
-/// Geometry of the emotion curve for a drawing `100 × stages` wide and 100 high, where stage
-/// `i` is centred at `x = 100 i + 50`; `y = 50 - 20 × score`, so 2 is at the top (10) and
-/// -2 at the bottom (90).
+/// Geometry of the emotion curve for a drawing `100 × stages` wide and 320 high (px), where
+/// stage `i` is centred at `x = 100 i + 50`; `y = 160 - 56 × score`, so 2 is at 48 and -2 at
+/// 272.
 #[derive(Debug, Default, Serialize)]
 pub struct Curve {
     pub width: usize,
-    pub height: usize,
+    pub height: f64,
     pub zero_y: f64,
+    /// Every label (the team's and the measured score of each stage), placed so that no two
+    /// meet and none covers a point.
+    pub labels: Vec<super::labels::CurveLabel>,
     /// The emotions the team set by hand.
     pub hand_set: Series,
     /// The emotions derived from survey data (`emotion_from`), in the latest wave.

@@ -1,7 +1,9 @@
 //! The emotion curve's geometry: points and smooth paths through the hand-set and measured
-//! emotions, on a canvas `100 × stages` wide and 100 high, and its text alternative.
+//! emotions, on a canvas `100 × stages` wide and [`PLOT_HEIGHT`] px high, the place of every
+//! label (see `labels`), and the curve's text alternative.
 
 use super::context::{Curve, CurvePoint, SegmentSeries, Series, StageCtx};
+use super::labels::{self, Column, LabelKind, PLOT_HEIGHT, y_of};
 
 /// Segments drawn on the emotion curve, each with its own dashes and marker.
 pub const SEGMENT_STYLES: usize = 4;
@@ -91,10 +93,37 @@ pub(super) fn curve(
     {
         description.push_str(&format!(" The wave before, {label}: {}.", spoken(p)));
     }
+    let columns: Vec<Column> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let at = |series: &Series| series.points.iter().find(|p| p.stage == st.id).map(|p| p.y);
+            let mut markers: Vec<f64> = [&hand_set, &measured]
+                .into_iter()
+                .chain(segment_series.iter().map(|g| &g.series))
+                .filter_map(at)
+                .collect();
+            markers.sort_by(f64::total_cmp);
+            let mut wants = Vec::new();
+            if let Some(e) = st.emotion {
+                wants.push((LabelKind::Set, y_of(e.score), e.score, e.label.as_deref()));
+            }
+            if let Some(m) = st.emotion_measured {
+                wants.push((LabelKind::Measured, y_of(m), m, None));
+            }
+            Column {
+                index: i,
+                stage: st.id,
+                markers,
+                labels: wants,
+            }
+        })
+        .collect();
     Curve {
         width: 100 * stages.len(),
-        height: 100,
-        zero_y: 50.0,
+        height: PLOT_HEIGHT,
+        zero_y: y_of(0.0),
+        labels: labels::place(&columns, stages.len()),
         hand_set,
         measured,
         previous: previous.filter(|p| !p.points.is_empty()),
@@ -127,7 +156,6 @@ fn series(
     value: impl Fn(&StageCtx) -> Option<(f64, Option<String>)>,
 ) -> Series {
     let n = stages.len();
-    let y_of = |score: f64| 50.0 - 20.0 * score;
     let mut points = Vec::new();
     let mut path = String::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
@@ -153,7 +181,7 @@ fn series(
             score,
             label,
             left_pct: x / (100.0 * n as f64) * 100.0,
-            top_pct: y,
+            top_pct: y / PLOT_HEIGHT * 100.0,
         });
     }
     flush(&mut run, &mut path);

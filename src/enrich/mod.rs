@@ -9,7 +9,9 @@ mod backlog;
 mod context;
 mod curve;
 mod index;
+mod labels;
 mod parts;
+mod summary;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +23,7 @@ use crate::survey::measure::Figure;
 pub use backlog::{BACKLOG_FORMULA, effort_weight, impact_weight, severity_weight};
 pub use context::*;
 pub use index::{Index, IndexEntry};
+pub use summary::{Headline, LowestStage, MapSummary, TopPain};
 
 /// Channels that get an icon; any other channel is shown as text only.
 pub const CHANNELS: &[&str] = &[
@@ -74,7 +77,9 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
             ctx
         })
         .collect();
+    let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
     Context {
+        summary: summary::summary(&stage_ctx, &metrics, emotion_from, &backlog),
         journeymap: j.journeymap.value,
         title: &j.title,
         description: j.description.as_deref(),
@@ -88,7 +93,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         emotion_curve: curve::curve(&stage_ctx, emotion_from, &data.waves, &data.segments),
         stages: stage_ctx,
         surveys: &j.surveys,
-        metrics: data.overall.figures().into_iter().collect(),
+        metrics,
         reach_outside_path: &data.funnels.outside_path,
         wave_labels: &data.waves,
         latest_wave: data.waves.last().map(String::as_str),

@@ -75,7 +75,56 @@ ${names.map((n, i) => `  - id: k${i}
 `,
 );
 
-const examples = [...maps(join(root, "examples")).sort(), hostile, keywords];
+// Twelve stages with long labels, measured scores next to the team's, and four segments:
+// the crowded curve the label placement has to cope with.
+const crowded = join(hostileDir, "crowded.journey.yaml");
+const feelings = [
+  "Overwhelmed by near-identical options and jargon",
+  "Cheated",
+  "Quietly hopeful that this time it will simply work",
+  "Anxious",
+  "Relieved, then immediately suspicious of the small print",
+  "Fine",
+  "Frustrated beyond words by the third identical form",
+  "Indifferent",
+  "Delighted",
+  "Confused about which of the two confirmation emails counts",
+  "Impatient",
+  "Reassured by a real person on the phone",
+];
+const scores = [-1, -1.5, 0, -0.5, 1.5, 0.5, -2, 0, 2, -0.5, -1, 1];
+// CSAT answers around 3 + the team's score, so each measured point lands near the team's,
+// and each segment a little apart from the others.
+const rows = ["Stage,CSAT,Segment"];
+scores.forEach((score, i) => {
+  for (let k = 0; k < 40; k++) {
+    const g = k % 4;
+    const csat = Math.min(5, Math.max(1, Math.round(3 + score + [0, 1, -1, 0.5][g] * (k % 2))));
+    rows.push(`c${i},${csat},${["Web", "App", "Store", "Phone"][g]}`);
+  }
+});
+writeFileSync(join(hostileDir, "crowded.csv"), rows.join("\n") + "\n");
+writeFileSync(
+  crowded,
+  `journeymap: 1
+title: A crowded curve
+persona: {name: Ana}
+stages:
+${feelings.map((f, i) => `  - id: c${i}
+    name: ${JSON.stringify(`Stage ${i + 1} with a considerably long name`)}
+    emotion: {score: ${scores[i]}, label: ${JSON.stringify(f)}}`).join("\n")}
+surveys:
+  - id: pulse
+    file: crowded.csv
+    layout: long
+    stage_column: Stage
+    measures: {csat: CSAT}
+    emotion_from: csat
+    segment_by: Segment
+`,
+);
+
+const examples = [...maps(join(root, "examples")).sort(), hostile, keywords, crowded];
 const pages = examples.map((map, i) => {
   const file = join(out, `page-${i}.html`);
   writeFileSync(file, render(map, "html"));
@@ -160,6 +209,113 @@ for (const { map, file } of pages) {
     await context.close();
   });
 }
+
+// Every text box in the emotion chart (labels and axis values) and every point marker, in
+// page coordinates; the plot's own box.
+function chartBoxes() {
+  const plot = document.querySelector(".curve .plot");
+  if (!plot) return null;
+  const box = (e, what, grow = 0) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.left - grow, y: r.top - grow, w: r.width + 2 * grow, h: r.height + 2 * grow, what };
+  };
+  const texts = [...plot.querySelectorAll(".pt, .axis")].map((e) => box(e, e.textContent.trim()));
+  const points = [
+    ...[...plot.querySelectorAll("path.dot")].map((e) =>
+      box(e, "point", parseFloat(getComputedStyle(e).strokeWidth) / 2),
+    ),
+    ...[...plot.querySelectorAll(":scope > .seg-mark")].map((e) => box(e, "segment point")),
+  ];
+  return { plot: box(plot, "plot"), texts, points };
+}
+
+// What overlaps in a chart: pairs of text boxes, text boxes on points, text outside the plot.
+function overlaps({ plot, texts, points }) {
+  const meet = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  const bad = [];
+  texts.forEach((a, i) => {
+    texts.slice(i + 1).forEach((b) => meet(a, b) && bad.push(`"${a.what}" meets "${b.what}"`));
+    points.forEach((p) => meet(a, p) && bad.push(`"${a.what}" covers a ${p.what}`));
+    const inside = a.x >= plot.x - 0.5 && a.y >= plot.y - 0.5 && a.x + a.w <= plot.x + plot.w + 0.5 && a.y + a.h <= plot.y + plot.h + 0.5;
+    if (!inside) bad.push(`"${a.what}" is outside the plot`);
+  });
+  return bad;
+}
+
+// Words broken inside: for each text node under `selector`, every word whose letters land on
+// more than one line, with whether the word alone is wider than its element's content box.
+function brokenWords(selector) {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const style = getComputedStyle(el);
+    const content = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (const m of text.matchAll(/[^\s\u00ad]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) {
+          // How wide the word is on one line: measured in a copy that does not wrap.
+          const probe = document.createElement("span");
+          probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap";
+          probe.textContent = m[0].replaceAll("\u00ad", "");
+          node.parentElement.appendChild(probe);
+          const width = probe.getBoundingClientRect().width;
+          probe.remove();
+          out.push({ word: m[0], width, content, wider: width > content });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const wordSelectors = ".grid thead th, .grid th[scope=row], table.backlog thead th, .seg-table th, .reach-segments th, .summary h2, .summary .label, .tile .big";
+
+for (const { map, file } of pages) {
+  test(`${map}: no chart text overlaps, and no word breaks, at 1440 and 390 px, light and dark`, async () => {
+    for (const width of [1440, 390]) {
+      for (const colorScheme of ["light", "dark"]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+        const boxes = await page.evaluate(chartBoxes);
+        if (boxes) {
+          assert.deepEqual(overlaps(boxes), [], `${width}px ${colorScheme}`);
+        }
+        const broken = await page.evaluate(brokenWords, wordSelectors);
+        const allowed = width < 600 ? broken.filter((b) => !b.wider) : broken;
+        assert.deepEqual(allowed, [], `words broken at ${width}px ${colorScheme}`);
+        await context.close();
+      }
+    }
+  });
+}
+
+test("the overlap and word-break checks find what they look for (the checks can fail)", async () => {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await context.newPage();
+  await page.setContent(`<!DOCTYPE html><html><body>
+<div class="curve"><div class="plot" style="position:relative;height:200px">
+<svg style="position:absolute;inset:0;width:100%;height:100%"><path class="dot" d="M400 100h0" style="stroke-width:12"/></svg>
+<span class="pt" style="position:absolute;left:100px;top:10px">one label</span>
+<span class="pt" style="position:absolute;left:120px;top:14px">another</span>
+<span class="pt" style="position:absolute;left:392px;top:96px">on a point</span>
+<span class="axis" style="position:absolute;left:3px;top:190px">below</span>
+</div></div>
+<table class="grid"><thead><tr><th style="width:60px;overflow-wrap:anywhere">Be considered</th></tr></thead></table>
+</body></html>`);
+  const bad = overlaps(await page.evaluate(chartBoxes));
+  assert.ok(bad.some((b) => b.includes('"one label" meets "another"')), bad.join("; "));
+  assert.ok(bad.some((b) => b.includes('"on a point" covers a point')), bad.join("; "));
+  assert.ok(bad.some((b) => b.includes('"below" is outside the plot')), bad.join("; "));
+  const broken = await page.evaluate(brokenWords, "th");
+  assert.deepEqual(broken.map((b) => b.word), ["considered"]);
+  await context.close();
+});
 
 test("axe does report violations on a page that has them (the check can fail)", async () => {
   const context = await browser.newContext({ bypassCSP: true });

@@ -1,0 +1,279 @@
+//! The summary a reader sees first: the headline figures with a plain reading of their
+//! sample, the stage where the journey hurts most, the worst pain points and the top of the
+//! backlog.
+//!
+//! Invariants: built only from figures already in the context, so the summary can never
+//! disagree with the grid; every choice has a written rule with a document-order tie-break,
+//! so the same map gives the same summary.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::context::{BacklogItem, PainRef, StageCtx};
+use crate::survey::measure::{Figure, LOW_SAMPLE};
+use crate::words;
+
+/// How many pain points and backlog items the summary names.
+const TOP: usize = 3;
+
+#[derive(Debug, Serialize)]
+pub struct MapSummary<'a> {
+    /// The overall survey measures, each with one sentence on its sample.
+    pub headlines: Vec<Headline>,
+    /// The stage with the lowest emotion: the measured one (`emotion_from`) when any stage
+    /// has it, otherwise the one the team set.
+    pub lowest: Option<LowestStage<'a>>,
+    /// Up to three pain points: highest severity first, then those with written evidence,
+    /// then those no open solution addresses, then in document order.
+    pub top_pains: Vec<TopPain<'a>>,
+    /// The first three items of the backlog.
+    pub top_backlog: Vec<BacklogItem<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Headline {
+    pub measure: &'static str,
+    pub figure: Figure,
+    /// One sentence: how many answers, and what the interval allows.
+    pub reading: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LowestStage<'a> {
+    pub stage: &'a str,
+    pub stage_name: &'a str,
+    /// 1-based position of the stage.
+    pub position: usize,
+    /// The score on -2..2.
+    pub score: f64,
+    /// Whether the score was measured from survey answers (else the team set it).
+    pub measured: bool,
+    /// The team's label for the stage's emotion, if any.
+    pub label: Option<&'a str>,
+    /// The measure the emotion comes from, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<&'static str>,
+    /// The stage's figure of that measure, when measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figure: Option<Figure>,
+    pub reading: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopPain<'a> {
+    #[serde(flatten)]
+    pub pain: PainRef<'a>,
+    pub stage_name: &'a str,
+    pub evidence: Option<&'a str>,
+    /// The best backlog rank among the open solutions that address it.
+    pub best_rank: Option<usize>,
+}
+
+pub(super) fn summary<'a>(
+    stages: &[StageCtx<'a>],
+    metrics: &BTreeMap<&'static str, Figure>,
+    emotion_from: Option<&'static str>,
+    backlog: &[BacklogItem<'a>],
+) -> MapSummary<'a> {
+    let headlines = metrics
+        .iter()
+        .map(|(&measure, f)| Headline {
+            measure,
+            figure: f.clone(),
+            reading: reading(measure, f),
+        })
+        .collect();
+    MapSummary {
+        headlines,
+        lowest: lowest(stages, emotion_from),
+        top_pains: top_pains(stages, backlog),
+        top_backlog: backlog.iter().take(TOP).cloned().collect(),
+    }
+}
+
+/// One sentence on what a figure's sample allows: `412 answers; 95% sure it lies between
+/// +4 and +20.`, or a warning to read a small sample as a direction only.
+pub fn reading(measure: &str, f: &Figure) -> String {
+    let range = format!(
+        "between {} and {}",
+        words::metric(f.low, measure),
+        words::metric(f.high, measure)
+    );
+    let answers = if f.n == 1 { "answer" } else { "answers" };
+    let mut s = if f.n < LOW_SAMPLE {
+        format!(
+            "Only {} {answers}: read it as a direction, not a number (95% interval {range}).",
+            words::int(f.n)
+        )
+    } else {
+        format!("{} {answers}; 95% interval {range}.", words::int(f.n))
+    };
+    if f.skipped > 0 {
+        s.push_str(&format!(
+            " {} of {} answers not used.",
+            words::int(f.skipped),
+            words::int(f.skipped + f.n)
+        ));
+    }
+    s
+}
+
+fn lowest<'a>(
+    stages: &[StageCtx<'a>],
+    emotion_from: Option<&'static str>,
+) -> Option<LowestStage<'a>> {
+    // The first stage with the smallest score wins a tie (document order).
+    let min_by = |score: &dyn Fn(&StageCtx) -> Option<f64>| {
+        stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| score(st).map(|s| (i, s)))
+            .fold(None, |best: Option<(usize, f64)>, (i, s)| match best {
+                Some((_, b)) if b <= s => best,
+                _ => Some((i, s)),
+            })
+    };
+    if let Some((i, score)) = min_by(&|st| st.emotion_measured) {
+        let st = &stages[i];
+        let measure = emotion_from?;
+        let figure = st.metrics.get(measure).cloned();
+        let reading = figure.as_ref().map_or_else(String::new, |f| {
+            // NPS and CSAT are shares; the emotion comes from the mean answer, so say it.
+            let shares = matches!(measure, "nps" | "csat");
+            let mean = f.mean.filter(|_| shares).map_or_else(String::new, |m| {
+                format!(
+                    ", mean answer {} on {}–{}",
+                    words::number(m, 2),
+                    words::number(f.scale[0], 2),
+                    words::number(f.scale[1], 2)
+                )
+            });
+            let label = words::measure_label(measure);
+            let mut s = format!(
+                "From {} {label} {}{mean} ({label} {}, 95% interval {} to {}).",
+                words::int(f.n),
+                if f.n == 1 { "answer" } else { "answers" },
+                words::metric(f.value, measure),
+                words::metric(f.low, measure),
+                words::metric(f.high, measure),
+            );
+            if f.low_sample {
+                s.push_str(" A low sample: read it as a direction, not a number.");
+            }
+            s
+        });
+        return Some(LowestStage {
+            stage: st.id,
+            stage_name: st.name,
+            position: i + 1,
+            score,
+            measured: true,
+            label: st.emotion.and_then(|e| e.label.as_deref()),
+            measure: Some(measure),
+            figure,
+            reading,
+        });
+    }
+    let (i, score) = min_by(&|st| st.emotion.map(|e| e.score))?;
+    let st = &stages[i];
+    Some(LowestStage {
+        stage: st.id,
+        stage_name: st.name,
+        position: i + 1,
+        score,
+        measured: false,
+        label: st.emotion.and_then(|e| e.label.as_deref()),
+        measure: None,
+        figure: None,
+        reading: "No survey answer measures it.".to_owned(),
+    })
+}
+
+fn top_pains<'a>(stages: &[StageCtx<'a>], backlog: &[BacklogItem<'a>]) -> Vec<TopPain<'a>> {
+    let best_rank = |id: &str| {
+        backlog
+            .iter()
+            .filter(|b| b.addresses.iter().any(|p| p.id == id))
+            .map(|b| b.rank)
+            .min()
+    };
+    let mut all: Vec<(usize, TopPain)> = stages
+        .iter()
+        .flat_map(|st| st.pain_points.iter().map(move |p| (st, p)))
+        .enumerate()
+        .map(|(order, (st, p))| {
+            let pp = p.pain_point;
+            (
+                order,
+                TopPain {
+                    pain: PainRef {
+                        id: &pp.id.value,
+                        text: &pp.text,
+                        severity: pp.severity,
+                        stage: st.id,
+                    },
+                    stage_name: st.name,
+                    evidence: pp.evidence.as_deref(),
+                    best_rank: best_rank(&pp.id.value),
+                },
+            )
+        })
+        .collect();
+    all.sort_by_key(|(order, p)| {
+        (
+            std::cmp::Reverse(p.pain.severity),
+            p.evidence.is_none(),
+            p.best_rank.is_some(),
+            *order,
+        )
+    });
+    all.into_iter().take(TOP).map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(n: u64, low: f64, high: f64, skipped: u64) -> Figure {
+        Figure {
+            n,
+            value: (low + high) / 2.0,
+            low,
+            high,
+            low_sample: n < LOW_SAMPLE,
+            mean: None,
+            scale: [1.0, 5.0],
+            promoters: None,
+            passives: None,
+            detractors: None,
+            top_box: None,
+            stddev: None,
+            emotion: None,
+            skipped,
+            skipped_why: Vec::new(),
+            filtered: 0,
+            caveat: None,
+        }
+    }
+
+    #[test]
+    fn a_reading_says_the_sample_and_its_interval() {
+        assert_eq!(
+            reading("nps", &figure(412, 3.6, 20.2, 0)),
+            "412 answers; 95% interval between +4 and +20."
+        );
+        assert_eq!(
+            reading("csat", &figure(1250, 61.25, 66.75, 50)),
+            "1,250 answers; 95% interval between 61.3% and 66.8%. 50 of 1,300 answers not used."
+        );
+        assert_eq!(
+            reading("ces", &figure(12, 3.1, 4.45, 0)),
+            "Only 12 answers: read it as a direction, not a number (95% interval between 3.1 and 4.45)."
+        );
+        assert_eq!(
+            reading("ces", &figure(1, 4.0, 4.0, 0)),
+            "Only 1 answer: read it as a direction, not a number (95% interval between 4 and 4)."
+        );
+    }
+}
