@@ -153,8 +153,9 @@ fn chromium_shows_waves_and_segments_as_the_json_has_them() {
     for (table, stage) in tables.iter().zip(stages) {
         let cells: Vec<String> = table.select(&sel("tbody td b")).map(text).collect();
         let mut want = Vec::new();
-        for m in stage["metrics"].as_object().unwrap().keys() {
-            for g in stage["segments"].as_array().unwrap() {
+        // A row per segment, a column per measure.
+        for g in stage["segments"].as_array().unwrap() {
+            for m in stage["metrics"].as_object().unwrap().keys() {
                 if let Some(f) = g["metrics"].get(m) {
                     want.push(journeymap::words::metric(f["value"].as_f64().unwrap(), m));
                 }

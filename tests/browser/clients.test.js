@@ -206,6 +206,16 @@ for (const { map, file } of pages) {
     const pdf = await page.pdf({ format: "A3", landscape: true, printBackground: true });
     assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
     assert.ok(pdf.length > 10_000, `a ${pdf.length}-byte PDF is too small to hold the map`);
+    // Laid out for print on the A3 page's width (400 mm = 1512 px), the grid is zoomed to
+    // fit: no stage column runs past the page edge.
+    await page.setViewportSize({ width: 1512, height: 1000 });
+    await page.emulateMedia({ media: "print" });
+    const past = await page.evaluate(() =>
+      [...document.querySelectorAll("table.grid > thead > tr > th")]
+        .map((th) => th.getBoundingClientRect().right)
+        .filter((right) => right > 1512.5),
+    );
+    assert.deepEqual(past, [], "stage columns past the A3 page edge");
     await context.close();
   });
 }
@@ -286,6 +296,13 @@ for (const { map, file } of pages) {
         if (boxes) {
           assert.deepEqual(overlaps(boxes), [], `${width}px ${colorScheme}`);
         }
+        // Nothing in a grid cell runs into the next one.
+        const spill = await page.evaluate(() =>
+          [...document.querySelectorAll("table.grid > tbody > tr > td")]
+            .filter((td) => td.scrollWidth > td.clientWidth + 0.5)
+            .map((td) => `${td.parentElement.querySelector("th")?.textContent.trim()}: ${td.scrollWidth} > ${td.clientWidth}`),
+        );
+        assert.deepEqual(spill, [], `grid cells overflow at ${width}px`);
         const broken = await page.evaluate(brokenWords, wordSelectors);
         const allowed = width < 600 ? broken.filter((b) => !b.wider) : broken;
         assert.deepEqual(allowed, [], `words broken at ${width}px ${colorScheme}`);
