@@ -79,7 +79,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .collect();
     let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
     Context {
-        summary: summary::summary(&stage_ctx, &metrics, emotion_from, &backlog),
+        summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
         journeymap: j.journeymap.value,
         title: &j.title,
         description: j.description.as_deref(),

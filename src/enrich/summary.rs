@@ -74,6 +74,7 @@ pub(super) fn summary<'a>(
     stages: &[StageCtx<'a>],
     metrics: &BTreeMap<&'static str, Figure>,
     emotion_from: Option<&'static str>,
+    pains: &BTreeMap<&str, PainRef<'a>>,
     backlog: &[BacklogItem<'a>],
 ) -> MapSummary<'a> {
     let headlines = metrics
@@ -87,27 +88,26 @@ pub(super) fn summary<'a>(
     MapSummary {
         headlines,
         lowest: lowest(stages, emotion_from),
-        top_pains: top_pains(stages, backlog),
+        top_pains: top_pains(stages, pains, backlog),
         top_backlog: backlog.iter().take(TOP).cloned().collect(),
     }
 }
 
-/// One sentence on what a figure's sample allows: `412 answers; 95% sure it lies between
-/// +4 and +20.`, or a warning to read a small sample as a direction only.
+/// One sentence on what a figure's sample allows: `412 answers; 95% interval between +4
+/// and +20.`, or a warning to read a small sample as a direction only.
 pub fn reading(measure: &str, f: &Figure) -> String {
     let range = format!(
         "between {} and {}",
         words::metric(f.low, measure),
         words::metric(f.high, measure)
     );
-    let answers = if f.n == 1 { "answer" } else { "answers" };
     let mut s = if f.n < LOW_SAMPLE {
         format!(
-            "Only {} {answers}: read it as a direction, not a number (95% interval {range}).",
-            words::int(f.n)
+            "Only {}: read it as a direction, not a number (95% interval {range}).",
+            answers(f.n, "")
         )
     } else {
-        format!("{} {answers}; 95% interval {range}.", words::int(f.n))
+        format!("{}; 95% interval {range}.", answers(f.n, ""))
     };
     if f.skipped > 0 {
         s.push_str(&format!(
@@ -115,6 +115,43 @@ pub fn reading(measure: &str, f: &Figure) -> String {
             words::int(f.skipped),
             words::int(f.skipped + f.n)
         ));
+    }
+    s
+}
+
+/// `1 answer`, `1,250 answers`, `92 CSAT answers` (with `kind`).
+fn answers(n: u64, kind: &str) -> String {
+    let noun = if n == 1 { "answer" } else { "answers" };
+    if kind.is_empty() {
+        format!("{} {noun}", words::int(n))
+    } else {
+        format!("{} {kind} {noun}", words::int(n))
+    }
+}
+
+/// Where a measured emotion comes from: `From 92 CSAT answers, mean answer 1.38 on 1–5
+/// (CSAT 0%, 95% interval 0% to 4%).`
+fn measured_reading(measure: &str, f: &Figure) -> String {
+    // NPS and CSAT are shares; the emotion comes from the mean answer, so say it.
+    let shares = matches!(measure, "nps" | "csat");
+    let mean = f.mean.filter(|_| shares).map_or_else(String::new, |m| {
+        format!(
+            ", mean answer {} on {}–{}",
+            words::number(m, 2),
+            words::number(f.scale[0], 2),
+            words::number(f.scale[1], 2)
+        )
+    });
+    let label = words::measure_label(measure);
+    let mut s = format!(
+        "From {}{mean} ({label} {}, 95% interval {} to {}).",
+        answers(f.n, &label),
+        words::metric(f.value, measure),
+        words::metric(f.low, measure),
+        words::metric(f.high, measure),
+    );
+    if f.low_sample {
+        s.push_str(" A low sample: read it as a direction, not a number.");
     }
     s
 }
@@ -134,63 +171,36 @@ fn lowest<'a>(
                 _ => Some((i, s)),
             })
     };
-    if let Some((i, score)) = min_by(&|st| st.emotion_measured) {
-        let st = &stages[i];
-        let measure = emotion_from?;
-        let figure = st.metrics.get(measure).cloned();
-        let reading = figure.as_ref().map_or_else(String::new, |f| {
-            // NPS and CSAT are shares; the emotion comes from the mean answer, so say it.
-            let shares = matches!(measure, "nps" | "csat");
-            let mean = f.mean.filter(|_| shares).map_or_else(String::new, |m| {
-                format!(
-                    ", mean answer {} on {}–{}",
-                    words::number(m, 2),
-                    words::number(f.scale[0], 2),
-                    words::number(f.scale[1], 2)
-                )
-            });
-            let label = words::measure_label(measure);
-            let mut s = format!(
-                "From {} {label} {}{mean} ({label} {}, 95% interval {} to {}).",
-                words::int(f.n),
-                if f.n == 1 { "answer" } else { "answers" },
-                words::metric(f.value, measure),
-                words::metric(f.low, measure),
-                words::metric(f.high, measure),
-            );
-            if f.low_sample {
-                s.push_str(" A low sample: read it as a direction, not a number.");
-            }
-            s
-        });
-        return Some(LowestStage {
-            stage: st.id,
-            stage_name: st.name,
-            position: i + 1,
-            score,
-            measured: true,
-            label: st.emotion.and_then(|e| e.label.as_deref()),
-            measure: Some(measure),
-            figure,
-            reading,
-        });
-    }
-    let (i, score) = min_by(&|st| st.emotion.map(|e| e.score))?;
+    // A measured emotion outranks the team's; `emotion_from` names its measure.
+    let ((i, score), measure) = match min_by(&|st| st.emotion_measured) {
+        Some(found) => (found, Some(emotion_from?)),
+        None => (min_by(&|st| st.emotion.map(|e| e.score))?, None),
+    };
     let st = &stages[i];
+    let figure = measure.and_then(|m| st.metrics.get(m)).cloned();
+    let reading = match (measure, &figure) {
+        (Some(m), Some(f)) => measured_reading(m, f),
+        (Some(_), None) => String::new(),
+        (None, _) => "No survey answer measures it.".to_owned(),
+    };
     Some(LowestStage {
         stage: st.id,
         stage_name: st.name,
         position: i + 1,
         score,
-        measured: false,
+        measured: measure.is_some(),
         label: st.emotion.and_then(|e| e.label.as_deref()),
-        measure: None,
-        figure: None,
-        reading: "No survey answer measures it.".to_owned(),
+        measure,
+        figure,
+        reading,
     })
 }
 
-fn top_pains<'a>(stages: &[StageCtx<'a>], backlog: &[BacklogItem<'a>]) -> Vec<TopPain<'a>> {
+fn top_pains<'a>(
+    stages: &[StageCtx<'a>],
+    pains: &BTreeMap<&str, PainRef<'a>>,
+    backlog: &[BacklogItem<'a>],
+) -> Vec<TopPain<'a>> {
     let best_rank = |id: &str| {
         backlog
             .iter()
@@ -202,22 +212,19 @@ fn top_pains<'a>(stages: &[StageCtx<'a>], backlog: &[BacklogItem<'a>]) -> Vec<To
         .iter()
         .flat_map(|st| st.pain_points.iter().map(move |p| (st, p)))
         .enumerate()
-        .map(|(order, (st, p))| {
+        // Validation makes pain point ids unique, so each is in `pains`.
+        .filter_map(|(order, (st, p))| {
             let pp = p.pain_point;
-            (
+            let pain = pains.get(pp.id.value.as_str())?.clone();
+            Some((
                 order,
                 TopPain {
-                    pain: PainRef {
-                        id: &pp.id.value,
-                        text: &pp.text,
-                        severity: pp.severity,
-                        stage: st.id,
-                    },
+                    pain,
                     stage_name: st.name,
                     evidence: pp.evidence.as_deref(),
                     best_rank: best_rank(&pp.id.value),
                 },
-            )
+            ))
         })
         .collect();
     all.sort_by_key(|(order, p)| {
