@@ -25,3 +25,14 @@ target/release/journeymap render examples/returns-over-time/returns.journey.yaml
 node tests/browser/element-shot.mjs "$work/returns.html" "table.grid" "$PWD/docs/waves.png" \
   ".grid > tbody > tr:is(:nth-child(-n+3), :nth-child(5), :nth-child(6), :nth-child(10)) { display: none; }"
 echo "wrote docs/waves.png"
+
+# The summary the page opens with.
+target/release/journeymap render examples/toothbrush/toothbrush.journey.yaml -o "$work/toothbrush.html" -q
+node tests/browser/element-shot.mjs "$work/toothbrush.html" "section.summary" "$PWD/docs/summary.png"
+echo "wrote docs/summary.png"
+
+# The one-page poster, made by journeymap itself through the same Chromium, shown small.
+target/release/journeymap render examples/toothbrush/toothbrush.journey.yaml -f pdf \
+  --paper poster -o "$work/poster.pdf" -q
+pdftoppm -png -r 24 -singlefile "$work/poster.pdf" "$PWD/docs/poster"
+echo "wrote docs/poster.png"

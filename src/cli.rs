@@ -16,8 +16,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render maps to HTML, Markdown or JSON.
+    /// Render maps to HTML, Markdown, JSON, or (through Chromium) PDF and PNG.
     Render(RenderArgs),
+    /// Preview maps in the browser: a local server that renders on request and reloads the
+    /// page whenever the map, its persona, surveys or templates change.
+    Serve(ServeArgs),
     /// Check maps and report every problem at its line and column.
     Validate(ValidateArgs),
     /// Write a starter map, a sample survey and the JSON Schema into DIR.
@@ -52,6 +55,8 @@ pub enum Command {
         templates: PathBuf,
         #[arg(long)]
         name: String,
+        #[arg(long)]
+        live_reload: Option<u64>,
     },
 }
 
@@ -116,9 +121,27 @@ pub struct RenderArgs {
     /// Map files (or directories, scanned for *.journey.yaml).
     #[arg(required = true, value_name = "MAP")]
     pub maps: Vec<PathBuf>,
-    /// Output format; taken from the extension of -o when absent, html otherwise.
+    /// Output format; taken from the extension of -o when absent, html otherwise. pdf and
+    /// png print the HTML page in the Chromium installed on this machine.
     #[arg(short = 'f', long = "format", value_enum)]
     pub format: Option<OutputFormat>,
+    /// The paper of a PDF: a3 or a4 landscape (the grid zoomed to the page width), or
+    /// poster: one page as tall as the whole map.
+    #[arg(long, value_enum, value_name = "PAPER")]
+    pub paper: Option<crate::chromium::Paper>,
+    /// The width of a PNG, or of a poster PDF, in CSS pixels [default: 1440].
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(320..=8000))]
+    pub width: Option<u32>,
+    /// Device pixels per CSS pixel of a PNG (2 for a sharp slide) [default: 1].
+    #[arg(long, value_name = "FACTOR")]
+    pub scale: Option<f64>,
+    /// The Chromium (or Chrome) that makes PDF and PNG; default: JOURNEYMAP_CHROMIUM when set
+    /// and not empty, else chromium, chromium-browser or google-chrome on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+    /// The longest Chromium may take for one page, start-up included, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
     /// Output: a file, a directory ending in `/` (one file per map plus an index), or `-`
     /// for stdout (the default for one map).
     #[arg(short = 'o', long = "output", value_name = "PATH")]
@@ -143,6 +166,27 @@ pub struct RenderArgs {
     /// Do not say on stderr which files were written.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// A map file, or a directory: its maps are listed on an index page.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub path: PathBuf,
+    /// The port to listen on (0: any free port; the URL printed says which).
+    #[arg(long, short = 'p', default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on. The preview has no authentication: keep it on this machine.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Templates that override the built-in ones, file by file; default: JOURNEYMAP_TEMPLATES
+    /// when set and not empty. Watched like the maps.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The folder maps may read persona and survey files from (default: JOURNEYMAP_ROOT
+    /// when set and not empty, else the git work tree that holds each map, or its folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,6 +222,8 @@ pub enum OutputFormat {
     Html,
     Markdown,
     Json,
+    Pdf,
+    Png,
 }
 
 impl OutputFormat {
@@ -186,7 +232,14 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Markdown => "md",
             OutputFormat::Json => "json",
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Png => "png",
         }
+    }
+
+    /// Made by Chromium from the HTML page: bytes, not text.
+    pub fn is_picture(self) -> bool {
+        matches!(self, OutputFormat::Pdf | OutputFormat::Png)
     }
 
     /// The format an output file's extension asks for.
@@ -195,6 +248,8 @@ impl OutputFormat {
             "html" | "htm" => Some(OutputFormat::Html),
             "md" | "markdown" => Some(OutputFormat::Markdown),
             "json" => Some(OutputFormat::Json),
+            "pdf" => Some(OutputFormat::Pdf),
+            "png" => Some(OutputFormat::Png),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@
 //! `cmd` holds one file per subcommand, and `run` dispatches to them.
 
 pub mod analytics;
+pub mod chromium;
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod sql;
 pub mod suggest;
 pub mod survey;

@@ -47,6 +47,13 @@ pub fn clean_up_on_signals() {
         let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
     }
     let _ = ctrlc::set_handler(|| {
+        if let Ok(groups) = GROUPS.lock() {
+            for &pid in groups.iter() {
+                if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                    let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+                }
+            }
+        }
         if let Ok(live) = LIVE.lock() {
             for p in live.iter() {
                 let _ = std::fs::remove_file(p).or_else(|_| std::fs::remove_dir_all(p));
@@ -54,6 +61,30 @@ pub fn clean_up_on_signals() {
         }
         std::process::exit(130);
     });
+}
+
+/// Process groups started by this run (Chromium), killed on the same signals.
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// A child's process group registered for killing on signals while this guard lives.
+pub struct LiveGroup(i32);
+
+impl LiveGroup {
+    pub fn new(pid: u32) -> LiveGroup {
+        let pid = i32::try_from(pid).unwrap_or(0);
+        if let Ok(mut groups) = GROUPS.lock() {
+            groups.push(pid);
+        }
+        LiveGroup(pid)
+    }
+}
+
+impl Drop for LiveGroup {
+    fn drop(&mut self) {
+        if let Ok(mut groups) = GROUPS.lock() {
+            groups.retain(|&p| p != self.0);
+        }
+    }
 }
 
 /// A temporary path registered for removal on signals while this guard lives.

@@ -72,6 +72,32 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
     }
 }
 
+/// Every file a loaded map reads: the map, its persona, survey, analytics and event-log
+/// files (each resolved against the map's folder).
+pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
+    let j = &loaded.journey;
+    let mut out = vec![loaded.path.clone()];
+    if let Some(crate::model::Spanned {
+        value: crate::model::PersonaRef::Path(rel),
+        ..
+    }) = &j.persona
+    {
+        out.push(crate::load::relative_to(&loaded.path, rel));
+    }
+    let named = j
+        .surveys
+        .iter()
+        .flat_map(|s| s.files().into_iter().map(|(_, f)| &f.value))
+        .chain(j.analytics.iter().map(|a| &a.file.value))
+        .chain(
+            j.events
+                .iter()
+                .filter_map(|e| e.file.as_ref().map(|f| &f.value)),
+        );
+    out.extend(named.map(|f| crate::load::relative_to(&loaded.path, f)));
+    out
+}
+
 /// Check every map (in parallel), keeping the order they were named in.
 pub fn check_all(
     maps: &[(PathBuf, Option<PathBuf>)],

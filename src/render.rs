@@ -29,6 +29,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/html/parts.html.j2"),
     ),
     (
+        "html/problems.html.j2",
+        include_str!("../templates/html/problems.html.j2"),
+    ),
+    (
         "html/style.css",
         include_str!("../templates/html/style.css"),
     ),
@@ -53,7 +57,7 @@ pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 pub const TEMPLATE_MEMORY: u64 = 1024 * 1024 * 1024;
 
 /// `journeymap __render-template`: the child side of [`Renderer::template_in_child`].
-pub fn child(templates: &Path, name: &str) -> Result<crate::Outcome> {
+pub fn child(templates: &Path, name: &str, live_reload: Option<u64>) -> Result<crate::Outcome> {
     use std::io::Read as _;
     let (soft, hard) = rlimit::getrlimit(rlimit::Resource::AS).unwrap_or((u64::MAX, u64::MAX));
     let limit = TEMPLATE_MEMORY.min(soft).min(hard);
@@ -65,7 +69,8 @@ pub fn child(templates: &Path, name: &str) -> Result<crate::Outcome> {
         .context("cannot read the context")?;
     let ctx: serde_json::Value =
         serde_json::from_slice(&json).context("cannot read the context")?;
-    let renderer = Renderer::new(Some(templates.to_owned()));
+    let mut renderer = Renderer::new(Some(templates.to_owned()));
+    renderer.live_reload(live_reload);
     let page = renderer.template_here(name, &ctx)?;
     crate::output::write_stdout(page.as_bytes())?;
     Ok(crate::Outcome::Ok)
@@ -93,6 +98,8 @@ impl std::io::Write for Bounded {
 pub struct Renderer {
     env: Environment<'static>,
     user_dir: Option<PathBuf>,
+    /// `serve`'s generation number, for the reload script; none in files written to disk.
+    live_reload: Option<u64>,
 }
 
 impl Renderer {
@@ -128,14 +135,43 @@ impl Renderer {
         set_loader(&mut env, user_dir.clone());
         set_formatter(&mut env);
         add_filters(&mut env);
-        Renderer { env, user_dir }
+        // A global, not part of the context (and of the JSON): set only by `serve`.
+        env.add_global("live_reload", Value::from(()));
+        Renderer {
+            env,
+            user_dir,
+            live_reload: None,
+        }
+    }
+
+    /// Pages for `journeymap serve`: the global `live_reload` holds the generation they
+    /// show, and the page head loads the reload script that polls it.
+    pub fn live_reload(&mut self, generation: Option<u64>) {
+        self.live_reload = generation;
+        self.env.add_global(
+            "live_reload",
+            generation.map_or(Value::from(()), |g| Value::from(g.to_string())),
+        );
+    }
+
+    /// The page `serve` shows instead of a map that has errors (always the built-in
+    /// template: it must show even when the user's templates are what is broken).
+    pub fn problems(&self, title: &str, text: &str, generation: u64) -> Result<String> {
+        let mut env = self.env.clone();
+        env.add_global("live_reload", Value::from(generation.to_string()));
+        set_loader(&mut env, None);
+        let tmpl = env.get_template("html/problems.html.j2")?;
+        Ok(tmpl.render(minijinja::context! { title => title, text => text })?)
     }
 
     /// Render one map's context in `format`.
     pub fn map<C: Serialize>(&self, ctx: &C, format: OutputFormat) -> Result<String> {
         match format {
             OutputFormat::Json => json(ctx),
-            OutputFormat::Html => self.template("html/map.html.j2", ctx),
+            // PDF and PNG are printed from the HTML page (see `chromium`).
+            OutputFormat::Html | OutputFormat::Pdf | OutputFormat::Png => {
+                self.template("html/map.html.j2", ctx)
+            }
             OutputFormat::Markdown => self.template("markdown/map.md.j2", ctx),
         }
     }
@@ -144,7 +180,9 @@ impl Renderer {
     pub fn index<C: Serialize>(&self, ctx: &C, format: OutputFormat) -> Result<String> {
         match format {
             OutputFormat::Json => json(ctx),
-            OutputFormat::Html => self.template("html/index.html.j2", ctx),
+            OutputFormat::Html | OutputFormat::Pdf | OutputFormat::Png => {
+                self.template("html/index.html.j2", ctx)
+            }
             OutputFormat::Markdown => self.template("markdown/index.md.j2", ctx),
         }
     }
@@ -172,6 +210,11 @@ impl Renderer {
             .arg(dir)
             .arg("--name")
             .arg(name)
+            .args(
+                self.live_reload
+                    .map(|g| vec!["--live-reload".to_owned(), g.to_string()])
+                    .unwrap_or_default(),
+            )
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -7,6 +7,7 @@ mod import;
 mod init;
 mod render;
 mod schema;
+mod serve;
 mod sql;
 mod templates;
 mod validate;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     crate::output::clean_up_on_signals();
     match cli.command {
         Command::Render(args) => render::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Init { dir } => init::run(&dir),
@@ -33,6 +35,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Sql(args) => sql::run(&args),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => completions::man(),
-        Command::RenderTemplate { templates, name } => crate::render::child(&templates, &name),
+        Command::RenderTemplate {
+            templates,
+            name,
+            live_reload,
+        } => crate::render::child(&templates, &name, live_reload),
     }
 }

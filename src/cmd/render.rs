@@ -1,12 +1,13 @@
 //! `journeymap render`: the arguments become a [`Plan`] before any work; then every map goes
 //! through the pipeline, and only when all are sound are pages rendered and written.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 use crate::Outcome;
+use crate::chromium::{Paper, Shot};
 use crate::cli::{OutputFormat, RenderArgs};
 use crate::diagnostic::{self, Format};
 use crate::load::Loaded;
@@ -32,6 +33,8 @@ struct Plan<'a> {
     templates: Option<PathBuf>,
     /// `--root` or `JOURNEYMAP_ROOT`.
     root: Option<PathBuf>,
+    /// What Chromium makes of each page, for PDF and PNG.
+    shot: Option<(crate::chromium::Shot, crate::chromium::Options)>,
     args: &'a RenderArgs,
 }
 
@@ -62,15 +65,89 @@ impl<'a> Plan<'a> {
         if args.check && destination == Destination::Stdout {
             bail!("--check compares with files on disk: give the rendered file with -o");
         }
+        let shot = picture(args, format, &destination)?;
         Ok(Plan {
             maps,
             format,
             destination,
             templates: crate::cli::dir_or_env(args.templates.as_deref(), "JOURNEYMAP_TEMPLATES"),
             root: crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT"),
+            shot,
             args,
         })
     }
+}
+
+/// The PDF or PNG asked for, and the flags that only they take.
+fn picture(
+    args: &RenderArgs,
+    format: OutputFormat,
+    destination: &Destination,
+) -> Result<Option<(Shot, crate::chromium::Options)>> {
+    let width = args.width.unwrap_or(1440);
+    let shot = match format {
+        OutputFormat::Pdf => Shot::Pdf {
+            paper: args.paper.unwrap_or(Paper::A3),
+            width,
+        },
+        OutputFormat::Png => {
+            let scale = args.scale.unwrap_or(1.0);
+            if !(0.25..=4.0).contains(&scale) {
+                bail!("--scale {scale}: give a factor between 0.25 and 4 (2 for a sharp slide)");
+            }
+            Shot::Png { width, scale }
+        }
+        _ => {
+            for (given, flag) in [
+                (args.paper.is_some(), "--paper"),
+                (args.width.is_some(), "--width"),
+                (args.scale.is_some(), "--scale"),
+                (args.chromium.is_some(), "--chromium"),
+            ] {
+                if given {
+                    bail!(
+                        "{flag} applies to -f pdf and -f png; this render makes {}",
+                        format.extension()
+                    );
+                }
+            }
+            return Ok(None);
+        }
+    };
+    if args.paper.is_some() && format == OutputFormat::Png {
+        bail!("--paper applies to -f pdf; a PNG is sized with --width and --scale");
+    }
+    if args.scale.is_some() && format == OutputFormat::Pdf {
+        bail!("--scale applies to -f png; a PDF is sized by --paper");
+    }
+    if args.width.is_some() && matches!(shot, Shot::Pdf { paper, .. } if paper != Paper::Poster) {
+        bail!("--width applies to -f png and --paper poster; A3 and A4 pages have their own width");
+    }
+    if args.check {
+        bail!(
+            "--check compares text outputs; a {} is printed by Chromium, whose version changes its bytes: check the HTML instead",
+            format.extension().to_uppercase()
+        );
+    }
+    if *destination == Destination::Stdout && std::io::stdout().is_terminal() {
+        bail!(
+            "a {} is not text for a terminal: write it to a file with -o FILE.{}",
+            format.extension().to_uppercase(),
+            format.extension()
+        );
+    }
+    let named = args
+        .chromium
+        .clone()
+        .or_else(|| std::env::var_os("JOURNEYMAP_CHROMIUM").map(PathBuf::from))
+        .filter(|p| !p.as_os_str().is_empty());
+    let options = crate::chromium::Options {
+        chromium: named,
+        timeout: std::time::Duration::from_secs(args.timeout),
+    };
+    // Find the browser now: without one, nothing is rendered or written.
+    crate::chromium::find(options.chromium.as_deref())?;
+    Ok(Some((shot, options)))
 }
 
 pub fn run(args: &RenderArgs) -> Result<Outcome> {
@@ -136,9 +213,20 @@ fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Resul
     let renderer = crate::render::Renderer::new(plan.templates.clone());
     let mut targets = Vec::new();
     let mut entries = Vec::new();
+    // One Chromium prints every page of the run.
+    let chromium = match &plan.shot {
+        Some((_, options)) => Some(crate::chromium::Chromium::start(options)?),
+        None => None,
+    };
     for ((loaded, data), root) in maps {
         let ctx = crate::enrich::enrich(loaded, data);
-        let bytes = renderer.map(&ctx, plan.format)?.into_bytes();
+        let page = renderer.map(&ctx, plan.format)?;
+        let bytes = match (&chromium, &plan.shot) {
+            (Some(c), Some((shot, _))) => c
+                .shoot(&page, *shot)
+                .with_context(|| format!("the map {}", loaded.file))?,
+            _ => page.into_bytes(),
+        };
         let path = match &plan.destination {
             Destination::Dir(dir) => {
                 let rel = output::output_name(&loaded.path, root.as_deref(), plan.format);
@@ -152,9 +240,11 @@ fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Resul
     }
     // An index is written for several maps or a scanned folder, never for one map named on
     // its own (it would replace an index.html the user keeps in that folder).
+    // PDFs and PNGs get no index: it would be a page of links that cannot be followed.
     let scanned = plan.maps.len() > 1 || plan.maps.iter().any(|(_, root)| root.is_some());
     if let Destination::Dir(dir) = &plan.destination
         && scanned
+        && !plan.format.is_picture()
     {
         let mut names: Vec<String> = maps
             .iter()
@@ -204,28 +294,16 @@ fn deliver(plan: &Plan, targets: &[Target]) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// Every file a render reads: the maps, their persona and survey files, and the user's
-/// templates. No output may be one of them.
+/// Every file a render reads: the maps, their persona, survey, analytics and event files,
+/// and the user's templates. No output may be one of them.
 fn inputs(
     maps: &[((Loaded, SurveyData), Option<PathBuf>)],
     templates: Option<&Path>,
 ) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for ((loaded, _), _) in maps {
-        out.push(loaded.path.clone());
-        if let Some(crate::model::Spanned {
-            value: crate::model::PersonaRef::Path(rel),
-            ..
-        }) = &loaded.journey.persona
-        {
-            out.push(crate::load::relative_to(&loaded.path, rel));
-        }
-        for s in &loaded.journey.surveys {
-            for (_, f) in s.files() {
-                out.push(crate::load::relative_to(&loaded.path, &f.value));
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = maps
+        .iter()
+        .flat_map(|((loaded, _), _)| pipeline::inputs(loaded))
+        .collect();
     if let Some(dir) = templates {
         out.extend(
             walkdir::WalkDir::new(dir)

@@ -29,6 +29,23 @@ pub struct IndexEntry {
 }
 
 impl IndexEntry {
+    /// A map that has errors (on `serve`'s index): its file name, and a link to the
+    /// page that lists them.
+    pub fn broken(map: &Path, rel: &Path) -> Self {
+        IndexEntry {
+            title: format!("{} (has errors)", crate::load::display(map)),
+            kind: crate::model::Kind::default(),
+            kind_label: "–".to_owned(),
+            owner: None,
+            reviewed: None,
+            stages: 0,
+            pain_points: 0,
+            backlog: 0,
+            metrics: std::collections::BTreeMap::new(),
+            href: relative_href(rel),
+        }
+    }
+
     pub fn new(ctx: &Context, rel: &Path) -> Self {
         IndexEntry {
             title: ctx.title.to_owned(),

@@ -10,7 +10,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -199,23 +199,35 @@ for (const { map, file } of pages) {
     }
   });
 
-  test(`${map}: prints to a landscape A3 PDF`, async () => {
+  test(`${map}: prints to a landscape A3 PDF, fitted to A3 and A4 pages`, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
     const pdf = await page.pdf({ format: "A3", landscape: true, printBackground: true });
     assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
     assert.ok(pdf.length > 10_000, `a ${pdf.length}-byte PDF is too small to hold the map`);
-    // Laid out for print on the A3 page's width (400 mm = 1512 px), the grid is zoomed to
-    // fit: no stage column runs past the page edge.
-    await page.setViewportSize({ width: 1512, height: 1000 });
+    // Laid out for print on the A3 page's width (400 mm = 1512 px) and on A4's (277 mm =
+    // 1047 px), the grid is zoomed to fit: no stage column runs past the page edge, and the
+    // grid is not shrunk far below what the page could hold.
     await page.emulateMedia({ media: "print" });
-    const past = await page.evaluate(() =>
-      [...document.querySelectorAll("table.grid > thead > tr > th")]
-        .map((th) => th.getBoundingClientRect().right)
-        .filter((right) => right > 1512.5),
-    );
-    assert.deepEqual(past, [], "stage columns past the A3 page edge");
+    for (const [paper, width] of [["A3", 1512], ["A4", 1047]]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const { past, used, natural } = await page.evaluate((width) => {
+        const ths = [...document.querySelectorAll("table.grid > thead > tr > th")];
+        const rights = ths.map((th) => th.getBoundingClientRect().right);
+        const left = document.querySelector("table.grid").getBoundingClientRect().left;
+        return {
+          past: rights.filter((r) => r > width + 0.5),
+          used: Math.max(...rights) - left,
+          natural: 134 + 208 * (ths.length - 1),
+        };
+      }, width);
+      assert.deepEqual(past, [], `stage columns past the ${paper} page edge`);
+      // Zoomed in 5% steps: a grid wider than the page fills at least 90% of it.
+      if (natural > width) {
+        assert.ok(used >= width * 0.9, `on ${paper} the grid uses ${used} px of ${width}`);
+      }
+    }
     await context.close();
   });
 }
@@ -413,4 +425,98 @@ test("Mermaid's parser accepts every emitted journey block", async () => {
   });
   assert.ok(refused, "Mermaid refuses a task without a score");
   await context.close();
+});
+
+// `render -f png`: the picture is as wide as asked, as tall as the page Chromium lays out at
+// that width (the whole map, not a screenful), and not blank.
+test("a PNG shows the whole map, and is not blank", async () => {
+  const map = join(root, "examples/toothbrush/toothbrush.journey.yaml");
+  const png = join(out, "toothbrush.png");
+  execFileSync(bin, ["render", map, "-o", png, "--width", "1200", "-q"], {
+    cwd: root,
+    env: { ...process.env, JOURNEYMAP_TODAY: "2026-11-22" },
+  });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(pages.find((p) => p.map.endsWith("toothbrush.journey.yaml")).file).href);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const data = `data:image/png;base64,${readFileSync(png).toString("base64")}`;
+  const seen = await page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = data;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    let ink = 0;
+    for (let i = 0; i < px.length; i += 4 * 7) {
+      colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+      if (px[i] + px[i + 1] + px[i + 2] < 600) ink++;
+    }
+    // The last 40 rows: the footer's text is there, so nothing was cut off below.
+    const bottom = g.getImageData(0, canvas.height - 40, canvas.width, 40).data;
+    let bottomInk = 0;
+    for (let i = 0; i < bottom.length; i += 4) if (bottom[i] + bottom[i + 1] + bottom[i + 2] < 450) bottomInk++;
+    return { width: img.naturalWidth, height: img.naturalHeight, colours: colours.size, ink: ink / (px.length / 28), bottomInk };
+  }, data);
+  assert.equal(seen.width, 1200);
+  assert.ok(Math.abs(seen.height - height) <= 2, `PNG ${seen.height} px, page ${height} px`);
+  assert.ok(seen.colours > 50, `${seen.colours} colours`);
+  assert.ok(seen.ink > 0.03, `${(seen.ink * 100).toFixed(1)}% ink`);
+  assert.ok(seen.bottomInk > 20, "the footer is in the picture");
+  await context.close();
+});
+
+// `journeymap serve`: an open page follows the map on disk without being touched.
+test("serve: the open page shows a new title, then the diagnostics, then the map again, within two seconds each", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "journeymap-serve-"));
+  const map = join(dir, "live.journey.yaml");
+  const body = (title) => `journeymap: 1
+title: ${title}
+persona: {name: Kim}
+stages:
+  - id: one
+    name: One
+    emotion: 1
+    touchpoints: [{name: Web}]
+`;
+  writeFileSync(map, body("First title"));
+  const server = spawn(bin, ["serve", map, "--port", "0"], {
+    env: { ...process.env, JOURNEYMAP_TODAY: "2026-11-22" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let text = "";
+      server.stdout.on("data", (d) => {
+        text += d;
+        if (text.includes("\n")) resolve(text.split("\n")[0].trim());
+      });
+      server.on("exit", (c) => reject(new Error(`serve exited with ${c}`)));
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto(url);
+    assert.equal(await page.textContent("h1"), "First title");
+    const h1Is = (t) => page.waitForFunction((t) => document.querySelector("h1")?.textContent === t, t, { timeout: 2000 });
+    writeFileSync(map, body("Second title"));
+    await h1Is("Second title");
+    writeFileSync(map, "journeymap: 1\ntitle: [unclosed\n");
+    await page.waitForSelector("pre.diagnostics", { timeout: 2000 });
+    assert.match(await page.textContent("pre.diagnostics"), /live\.journey\.yaml:\d+:\d+/);
+    writeFileSync(map, body("Third title"));
+    await h1Is("Third title");
+    // The reload script ran under the page's CSP without a violation.
+    assert.deepEqual(problems.filter((p) => !p.includes("422")), []);
+    await context.close();
+  } finally {
+    server.kill();
+  }
 });

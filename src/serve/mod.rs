@@ -1,0 +1,346 @@
+//! `journeymap serve`: a local preview. Each request runs the whole pipeline (load →
+//! validate → surveys → enrich → render) on the files as they are now; a watcher bumps a
+//! generation number whenever a map, persona, survey, analytics file or template changes,
+//! and the page's small script (allowed by its CSP only here) reloads when it moves.
+//!
+//! Invariants: a page is served only from a render during which none of its files changed
+//! (else it is rendered again), so a file caught half-written never shows as a figure; a
+//! map with errors shows its diagnostics instead of a stale map; nothing is written to disk.
+
+mod watch;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context as _, Result, anyhow};
+
+use crate::Outcome;
+use crate::cli::OutputFormat;
+use crate::diagnostic::{self, Severity};
+
+/// The path of the reload script and of the generation it polls.
+pub const LIVE_SCRIPT: &str = "/__journeymap/live.js";
+const GENERATION: &str = "/__journeymap/generation";
+
+/// The reload script: poll the generation, reload the page when it moves.
+const LIVE_JS: &str = r#"// journeymap serve: reload this page when its map, surveys or templates change.
+(() => {
+  const me = document.currentScript;
+  const shown = me ? me.dataset.generation : "";
+  const poll = async () => {
+    try {
+      const r = await fetch("/__journeymap/generation", { cache: "no-store" });
+      if (r.ok && (await r.text()).trim() !== shown) {
+        location.reload();
+        return;
+      }
+    } catch (e) {
+      // The server is restarting or stopped: keep asking.
+    }
+    setTimeout(poll, 250);
+  };
+  setTimeout(poll, 250);
+})();
+"#;
+
+/// What is served, and how.
+pub struct Config {
+    /// A map file, or a folder scanned for maps.
+    pub path: PathBuf,
+    pub bind: std::net::IpAddr,
+    pub port: u16,
+    pub templates: Option<PathBuf>,
+    pub root: Option<PathBuf>,
+}
+
+/// One page's answer.
+struct Page {
+    status: u16,
+    html: String,
+}
+
+struct Site {
+    /// The served path as given: diagnostics name files as the user does.
+    config: Config,
+    is_dir: bool,
+    watch: watch::Watch,
+    /// One render at a time: the machine's cores go to the pipeline's own threads.
+    rendering: std::sync::Mutex<()>,
+}
+
+/// Serve until interrupted.
+pub fn serve(config: Config) -> Result<Outcome> {
+    let path = std::path::absolute(&config.path)
+        .with_context(|| format!("cannot resolve {}", config.path.display()))?;
+    if !path.exists() {
+        anyhow::bail!(
+            "{}: no such file or directory; name a map file or a folder of maps",
+            config.path.display()
+        );
+    }
+    if let Some(dir) = &config.templates
+        && !dir.is_dir()
+    {
+        anyhow::bail!("--templates {}: no such directory", dir.display());
+    }
+    let is_dir = path.is_dir();
+    let templates = config
+        .templates
+        .as_deref()
+        .map(std::path::absolute)
+        .transpose()
+        .context("cannot resolve the templates folder")?;
+    let watch = watch::Watch::start(&path, is_dir, templates.as_deref())?;
+    let addr = std::net::SocketAddr::new(config.bind, config.port);
+    let server = tiny_http::Server::http(addr).map_err(|e| {
+        let in_use = e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
+        if in_use {
+            anyhow!(
+                "cannot listen on {addr}: the port is in use by another program; pick another with --port (or --port 0 for any free port)"
+            )
+        } else {
+            anyhow!("cannot listen on {addr}: {e}")
+        }
+    })?;
+    let url = match server.server_addr() {
+        tiny_http::ListenAddr::IP(a) => format!("http://{a}/"),
+        #[allow(unreachable_patterns)]
+        _ => format!("http://{addr}/"),
+    };
+    let site = Arc::new(Site {
+        config,
+        is_dir,
+        watch,
+        rendering: std::sync::Mutex::new(()),
+    });
+    eprintln!(
+        "serving {} at {url} (it reloads on every change; Ctrl-C stops it)",
+        crate::load::display(&site.config.path)
+    );
+    // The URL alone on stdout, for scripts and tests that start the server.
+    println!("{url}");
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    for request in server.incoming_requests() {
+        let site = Arc::clone(&site);
+        std::thread::spawn(move || site.answer(request));
+    }
+    Ok(Outcome::Ok)
+}
+
+impl Site {
+    fn answer(&self, request: tiny_http::Request) {
+        let url = request.url().to_owned();
+        let path = url.split(['?', '#']).next().unwrap_or("/");
+        let get = matches!(
+            request.method(),
+            tiny_http::Method::Get | tiny_http::Method::Head
+        );
+        let (status, kind, body) = match path {
+            _ if !get => (405, "text/plain", "only GET is served\n".to_owned()),
+            GENERATION => (200, "text/plain", self.watch.generation().to_string()),
+            LIVE_SCRIPT => (200, "text/javascript", LIVE_JS.to_owned()),
+            _ => {
+                let page = self.page(path);
+                (page.status, "text/html", page.html)
+            }
+        };
+        let mut response = tiny_http::Response::from_string(body).with_status_code(status);
+        for (name, value) in [
+            ("Content-Type", format!("{kind}; charset=utf-8")),
+            ("Cache-Control", "no-store".to_owned()),
+        ] {
+            if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+                response.add_header(h);
+            }
+        }
+        // A browser that went away mid-answer is no error of ours.
+        let _ = request.respond(response);
+    }
+
+    /// The page at `path`: the map, or in a folder the index and each map by its name.
+    fn page(&self, path: &str) -> Page {
+        let Ok(_one) = self.rendering.lock() else {
+            return self.problem("journeymap", "a render failed earlier; restart serve", 500);
+        };
+        let decoded = percent_decode(path);
+        if !self.is_dir {
+            return match decoded.as_str() {
+                "/" | "/index.html" => self.settled(|| self.map_page(&self.config.path)),
+                _ => self.not_found(&decoded),
+            };
+        }
+        let maps = match crate::pipeline::collect_maps(std::slice::from_ref(&self.config.path)) {
+            Ok(m) => m,
+            Err(e) => return self.problem("no maps to show", &format!("{e:#}"), 404),
+        };
+        if decoded == "/" || decoded == "/index.html" {
+            return self.settled(|| self.index_page(&maps));
+        }
+        let want = decoded.trim_start_matches('/');
+        for (map, root) in &maps {
+            let name = crate::output::output_name(map, root.as_deref(), OutputFormat::Html);
+            if name.to_string_lossy().replace('\\', "/") == want {
+                return self.settled(|| self.map_page(map));
+            }
+        }
+        self.not_found(&decoded)
+    }
+
+    /// Render until no watched file changed during the render (at most a few tries).
+    fn settled(&self, render: impl Fn() -> (Page, Vec<PathBuf>)) -> Page {
+        let mut last = None;
+        for _ in 0..20 {
+            let generation = self.watch.generation();
+            let started = SystemTime::now();
+            let (page, inputs) = render();
+            self.watch.follow(&inputs);
+            let quiet = inputs.iter().all(|p| unchanged_since(p, started));
+            if quiet && self.watch.settled(generation) {
+                return page;
+            }
+            last = Some(page);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        last.unwrap_or_else(|| self.problem("journeymap", "the files kept changing", 503))
+    }
+
+    /// One map: its page, or its diagnostics when it has errors.
+    fn map_page(&self, map: &Path) -> (Page, Vec<PathBuf>) {
+        let generation = self.watch.generation();
+        let mut sources = diagnostic::Sources::default();
+        let checks = crate::validate::Checks {
+            max_age_days: None,
+            today: match crate::validate::today() {
+                Ok(t) => t,
+                Err(e) => return (self.problem("journeymap", &format!("{e:#}"), 500), vec![]),
+            },
+        };
+        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
+        let checked = crate::pipeline::check(map, &mut sources, checks, root.as_deref());
+        let mut inputs = vec![map.to_owned()];
+        if let Some((loaded, _)) = &checked.map {
+            inputs = crate::pipeline::inputs(loaded);
+        }
+        let title = crate::load::display(map);
+        let errors = checked
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if !checked.diagnostics.is_empty() {
+            let text =
+                diagnostic::format_all(&checked.diagnostics, &sources, diagnostic::Format::Short);
+            eprint!("{text}");
+        }
+        if errors || checked.map.is_none() {
+            let text =
+                diagnostic::format_all(&checked.diagnostics, &sources, diagnostic::Format::Human);
+            let summary = diagnostic::summary(&checked.diagnostics);
+            return (
+                self.problem(&title, &format!("{text}{summary}\n"), 422),
+                inputs,
+            );
+        }
+        let Some((loaded, data)) = &checked.map else {
+            return (
+                self.problem(&title, "the map could not be read", 500),
+                inputs,
+            );
+        };
+        let ctx = crate::enrich::enrich(loaded, data);
+        let renderer = self.renderer(generation);
+        match renderer.map(&ctx, OutputFormat::Html) {
+            Ok(html) => (Page { status: 200, html }, inputs),
+            Err(e) => (self.problem(&title, &format!("{e:#}"), 500), inputs),
+        }
+    }
+
+    /// The folder's index: a row per map; a map with errors links to its diagnostics.
+    fn index_page(&self, maps: &[(PathBuf, Option<PathBuf>)]) -> (Page, Vec<PathBuf>) {
+        let generation = self.watch.generation();
+        let checks = match crate::validate::today() {
+            Ok(today) => crate::validate::Checks {
+                max_age_days: None,
+                today,
+            },
+            Err(e) => return (self.problem("journeymap", &format!("{e:#}"), 500), vec![]),
+        };
+        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
+        let (results, _) = crate::pipeline::check_all(maps, checks, root.as_deref());
+        let mut entries = Vec::new();
+        let mut inputs = Vec::new();
+        for (checked, (path, scan_root)) in results.iter().zip(maps) {
+            let rel = crate::output::output_name(path, scan_root.as_deref(), OutputFormat::Html);
+            inputs.push(path.clone());
+            let sound = !checked
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            match &checked.map {
+                Some((loaded, data)) if sound => {
+                    inputs.extend(crate::pipeline::inputs(loaded));
+                    let ctx = crate::enrich::enrich(loaded, data);
+                    entries.push(crate::enrich::IndexEntry::new(&ctx, &rel));
+                }
+                _ => {
+                    let name = scan_root
+                        .as_deref()
+                        .and_then(|r| path.strip_prefix(r).ok())
+                        .unwrap_or(path);
+                    entries.push(crate::enrich::IndexEntry::broken(name, &rel));
+                }
+            }
+        }
+        let index = crate::enrich::Index { maps: entries };
+        match self.renderer(generation).index(&index, OutputFormat::Html) {
+            Ok(html) => (Page { status: 200, html }, inputs),
+            Err(e) => (self.problem("journey maps", &format!("{e:#}"), 500), inputs),
+        }
+    }
+
+    fn renderer(&self, generation: u64) -> crate::render::Renderer {
+        let templates =
+            crate::cli::dir_or_env(self.config.templates.as_deref(), "JOURNEYMAP_TEMPLATES");
+        let mut renderer = crate::render::Renderer::new(templates);
+        renderer.live_reload(Some(generation));
+        renderer
+    }
+
+    /// A page that says what is wrong, and reloads like a map when it is fixed.
+    fn problem(&self, title: &str, text: &str, status: u16) -> Page {
+        let renderer = crate::render::Renderer::new(None);
+        let html = renderer
+            .problems(title, text, self.watch.generation())
+            .unwrap_or_else(|e| format!("{title}: {text}\n{e:#}"));
+        Page { status, html }
+    }
+
+    fn not_found(&self, path: &str) -> Page {
+        self.problem(
+            "not found",
+            &format!("{path} is not one of the maps served here; the index at / lists them."),
+            404,
+        )
+    }
+}
+
+/// The file has not been modified since `t`, or is gone (a deleted file is reported by the
+/// map's own diagnostics).
+fn unchanged_since(path: &Path, t: SystemTime) -> bool {
+    match std::fs::metadata(path).and_then(|m| m.modified()) {
+        // Modification times can lag the clock by a tick: a file touched just before the
+        // render started counts as changed during it.
+        Ok(m) => m + Duration::from_millis(20) < t,
+        Err(_) => true,
+    }
+}
+
+/// `%20` and friends in a request path; invalid UTF-8 becomes U+FFFD.
+fn percent_decode(path: &str) -> String {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
+}
