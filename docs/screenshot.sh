@@ -26,9 +26,9 @@ node tests/browser/element-shot.mjs "$work/returns.html" "table.grid" "$PWD/docs
   ".grid > tbody > tr:is(:nth-child(-n+3), :nth-child(5), :nth-child(6), :nth-child(10)) { display: none; }"
 echo "wrote docs/waves.png"
 
-# The summary the page opens with.
-target/release/journeymap render examples/toothbrush/toothbrush.journey.yaml -o "$work/toothbrush.html" -q
-node tests/browser/element-shot.mjs "$work/toothbrush.html" "section.summary" "$PWD/docs/summary.png"
+# The summary the page opens with (the SaaS example has a journey-wide NPS to head it).
+target/release/journeymap render examples/saas-onboarding/saas-onboarding.journey.yaml -o "$work/saas.html" -q
+node tests/browser/element-shot.mjs "$work/saas.html" "section.summary" "$PWD/docs/summary.png"
 echo "wrote docs/summary.png"
 
 # The one-page poster, made by journeymap itself through the same Chromium, shown small.

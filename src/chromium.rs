@@ -37,6 +37,12 @@ const MARGIN_MM: f64 = 10.0;
 const POSTER_SLACK_PX: f64 = 48.0;
 /// A PDF page may be at most 200 inches on a side (the PDF 1.7 implementation limit).
 const MAX_PAGE_INCHES: f64 = 200.0;
+/// Style that lays the grid out at its natural width, unzoomed, for [`GRID_WIDTH`].
+const MEASURE_GRID: &str = "@media print { .grid-scroll { zoom: 1 !important; } \
+    .grid-scroll > table { width: auto !important; } }";
+/// The grid's natural width in CSS pixels (0 for a page without one: a custom template).
+const GRID_WIDTH: &str = "(() => { const t = document.querySelector('.grid-scroll > table'); \
+    return t ? t.getBoundingClientRect().width : 0; })()";
 /// The tallest PNG Chromium is asked for, in device pixels.
 const MAX_PNG_HEIGHT: f64 = 32_000.0;
 
@@ -323,16 +329,34 @@ impl Chromium {
                 screenshot(tab, width, scale)
             }
             Shot::Pdf { paper, width } => {
+                // The page's content box, in CSS pixels: the paper less its margins, or the
+                // poster's width.
+                let content = match paper.size_mm() {
+                    Some((w, _)) => (w - 2.0 * MARGIN_MM) / MM_PER_INCH * PX_PER_INCH,
+                    None => f64::from(width),
+                };
+                viewport(tab, content.floor() as u32, 900, 1.0)?;
+                media(tab, "print")?;
+                // Chromium evaluates print media queries against its default paper, not the
+                // one asked for, so the grid's zoom is measured and set here: its natural
+                // width (zoom 1, columns at their set widths) against the content box.
+                self.load(&with_css(html, MEASURE_GRID))?;
+                let natural = number(tab, GRID_WIDTH)?;
+                let zoom = if natural > content {
+                    // Rounded down, so that the zoomed grid never ends past the edge.
+                    (content / natural * 10_000.0).floor() / 10_000.0
+                } else {
+                    1.0
+                };
+                let fit = format!("@media print {{ .grid-scroll {{ zoom: {zoom} !important; }} }}");
                 let (w, h) = match paper.size_mm() {
                     Some(size) => size,
                     None => {
-                        // Lay the page out for print at the poster's width, measure it, and
-                        // make the page that tall.
-                        viewport(tab, width, 900, 1.0)?;
-                        media(tab, "print")?;
-                        self.load(html)?;
+                        // Lay the page out as it will print, measure it, and make the page
+                        // that tall.
+                        self.load(&with_css(html, &fit))?;
                         let (_, height) = content_size(tab)?;
-                        let w = f64::from(width) / PX_PER_INCH * MM_PER_INCH + 2.0 * MARGIN_MM;
+                        let w = content / PX_PER_INCH * MM_PER_INCH + 2.0 * MARGIN_MM;
                         let h = (height + POSTER_SLACK_PX) / PX_PER_INCH * MM_PER_INCH
                             + 2.0 * MARGIN_MM;
                         if h.max(w) > MAX_PAGE_INCHES * MM_PER_INCH {
@@ -345,7 +369,8 @@ impl Chromium {
                 };
                 // The page's own `@page` rule names A3 for the browser's print dialog; this
                 // one, later in the page, names the paper asked for.
-                let page = format!("@page {{ size: {w:.2}mm {h:.2}mm; margin: {MARGIN_MM}mm; }}");
+                let page =
+                    format!("{fit}\n@page {{ size: {w:.2}mm {h:.2}mm; margin: {MARGIN_MM}mm; }}");
                 media(tab, "")?;
                 self.load(&with_css(html, &page))?;
                 print(tab)
@@ -463,6 +488,12 @@ fn media(tab: &Tab, media: &str) -> Result<()> {
     Ok(())
 }
 
+/// A number the page works out (DevTools evaluation is not bound by the page's CSP).
+fn number(tab: &Tab, expression: &str) -> Result<f64> {
+    let value = tab.evaluate(expression, false)?.value;
+    Ok(value.and_then(|v| v.as_f64()).unwrap_or(0.0))
+}
+
 /// The laid-out size of the whole page, in CSS pixels.
 fn content_size(tab: &Tab) -> Result<(f64, f64)> {
     let m = tab.call_method(Page::GetLayoutMetrics(None))?;
@@ -502,11 +533,71 @@ fn screenshot(tab: &Tab, width: u32, scale: f64) -> Result<Vec<u8>> {
 }
 
 fn print(tab: &Tab) -> Result<Vec<u8>> {
-    tab.print_to_pdf(Some(PrintToPdfOptions {
+    let mut pdf = tab.print_to_pdf(Some(PrintToPdfOptions {
         display_header_footer: Some(false),
         print_background: Some(true),
         scale: Some(1.0),
         prefer_css_page_size: Some(true),
         ..PrintToPdfOptions::default()
-    }))
+    }))?;
+    fix_dates(&mut pdf);
+    Ok(pdf)
+}
+
+/// Chromium stamps a PDF with the time it was made. The same map should give the same
+/// bytes, so the stamp becomes `SOURCE_DATE_EPOCH` (the reproducible-builds convention)
+/// or else 2000-01-01, written over the old one in place: same length, so the file's
+/// cross-reference offsets stay right.
+fn fix_dates(pdf: &mut [u8]) {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or_else(|| jiff::Timestamp::from_second(946_684_800).unwrap_or_default());
+    let digits = epoch.strftime("%Y%m%d%H%M%S").to_string();
+    for key in [&b"/CreationDate (D:"[..], &b"/ModDate (D:"[..]] {
+        let Some(at) = memchr::memmem::find(pdf, key) else {
+            continue;
+        };
+        let start = at + key.len();
+        let Some(len) = pdf[start..].iter().position(|&b| b == b')') else {
+            continue;
+        };
+        // `YYYYMMDDHHmmSS` then `Z` or `+HH'mm'`.
+        let stamp = match len {
+            15 => format!("{digits}Z"),
+            21 => format!("{digits}+00'00'"),
+            _ => continue,
+        };
+        if stamp.len() == len {
+            pdf[start..start + len].copy_from_slice(stamp.as_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_are_replaced_in_place_and_odd_ones_left_alone() {
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+            return;
+        }
+        let mut pdf =
+            b"<</CreationDate (D:20261203103853+00'00')\n/ModDate (D:20261203103853Z)/Title (x)>>"
+                .to_vec();
+        let len = pdf.len();
+        fix_dates(&mut pdf);
+        assert_eq!(pdf.len(), len);
+        let text = String::from_utf8(pdf).unwrap();
+        assert_eq!(
+            text,
+            "<</CreationDate (D:20000101000000+00'00')\n/ModDate (D:20000101000000Z)/Title (x)>>"
+        );
+        // A stamp of another shape is not touched.
+        let mut odd = b"/CreationDate (D:2026)".to_vec();
+        fix_dates(&mut odd);
+        assert_eq!(odd, b"/CreationDate (D:2026)");
+    }
 }

@@ -258,6 +258,18 @@ fn the_toothbrush_poster_is_exactly_one_page_and_paper_sizes_are_kept() {
         counts.push(pages);
     }
     assert!(counts[1] >= counts[0], "{counts:?}");
+    // Same map, same bytes: a second print a second later is identical (the PDF's date is
+    // fixed, not the time it was made).
+    std::thread::sleep(Duration::from_millis(1100));
+    let again = file("again.pdf");
+    let o = cmd()
+        .args([
+            "render", TOOTHBRUSH, "-f", "pdf", "--paper", "a3", "-o", &again,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    assert!(std::fs::read(&again).unwrap() == std::fs::read(file("a3.pdf")).unwrap());
 }
 
 #[test]
@@ -285,7 +297,92 @@ fn a_png_is_as_wide_as_asked_times_its_scale_and_as_tall_as_the_map() {
         assert_eq!(h % scale, 0);
         heights.push(h / scale);
     }
+    // The same picture twice is the same bytes.
+    let again = dir.path().join("again.png");
+    let o = cmd()
+        .args(["render", TOOTHBRUSH, "-o"])
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    assert!(std::fs::read(&again).unwrap() == std::fs::read(dir.path().join("1440.png")).unwrap());
     // The whole map is several screens tall, and taller in the narrower picture.
     assert!(heights[0] > 3000, "{heights:?}");
     assert!(heights[1] > heights[0], "{heights:?}");
+}
+
+/// Every word of a PDF with its page: `(page, x_max, page_width, text)`, from poppler's
+/// `pdftotext -bbox`.
+fn pdf_words(pdf: &Path) -> Vec<(usize, f64, f64, String)> {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (mut page, mut width, mut words) = (0, 0.0, Vec::new());
+    for tag in text.split('<').skip(1) {
+        if tag.starts_with("page ") {
+            page += 1;
+            width = attr(tag, "width");
+        } else if tag.starts_with("word ") {
+            let word = tag.split_once('>').unwrap().1.to_owned();
+            words.push((page, attr(tag, "xMax"), width, word));
+        }
+    }
+    words
+}
+
+#[test]
+#[ignore = "real browser: needs Debian's chromium and poppler-utils; run with --include-ignored (CI does)"]
+fn twelve_stages_fit_the_width_of_a4_and_a3_and_fill_it() {
+    assert!(
+        chromium_and_pdfinfo(),
+        "apt-get install chromium poppler-utils"
+    );
+    let dir = tempdir();
+    let stages: String = (1..=12)
+        .map(|i| format!("  - id: s{i}\n    name: Stagename{i}\n    emotion: 0\n    touchpoints: [{{name: Web}}]\n"))
+        .collect();
+    let map = dir.path().join("wide.journey.yaml");
+    std::fs::write(
+        &map,
+        format!("journeymap: 1\ntitle: Wide\npersona: {{name: Kim}}\nstages:\n{stages}"),
+    )
+    .unwrap();
+    for paper in ["a4", "a3"] {
+        let pdf = dir.path().join(format!("{paper}.pdf"));
+        let o = cmd()
+            .args(["render", "-f", "pdf", "--paper", paper, "-o"])
+            .arg(&pdf)
+            .arg(&map)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let words = pdf_words(&pdf);
+        // No word runs past the right margin (10 mm = 28.3 pt) of its page.
+        let past: Vec<_> = words.iter().filter(|(_, x, w, _)| *x > w - 28.0).collect();
+        assert!(past.is_empty(), "{paper}: {past:?}");
+        // The last stage is on the page, near its right edge: the grid was zoomed to fit
+        // the width, not shrunk below it.
+        let last = words
+            .iter()
+            .find(|(_, _, _, t)| t == "Stagename12")
+            .unwrap_or_else(|| panic!("{paper}: the 12th stage is missing"));
+        let right = words
+            .iter()
+            .filter(|(p, _, _, _)| *p == last.0)
+            .map(|(_, x, _, _)| *x)
+            .fold(0.0, f64::max);
+        assert!(
+            right > 0.85 * (last.2 - 56.7),
+            "{paper}: the grid ends at {right} of {}",
+            last.2
+        );
+    }
 }
