@@ -248,3 +248,59 @@ fn files_rendered_to_disk_run_no_script() {
         assert!(page.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:\""));
     }
 }
+
+#[test]
+fn a_survey_caught_half_written_never_shows_as_a_figure() {
+    let dir = tempdir();
+    let map = dir.path().join("m.journey.yaml");
+    std::fs::write(
+        &map,
+        "journeymap: 1\ntitle: Rewrite\npersona: {name: Kim}\nstages:\n  - id: one\n    name: One\n    emotion: 1\n    touchpoints: [{name: Web}]\nsurveys:\n  - id: pulse\n    file: pulse.csv\n    layout: long\n    stage_column: Stage\n    measures: {csat: CSAT}\n",
+    )
+    .unwrap();
+    let survey = dir.path().join("pulse.csv");
+    let write = move |score: &str, pause: Duration| {
+        // Written as an export might: the first half, a pause, then the rest.
+        let mut f = std::fs::File::create(&survey).unwrap();
+        f.write_all(b"Stage,CSAT\n").unwrap();
+        for _ in 0..50 {
+            writeln!(f, "one,{score}").unwrap();
+        }
+        f.flush().unwrap();
+        std::thread::sleep(pause);
+        for _ in 0..50 {
+            writeln!(f, "one,{score}").unwrap();
+        }
+    };
+    let write_now = write.clone();
+    write_now("5", Duration::ZERO);
+    std::thread::sleep(Duration::from_millis(400));
+    let server = serve(&[map.to_str().unwrap()]);
+    assert!(
+        get(&server, "/")
+            .1
+            .contains("<b>100%</b><br><span class=\"small\">n=100 ")
+    );
+    // While the survey is rewritten (score 1, a 150 ms pause half way), every map page
+    // served shows all 100 answers, old or new: never the 50 of half a file.
+    let writer = std::thread::spawn(move || write("1", Duration::from_millis(150)));
+    let started = Instant::now();
+    let mut seen = std::collections::BTreeSet::new();
+    while started.elapsed() < Duration::from_millis(1500) {
+        let (status, page) = get(&server, "/");
+        if status == 200 {
+            let n = page
+                .split("<span class=\"small\">n=")
+                .nth(1)
+                .and_then(|t| t.split(' ').next())
+                .unwrap_or("none")
+                .to_owned();
+            assert_eq!(n, "100", "a page showed n={n}");
+            seen.insert(page.contains("<b>0%</b>"));
+        }
+    }
+    writer.join().unwrap();
+    // Once quiet, the new figures show.
+    eventually(&server, "/", "<b>0%</b>");
+    assert!(!seen.is_empty());
+}

@@ -44,6 +44,11 @@ const LIVE_JS: &str = r#"// journeymap serve: reload this page when its map, sur
 })();
 "#;
 
+/// How long a file must have gone unwritten before a page is made from it.
+const QUIET: Duration = Duration::from_millis(300);
+/// How long a request waits for its files to settle.
+const SETTLE_FOR: Duration = Duration::from_secs(10);
+
 /// What is served, and how.
 pub struct Config {
     /// A map file, or a folder scanned for maps.
@@ -190,22 +195,30 @@ impl Site {
         self.not_found(&decoded)
     }
 
-    /// Render until no watched file changed during the render (at most a few tries).
+    /// Render until a render finds all its files quiet: none written during it, nor in the
+    /// [`QUIET`] before it (a file still being written by an export that pauses between
+    /// chunks). Files that never settle give a page that says so, not a half-read figure.
     fn settled(&self, render: impl Fn() -> (Page, Vec<PathBuf>)) -> Page {
-        let mut last = None;
-        for _ in 0..20 {
+        let started_all = std::time::Instant::now();
+        while started_all.elapsed() < SETTLE_FOR {
             let generation = self.watch.generation();
             let started = SystemTime::now();
             let (page, inputs) = render();
             self.watch.follow(&inputs);
-            let quiet = inputs.iter().all(|p| unchanged_since(p, started));
+            let quiet = inputs.iter().all(|p| quiet_before(p, started));
             if quiet && self.watch.settled(generation) {
                 return page;
             }
-            last = Some(page);
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
-        last.unwrap_or_else(|| self.problem("journeymap", "the files kept changing", 503))
+        self.problem(
+            "files still being written",
+            &format!(
+                "A file this page is made from kept changing for {} s; the page reloads when it is quiet.",
+                SETTLE_FOR.as_secs()
+            ),
+            503,
+        )
     }
 
     /// One map: its page, or its diagnostics when it has errors.
@@ -327,13 +340,11 @@ impl Site {
     }
 }
 
-/// The file has not been modified since `t`, or is gone (a deleted file is reported by the
-/// map's own diagnostics).
-fn unchanged_since(path: &Path, t: SystemTime) -> bool {
+/// The file was last written at least [`QUIET`] before `t`, or is gone (a deleted file is
+/// reported by the map's own diagnostics).
+fn quiet_before(path: &Path, t: SystemTime) -> bool {
     match std::fs::metadata(path).and_then(|m| m.modified()) {
-        // Modification times can lag the clock by a tick: a file touched just before the
-        // render started counts as changed during it.
-        Ok(m) => m + Duration::from_millis(20) < t,
+        Ok(m) => m + QUIET < t,
         Err(_) => true,
     }
 }
