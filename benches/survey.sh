@@ -1,44 +1,86 @@
 #!/usr/bin/env bash
-# Survey benchmark: journeymap against a plain csv::ByteRecord loop (benches/baseline.rs)
-# on generated long-layout files of 1M and 10M rows; wall time (best of RUNS) and peak RSS.
-# Usage: benches/survey.sh [RUNS]   (needs python3 and /usr/bin/time)
+# Survey benchmark on exports shaped like real ones (benches/gen_real.py): per-stage NPS,
+# CSAT top-two-box and mean CES computed by journeymap (comments bound and not), by the
+# plainest single-threaded csv::ByteRecord loop (benches/baseline.rs), and, when their Python
+# packages are installed, by polars and DuckDB on the same file in the same run. Every tool's
+# figures are checked against the others before any time is printed.
+#
+# Usage: benches/survey.sh [RUNS] [SHAPE:ROWS ...]
+#   default: 3 runs of long:1000000 long:10000000 wide:1000000
+#   (pip install polars duckdb for the comparison; needs /usr/bin/time)
+# Wall time is the median of RUNS; peak memory is the maximum resident set of one more run.
+# polars and DuckDB are timed inside Python, imports excluded (their best case); their peak
+# memory includes the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+shift || true
+shapes=("$@")
+[ ${#shapes[@]} -gt 0 ] || shapes=(long:1000000 long:10000000 wide:1000000)
 cargo build --release --quiet
 cargo bench --no-run --bench baseline --quiet 2>/dev/null
 baseline=$(ls -t target/release/deps/baseline-* | grep -v '\.d$' | head -1)
-bin=target/release/journeymap
+bin=$PWD/target/release/journeymap
 work=${BENCH_DIR:-$(mktemp -d)}
-python3 benches/gen_map.py 6 | sed 's/id: stage-0/id: trigger/; s/id: stage-1/id: search/; s/id: stage-2/id: research/; s/id: stage-3/id: purchase/; s/id: stage-4/id: delivery/; s/id: stage-5/id: returns/' > "$work/m.journey.yaml"
-sed -i 's/pain-\([0-9]\)-/pain-\1-/g' "$work/m.journey.yaml"
-cat >> "$work/m.journey.yaml" <<YAML
-surveys:
-  - id: bench
-    file: answers.csv
-    stage_column: stage
-    measures: {nps: nps, csat: csat, ces: ces, comment: comment}
-    emotion_from: csat
-YAML
+others=()
+for tool in polars duckdb; do
+  python3 -c "import $tool" 2>/dev/null && others+=("$tool") || echo "($tool is not installed: pip install $tool)"
+done
 
-best() { # prints the best wall time in seconds of $runs runs of the command
-  local best=999999
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N)
-    best=$(awk -v a="$best" -v b="$(( (e - s) / 1000000 ))" 'BEGIN { print (b < a ? b : a) }')
+map() { # map WITH_COMMENTS > file
+  printf 'journeymap: 1\ntitle: Survey benchmark\npersona: {name: Bench}\nstages:\n'
+  for s in trigger search research purchase delivery returns; do
+    printf '  - id: %s\n    name: %s\n    emotion: 0\n    touchpoints: [{name: Web}]\n' "$s" "$s"
   done
-  echo "$best"
+  printf 'surveys:\n  - id: bench\n    file: answers.csv\n    stage_column: stage\n'
+  if [ "$1" = yes ]; then
+    printf '    measures: {nps: nps, csat: csat, ces: ces, comment: comment}\n'
+  else
+    printf '    measures: {nps: nps, csat: csat, ces: ces}\n'
+  fi
 }
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { print $6 }'; }
+map yes > "$work/comments.journey.yaml"
+map no > "$work/plain.journey.yaml"
 
-for rows in 1000000 10000000; do
-  python3 benches/gen_survey.py "$rows" > "$work/answers.csv"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+wall() { # wall RUNS CMD...: median wall seconds
+  local n=$1; shift
+  for _ in $(seq "$n"); do
+    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+    awk -v d="$(( e - s ))" 'BEGIN { printf "%.3f\n", d / 1e9 }'
+  done | median
+}
+inner() { # inner RUNS TOOL FILE: median of the seconds others.py reports
+  local n=$1; shift
+  for _ in $(seq "$n"); do python3 benches/others.py "$@" 2>&1 >/dev/null | tail -1; done | median
+}
+peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.0f", $6 / 1024 }'; }
+
+for shape in "${shapes[@]}"; do
+  layout=${shape%%:*}; rows=${shape##*:}
+  python3 benches/gen_real.py "$rows" "$layout" > "$work/answers.csv"
   size=$(du -m "$work/answers.csv" | cut -f1)
-  jm=$(best "$bin" render -f json "$work/m.journey.yaml")
-  base=$(best "$baseline" "$work/answers.csv")
-  jm_rss=$(rss "$bin" render -f json "$work/m.journey.yaml")
-  base_rss=$(rss "$baseline" "$work/answers.csv")
-  printf '%9s rows (%4s MB): journeymap %6s ms, %6s KB peak RSS | baseline %6s ms, %6s KB | ratio %s\n' \
-    "$rows" "$size" "$jm" "$jm_rss" "$base" "$base_rss" "$(awk -v a="$jm" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+  # The same figures from every tool, or no timing at all.
+  "$bin" render -f json "$work/comments.journey.yaml" > "$work/jm.json"
+  python3 benches/figures.py journeymap "$work/jm.json" > "$work/f-journeymap.json"
+  "$baseline" "$work/answers.csv" > "$work/base.txt"
+  python3 benches/figures.py baseline "$work/base.txt" > "$work/f-baseline.json"
+  checked=("$work/f-journeymap.json" "$work/f-baseline.json")
+  for tool in "${others[@]}"; do
+    python3 benches/others.py "$tool" "$work/answers.csv" > "$work/f-$tool.json" 2>/dev/null
+    checked+=("$work/f-$tool.json")
+  done
+  python3 benches/figures.py check "${checked[@]}"
+
+  jm=$(wall "$runs" "$bin" render -f json "$work/comments.journey.yaml")
+  printf '\n%s layout, %s rows (%s MB), median of %s runs:\n' "$layout" "$rows" "$size" "$runs"
+  printf '| %-44s | %8s | %8s | %s |\n' tool "wall (s)" "peak MB" "time ÷ journeymap (comments)"
+  printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "----------" "----------" "---"
+  row() { printf '| %-44s | %8s | %8s | %s |\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$jm" 'BEGIN { printf "%.2f", a / b }')"; }
+  row "plain csv::ByteRecord loop, 1 thread" "$(wall "$runs" "$baseline" "$work/answers.csv")" "$(peak "$baseline" "$work/answers.csv")"
+  for tool in "${others[@]}"; do
+    row "$tool (2 threads)" "$(inner "$runs" "$tool" "$work/answers.csv")" "$(peak python3 benches/others.py "$tool" "$work/answers.csv")"
+  done
+  row "journeymap, comments not bound" "$(wall "$runs" "$bin" render -f json "$work/plain.journey.yaml")" "$(peak "$bin" render -f json "$work/plain.journey.yaml")"
+  row "journeymap, comments bound" "$jm" "$(peak "$bin" render -f json "$work/comments.journey.yaml")"
 done

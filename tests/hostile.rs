@@ -402,8 +402,10 @@ fn the_hostile_corpus_ends_in_diagnostics_within_limits() {
                 &all[..all.len().min(600)]
             );
         }
+        // CPU is bounded by the kernel above; wall time only catches a hang, with room for
+        // a CI machine busy with the browser tests.
         assert!(
-            took < std::time::Duration::from_secs(5),
+            took < std::time::Duration::from_secs(20),
             "{} took {took:?}",
             case.name
         );

@@ -9,6 +9,12 @@ use std::time::{Duration, Instant};
 use crate::util::{TODAY, tempdir};
 
 /// Run journeymap in `dir` under 5 s of CPU and 512 MB of address space, with `env` set.
+/// The wall time a limited run may take. The work bound is the kernel's: `prlimit --cpu=5`
+/// kills a run that uses more than 5 s of CPU, and its exit-code check then fails. Wall time
+/// only catches a run that hangs without using CPU (a FIFO with no writer), with room for a
+/// CI machine whose two cores are busy with the browser tests at the same time.
+const WALL: Duration = Duration::from_secs(20);
+
 fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
     let start = Instant::now();
     let out = std::process::Command::new("prlimit")
@@ -212,7 +218,7 @@ fn files_outside_the_repository_are_not_read_and_never_quoted() {
                 !text.contains(secret) && !text.contains("root:x:0"),
                 "{name}: {text}"
             );
-            assert!(took < Duration::from_secs(5), "{name} took {took:?}");
+            assert!(took < WALL, "{name} took {took:?}");
         }
     }
 }
@@ -307,7 +313,7 @@ fn templates_read_only_their_folder_and_run_within_bounds() {
         assert!(text.contains(why), "{template}: {text}");
         assert!(!text.contains("root:x:0"));
         assert!(!p.join("out.html").exists());
-        assert!(took < Duration::from_secs(5), "{template} took {took:?}");
+        assert!(took < WALL, "{template} took {took:?}");
     }
 }
 
@@ -374,7 +380,7 @@ fn diagnostics_cost_the_file_once_not_once_per_diagnostic() {
     let text = all_text(&o);
     assert_eq!(exit(&o), 1, "{}", &text[..text.len().min(600)]);
     assert!(String::from_utf8_lossy(&o.stdout).ends_with("20000 errors, 30000 warnings\n"));
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(took < WALL, "took {took:?}");
 }
 
 /// A repository with `maps/m.journey.yaml` reading `maps/s.csv` (`rows` answers), committed.
@@ -508,7 +514,7 @@ fn import_mermaid_reads_regular_files_only_in_linear_time_and_writes_valid_maps(
     let (o, took) = limited(p, &["import", "mermaid", "/dev/zero"], &[]);
     assert_eq!(exit(&o), 2, "{}", all_text(&o));
     assert!(all_text(&o).contains("not a regular file"));
-    assert!(took < Duration::from_secs(5));
+    assert!(took < WALL);
     let fifo = p.join("pipe.mmd");
     assert!(
         std::process::Command::new("mkfifo")
@@ -519,7 +525,7 @@ fn import_mermaid_reads_regular_files_only_in_linear_time_and_writes_valid_maps(
     );
     let (o, took) = limited(p, &["import", "mermaid", "pipe.mmd"], &[]);
     assert_eq!(exit(&o), 2, "{}", all_text(&o));
-    assert!(took < Duration::from_secs(5));
+    assert!(took < WALL);
     // An `accDescr {` never closed, 3 MB long: one pass, not one per line.
     let mut open = String::from("journey\n  accDescr {\n");
     while open.len() < 3_000_000 {
@@ -529,7 +535,7 @@ fn import_mermaid_reads_regular_files_only_in_linear_time_and_writes_valid_maps(
     let (o, took) = limited(p, &["import", "mermaid", "open.mmd"], &[]);
     assert_eq!(exit(&o), 1, "{}", all_text(&o));
     assert!(all_text(&o).contains("[JM200]"));
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(took < WALL, "took {took:?}");
     // 60,000 tasks with distinct actors.
     let mut actors = String::from("journey\n  section Use\n");
     for i in 0..60_000 {
@@ -548,7 +554,7 @@ fn import_mermaid_reads_regular_files_only_in_linear_time_and_writes_valid_maps(
         &[],
     );
     assert_eq!(exit(&o), 0, "{}", all_text(&o));
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(took < WALL, "took {took:?}");
     // Sections whose ids would collide, and text with DEL and a C1 control: the map
     // written validates.
     std::fs::write(
@@ -604,7 +610,7 @@ fn diff_of_two_very_long_maps_stays_within_memory() {
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["stages_moved"].as_array().unwrap().len(), 3_900);
-    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(took < WALL, "took {took:?}");
 }
 
 #[test]
