@@ -2,11 +2,11 @@
 """Write a survey export shaped like a real one to stdout, deterministically.
 
   gen_real.py ROWS long   respondent id, timestamp, stage, touchpoint, nps, csat, ces and a
-                          comment on about one row in four (60-400 characters, with commas,
-                          quotes and the odd line break): 1M rows is about 95 MB.
+                          comment on about one row in four (60-250 characters, with commas,
+                          quotes and the odd line break): 1M rows is about 96 MB.
   gen_real.py ROWS wide   the same answers among 40 columns laid out as a Qualtrics export
                           (dates, status, IP address, progress, duration, location, embedded
-                          data...): 1M rows is about 260 MB.
+                          data...): 1M rows is about 236 MB.
 
 Stage ids: trigger, search, research, purchase, delivery, returns. A few answers are blank
 (skipped questions), as in real exports."""
