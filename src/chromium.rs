@@ -192,7 +192,8 @@ impl Process {
 
 /// Chromium, started once for every page of a run.
 pub struct Chromium {
-    browser: Browser,
+    /// The DevTools connection: the tab's calls go through it while it lives.
+    _browser: Browser,
     tab: std::sync::Arc<Tab>,
     process: Process,
     timeout: Duration,
@@ -270,7 +271,7 @@ impl Chromium {
             .tempdir()
             .context("cannot make a folder for the page")?;
         Ok(Chromium {
-            browser,
+            _browser: browser,
             tab,
             process,
             timeout: options.timeout,
@@ -402,7 +403,6 @@ impl Drop for Chromium {
     fn drop(&mut self) {
         // Close politely first; the process guard kills whatever is left.
         let _ = self.tab.close(false);
-        let _ = &self.browser;
     }
 }
 

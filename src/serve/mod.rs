@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, anyhow};
 
 use crate::Outcome;
 use crate::cli::OutputFormat;
-use crate::diagnostic::{self, Severity};
+use crate::diagnostic;
 
 /// The path of the reload script and of the generation it polls.
 pub const LIVE_SCRIPT: &str = "/__journeymap/live.js";
@@ -221,45 +221,43 @@ impl Site {
         )
     }
 
+    /// The checks `render` runs (no review-age warning), and the folder maps may read from.
+    fn checks(&self) -> Result<(crate::validate::Checks, Option<PathBuf>), Page> {
+        let today = crate::validate::today()
+            .map_err(|e| self.problem("journeymap", &format!("{e:#}"), 500))?;
+        let checks = crate::validate::Checks {
+            max_age_days: None,
+            today,
+        };
+        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
+        Ok((checks, root))
+    }
+
     /// One map: its page, or its diagnostics when it has errors.
     fn map_page(&self, map: &Path) -> (Page, Vec<PathBuf>) {
         let generation = self.watch.generation();
         let mut sources = diagnostic::Sources::default();
-        let checks = crate::validate::Checks {
-            max_age_days: None,
-            today: match crate::validate::today() {
-                Ok(t) => t,
-                Err(e) => return (self.problem("journeymap", &format!("{e:#}"), 500), vec![]),
-            },
+        let (checks, root) = match self.checks() {
+            Ok(c) => c,
+            Err(page) => return (page, vec![]),
         };
-        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
         let checked = crate::pipeline::check(map, &mut sources, checks, root.as_deref());
-        let mut inputs = vec![map.to_owned()];
-        if let Some((loaded, _)) = &checked.map {
-            inputs = crate::pipeline::inputs(loaded);
-        }
+        let inputs = match &checked.map {
+            Some((loaded, _)) => crate::pipeline::inputs(loaded),
+            None => vec![map.to_owned()],
+        };
         let title = crate::load::display(map);
-        let errors = checked
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error);
         if !checked.diagnostics.is_empty() {
             let text =
                 diagnostic::format_all(&checked.diagnostics, &sources, diagnostic::Format::Short);
             eprint!("{text}");
         }
-        if errors || checked.map.is_none() {
+        let (Some((loaded, data)), Outcome::Ok) = (&checked.map, checked.outcome(false)) else {
             let text =
                 diagnostic::format_all(&checked.diagnostics, &sources, diagnostic::Format::Human);
             let summary = diagnostic::summary(&checked.diagnostics);
             return (
                 self.problem(&title, &format!("{text}{summary}\n"), 422),
-                inputs,
-            );
-        }
-        let Some((loaded, data)) = &checked.map else {
-            return (
-                self.problem(&title, "the map could not be read", 500),
                 inputs,
             );
         };
@@ -274,24 +272,17 @@ impl Site {
     /// The folder's index: a row per map; a map with errors links to its diagnostics.
     fn index_page(&self, maps: &[(PathBuf, Option<PathBuf>)]) -> (Page, Vec<PathBuf>) {
         let generation = self.watch.generation();
-        let checks = match crate::validate::today() {
-            Ok(today) => crate::validate::Checks {
-                max_age_days: None,
-                today,
-            },
-            Err(e) => return (self.problem("journeymap", &format!("{e:#}"), 500), vec![]),
+        let (checks, root) = match self.checks() {
+            Ok(c) => c,
+            Err(page) => return (page, vec![]),
         };
-        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
         let (results, _) = crate::pipeline::check_all(maps, checks, root.as_deref());
         let mut entries = Vec::new();
         let mut inputs = Vec::new();
         for (checked, (path, scan_root)) in results.iter().zip(maps) {
             let rel = crate::output::output_name(path, scan_root.as_deref(), OutputFormat::Html);
             inputs.push(path.clone());
-            let sound = !checked
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error);
+            let sound = checked.outcome(false) == Outcome::Ok;
             match &checked.map {
                 Some((loaded, data)) if sound => {
                     inputs.extend(crate::pipeline::inputs(loaded));
