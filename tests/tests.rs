@@ -6,6 +6,7 @@
 
 mod analytics;
 mod browser;
+mod chunks;
 mod edges;
 mod events;
 mod examples;

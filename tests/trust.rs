@@ -331,11 +331,12 @@ fn quotes_are_substantive_pinned_first_and_hidden_never() {
         .map(|v| (v["text"].as_str().unwrap(), v["pinned"].as_bool().unwrap()))
         .collect();
     // "ok" is no quote unless pinned (a team may pin what it likes), and then comes first;
-    // the two "courier" comments are one (the spelling with the smaller hash speaks for
-    // both); the hidden one is gone; "n/a" is no comment.
+    // the two "courier" comments are one (the spelling with the smaller XXH3-64 speaks for
+    // both: Python's xxhash agrees that it is the one without the full stop); the hidden one
+    // is gone; "n/a" is no comment.
     assert_eq!(
         quotes,
-        [("ok", true), ("The courier left it outside.", false)]
+        [("ok", true), ("The courier left it outside", false)]
     );
     assert_eq!(ctx["stages"][0]["comments"], 4);
     // Pinning a missing code, which is no comment, is refused at the pin.
@@ -372,12 +373,13 @@ fn journey_level_comments_are_shown_in_every_output() {
         .map(|v| v["text"].as_str().unwrap())
         .collect();
     // "ok" and "-" are no quotes; the two "logging me out" comments are one, shown in
-    // file order after the support comment because the spelling with "!" speaks for both.
+    // file order before the support comment because the spelling without "!" has the
+    // smaller XXH3-64 (Python's xxhash agrees) and speaks for both.
     assert_eq!(
         texts,
         [
-            "Support answered within minutes",
-            "The app kept logging me out!"
+            "The app kept logging me out",
+            "Support answered within minutes"
         ]
     );
     assert_eq!(ctx["comments"], 5);

@@ -305,12 +305,11 @@ fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
     let mean = row.real("mean", scale)?;
     let stddev = row.real("stddev", [0.0, f64::INFINITY])?;
     let with_moments = |acc: Acc| match mean {
-        Some(mean) => Acc {
-            mn: n,
+        Some(mean) => acc.with_moments(
+            n,
             mean,
-            m2: stddev.unwrap_or(0.0).powi(2) * n.saturating_sub(1) as f64,
-            ..acc
-        },
+            stddev.unwrap_or(0.0).powi(2) * n.saturating_sub(1) as f64,
+        ),
         None => acc,
     };
     match m {

@@ -33,13 +33,13 @@ struct Row<'r> {
 }
 
 /// What one pass over the rows keeps besides the aggregates.
-struct Pass {
-    stages: StageLookup,
+pub(super) struct Pass {
+    pub(super) stages: StageLookup,
     missing: Vec<Vec<u8>>,
     survey_id: String,
-    not_utf8: Option<(u64, usize)>,
+    pub(super) not_utf8: Option<(u64, usize)>,
     /// Which aggregates (the stages, then the journey) and measures this survey fed.
-    touched: Vec<[bool; 4]>,
+    pub(super) touched: Vec<[bool; 4]>,
 }
 
 impl Pass {
@@ -69,26 +69,35 @@ impl Pass {
 /// Stage cells to stage indexes: exact ids first; other spellings (case, the stage's name)
 /// are resolved once per distinct value and remembered; values the map lacks are counted
 /// per value (the first hundred) and together beyond that.
-struct StageLookup {
-    by_id: HashMap<Vec<u8>, usize>,
-    unknown: HashMap<Vec<u8>, (u64, u64)>,
-    other: (u64, u64),
+pub(super) struct StageLookup {
+    /// The map's stage ids, compared byte for byte first: a handful, so a scan beats a hash.
+    ids: Vec<(Vec<u8>, usize)>,
+    by_id: HashMap<Vec<u8>, usize, foldhash::fast::FixedState>,
+    /// Unknown stage value -> (rows, first CSV line).
+    pub(super) unknown: HashMap<Vec<u8>, (u64, u64)>,
+    /// Rows with an unknown value past the first hundred values, and the first line.
+    pub(super) other: (u64, u64),
 }
 
 impl StageLookup {
     fn new(stages: &[crate::model::Stage]) -> StageLookup {
         StageLookup {
-            by_id: stages
+            ids: stages
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (s.id.value.as_bytes().to_vec(), i))
                 .collect(),
+            by_id: HashMap::default(),
             unknown: HashMap::new(),
             other: (0, 0),
         }
     }
 
+    #[inline]
     fn resolve(&mut self, stages: &[crate::model::Stage], cell: &[u8], line: u64) -> Option<usize> {
+        if let Some((_, i)) = self.ids.iter().find(|(id, _)| id.as_slice() == cell) {
+            return Some(*i);
+        }
         if let Some(i) = self.by_id.get(cell) {
             return Some(*i);
         }
@@ -112,48 +121,77 @@ impl StageLookup {
     }
 }
 
+/// The binding plan and the counters of one pass over the rows of a file (or of one part of
+/// it, `chunks.rs`).
+pub(super) struct Tally {
+    pub(super) bindings: Vec<Binding>,
+    pub(super) filters: Vec<Filter>,
+    pub(super) split: Split,
+    pub(super) pass: Pass,
+    pub(super) stage_col: Option<usize>,
+}
+
+/// How reading rows ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ended {
+    /// At the end of the file.
+    End,
+    /// The file cannot be read further, or the reading was called off.
+    Stopped,
+    /// At a record that starts at `edges[edge]`, not yet read into the tally; `line` is
+    /// its CSV line.
+    At { edge: usize, line: u64 },
+}
+
+/// Rows between looks at whether the reading was called off.
+const CANCEL_EVERY: u32 = 1 << 16;
+
 impl Reader<'_> {
+    /// The plan and empty counters for a file with these columns; `None` when the binding
+    /// cannot be made (reported).
+    pub(super) fn tally(
+        &mut self,
+        names: &[String],
+        not_utf8: Option<(u64, usize)>,
+    ) -> Option<Tally> {
+        let (bindings, stage_col) = self.all_bindings(names)?;
+        let filters = self.filters(names)?;
+        let split = self.split(names)?;
+        let pass = Pass::new(self, not_utf8);
+        Some(Tally {
+            bindings,
+            filters,
+            split,
+            pass,
+            stage_col,
+        })
+    }
+
     pub(super) fn read_answers(
         &mut self,
         input: &mut input::Input,
         summary: &mut Summary,
     ) -> Finished {
         let names = input.names.clone();
-        let Some((mut bindings, stage_col)) = self.all_bindings(&names) else {
+        let Some(mut tally) = self.tally(&names, input.not_utf8) else {
             return Finished::Stopped;
         };
-        let Some(mut filters) = self.filters(&names) else {
-            return Finished::Stopped;
-        };
-        let Some(mut split) = self.split(&names) else {
-            return Finished::Stopped;
-        };
-        let mut pass = Pass::new(self, input.not_utf8);
         let mut rec = input.pending.take().unwrap_or_default();
-        let mut have = !rec.is_empty();
-        let mut last = Last::default();
-        loop {
-            if !have {
-                match self.next_record(input, &mut rec, &mut last) {
-                    Next::Record => {}
-                    Next::End => break,
-                    Next::Stop => return Finished::Stopped,
-                }
-            }
-            have = false;
-            let row = Row {
-                rec: &rec,
-                stage_col,
-            };
-            self.row(
-                &row,
-                &mut bindings,
-                &mut filters,
-                &mut split,
-                &mut pass,
-                summary,
-            );
+        let have = !rec.is_empty();
+        let ended = match super::chunks::Plan::new(self, input, &tally) {
+            Some(plan) => plan.run(self, input, &mut rec, have, &mut tally, summary),
+            None => self.read_rows(input, &mut rec, have, &mut tally, summary, &[], None),
+        };
+        if ended == Ended::Stopped {
+            return Finished::Stopped;
         }
+        let Tally {
+            bindings,
+            filters,
+            split,
+            pass,
+            stage_col,
+        } = tally;
         self.finish_split(split, &pass.touched);
         let not_utf8 = self.finish(&bindings, &filters, stage_col, pass, summary);
         if let Some((line, col)) = not_utf8.filter(|_| input.decoding == input::Decoding::Utf8) {
@@ -161,6 +199,69 @@ impl Reader<'_> {
             self.at_csv(Code::NotUtf8, line, col, msg);
         }
         Finished::Read
+    }
+
+    /// Read rows into the tally until the end of the stream, or until a record starts at
+    /// one of `edges` (byte offsets in this stream, ascending), which is left in `rec`
+    /// unread. `have`: `rec` already holds the first record. `cancel` calls the reading
+    /// off (a part of the file that turned out not to be needed).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn read_rows(
+        &mut self,
+        input: &mut input::Input,
+        rec: &mut csv::ByteRecord,
+        mut have: bool,
+        tally: &mut Tally,
+        summary: &mut Summary,
+        edges: &[u64],
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Ended {
+        let mut last = Last::default();
+        let mut next_edge = 0;
+        let mut until_look = CANCEL_EVERY;
+        loop {
+            if !have {
+                match self.next_record(input, rec, &mut last) {
+                    Next::Record => {}
+                    Next::End => return Ended::End,
+                    Next::Stop => return Ended::Stopped,
+                }
+                if next_edge < edges.len() {
+                    let at = rec.position().map_or(0, csv::Position::byte);
+                    while edges.get(next_edge).is_some_and(|e| *e < at) {
+                        next_edge += 1;
+                    }
+                    if edges.get(next_edge) == Some(&at) {
+                        return Ended::At {
+                            edge: next_edge,
+                            line: last.line,
+                        };
+                    }
+                }
+                if let Some(c) = cancel {
+                    until_look -= 1;
+                    if until_look == 0 {
+                        until_look = CANCEL_EVERY;
+                        if c.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Ended::Stopped;
+                        }
+                    }
+                }
+            }
+            have = false;
+            let row = Row {
+                rec,
+                stage_col: tally.stage_col,
+            };
+            self.row(
+                &row,
+                &mut tally.bindings,
+                &mut tally.filters,
+                &mut tally.split,
+                &mut tally.pass,
+                summary,
+            );
+        }
     }
 
     /// One row: filters, its stage, then each bound cell.
@@ -174,7 +275,7 @@ impl Reader<'_> {
         summary: &mut Summary,
     ) {
         let rec = row.rec;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| p.line()) + self.line_base;
         if rec.len() == 1 && input::cell(rec, 0).is_empty() {
             return; // a blank line
         }
@@ -301,6 +402,7 @@ impl Reader<'_> {
         }
         if b.warned < DETAILED_WARNINGS {
             b.warned += 1;
+            b.details.push(self.diags.len());
             let msg = format!(
                 "{} value `{}` in column `{}` skipped: {}",
                 measure_name(b.measure),

@@ -302,17 +302,7 @@ pub fn from_reader_as(
             .build(buffered);
         (Decoding::Transcoded(encoding), Box::new(decoder))
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        // Records end at `\n` only: with the default CRLF terminator csv-core ends a record
-        // at `\r` and reads the `\n` as part of the next one, which then reports a line one
-        // too early. The `\r` left at the end of the last field is whitespace: cells are
-        // trimmed where they are read (`cell`), not by csv's Trim, which copies every record.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(64 * 1024)
-        .from_reader(LineGuard::new(stream, delimiter));
+    let mut reader = csv_reader(stream, delimiter);
     let mut pending = None;
     let mut not_utf8 = None;
     let (names, header_rows) =
@@ -336,6 +326,54 @@ pub fn from_reader_as(
         pending,
         progress: None,
     })
+}
+
+/// The CSV reader every survey stream is read with.
+fn csv_reader(stream: Box<dyn Read>, delimiter: u8) -> csv::Reader<LineGuard<Box<dyn Read>>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        // Records end at `\n` only: with the default CRLF terminator csv-core ends a record
+        // at `\r` and reads the `\n` as part of the next one, which then reports a line one
+        // too early. The `\r` left at the end of the last field is whitespace: cells are
+        // trimmed where they are read (`cell`), not by csv's Trim, which copies every record.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(64 * 1024)
+        .from_reader(LineGuard::new(stream, delimiter))
+}
+
+/// A UTF-8 export read on from `offset`, a record boundary past its header rows: the rows
+/// from there, as `open` would have handed them over (`chunks.rs`). Its lines count from 1.
+pub fn resume(path: &Path, offset: u64, delimiter: u8, names: &[String]) -> std::io::Result<Input> {
+    use std::io::Seek;
+    let mut file = File::open(path)?;
+    file.seek(std::io::SeekFrom::Start(offset))?;
+    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(64 * 1024, file));
+    Ok(Input {
+        reader: csv_reader(stream, delimiter),
+        decoding: Decoding::Utf8,
+        delimiter,
+        names: names.to_vec(),
+        header_rows: 0,
+        not_utf8: None,
+        pending: None,
+        progress: None,
+    })
+}
+
+/// The records of `bytes` (a slice of an export from a line start) as csv reads them: the
+/// number of fields of each whole record, for judging whether a slice starts at a record.
+pub fn field_counts(bytes: &[u8], delimiter: u8, most: usize) -> Vec<usize> {
+    let mut reader = csv_reader(Box::new(std::io::Cursor::new(bytes.to_vec())), delimiter);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while out.len() <= most && matches!(reader.read_byte_record(&mut rec), Ok(true)) {
+        out.push(rec.len());
+    }
+    // The last record may be cut off by the end of the slice.
+    out.pop();
+    out
 }
 
 fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {

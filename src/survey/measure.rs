@@ -11,19 +11,120 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// Fewer valid answers than this are marked low-sample in every output.
 pub const LOW_SAMPLE: u64 = 30;
 
-/// Running count, mean and sum of squared deviations (Welford), plus the counts NPS and
-/// CSAT need. `mn` counts the answers whose value is known: a warehouse row may give NPS
-/// counts without a mean, and then the pooled mean is unknown rather than wrong.
+/// Answers are summed in millionths: a value is kept to six decimals, which every scale a
+/// survey uses is written in.
+const FIXED: f64 = 1e6;
+
+/// Answers added one at a time, summed exactly: count, Σx and Σx² in millionths (x rounded
+/// to six decimals). Integer sums do not depend on the order of addition, so accumulators
+/// of parts of a file merged in any order equal one accumulator of the whole, to the bit.
+/// The f64 sums stand in only if the integers would overflow (values near 10⁹ on tens of
+/// millions of answers: no survey scale).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Exact {
+    n: u64,
+    s1: i128,
+    s2: u128,
+    overflow: bool,
+    f1: f64,
+    f2: f64,
+}
+
+impl Exact {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.f1 += x;
+        self.f2 += x * x;
+        // Whole answers (nearly all) skip the rounding.
+        let w = x as i64;
+        let q = if w as f64 == x && w.unsigned_abs() < 1 << 40 {
+            i128::from(w * 1_000_000)
+        } else {
+            i128::from((x * FIXED).round() as i64)
+        };
+        match (
+            self.s1.checked_add(q),
+            self.s2
+                .checked_add(q.unsigned_abs().saturating_mul(q.unsigned_abs())),
+        ) {
+            (Some(s1), Some(s2)) if q.unsigned_abs() < 1 << 60 => (self.s1, self.s2) = (s1, s2),
+            _ => self.overflow = true,
+        }
+    }
+
+    fn merge(&mut self, o: &Exact) {
+        self.n += o.n;
+        self.f1 += o.f1;
+        self.f2 += o.f2;
+        match (self.s1.checked_add(o.s1), self.s2.checked_add(o.s2)) {
+            (Some(s1), Some(s2)) => (self.s1, self.s2) = (s1, s2),
+            _ => self.overflow = true,
+        }
+        self.overflow |= o.overflow;
+    }
+
+    /// Mean and sum of squared deviations.
+    fn moments(&self) -> (f64, f64) {
+        if self.n == 0 {
+            return (0.0, 0.0);
+        }
+        let n = self.n as f64;
+        if !self.overflow {
+            let mean = self.s1 as f64 / n / FIXED;
+            // n·Σx² − (Σx)² is exact in integers: no cancellation.
+            let spread = u128::from(self.n).checked_mul(self.s2).and_then(|a| {
+                a.checked_sub(self.s1.unsigned_abs().checked_mul(self.s1.unsigned_abs())?)
+            });
+            let m2 = match spread {
+                Some(d) => d as f64 / n / (FIXED * FIXED),
+                None => (self.s2 as f64 - (self.s1 as f64).powi(2) / n) / (FIXED * FIXED),
+            };
+            return (mean, m2.max(0.0));
+        }
+        let mean = self.f1 / n;
+        (mean, (self.f2 - self.f1 * self.f1 / n).max(0.0))
+    }
+}
+
+/// Moments pooled from warehouse rows (n, mean and spread given, not answers), by Chan et
+/// al.'s parallel formula.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Pooled {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Pooled {
+    fn merge(&mut self, n: u64, mean: f64, m2: f64) {
+        if n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = Pooled { n, mean, m2 };
+            return;
+        }
+        let all = (self.n + n) as f64;
+        let d = mean - self.mean;
+        self.mean += d * n as f64 / all;
+        self.m2 += m2 + d * d * self.n as f64 * n as f64 / all;
+        self.n += n;
+    }
+}
+
+/// The counts NPS and CSAT need, and the moments of the answers whose value is known: a
+/// warehouse row may give NPS counts without a mean, and then the pooled mean is unknown
+/// rather than wrong.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Acc {
     pub n: u64,
-    pub mn: u64,
-    pub mean: f64,
-    pub m2: f64,
     pub promoters: u64,
     pub passives: u64,
     pub detractors: u64,
     pub top_box: u64,
+    pub(super) exact: Exact,
+    pub(super) pooled: Pooled,
 }
 
 impl Acc {
@@ -31,10 +132,7 @@ impl Acc {
     #[inline]
     pub fn add(&mut self, x: f64, kind: Kind, top_from: f64) {
         self.n += 1;
-        self.mn += 1;
-        let d = x - self.mean;
-        self.mean += d / self.mn as f64;
-        self.m2 += d * (x - self.mean);
+        self.exact.add(x);
         match kind {
             Kind::Nps => {
                 if x >= 9.0 {
@@ -54,20 +152,11 @@ impl Acc {
         }
     }
 
-    /// Pool another accumulator into this one (Chan et al.'s parallel variance formula).
+    /// Pool another accumulator into this one: answers add exactly, warehouse moments by
+    /// Chan et al.'s formula.
     pub fn merge(&mut self, o: &Acc) {
-        if o.mn > 0 {
-            if self.mn == 0 {
-                self.mean = o.mean;
-                self.m2 = o.m2;
-            } else {
-                let mn = self.mn + o.mn;
-                let d = o.mean - self.mean;
-                self.mean += d * o.mn as f64 / mn as f64;
-                self.m2 += o.m2 + d * d * self.mn as f64 * o.mn as f64 / mn as f64;
-            }
-            self.mn += o.mn;
-        }
+        self.exact.merge(&o.exact);
+        self.pooled.merge(o.pooled.n, o.pooled.mean, o.pooled.m2);
         self.n += o.n;
         self.promoters += o.promoters;
         self.passives += o.passives;
@@ -75,29 +164,64 @@ impl Acc {
         self.top_box += o.top_box;
     }
 
+    /// The same counts with the moments a warehouse row gives for `n` answers: their mean
+    /// and sum of squared deviations.
+    pub fn with_moments(self, n: u64, mean: f64, m2: f64) -> Acc {
+        let mut a = Acc {
+            exact: Exact::default(),
+            pooled: Pooled::default(),
+            ..self
+        };
+        a.pooled.merge(n, mean, m2);
+        a
+    }
+
     /// An accumulator from warehouse figures: n, mean and standard deviation (n - 1).
     pub fn from_moments(n: u64, mean: f64, stddev: f64) -> Acc {
         Acc {
             n,
-            mn: n,
-            mean,
-            m2: stddev * stddev * n.saturating_sub(1) as f64,
             ..Acc::default()
         }
+        .with_moments(n, mean, stddev * stddev * n.saturating_sub(1) as f64)
+    }
+
+    /// Answers whose value is known.
+    pub fn mn(&self) -> u64 {
+        self.exact.n + self.pooled.n
+    }
+
+    /// Mean and sum of squared deviations of the answers whose value is known.
+    fn moments(&self) -> (f64, f64) {
+        let (mean, m2) = self.exact.moments();
+        let mut all = Pooled::default();
+        all.merge(self.exact.n, mean, m2);
+        all.merge(self.pooled.n, self.pooled.mean, self.pooled.m2);
+        (all.mean, all.m2)
+    }
+
+    /// The mean of the answers whose value is known (0 when none is).
+    pub fn mean(&self) -> f64 {
+        self.moments().0
+    }
+
+    /// Their sum of squared deviations from the mean.
+    pub fn m2(&self) -> f64 {
+        self.moments().1
     }
 
     /// The sample standard deviation (n - 1) of the answers whose value is known.
     pub fn stddev(&self) -> f64 {
-        if self.mn < 2 {
+        let mn = self.mn();
+        if mn < 2 {
             0.0
         } else {
-            (self.m2 / (self.mn - 1) as f64).sqrt()
+            (self.m2() / (mn - 1) as f64).sqrt()
         }
     }
 
     /// The mean answer, when every answer's value is known.
     pub fn known_mean(&self) -> Option<f64> {
-        (self.mn == self.n && self.n > 0).then_some(self.mean)
+        (self.mn() == self.n && self.n > 0).then(|| self.mean())
     }
 }
 
@@ -213,12 +337,13 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
         }
         Kind::Mean => {
             let sd = acc.stddev();
+            let mean = acc.mean();
             let half = Z95 * sd / n.sqrt();
             // A normal interval can reach past the scale with few answers; no mean can.
             Figure {
-                value: acc.mean,
-                low: (acc.mean - half).max(scale[0]),
-                high: (acc.mean + half).min(scale[1]),
+                value: mean,
+                low: (mean - half).max(scale[0]),
+                high: (mean + half).min(scale[1]),
                 stddev: Some(sd),
                 ..base
             }
@@ -391,11 +516,7 @@ mod tests {
         for x in [10.0, 6.0] {
             b.add(x, Kind::Nps, 0.0);
         }
-        b.merge(&Acc {
-            mn: 10,
-            mean: 7.0,
-            ..counts
-        });
+        b.merge(&counts.with_moments(10, 7.0, 0.0));
         close(
             b.known_mean().unwrap(),
             (2.0 * 8.0 + 10.0 * 7.0) / 12.0,
@@ -415,11 +536,50 @@ mod tests {
         a.merge(&b);
         assert_eq!(a.n, all.n);
         assert_eq!((a.promoters, a.passives, a.detractors), (2, 3, 3));
-        close(a.mean, all.mean, 1e-12);
-        close(a.m2, all.m2, 1e-9);
+        // Answers are summed exactly: the merged accumulator is the whole one, to the bit.
+        assert_eq!(
+            (a.mean().to_bits(), a.m2().to_bits()),
+            (all.mean().to_bits(), all.m2().to_bits())
+        );
+        // By hand: Σx = 51, mean 6.375; Σx² = 403, m2 = 403 − 51²/8 = 77.875.
+        assert_eq!(all.mean(), 6.375);
+        assert_eq!(all.m2(), 77.875);
         // Warehouse moments of the same data pool to the same variance.
-        let from = Acc::from_moments(all.n, all.mean, all.stddev());
-        close(from.m2, all.m2, 1e-9);
+        let from = Acc::from_moments(all.n, all.mean(), all.stddev());
+        close(from.m2(), all.m2(), 1e-9);
+    }
+
+    /// Fractions in any order, split anywhere: the same bits. 0.1 + 0.2 + 0.7 in f64 is not
+    /// 1 in every order; in millionths it is.
+    #[test]
+    fn sums_do_not_depend_on_order_or_split() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| f64::from((i * 37) % 101) / 10.0)
+            .collect();
+        let mut forward = Acc::default();
+        for x in &xs {
+            forward.add(*x, Kind::Mean, 0.0);
+        }
+        let mut backward = Acc::default();
+        for x in xs.iter().rev() {
+            backward.add(*x, Kind::Mean, 0.0);
+        }
+        assert_eq!(forward.mean().to_bits(), backward.mean().to_bits());
+        assert_eq!(forward.stddev().to_bits(), backward.stddev().to_bits());
+        for cut in [1, 333, 999] {
+            let (mut a, mut b) = (Acc::default(), Acc::default());
+            xs[..cut].iter().for_each(|x| a.add(*x, Kind::Mean, 0.0));
+            xs[cut..].iter().for_each(|x| b.add(*x, Kind::Mean, 0.0));
+            a.merge(&b);
+            assert_eq!(a.n, forward.n);
+            assert_eq!(a.mean().to_bits(), forward.mean().to_bits());
+            assert_eq!(a.m2().to_bits(), forward.m2().to_bits());
+        }
+        let mut three = Acc::default();
+        for x in [0.1, 0.2, 0.7] {
+            three.add(x, Kind::Mean, 0.0);
+        }
+        assert_eq!(three.mean(), 1.0 / 3.0);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub use aggregated::COLUMNS as AGGREGATED_COLUMNS;
 mod answers;
 pub mod binding;
 pub mod change;
+mod chunks;
 pub mod input;
 mod judge;
 pub mod measure;
@@ -321,6 +322,7 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
                 first_names: &mut first_names,
                 diags: &mut diags,
                 data: &mut data,
+                line_base: 0,
             };
             if let Some(summary) = reader.read(&path) {
                 data.summaries.push(summary);
@@ -393,6 +395,7 @@ pub fn read_bytes(
             first_names: &mut first_names,
             diags: &mut diags,
             data: &mut data,
+            line_base: 0,
         };
         let cursor = std::io::Cursor::new(bytes.to_vec());
         match input::from_reader(Box::new(cursor), s) {
@@ -424,6 +427,9 @@ struct Reader<'a> {
     first_names: &'a mut Option<Vec<String>>,
     diags: &'a mut Vec<Diagnostic>,
     data: &'a mut SurveyData,
+    /// Lines of the file before the stream being read: 0, unless a part of the file is
+    /// read from one of its record boundaries (`chunks.rs`).
+    line_base: u64,
 }
 
 /// What reading the next record gave.
@@ -604,11 +610,11 @@ impl Reader<'_> {
             Ok(false) => {
                 let guard = input.reader.get_ref();
                 if guard.open_quote() && last.line > 0 {
-                    let end = input.reader.position().line();
+                    let end = input.reader.position().line() + self.line_base;
                     let msg = format!(
                         "unclosed quote: the cell that opens here runs to the end of the file (line {end}), so the rest of the file was read as one cell; close the quote"
                     );
-                    let line = guard.quote_line().max(last.line);
+                    let line = (guard.quote_line() + self.line_base).max(last.line);
                     self.at_csv(Code::MalformedCsv, line, last.fields.max(1), msg);
                     return Next::Stop;
                 }
@@ -616,7 +622,7 @@ impl Reader<'_> {
             }
             Ok(true) => {}
             Err(_) if input.reader.get_ref().quote_overflow() => {
-                let line = input.reader.get_ref().quote_line();
+                let line = input.reader.get_ref().quote_line() + self.line_base;
                 let msg = format!(
                     "unclosed quote: the cell that opens here runs on for more than {} MiB (past the end of any real comment), so the rows after it were being read as one cell; close the quote",
                     input::MAX_QUOTED_BYTES / (1024 * 1024)
@@ -627,7 +633,8 @@ impl Reader<'_> {
             Err(e) => {
                 let line = e
                     .position()
-                    .map_or(input.reader.position().line(), |p| p.line());
+                    .map_or(input.reader.position().line(), |p| p.line())
+                    + self.line_base;
                 let why = input::csv_reason(&e);
                 self.at_csv(
                     Code::MalformedCsv,
@@ -638,7 +645,7 @@ impl Reader<'_> {
                 return Next::Stop;
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| p.line()) + self.line_base;
         *last = Last {
             line,
             fields: rec.len(),

@@ -29,6 +29,8 @@ pub(super) struct Binding {
     pub(super) used: u64,
     pub(super) skipped: u64,
     pub(super) warned: usize,
+    /// Where in the reader's diagnostics each detailed warning of this binding is.
+    pub(super) details: Vec<usize>,
     pub(super) why: BTreeMap<Skip, u64>,
     /// Answers that were neither a number nor a label: text -> (count, first CSV line).
     pub(super) unlabelled: HashMap<Vec<u8>, (u64, u64)>,
@@ -125,6 +127,7 @@ impl Reader<'_> {
                 used: 0,
                 skipped: 0,
                 warned: 0,
+                details: Vec::new(),
                 why: BTreeMap::new(),
                 unlabelled: HashMap::new(),
             });

@@ -1,6 +1,7 @@
 //! Quotes: which verbatim comments a map shows.
 //!
-//! Invariants: the choice does not depend on the order of rows (a hash picks among the
+//! Invariants: the choice does not depend on the order of rows (a hash, XXH3-64 of the
+//! comment's UTF-8, picks among the
 //! substantive comments); a comment is substantive when it has at least two words and is not
 //! a stock non-answer ("ok", "n/a", "none", "no comment"); the same words (ignoring case,
 //! spacing and end punctuation) are shown once; quotes pinned by the map are shown first and
@@ -99,6 +100,7 @@ fn key_hash(text: &str) -> u64 {
     h
 }
 
+#[cfg(test)]
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -176,40 +178,51 @@ impl Sample {
             }
             return;
         }
-        let hash = fnv1a(text.as_bytes());
-        let worst = self.sampled.iter().map(|w| (w.hash, w.line)).max();
-        if self.sampled.len() >= VERBATIMS && worst.is_some_and(|w| (hash, line) >= w) {
-            return;
-        }
-        // The very same text again: the earlier line already speaks for it.
-        if let Some(same) = self
-            .sampled
-            .iter_mut()
-            .find(|v| v.hash == hash && v.text == text)
-        {
-            same.line = same.line.min(line);
+        let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        if self.beaten(hash, line) || self.seen_text(hash, text, line) {
             return;
         }
         if !is_substantive(text) {
             return;
         }
-        let key = normalise(text);
-        if let Some(i) = self.sampled.iter().position(|v| v.key == key) {
+        self.keep(Verbatim {
+            hash,
+            key: normalise(text),
+            ..verbatim(text, survey, line, false)
+        });
+    }
+
+    /// Whether the sample is full of comments that all come before `(hash, line)`.
+    fn beaten(&self, hash: u64, line: u64) -> bool {
+        let worst = self.sampled.iter().map(|w| (w.hash, w.line)).max();
+        self.sampled.len() >= VERBATIMS && worst.is_some_and(|w| (hash, line) >= w)
+    }
+
+    /// The very same text again: the earlier line already speaks for it.
+    fn seen_text(&mut self, hash: u64, text: &str, line: u64) -> bool {
+        match self
+            .sampled
+            .iter_mut()
+            .find(|v| v.hash == hash && v.text == text)
+        {
+            Some(same) => {
+                same.line = same.line.min(line);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keep a substantive comment if it is among the smallest (hash, line), one per set of
+    /// the same words.
+    fn keep(&mut self, v: Verbatim) {
+        if let Some(i) = self.sampled.iter().position(|s| s.key == v.key) {
             // The same words spelt differently: keep the smaller (hash, line).
-            if (hash, line) < (self.sampled[i].hash, self.sampled[i].line) {
-                self.sampled[i] = Verbatim {
-                    hash,
-                    key,
-                    ..verbatim(text, survey, line, false)
-                };
+            if (v.hash, v.line) < (self.sampled[i].hash, self.sampled[i].line) {
+                self.sampled[i] = v;
             }
             return;
         }
-        let v = Verbatim {
-            hash,
-            key,
-            ..verbatim(text, survey, line, false)
-        };
         if self.sampled.len() < VERBATIMS {
             self.sampled.push(v);
         } else if let Some((i, _)) = self
@@ -219,6 +232,26 @@ impl Sample {
             .max_by_key(|(_, w)| (w.hash, w.line))
         {
             self.sampled[i] = v;
+        }
+    }
+
+    /// Take in the sample of the rows after this one's (a part of the same file read on
+    /// another thread, its lines `offset` short): the result is the sample of all the
+    /// rows, because the sample is the smallest (hash, line) of each set of words and does
+    /// not depend on the order comments come in.
+    pub fn absorb(&mut self, other: Sample, offset: u64) {
+        self.comments += other.comments;
+        for (mine, theirs) in self.pinned.iter_mut().zip(other.pinned) {
+            if let (None, Some(mut v)) = (mine.as_ref(), theirs) {
+                v.line += offset;
+                *mine = Some(v);
+            }
+        }
+        for mut v in other.sampled {
+            v.line += offset;
+            if !(self.beaten(v.hash, v.line) || self.seen_text(v.hash, &v.text, v.line)) {
+                self.keep(v);
+            }
         }
     }
 

@@ -76,16 +76,19 @@ impl Rule {
         if is_missing(cell, missing) {
             return (Value::Missing, None);
         }
-        let label = self
-            .labels
-            .iter()
-            .position(|(k, _)| k == cell)
-            .or_else(|| {
-                self.labels
-                    .iter()
-                    .position(|(k, _)| k.eq_ignore_ascii_case(cell))
-            })
-            .or_else(|| self.folded_label(cell));
+        let label = if self.labels.is_empty() {
+            None
+        } else {
+            self.labels
+                .iter()
+                .position(|(k, _)| k == cell)
+                .or_else(|| {
+                    self.labels
+                        .iter()
+                        .position(|(k, _)| k.eq_ignore_ascii_case(cell))
+                })
+                .or_else(|| self.folded_label(cell))
+        };
         let x = match label {
             Some(i) => self.labels[i].1,
             None => match parse_number(cell) {
@@ -100,10 +103,20 @@ impl Rule {
         if !(self.scale[0]..=self.scale[1]).contains(&x) {
             return (Value::Invalid(Skip::OffScale), label);
         }
-        if self.whole && x.fract() != 0.0 {
+        if self.whole && !is_whole(x) {
             return (Value::Invalid(Skip::NotWhole), label);
         }
         (Value::Number(x), label)
+    }
+}
+
+/// Whether `x` has no fraction (a cast, not a call to `trunc`).
+#[inline]
+fn is_whole(x: f64) -> bool {
+    if x.abs() < 4.5e15 {
+        (x as i64) as f64 == x
+    } else {
+        x.fract() == 0.0
     }
 }
 
@@ -111,7 +124,7 @@ impl Rule {
     /// Beyond ASCII, a label matches without regard to case and composition
     /// (`TRÈS SATISFAIT` is `Très satisfait`).
     fn folded_label(&self, cell: &[u8]) -> Option<usize> {
-        if cell.is_ascii() || self.labels.is_empty() {
+        if self.labels.is_empty() || cell.is_ascii() {
             return None;
         }
         let cell = std::str::from_utf8(cell).ok()?;
