@@ -8,7 +8,8 @@
 # Usage: benches/survey.sh [RUNS] [SHAPE:ROWS ...]
 #   default: 3 runs of long:1000000 long:10000000 wide:1000000
 #   (pip install polars duckdb for the comparison; needs /usr/bin/time)
-# Wall time is the median of RUNS; peak memory is the maximum resident set of one more run.
+# journeymap runs on every core and, with JOURNEYMAP_THREADS=1, on one; both give the same
+# bytes (checked). Wall time is the median of RUNS; peak memory is the maximum resident set of one more run.
 # polars and DuckDB are timed inside Python, imports excluded (their best case); their peak
 # memory includes the interpreter.
 set -euo pipefail
@@ -62,6 +63,9 @@ for shape in "${shapes[@]}"; do
   size=$(du -m "$work/answers.csv" | cut -f1)
   # The same figures from every tool, or no timing at all.
   "$bin" render -f json "$work/comments.journey.yaml" > "$work/jm.json"
+  # Read on every core or on one, the same bytes.
+  JOURNEYMAP_THREADS=1 "$bin" render -f json "$work/comments.journey.yaml" > "$work/jm1.json"
+  cmp "$work/jm.json" "$work/jm1.json"
   python3 benches/figures.py journeymap "$work/jm.json" > "$work/f-journeymap.json"
   "$baseline" "$work/answers.csv" > "$work/base.txt"
   python3 benches/figures.py baseline "$work/base.txt" > "$work/f-baseline.json"
@@ -79,8 +83,11 @@ for shape in "${shapes[@]}"; do
   row() { printf '| %-44s | %8s | %8s | %s |\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$jm" 'BEGIN { printf "%.2f", a / b }')"; }
   row "plain csv::ByteRecord loop, 1 thread" "$(wall "$runs" "$baseline" "$work/answers.csv")" "$(peak "$baseline" "$work/answers.csv")"
   for tool in "${others[@]}"; do
-    row "$tool (2 threads)" "$(inner "$runs" "$tool" "$work/answers.csv")" "$(peak python3 benches/others.py "$tool" "$work/answers.csv")"
+    row "$tool (all cores)" "$(inner "$runs" "$tool" "$work/answers.csv")" "$(peak python3 benches/others.py "$tool" "$work/answers.csv")"
   done
-  row "journeymap, comments not bound" "$(wall "$runs" "$bin" render -f json "$work/plain.journey.yaml")" "$(peak "$bin" render -f json "$work/plain.journey.yaml")"
-  row "journeymap, comments bound" "$jm" "$(peak "$bin" render -f json "$work/comments.journey.yaml")"
+  one=(env JOURNEYMAP_THREADS=1 "$bin" render -f json)
+  row "journeymap, comments not bound, 1 thread" "$(wall "$runs" "${one[@]}" "$work/plain.journey.yaml")" "$(peak "${one[@]}" "$work/plain.journey.yaml")"
+  row "journeymap, comments bound, 1 thread" "$(wall "$runs" "${one[@]}" "$work/comments.journey.yaml")" "$(peak "${one[@]}" "$work/comments.journey.yaml")"
+  row "journeymap, comments not bound (all cores)" "$(wall "$runs" "$bin" render -f json "$work/plain.journey.yaml")" "$(peak "$bin" render -f json "$work/plain.journey.yaml")"
+  row "journeymap, comments bound (all cores)" "$jm" "$(peak "$bin" render -f json "$work/comments.journey.yaml")"
 done

@@ -8,8 +8,30 @@
 use serde::Serialize;
 
 /// `v` with at most `decimals` decimals, trailing zeros (and a bare point) dropped, and
-/// `-0` shown as `0`.
+/// `-0` shown as `0`. Halves round away from zero, as people round (0.125 is 0.13), and
+/// `v` is first taken to nine decimals, so that float noise below that cannot move a
+/// shown digit: a mean summed exactly (0.125) and the same mean pooled from a warehouse's
+/// averages (0.12499999999999997) read the same.
 pub fn number(v: f64, decimals: usize) -> String {
+    const NANO: f64 = 1e9;
+    if decimals <= 9 && v.is_finite() && v.abs() < 1e18 {
+        let nanos = (v.abs() * NANO).round() as i128;
+        let unit = 10i128.pow(9 - decimals as u32);
+        let q = (nanos + unit / 2) / unit;
+        let sign = if v < 0.0 && q != 0 { "-" } else { "" };
+        let p = 10i128.pow(decimals as u32);
+        return if decimals == 0 {
+            format!("{sign}{q}")
+        } else {
+            let frac = format!("{:0decimals$}", q % p);
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{sign}{}", q / p)
+            } else {
+                format!("{sign}{}.{frac}", q / p)
+            }
+        };
+    }
     let t = format!("{v:.decimals$}");
     let t = if t.contains('.') {
         t.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -154,6 +176,21 @@ pub fn label<T: Serialize>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halves_round_away_from_zero_and_noise_below_nine_decimals_does_not_count() {
+        assert_eq!(number(0.125, 2), "0.13");
+        assert_eq!(number(0.124_999_999_999_999_97, 2), "0.13");
+        assert_eq!(number(0.125_000_000_000_000_03, 2), "0.13");
+        assert_eq!(number(0.124_999, 2), "0.12");
+        assert_eq!(number(-0.125, 2), "-0.13");
+        assert_eq!(number(-0.004, 2), "0");
+        assert_eq!(number(2.5, 0), "3");
+        assert_eq!(number(62.5, 1), "62.5");
+        assert_eq!(number(4.399_999_999_999_999, 2), "4.4");
+        assert_eq!(number(1234.0, 2), "1234");
+        assert_eq!(number(0.1 + 0.2, 3), "0.3");
+    }
 
     #[test]
     fn durations_read_as_people_say_them() {

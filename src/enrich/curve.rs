@@ -143,9 +143,9 @@ fn spoken(series: &Series) -> String {
         .join("; ")
 }
 
-/// A measured score to two decimals, signed.
+/// A measured score to two decimals, signed (rounded once, by `words::number`).
 fn two_decimals(score: f64) -> String {
-    crate::words::score((score * 100.0).round() / 100.0)
+    crate::words::score(score)
 }
 
 /// Points and a smooth path through the stages for which `value` gives a score. Runs of

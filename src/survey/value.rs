@@ -159,6 +159,14 @@ pub fn parse_number(cell: &[u8]) -> Result<f64, NumberError> {
         let v = f64::from(v);
         return Ok(if neg { -v } else { v });
     }
+    parse_other(cell, digits)
+}
+
+/// The numbers [`parse_number`] does not read inline: decimals, exponents, decimal commas,
+/// and what is no number.
+#[cold]
+#[inline(never)]
+fn parse_other(cell: &[u8], digits: &[u8]) -> Result<f64, NumberError> {
     let text = std::str::from_utf8(cell).map_err(|_| NumberError::NotNumber)?;
     if has_thousands_separator(digits) {
         return Err(NumberError::Thousands);
