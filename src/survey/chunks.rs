@@ -61,6 +61,8 @@ pub(super) struct Plan {
     bom: u64,
     /// Set by `JOURNEYMAP_THREADS`: say on stderr how the file was read.
     trace: bool,
+    /// The file's progress bar, which every part moves.
+    progress: Option<indicatif::ProgressBar>,
 }
 
 /// One part read on its own thread.
@@ -119,6 +121,7 @@ impl Plan {
             cuts,
             bom,
             trace: forced,
+            progress: input.progress.clone(),
         })
     }
 
@@ -236,7 +239,14 @@ impl Plan {
 
     /// The stream of part `k`: the file from its cut.
     fn open_part(&self, k: usize) -> Option<input::Input> {
-        input::resume(&self.path, self.cuts[k], self.delimiter, &self.names).ok()
+        input::resume(
+            &self.path,
+            self.cuts[k],
+            self.delimiter,
+            &self.names,
+            self.progress.as_ref(),
+        )
+        .ok()
     }
 
     /// The cuts after part `k`, as offsets in its own stream.

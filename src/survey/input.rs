@@ -345,11 +345,22 @@ fn csv_reader(stream: Box<dyn Read>, delimiter: u8) -> csv::Reader<LineGuard<Box
 
 /// A UTF-8 export read on from `offset`, a record boundary past its header rows: the rows
 /// from there, as `open` would have handed them over (`chunks.rs`). Its lines count from 1.
-pub fn resume(path: &Path, offset: u64, delimiter: u8, names: &[String]) -> std::io::Result<Input> {
+/// Bytes read move `progress`, the bar of the whole file, when there is one.
+pub fn resume(
+    path: &Path,
+    offset: u64,
+    delimiter: u8,
+    names: &[String],
+    progress: Option<&indicatif::ProgressBar>,
+) -> std::io::Result<Input> {
     use std::io::Seek;
     let mut file = File::open(path)?;
     file.seek(std::io::SeekFrom::Start(offset))?;
-    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(64 * 1024, file));
+    let raw: Box<dyn Read> = match progress {
+        Some(pb) => Box::new(pb.wrap_read(file)),
+        None => Box::new(file),
+    };
+    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(64 * 1024, raw));
     Ok(Input {
         reader: csv_reader(stream, delimiter),
         decoding: Decoding::Utf8,
