@@ -180,23 +180,25 @@ surveys:
 #[test]
 fn cuts_in_quoted_lines_are_caught_and_every_figure_line_and_quote_is_the_same() {
     let mut read = Vec::new();
-    for (fake_every, crlf) in [(50, false), (23, true), (200, false)] {
+    for (fake_every, crlf, bom) in [(50, false, false), (23, true, false), (200, false, true)] {
         let dir = tempdir();
-        std::fs::write(
-            dir.path().join("answers.csv"),
-            hard_export(3000, fake_every, crlf),
-        )
-        .unwrap();
+        let mut csv = if bom {
+            b"\xef\xbb\xbf".to_vec()
+        } else {
+            Vec::new()
+        };
+        csv.extend(hard_export(3000, fake_every, crlf));
+        std::fs::write(dir.path().join("answers.csv"), csv).unwrap();
         std::fs::write(dir.path().join("m.journey.yaml"), HARD_MAP).unwrap();
-        read.extend(same_on_any_threads(
-            dir.path(),
-            "m.journey.yaml",
-            &[2, 3, 4, 6, 9, 16],
-        ));
+        let these = same_on_any_threads(dir.path(), "m.journey.yaml", &[2, 3, 4, 6, 9, 16]);
+        // Each kind of file (a byte-order mark moves every offset by 3) had parts taken in.
+        assert!(
+            these.iter().any(|r| r.1 > 0),
+            "no part was taken in ({fake_every}, {crlf}, {bom}): {these:?}"
+        );
+        read.extend(these);
     }
-    let taken: usize = read.iter().map(|r| r.1).sum();
     let missed: usize = read.iter().map(|r| r.0 - 1 - r.1).sum();
-    assert!(taken > 0, "no part was taken in: {read:?}");
     // Some guessed cuts fell inside the quoted lines: the reader before them did not arrive
     // there, so they were not used, and the figures above are still the same.
     assert!(missed > 0, "every guessed cut was right: {read:?}");
@@ -237,4 +239,33 @@ fn many_unknown_stage_values_are_counted_as_one_thread_counts_them() {
     std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
     let read = same_on_any_threads(dir.path(), "m.journey.yaml", &[2, 4]);
     assert!(read.iter().any(|r| r.2 > 0), "{read:?}");
+}
+
+#[test]
+fn a_thread_count_that_is_no_number_is_said_and_ignored() {
+    let o = cmd()
+        .env("JOURNEYMAP_THREADS", "two")
+        .args([
+            "render",
+            "-f",
+            "json",
+            "examples/toothbrush/toothbrush.journey.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("JOURNEYMAP_THREADS=two is not a number of threads")
+            .count(),
+        1,
+        "{err}"
+    );
+    let plain = crate::util::run(&[
+        "render",
+        "-f",
+        "json",
+        "examples/toothbrush/toothbrush.journey.yaml",
+    ]);
+    assert_eq!(o.stdout, plain.stdout);
 }

@@ -34,19 +34,29 @@ const TRIES: usize = 64;
 const LOOK_AHEAD: usize = 32;
 
 /// How many threads read surveys: `JOURNEYMAP_THREADS` when set (and then files are cut
-/// whatever their size, which the tests use), else the machine's cores.
+/// whatever their size, which the tests use), else the machine's cores. A value that is not
+/// a number is said once on stderr and ignored.
 fn threads() -> (usize, bool) {
-    match std::env::var("JOURNEYMAP_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-    {
+    let cores = || {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(MAX_PARTS)
+    };
+    let Some(value) = std::env::var_os("JOURNEYMAP_THREADS") else {
+        return (cores(), false);
+    };
+    match value.to_str().and_then(|v| v.trim().parse::<usize>().ok()) {
         Some(n) => (n.clamp(1, MAX_PARTS), true),
-        None => (
-            std::thread::available_parallelism()
-                .map_or(1, usize::from)
-                .min(MAX_PARTS),
-            false,
-        ),
+        None => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "journeymap: JOURNEYMAP_THREADS={} is not a number of threads (1 to {MAX_PARTS}); surveys are read on every core",
+                    value.to_string_lossy()
+                );
+            });
+            (cores(), false)
+        }
     }
 }
 
