@@ -123,6 +123,8 @@ impl Plan {
             })
             .filter(|c| *c > start && *c < len)
             .collect();
+        // Guesses come out in order but for a window's edge; the readers need them sorted.
+        cuts.sort_unstable();
         cuts.dedup();
         (!cuts.is_empty()).then(|| Plan {
             path: path.to_path_buf(),
