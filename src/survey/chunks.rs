@@ -261,40 +261,41 @@ impl Plan {
         .ok()
     }
 
-    /// The cuts after part `k`, as offsets in its own stream.
-    fn edges_after(&self, k: usize) -> Vec<u64> {
+    /// Read part `k` from its cut until it arrives at a later cut or the end of the file;
+    /// an `At` edge is an index into the plan's cuts.
+    fn read_from(
+        &self,
+        reader: &mut Reader,
+        k: usize,
+        tally: &mut Tally,
+        summary: &mut Summary,
+        cancel: Option<&AtomicBool>,
+    ) -> Ended {
+        let Some(mut input) = self.open_part(k) else {
+            return Ended::Stopped;
+        };
         let from = self.cuts[k];
-        self.cuts.iter().map(|c| c.saturating_sub(from)).collect()
+        let edges: Vec<u64> = self.cuts[k + 1..].iter().map(|c| c - from).collect();
+        let mut rec = csv::ByteRecord::new();
+        match reader.read_rows(&mut input, &mut rec, false, tally, summary, &edges, cancel) {
+            Ended::At { edge, line } => Ended::At {
+                edge: edge + k + 1,
+                line,
+            },
+            other => other,
+        }
     }
 
-    /// Read part `k` on its thread, with lines counted from its cut.
+    /// Read part `k` on its thread, into its own counters, with lines counted from its cut.
     fn read_part(
         &self,
         part: &mut Reader,
         k: usize,
         cancel: &AtomicBool,
     ) -> Option<(Tally, Summary, Ended)> {
-        let mut input = self.open_part(k)?;
         let mut tally = part.tally(&self.names, None)?;
         let mut summary = Summary::default();
-        let mut rec = csv::ByteRecord::new();
-        let edges = self.edges_after(k);
-        let ended = part.read_rows(
-            &mut input,
-            &mut rec,
-            false,
-            &mut tally,
-            &mut summary,
-            &edges[k + 1..],
-            Some(cancel),
-        );
-        let ended = match ended {
-            Ended::At { edge, line } => Ended::At {
-                edge: edge + k + 1,
-                line,
-            },
-            other => other,
-        };
+        let ended = self.read_from(part, k, &mut tally, &mut summary, Some(cancel));
         Some((tally, summary, ended))
     }
 
@@ -307,29 +308,10 @@ impl Plan {
         tally: &mut Tally,
         summary: &mut Summary,
     ) -> Ended {
-        let Some(mut input) = self.open_part(k) else {
-            return Ended::Stopped;
-        };
         let base = std::mem::replace(&mut reader.line_base, offset);
-        let mut rec = csv::ByteRecord::new();
-        let edges = self.edges_after(k);
-        let ended = reader.read_rows(
-            &mut input,
-            &mut rec,
-            false,
-            tally,
-            summary,
-            &edges[k + 1..],
-            None,
-        );
+        let ended = self.read_from(reader, k, tally, summary, None);
         reader.line_base = base;
-        match ended {
-            Ended::At { edge, line } => Ended::At {
-                edge: edge + k + 1,
-                line,
-            },
-            other => other,
-        }
+        ended
     }
 }
 

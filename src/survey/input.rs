@@ -329,7 +329,7 @@ pub fn from_reader_as(
 }
 
 /// The CSV reader every survey stream is read with.
-fn csv_reader(stream: Box<dyn Read>, delimiter: u8) -> csv::Reader<LineGuard<Box<dyn Read>>> {
+fn csv_reader<R: Read>(stream: R, delimiter: u8) -> csv::Reader<LineGuard<R>> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -376,7 +376,7 @@ pub fn resume(
 /// The records of `bytes` (a slice of an export from a line start) as csv reads them: the
 /// number of fields of each whole record, for judging whether a slice starts at a record.
 pub fn field_counts(bytes: &[u8], delimiter: u8, most: usize) -> Vec<usize> {
-    let mut reader = csv_reader(Box::new(std::io::Cursor::new(bytes.to_vec())), delimiter);
+    let mut reader = csv_reader(bytes, delimiter);
     let mut rec = csv::ByteRecord::new();
     let mut out = Vec::new();
     while out.len() <= most && matches!(reader.read_byte_record(&mut rec), Ok(true)) {
