@@ -37,7 +37,7 @@ pub const COLUMNS: [&str; 12] = [
 
 /// One aggregated row, its cells looked up by column name.
 struct Row<'r> {
-    rec: &'r csv::ByteRecord,
+    rec: &'r input::Record,
     cols: &'r HashMap<&'static str, usize>,
     line: u64,
     key: super::split::Key,
@@ -140,7 +140,7 @@ impl Reader<'_> {
         let Some(mut split) = self.split(&names) else {
             return Finished::Stopped;
         };
-        let mut rec = csv::ByteRecord::new();
+        let mut rec = input::Record::default();
         let mut last = Last::default();
         loop {
             match self.next_record(input, &mut rec, &mut last) {
@@ -148,7 +148,7 @@ impl Reader<'_> {
                 Next::End => break,
                 Next::Stop => return Finished::Stopped,
             }
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = rec.line();
             if rec.len() == 1 && input::cell(&rec, 0).is_empty() {
                 continue;
             }

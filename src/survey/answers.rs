@@ -28,7 +28,7 @@ struct At {
 
 /// A record and the column that holds its stage (long layout).
 struct Row<'r> {
-    rec: &'r csv::ByteRecord,
+    rec: &'r input::Record,
     stage_col: Option<usize>,
 }
 
@@ -209,7 +209,7 @@ impl Reader<'_> {
     pub(super) fn read_rows(
         &mut self,
         input: &mut input::Input,
-        rec: &mut csv::ByteRecord,
+        rec: &mut input::Record,
         mut have: bool,
         tally: &mut Tally,
         summary: &mut Summary,
@@ -227,7 +227,7 @@ impl Reader<'_> {
                     Next::Stop => return Ended::Stopped,
                 }
                 if next_edge < edges.len() {
-                    let at = rec.position().map_or(0, csv::Position::byte);
+                    let at = rec.byte();
                     while edges.get(next_edge).is_some_and(|e| *e < at) {
                         next_edge += 1;
                     }
@@ -275,7 +275,7 @@ impl Reader<'_> {
         summary: &mut Summary,
     ) {
         let rec = row.rec;
-        let line = rec.position().map_or(0, |p| p.line()) + self.line_base;
+        let line = rec.line() + self.line_base;
         if rec.len() == 1 && input::cell(rec, 0).is_empty() {
             return; // a blank line
         }

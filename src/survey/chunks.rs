@@ -143,7 +143,7 @@ impl Plan {
         self,
         reader: &mut Reader,
         input: &mut input::Input,
-        rec: &mut csv::ByteRecord,
+        rec: &mut input::Record,
         have: bool,
         tally: &mut Tally,
         summary: &mut Summary,
@@ -276,7 +276,7 @@ impl Plan {
         };
         let from = self.cuts[k];
         let edges: Vec<u64> = self.cuts[k + 1..].iter().map(|c| c - from).collect();
-        let mut rec = csv::ByteRecord::new();
+        let mut rec = input::Record::default();
         match reader.read_rows(&mut input, &mut rec, false, tally, summary, &edges, cancel) {
             Ended::At { edge, line } => Ended::At {
                 edge: edge + k + 1,

@@ -14,6 +14,9 @@ use encoding_rs::Encoding;
 
 use crate::model::{Source, Survey};
 
+pub use super::records::Record;
+use super::records::{Records, Reopen};
+
 /// How the bytes of a file are turned into text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoding {
@@ -35,7 +38,7 @@ impl Decoding {
 
 /// A survey file opened for streaming, with its header rows read.
 pub struct Input {
-    pub reader: csv::Reader<LineGuard<Box<dyn Read>>>,
+    pub reader: Records,
     pub decoding: Decoding,
     pub delimiter: u8,
     /// One name per column, from the first header row (SurveyMonkey: question / sub-option).
@@ -45,7 +48,7 @@ pub struct Input {
     /// The first header cell that was not valid UTF-8 (line, column), if any.
     pub not_utf8: Option<(u64, usize)>,
     /// A record read while looking for header rows that turned out to be an answer.
-    pub pending: Option<csv::ByteRecord>,
+    pub pending: Option<Record>,
     /// Progress bar driven by bytes read, when stderr is a terminal.
     pub progress: Option<indicatif::ProgressBar>,
 }
@@ -240,21 +243,45 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
         Some(pb) => Box::new(pb.wrap_read(file)),
         None => Box::new(file),
     };
-    let mut input = from_reader(raw, survey)?;
+    let reopen = reopen_file(path, 0, progress.clone());
+    let mut input = from_reader_as(raw, survey, None, Some(reopen))?;
     input.progress = progress;
     Ok(input)
 }
 
-/// A survey export from any reader (a file, or bytes in memory when fuzzing).
-pub fn from_reader(raw: Box<dyn Read>, survey: &Survey) -> Result<Input, OpenError> {
-    from_reader_as(raw, survey, None)
+/// The file at `path` opened again from `offset + at`, for a reader to read on at `at`.
+fn reopen_file(path: &Path, offset: u64, progress: Option<indicatif::ProgressBar>) -> Reopen {
+    let path = path.to_path_buf();
+    Box::new(move |at| {
+        use std::io::Seek;
+        let mut file = File::open(&path)?;
+        file.seek(std::io::SeekFrom::Start(offset + at))?;
+        Ok(match &progress {
+            Some(pb) => Box::new(pb.wrap_read(file)),
+            None => Box::new(file),
+        })
+    })
 }
 
-/// The same, with the delimiter fixed (a workbook's rows handed over as CSV).
+/// A survey export held in memory (fuzzing, tests).
+pub fn from_bytes(bytes: std::sync::Arc<[u8]>, survey: &Survey) -> Result<Input, OpenError> {
+    let raw = Box::new(std::io::Cursor::new(bytes.clone()));
+    let reopen: Reopen = Box::new(move |at| {
+        let mut c = std::io::Cursor::new(bytes.clone());
+        c.set_position(at);
+        Ok(Box::new(c))
+    });
+    from_reader_as(raw, survey, None, Some(reopen))
+}
+
+/// A survey export from a reader, with the delimiter fixed when it is given (a workbook's
+/// rows handed over as CSV). `reopen` opens the same bytes again at an offset; without it
+/// the rows are read by csv alone (`records.rs`).
 pub fn from_reader_as(
     raw: Box<dyn Read>,
     survey: &Survey,
     delimiter: Option<u8>,
+    reopen: Option<Reopen>,
 ) -> Result<Input, OpenError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, raw);
     let head = buffered
@@ -289,10 +316,13 @@ pub fn from_reader_as(
         }
         None => sniff_delimiter(head),
     };
+    let skipped: usize = if encoding == encoding_rs::UTF_8 && bom.is_some() {
+        3
+    } else {
+        0
+    };
     let (decoding, stream): (Decoding, Box<dyn Read>) = if encoding == encoding_rs::UTF_8 {
-        if bom.is_some() {
-            buffered.consume(3);
-        }
+        buffered.consume(skipped);
         (Decoding::Utf8, Box::new(buffered))
     } else {
         // UTF-16 or a legacy single-byte encoding: transcode while streaming.
@@ -316,6 +346,16 @@ pub fn from_reader_as(
             ),
         ));
     }
+    // Plain UTF-8 rows are split by simd-csv from here, on a stream of their own.
+    let fast = match reopen.filter(|_| decoding == Decoding::Utf8) {
+        Some(reopen) => {
+            let from_bom: Reopen = Box::new(move |at| reopen(at + skipped as u64));
+            Records::start(from_bom, delimiter, reader.position().clone())
+                .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?
+        }
+        None => None,
+    };
+    let reader = fast.unwrap_or_else(|| Records::csv(reader, delimiter));
     Ok(Input {
         reader,
         decoding,
@@ -323,13 +363,14 @@ pub fn from_reader_as(
         names,
         header_rows,
         not_utf8,
-        pending,
+        pending: pending.as_ref().map(Record::from_csv),
         progress: None,
     })
 }
 
-/// The CSV reader every survey stream is read with.
-fn csv_reader<R: Read>(stream: R, delimiter: u8) -> csv::Reader<LineGuard<R>> {
+/// The CSV reader every survey stream is read with (by simd-csv first where it is plain,
+/// `records.rs`).
+pub(super) fn csv_reader<R: Read>(stream: R, delimiter: u8) -> csv::Reader<LineGuard<R>> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -353,16 +394,17 @@ pub fn resume(
     names: &[String],
     progress: Option<&indicatif::ProgressBar>,
 ) -> std::io::Result<Input> {
-    use std::io::Seek;
-    let mut file = File::open(path)?;
-    file.seek(std::io::SeekFrom::Start(offset))?;
-    let raw: Box<dyn Read> = match progress {
-        Some(pb) => Box::new(pb.wrap_read(file)),
-        None => Box::new(file),
+    let reopen = reopen_file(path, offset, progress.cloned());
+    let reader = match Records::start(reopen, delimiter, csv::Position::new())? {
+        Some(fast) => fast,
+        None => Records::csv_from(
+            &reopen_file(path, offset, progress.cloned()),
+            delimiter,
+            &csv::Position::new(),
+        )?,
     };
-    let stream: Box<dyn Read> = Box::new(BufReader::with_capacity(64 * 1024, raw));
     Ok(Input {
-        reader: csv_reader(stream, delimiter),
+        reader,
         decoding: Decoding::Utf8,
         delimiter,
         names: names.to_vec(),
@@ -451,7 +493,7 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 /// Field `i` of a record, trimmed of ASCII whitespace (and of the `\r` of a CRLF line end);
 /// empty when the row is shorter.
 #[inline]
-pub fn cell(rec: &csv::ByteRecord, i: usize) -> &[u8] {
+pub fn cell(rec: &Record, i: usize) -> &[u8] {
     let c = rec.get(i).unwrap_or(b"").trim_ascii();
     // A BOM or a no-break space pasted at either end is not part of the answer (a stage
     // "\u{feff}a" is stage `a`). The check costs one comparison for plain cells.

@@ -1,6 +1,6 @@
 //! Survey: stream CSV exports into per-stage and overall aggregates (README: "Surveys").
 //!
-//! Invariants: each file is read once as a stream of reused `ByteRecord`s; column indexes
+//! Invariants: each file is read once as a stream of reused records; column indexes
 //! are resolved before the first row; numbers are parsed from bytes; nothing is dropped
 //! silently: every skipped value is counted and reported (the first few at their CSV line
 //! and column, the rest as a count) and carried on the figure it was meant for, and rows
@@ -19,6 +19,7 @@ mod judge;
 pub mod measure;
 mod plan;
 pub mod quotes;
+mod records;
 pub mod split;
 pub mod value;
 pub mod wave;
@@ -397,8 +398,7 @@ pub fn read_bytes(
             data: &mut data,
             line_base: 0,
         };
-        let cursor = std::io::Cursor::new(bytes.to_vec());
-        match input::from_reader(Box::new(cursor), s) {
+        match input::from_bytes(bytes.into(), s) {
             Ok(mut input) => {
                 let mut summary = Summary::default();
                 read = reader.read_layout(&mut input, &mut summary) == Finished::Read;
@@ -603,26 +603,26 @@ impl Reader<'_> {
     fn next_record(
         &mut self,
         input: &mut input::Input,
-        rec: &mut csv::ByteRecord,
+        rec: &mut input::Record,
         last: &mut Last,
     ) -> Next {
-        match input.reader.read_byte_record(rec) {
+        match input.reader.read(rec) {
             Ok(false) => {
-                let guard = input.reader.get_ref();
-                if guard.open_quote() && last.line > 0 {
-                    let end = input.reader.position().line() + self.line_base;
+                let records = &input.reader;
+                if records.open_quote() && last.line > 0 {
+                    let end = records.position().line() + self.line_base;
                     let msg = format!(
                         "unclosed quote: the cell that opens here runs to the end of the file (line {end}), so the rest of the file was read as one cell; close the quote"
                     );
-                    let line = (guard.quote_line() + self.line_base).max(last.line);
+                    let line = (records.quote_line() + self.line_base).max(last.line);
                     self.at_csv(Code::MalformedCsv, line, last.fields.max(1), msg);
                     return Next::Stop;
                 }
                 return Next::End;
             }
             Ok(true) => {}
-            Err(_) if input.reader.get_ref().quote_overflow() => {
-                let line = input.reader.get_ref().quote_line() + self.line_base;
+            Err(_) if input.reader.quote_overflow() => {
+                let line = input.reader.quote_line() + self.line_base;
                 let msg = format!(
                     "unclosed quote: the cell that opens here runs on for more than {} MiB (past the end of any real comment), so the rows after it were being read as one cell; close the quote",
                     input::MAX_QUOTED_BYTES / (1024 * 1024)
@@ -631,10 +631,7 @@ impl Reader<'_> {
                 return Next::Stop;
             }
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(input.reader.position().line(), |p| p.line())
-                    + self.line_base;
+                let line = input.reader.error_line(&e) + self.line_base;
                 let why = input::csv_reason(&e);
                 self.at_csv(
                     Code::MalformedCsv,
@@ -645,7 +642,7 @@ impl Reader<'_> {
                 return Next::Stop;
             }
         }
-        let line = rec.position().map_or(0, |p| p.line()) + self.line_base;
+        let line = rec.line() + self.line_base;
         *last = Last {
             line,
             fields: rec.len(),
@@ -659,10 +656,10 @@ impl Reader<'_> {
             self.at_csv(Code::MalformedCsv, line, 1, msg);
             return Next::Stop;
         }
-        if rec.as_slice().len() > input::MAX_RECORD_BYTES {
+        if rec.size() > input::MAX_RECORD_BYTES {
             let msg = format!(
                 "a record of {} bytes is over the limit of {} bytes",
-                rec.as_slice().len(),
+                rec.size(),
                 input::MAX_RECORD_BYTES
             );
             self.at_csv(Code::MalformedCsv, line, 1, msg);

@@ -244,12 +244,7 @@ impl Reader<'_> {
 
     /// Which part of the data a kept row belongs to; `None` when its wave cell names no wave
     /// (reported, the first few at their line).
-    pub(super) fn key(
-        &mut self,
-        split: &mut Split,
-        rec: &csv::ByteRecord,
-        line: u64,
-    ) -> Option<Key> {
+    pub(super) fn key(&mut self, split: &mut Split, rec: &input::Record, line: u64) -> Option<Key> {
         let wave = match &split.wave {
             WaveRule::None => None,
             WaveRule::Fixed(id) => Some(*id),
@@ -376,7 +371,7 @@ impl Reader<'_> {
 
     /// A row left out by `where:`: remembered by the wave and segment it would have had, so
     /// the figures of that wave and segment can say so. Nothing is reported for it.
-    pub(super) fn note_filtered(&mut self, split: &mut Split, rec: &csv::ByteRecord) {
+    pub(super) fn note_filtered(&mut self, split: &mut Split, rec: &input::Record) {
         if !split.has_parts() {
             return;
         }
@@ -427,7 +422,7 @@ impl Reader<'_> {
         let mut seen = OrderSeen::default();
         let mut slashes = false;
         loop {
-            if !have && !matches!(input.reader.read_byte_record(&mut rec), Ok(true)) {
+            if !have && !matches!(input.reader.read(&mut rec), Ok(true)) {
                 break;
             }
             have = false;
@@ -442,7 +437,7 @@ impl Reader<'_> {
                 }
                 slashes = true;
             }
-            let line = row_of(rec.position().map_or(0, |p| p.line()));
+            let line = row_of(rec.line());
             if let Err((first_line, first)) = seen.see(cell, (line, cell.to_owned())) {
                 let (was, now) = match seen.seen.map(|(o, _)| o) {
                     Some(SlashOrder::DayFirst) => ("day first", "month first"),

@@ -174,7 +174,7 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Opened, OpenError> {
         line: 1,
         rows: Arc::clone(&rows),
     };
-    let input = input::from_reader_as(Box::new(csv), survey, Some(b','))?;
+    let input = input::from_reader_as(Box::new(csv), survey, Some(b','), None)?;
     Ok(Opened { input, sheet, rows })
 }
 
