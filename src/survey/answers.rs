@@ -12,7 +12,7 @@ use crate::model::MeasureName;
 use super::judge::skip_detail;
 use super::plan::{Binding, Filter};
 use super::split::{Key, Split};
-use super::value::{Skip, Value, is_missing};
+use super::value::{Missing, Skip, Value};
 use super::{
     DETAILED_WARNINGS, Finished, Last, MAX_DISTINCT, MAX_UNKNOWN_VALUES, Next, Reader, Summary,
     input, kind, measure_name, resolve_stage, slot,
@@ -35,7 +35,7 @@ struct Row<'r> {
 /// What one pass over the rows keeps besides the aggregates.
 pub(super) struct Pass {
     pub(super) stages: StageLookup,
-    missing: Vec<Vec<u8>>,
+    missing: Missing,
     survey_id: String,
     pub(super) not_utf8: Option<(u64, usize)>,
     /// Which aggregates (the stages, then the journey) and measures this survey fed.
@@ -45,17 +45,7 @@ pub(super) struct Pass {
 impl Pass {
     fn new(reader: &Reader, not_utf8: Option<(u64, usize)>) -> Pass {
         let stages = &reader.loaded.journey.stages.value;
-        let missing = ["", "NA", "N/A", "-99"]
-            .iter()
-            .map(|s| s.as_bytes().to_vec())
-            .chain(
-                reader
-                    .survey
-                    .missing
-                    .iter()
-                    .map(|m| m.0.trim().as_bytes().to_vec()),
-            )
-            .collect();
+        let missing = Missing::new(reader.survey.missing.iter().map(|m| m.0.as_str()));
         Pass {
             stages: StageLookup::new(stages),
             missing,
@@ -95,7 +85,13 @@ impl StageLookup {
 
     #[inline]
     fn resolve(&mut self, stages: &[crate::model::Stage], cell: &[u8], line: u64) -> Option<usize> {
-        if let Some((_, i)) = self.ids.iter().find(|(id, _)| id.as_slice() == cell) {
+        // Length and first byte tell most ids apart before the bytes are compared.
+        let first = cell.first();
+        if let Some((_, i)) = self
+            .ids
+            .iter()
+            .find(|(id, _)| id.len() == cell.len() && id.first() == first && id.as_slice() == cell)
+        {
             return Some(*i);
         }
         if let Some(i) = self.by_id.get(cell) {
@@ -327,7 +323,7 @@ impl Reader<'_> {
         summary: &mut Summary,
     ) {
         let line = at.line;
-        if cell.is_empty() || is_missing(cell, &pass.missing) {
+        if cell.is_empty() || pass.missing.holds(cell) {
             return;
         }
         let text = match std::str::from_utf8(cell) {
@@ -360,29 +356,33 @@ impl Reader<'_> {
             b.labels[i].2 += 1;
         }
         let fed = target.unwrap_or(pass.touched.len() - 1);
-        let pooled_scale = self.data.target(target).scales[s];
-        let value = match value {
-            Value::Number(_) if pooled_scale.is_some_and(|sc| sc != b.rule.scale) => {
-                // Pooled answers must share a scale; the first one read is kept.
-                Value::Invalid(Skip::OtherScale)
-            }
-            v => v,
-        };
         let why = match value {
             Value::Missing => {
                 summary.values_missing += 1;
                 return;
             }
             Value::Number(x) => {
-                summary.values_used += 1;
-                b.used += 1;
                 let (scale, k, top) = (b.rule.scale, kind(b.measure), b.top_from);
-                self.data.each(target, key, |agg| {
-                    agg.scales[s].get_or_insert(scale);
-                    agg.accs[s].add(x, k, top);
-                });
-                pass.touched[fed][s] = true;
-                return;
+                let agg = self.data.target(target);
+                match agg.scales[s] {
+                    // Pooled answers must share a scale; the first one read is kept.
+                    Some(pooled) if pooled != scale => Skip::OtherScale,
+                    _ => {
+                        summary.values_used += 1;
+                        b.used += 1;
+                        agg.scales[s] = Some(scale);
+                        agg.accs[s].add(x, k, top);
+                        if key.wave.is_some() || key.segment.is_some() {
+                            for part in key.parts() {
+                                let agg = agg.part(part);
+                                agg.scales[s].get_or_insert(scale);
+                                agg.accs[s].add(x, k, top);
+                            }
+                        }
+                        pass.touched[fed][s] = true;
+                        return;
+                    }
+                }
             }
             Value::Invalid(why) => why,
         };

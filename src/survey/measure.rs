@@ -18,50 +18,76 @@ const FIXED: f64 = 1e6;
 /// Answers added one at a time, summed exactly: count, Σx and Σx² in millionths (x rounded
 /// to six decimals). Integer sums do not depend on the order of addition, so accumulators
 /// of parts of a file merged in any order equal one accumulator of the whole, to the bit.
-/// The f64 sums stand in only if the integers would overflow (values near 10⁹ on tens of
-/// millions of answers: no survey scale).
+/// Sums that would overflow the integers (values near 10⁹ on tens of millions of answers: no
+/// survey scale) go on in f64 from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct Exact {
     n: u64,
     s1: i128,
     s2: u128,
+    /// The sums are in `f1` and `f2` instead.
     overflow: bool,
     f1: f64,
     f2: f64,
+}
+
+/// A fractional answer in millionths, rounded half away from zero. Out of line: the
+/// compiler would otherwise compute it for every whole answer too.
+#[cold]
+#[inline(never)]
+fn millionths(x: f64) -> i128 {
+    i128::from((x * FIXED).round() as i64)
 }
 
 impl Exact {
     #[inline]
     fn add(&mut self, x: f64) {
         self.n += 1;
-        self.f1 += x;
-        self.f2 += x * x;
         // Whole answers (nearly all) skip the rounding.
         let w = x as i64;
         let q = if w as f64 == x && w.unsigned_abs() < 1 << 40 {
             i128::from(w * 1_000_000)
         } else {
-            i128::from((x * FIXED).round() as i64)
+            millionths(x)
         };
-        match (
-            self.s1.checked_add(q),
-            self.s2
-                .checked_add(q.unsigned_abs().saturating_mul(q.unsigned_abs())),
-        ) {
-            (Some(s1), Some(s2)) if q.unsigned_abs() < 1 << 60 => (self.s1, self.s2) = (s1, s2),
-            _ => self.overflow = true,
+        if !self.overflow {
+            let a = q.unsigned_abs();
+            if a < 1 << 60
+                && let (Some(s1), Some(s2)) = (self.s1.checked_add(q), self.s2.checked_add(a * a))
+            {
+                (self.s1, self.s2) = (s1, s2);
+                return;
+            }
+            self.spill();
+        }
+        self.f1 += x;
+        self.f2 += x * x;
+    }
+
+    /// Go on in f64 from the integer sums (a merged accumulator may be partly in each).
+    #[cold]
+    fn spill(&mut self) {
+        if !self.overflow {
+            self.overflow = true;
+            self.f1 = self.s1 as f64 / FIXED;
+            self.f2 = self.s2 as f64 / (FIXED * FIXED);
         }
     }
 
     fn merge(&mut self, o: &Exact) {
         self.n += o.n;
+        if !self.overflow
+            && !o.overflow
+            && let (Some(s1), Some(s2)) = (self.s1.checked_add(o.s1), self.s2.checked_add(o.s2))
+        {
+            (self.s1, self.s2) = (s1, s2);
+            return;
+        }
+        self.spill();
+        let mut o = *o;
+        o.spill();
         self.f1 += o.f1;
         self.f2 += o.f2;
-        match (self.s1.checked_add(o.s1), self.s2.checked_add(o.s2)) {
-            (Some(s1), Some(s2)) => (self.s1, self.s2) = (s1, s2),
-            _ => self.overflow = true,
-        }
-        self.overflow |= o.overflow;
     }
 
     /// Mean and sum of squared deviations.
@@ -409,6 +435,29 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() < tol, "{a} vs {b}");
+    }
+
+    #[test]
+    fn sums_past_the_integers_go_on_in_floating_point() {
+        // 5e12 in millionths is past 2^60: the sums spill at the first answer.
+        let xs = [1.0, 5e12, 3.0, 5e12];
+        let mut one = Acc::default();
+        for x in xs {
+            one.add(x, Kind::Mean, 0.0);
+        }
+        let mean = (1.0 + 5e12 + 3.0 + 5e12) / 4.0;
+        close(one.mean(), mean, 1e-3);
+        let m2: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
+        close(one.m2() / m2, 1.0, 1e-9);
+        // A part still in integers merged with a spilled one.
+        let (mut a, mut b) = (Acc::default(), Acc::default());
+        a.add(1.0, Kind::Mean, 0.0);
+        a.add(3.0, Kind::Mean, 0.0);
+        b.add(5e12, Kind::Mean, 0.0);
+        b.add(5e12, Kind::Mean, 0.0);
+        a.merge(&b);
+        close(a.mean(), mean, 1e-3);
+        assert_eq!(a.mn(), 4);
     }
 
     /// 3 promoters, 1 passive, 1 detractor, by hand: NPS = (3 - 1) / 5 = 40.

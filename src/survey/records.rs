@@ -404,14 +404,18 @@ fn copy_plain(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record) -> Option<u64>
         rec.size = raw.len() + 1 - rec.bounds.len();
         return Some(0);
     }
-    // Every quote must open, close or double inside a quoted cell: counted against all.
+    // Every quote must open, close or double inside a quoted cell: those are counted
+    // against all the quotes of the record. (Newlines can only be inside quoted cells.)
     let quotes = memchr::memchr_iter(b'"', raw).count();
-    let (mut explained, mut newlines) = (0, 0);
+    let newlines = match memchr::memchr(b'\n', raw) {
+        Some(_) => memchr::memchr_iter(b'\n', raw).count() as u64,
+        None => 0,
+    };
+    let mut explained = 0;
     for cell in r.iter() {
         let a = rec.bytes.len();
         if cell.first() == Some(&b'"') {
             let mut rest = cell[1..].strip_suffix(b"\"")?;
-            newlines += memchr::memchr_iter(b'\n', rest).count() as u64;
             while let Some(i) = memchr::memchr(b'"', rest) {
                 if rest.get(i + 1) != Some(&b'"') {
                     return None;
@@ -427,8 +431,11 @@ fn copy_plain(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record) -> Option<u64>
         }
         rec.bounds.push((a, rec.bytes.len()));
     }
+    if explained != quotes {
+        return None;
+    }
     rec.size = rec.bytes.len();
-    (explained == quotes).then_some(newlines)
+    Some(newlines)
 }
 
 impl Record {

@@ -72,8 +72,8 @@ impl Rule {
     /// A cell as an answer: missing codes first, then `values:` labels (exact, then in any
     /// case), then digits. Returns the label's index when a label matched.
     #[inline]
-    pub fn read(&self, cell: &[u8], missing: &[Vec<u8>]) -> (Value, Option<usize>) {
-        if is_missing(cell, missing) {
+    pub fn read(&self, cell: &[u8], missing: &Missing) -> (Value, Option<usize>) {
+        if missing.holds(cell) {
             return (Value::Missing, None);
         }
         let label = if self.labels.is_empty() {
@@ -134,10 +134,33 @@ impl Rule {
     }
 }
 
-/// Empty cells, `NA`, `N/A`, `-99` and the survey's own codes, in any case.
-#[inline]
-pub fn is_missing(cell: &[u8], missing: &[Vec<u8>]) -> bool {
-    missing.iter().any(|m| m.eq_ignore_ascii_case(cell))
+/// The codes that mean "no answer": empty cells, `NA`, `N/A`, `-99` and the survey's own
+/// codes, in any case.
+#[derive(Debug, Clone)]
+pub struct Missing {
+    codes: Vec<Vec<u8>>,
+    /// Bit `n` set: some code is `n` bytes long (bit 63: 63 or more), so that most cells
+    /// are told apart by their length alone.
+    lengths: u64,
+}
+
+impl Missing {
+    /// The usual codes and `extra`, trimmed.
+    pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Missing {
+        let codes: Vec<Vec<u8>> = ["", "NA", "N/A", "-99"]
+            .into_iter()
+            .chain(extra.into_iter().map(str::trim))
+            .map(|c| c.as_bytes().to_vec())
+            .collect();
+        let lengths = codes.iter().fold(0, |m, c| m | 1 << c.len().min(63));
+        Missing { codes, lengths }
+    }
+
+    #[inline]
+    pub fn holds(&self, cell: &[u8]) -> bool {
+        self.lengths & 1 << cell.len().min(63) != 0
+            && self.codes.iter().any(|m| m.eq_ignore_ascii_case(cell))
+    }
 }
 
 /// Parse a number from bytes without allocating: small integers directly, anything else
@@ -347,8 +370,9 @@ mod tests {
 
     #[test]
     fn answers_follow_scale_labels_and_whole_numbers() {
-        let missing: Vec<Vec<u8>> =
-            vec![b"".to_vec(), b"N/A".to_vec(), b"Unfamiliar (N/A)".to_vec()];
+        let missing = Missing::new([" Unfamiliar (N/A) "]);
+        assert!(missing.holds(b"unfamiliar (n/a)") && missing.holds(b"na") && missing.holds(b""));
+        assert!(!missing.holds(b"7") && !missing.holds(b"N/A?"));
         let rule = Rule {
             scale: [1.0, 5.0],
             whole: true,
