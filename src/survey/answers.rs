@@ -26,12 +26,6 @@ struct At {
     line: u64,
 }
 
-/// A record and the column that holds its stage (long layout).
-struct Row<'r> {
-    rec: &'r input::Record,
-    stage_col: Option<usize>,
-}
-
 /// What one pass over the rows keeps besides the aggregates.
 pub(super) struct Pass {
     pub(super) stages: StageLookup,
@@ -206,7 +200,7 @@ impl Reader<'_> {
         &mut self,
         input: &mut input::Input,
         rec: &mut input::Record,
-        mut have: bool,
+        have: bool,
         tally: &mut Tally,
         summary: &mut Summary,
         edges: &[u64],
@@ -215,23 +209,24 @@ impl Reader<'_> {
         let mut last = Last::default();
         let mut next_edge = 0;
         let mut until_look = CANCEL_EVERY;
+        if have {
+            self.row(&input::Cells::Copied(rec), tally, summary);
+        }
         loop {
-            if !have {
-                match self.next_record(input, rec, &mut last) {
-                    Next::Record => {}
-                    Next::End => return Ended::End,
-                    Next::Stop => return Ended::Stopped,
+            let read = input.reader.read_with(rec, |cells| {
+                if !self.within_limits(cells, &mut last) {
+                    return Some(Ended::Stopped);
                 }
                 if next_edge < edges.len() {
-                    let at = rec.byte();
+                    let at = cells.byte();
                     while edges.get(next_edge).is_some_and(|e| *e < at) {
                         next_edge += 1;
                     }
                     if edges.get(next_edge) == Some(&at) {
-                        return Ended::At {
+                        return Some(Ended::At {
                             edge: next_edge,
                             line: last.line,
-                        };
+                        });
                     }
                 }
                 if let Some(c) = cancel {
@@ -239,38 +234,36 @@ impl Reader<'_> {
                     if until_look == 0 {
                         until_look = CANCEL_EVERY;
                         if c.load(std::sync::atomic::Ordering::Relaxed) {
-                            return Ended::Stopped;
+                            return Some(Ended::Stopped);
                         }
                     }
                 }
-            }
-            have = false;
-            let row = Row {
-                rec,
-                stage_col: tally.stage_col,
+                self.row(cells, tally, summary);
+                None
+            });
+            let next = match read {
+                Ok(Some(None)) => continue,
+                Ok(Some(Some(ended))) => return ended,
+                Ok(None) => self.no_record(input, Ok(()), &last),
+                Err(e) => self.no_record(input, Err(e), &last),
             };
-            self.row(
-                &row,
-                &mut tally.bindings,
-                &mut tally.filters,
-                &mut tally.split,
-                &mut tally.pass,
-                summary,
-            );
+            return match next {
+                Next::End => Ended::End,
+                _ => Ended::Stopped,
+            };
         }
     }
 
     /// One row: filters, its stage, then each bound cell.
-    fn row(
-        &mut self,
-        row: &Row,
-        bindings: &mut [Binding],
-        filters: &mut [Filter],
-        split: &mut Split,
-        pass: &mut Pass,
-        summary: &mut Summary,
-    ) {
-        let rec = row.rec;
+    #[inline]
+    fn row(&mut self, rec: &input::Cells, tally: &mut Tally, summary: &mut Summary) {
+        let Tally {
+            bindings,
+            filters,
+            split,
+            pass,
+            stage_col,
+        } = tally;
         let line = rec.line() + self.line_base;
         if rec.len() == 1 && input::cell(rec, 0).is_empty() {
             return; // a blank line
@@ -287,7 +280,7 @@ impl Reader<'_> {
             return;
         }
         let stages = &self.loaded.journey.stages.value;
-        let row_stage = match row.stage_col {
+        let row_stage = match *stage_col {
             None => None,
             Some(sc) => match pass.stages.resolve(stages, input::cell(rec, sc), line) {
                 Some(i) => Some(i),

@@ -14,7 +14,7 @@ use encoding_rs::Encoding;
 
 use crate::model::{Source, Survey};
 
-pub use super::records::Record;
+pub use super::records::{Cells, Fields, Record};
 use super::records::{Records, Reopen};
 
 /// How the bytes of a file are turned into text.
@@ -493,8 +493,8 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 /// Field `i` of a record, trimmed of ASCII whitespace (and of the `\r` of a CRLF line end);
 /// empty when the row is shorter.
 #[inline]
-pub fn cell(rec: &Record, i: usize) -> &[u8] {
-    let c = rec.get(i).unwrap_or(b"").trim_ascii();
+pub fn cell(rec: &impl Fields, i: usize) -> &[u8] {
+    let c = rec.field(i).unwrap_or(b"").trim_ascii();
     // A BOM or a no-break space pasted at either end is not part of the answer (a stage
     // "\u{feff}a" is stage `a`). The check costs one comparison for plain cells.
     if c.first().is_some_and(|b| *b >= 0xC2) || c.last().is_some_and(|b| *b >= 0x80) {

@@ -607,8 +607,19 @@ impl Reader<'_> {
         last: &mut Last,
     ) -> Next {
         match input.reader.read(rec) {
-            Ok(false) => {
-                let records = &input.reader;
+            Ok(true) if self.within_limits(&input::Cells::Copied(rec), last) => Next::Record,
+            Ok(true) => Next::Stop,
+            Ok(false) => self.no_record(input, Ok(()), last),
+            Err(e) => self.no_record(input, Err(e), last),
+        }
+    }
+
+    /// Why no record came: the end of the file, or a read error or a quote still open at
+    /// the end (reported: `Stop`).
+    fn no_record(&mut self, input: &input::Input, read: csv::Result<()>, last: &Last) -> Next {
+        let records = &input.reader;
+        match read {
+            Ok(()) => {
                 if records.open_quote() && last.line > 0 {
                     let end = records.position().line() + self.line_base;
                     let msg = format!(
@@ -618,20 +629,19 @@ impl Reader<'_> {
                     self.at_csv(Code::MalformedCsv, line, last.fields.max(1), msg);
                     return Next::Stop;
                 }
-                return Next::End;
+                Next::End
             }
-            Ok(true) => {}
-            Err(_) if input.reader.quote_overflow() => {
-                let line = input.reader.quote_line() + self.line_base;
+            Err(_) if records.quote_overflow() => {
+                let line = records.quote_line() + self.line_base;
                 let msg = format!(
                     "unclosed quote: the cell that opens here runs on for more than {} MiB (past the end of any real comment), so the rows after it were being read as one cell; close the quote",
                     input::MAX_QUOTED_BYTES / (1024 * 1024)
                 );
                 self.at_csv(Code::MalformedCsv, line, 1, msg);
-                return Next::Stop;
+                Next::Stop
             }
             Err(e) => {
-                let line = input.reader.error_line(&e) + self.line_base;
+                let line = records.error_line(&e) + self.line_base;
                 let why = input::csv_reason(&e);
                 self.at_csv(
                     Code::MalformedCsv,
@@ -639,9 +649,14 @@ impl Reader<'_> {
                     1,
                     format!("cannot read the CSV: {why}"),
                 );
-                return Next::Stop;
+                Next::Stop
             }
         }
+    }
+
+    /// Whether a record is within the column and size limits (reported when not); notes it
+    /// as the last one read.
+    fn within_limits(&mut self, rec: &input::Cells, last: &mut Last) -> bool {
         let line = rec.line() + self.line_base;
         *last = Last {
             line,
@@ -654,7 +669,7 @@ impl Reader<'_> {
                 input::MAX_COLUMNS
             );
             self.at_csv(Code::MalformedCsv, line, 1, msg);
-            return Next::Stop;
+            return false;
         }
         if rec.size() > input::MAX_RECORD_BYTES {
             let msg = format!(
@@ -663,9 +678,9 @@ impl Reader<'_> {
                 input::MAX_RECORD_BYTES
             );
             self.at_csv(Code::MalformedCsv, line, 1, msg);
-            return Next::Stop;
+            return false;
         }
-        Next::Record
+        true
     }
 
     /// Resolve a column name (or `#N`) to its index, or report the nearest names at `pos`,

@@ -99,6 +99,78 @@ impl Record {
     }
 }
 
+/// The cells of a record, by index.
+pub trait Fields {
+    fn field(&self, i: usize) -> Option<&[u8]>;
+}
+
+impl Fields for Record {
+    #[inline]
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+}
+
+/// A record as handed to [`Records::read_with`]: straight from simd-csv's buffer when it
+/// holds no quote, else unquoted into a [`Record`].
+pub enum Cells<'a> {
+    Plain {
+        raw: &'a simd_csv::ZeroCopyByteRecord<'a>,
+        byte: u64,
+        line: u64,
+    },
+    Copied(&'a Record),
+}
+
+impl Cells<'_> {
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Plain { raw, .. } => raw.len(),
+            Cells::Copied(r) => r.len(),
+        }
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    pub fn line(&self) -> u64 {
+        match self {
+            Cells::Plain { line, .. } => *line,
+            Cells::Copied(r) => r.line,
+        }
+    }
+
+    #[inline]
+    pub fn byte(&self) -> u64 {
+        match self {
+            Cells::Plain { byte, .. } => *byte,
+            Cells::Copied(r) => r.byte,
+        }
+    }
+
+    /// The bytes of its cells together.
+    pub fn size(&self) -> usize {
+        match self {
+            Cells::Plain { raw, .. } => raw.as_slice().len() + 1 - raw.len(),
+            Cells::Copied(r) => r.size,
+        }
+    }
+}
+
+impl Fields for Cells<'_> {
+    #[inline]
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        match self {
+            Cells::Plain { raw, .. } => raw.get(i),
+            Cells::Copied(r) => r.get(i),
+        }
+    }
+}
+
 /// The records of one stream, read by simd-csv or by csv.
 pub struct Records {
     mode: Mode,
@@ -198,6 +270,7 @@ impl Records {
             line: at.line(),
             record: at.record(),
             stopped: None,
+            pending: None,
         };
         Ok(Some(Records {
             mode: Mode::Fast(Box::new(fast)),
@@ -246,6 +319,28 @@ impl Records {
             rec.copy_csv(&self.csv_rec, Some(shift));
         }
         Ok(more)
+    }
+
+    /// The next record, handed to `f` without a copy where it can be: `Ok(None)` at the
+    /// end. `rec` holds the record when it has to be copied.
+    #[inline]
+    pub fn read_with<T>(
+        &mut self,
+        rec: &mut Record,
+        f: impl FnOnce(&Cells) -> T,
+    ) -> csv::Result<Option<T>> {
+        let f = match &mut self.mode {
+            Mode::Fast(fast) => match fast.next_with(rec, f) {
+                Got::Done(t) => return Ok(Some(t)),
+                Got::End => return Ok(None),
+                Got::Plainer(f) => {
+                    *self = Records::csv_from(&fast.reopen, self.delimiter, &fast.position())?;
+                    f
+                }
+            },
+            Mode::Csv { .. } => f,
+        };
+        Ok(self.read(rec)?.then(|| f(&Cells::Copied(rec))))
     }
 
     /// Where reading stands: the start of the next record, or the end.
@@ -306,6 +401,17 @@ struct Fast {
     record: u64,
     /// Where (in `zc`'s bytes) the record that was not plain starts.
     stopped: Option<u64>,
+    /// The last record handed over without a copy: where it started, its length, the
+    /// newlines in its cells. Its line end is counted before the next read.
+    pending: Option<(u64, u64, u64)>,
+}
+
+/// What [`Fast::next_with`] did.
+enum Got<T, F> {
+    Done(T),
+    End,
+    /// The next record is not plain: `f` goes to csv.
+    Plainer(F),
 }
 
 enum Step {
@@ -319,14 +425,87 @@ impl Fast {
     fn position(&self) -> csv::Position {
         let mut p = csv::Position::new();
         let at = self.stopped.unwrap_or_else(|| self.zc.position());
-        p.set_byte(self.from + at)
-            .set_line(self.line)
-            .set_record(self.record);
+        let (line, record) = match self.pending {
+            Some((p0, len, newlines)) => (self.line + (at - p0 - len) + newlines, self.record + 1),
+            None => (self.line, self.record),
+        };
+        p.set_byte(self.from + at).set_line(line).set_record(record);
         p
+    }
+
+    /// Count the line end of the record handed over last without a copy: in an LF stream,
+    /// every byte around a record is an LF.
+    #[inline]
+    fn settle(&mut self) {
+        if let Some((p0, len, newlines)) = self.pending.take() {
+            let p1 = self.zc.position();
+            self.line += (p1 - p0 - len) + newlines;
+            self.record += 1;
+            let mut seen = self.seen.get();
+            seen.done = p1;
+            self.seen.set(seen);
+        }
+    }
+
+    /// The next record to `f`. Once the stream is known to end its lines with LF alone
+    /// (and nothing odd has been read), a record without quotes goes to `f` straight from
+    /// simd-csv's buffer, and its line end is counted at the next read; otherwise as `read`.
+    #[inline]
+    fn next_with<T, F: FnOnce(&Cells) -> T>(&mut self, rec: &mut Record, f: F) -> Got<T, F> {
+        self.settle();
+        let seen = self.seen.get();
+        if seen.crlf != Some(false) || seen.odd.is_some() {
+            return match self.read(rec) {
+                Step::Record => Got::Done(f(&Cells::Copied(rec))),
+                Step::End => Got::End,
+                Step::Plainer => Got::Plainer(f),
+            };
+        }
+        let p0 = self.zc.position();
+        let r = match self.zc.read_byte_record() {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                return match self.end(p0) {
+                    Step::Plainer => Got::Plainer(f),
+                    _ => Got::End,
+                };
+            }
+            Err(_) => {
+                self.stopped = Some(p0);
+                return Got::Plainer(f);
+            }
+        };
+        // A carriage return read with this record: csv reads on from its start.
+        if self.seen.get().odd.is_some() {
+            self.stopped = Some(p0);
+            return Got::Plainer(f);
+        }
+        let len = r.as_slice().len() as u64;
+        let (byte, line) = (self.from + p0, self.line);
+        if memchr::memchr(b'"', r.as_slice()).is_none() {
+            self.pending = Some((p0, len, 0));
+            return Got::Done(f(&Cells::Plain {
+                raw: &r,
+                byte,
+                line,
+            }));
+        }
+        match copy_plain(&r, rec) {
+            Some(newlines) => {
+                (rec.byte, rec.line, rec.index) = (byte, line, self.record);
+                self.pending = Some((p0, len, newlines));
+                Got::Done(f(&Cells::Copied(rec)))
+            }
+            None => {
+                self.stopped = Some(p0);
+                Got::Plainer(f)
+            }
+        }
     }
 
     #[inline]
     fn read(&mut self, rec: &mut Record) -> Step {
+        self.settle();
         let p0 = self.zc.position();
         let (len, newlines) = match self.zc.read_byte_record() {
             Ok(Some(r)) => match copy_plain(&r, rec) {

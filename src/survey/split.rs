@@ -244,7 +244,12 @@ impl Reader<'_> {
 
     /// Which part of the data a kept row belongs to; `None` when its wave cell names no wave
     /// (reported, the first few at their line).
-    pub(super) fn key(&mut self, split: &mut Split, rec: &input::Record, line: u64) -> Option<Key> {
+    pub(super) fn key(
+        &mut self,
+        split: &mut Split,
+        rec: &impl input::Fields,
+        line: u64,
+    ) -> Option<Key> {
         let wave = match &split.wave {
             WaveRule::None => None,
             WaveRule::Fixed(id) => Some(*id),
@@ -371,7 +376,7 @@ impl Reader<'_> {
 
     /// A row left out by `where:`: remembered by the wave and segment it would have had, so
     /// the figures of that wave and segment can say so. Nothing is reported for it.
-    pub(super) fn note_filtered(&mut self, split: &mut Split, rec: &input::Record) {
+    pub(super) fn note_filtered(&mut self, split: &mut Split, rec: &impl input::Fields) {
         if !split.has_parts() {
             return;
         }
