@@ -494,9 +494,19 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 /// empty when the row is shorter.
 #[inline]
 pub fn cell(rec: &impl Fields, i: usize) -> &[u8] {
-    let c = rec.field(i).unwrap_or(b"").trim_ascii();
+    let c = rec.field(i).unwrap_or(b"");
+    // Most cells start and end with a printable ASCII byte: nothing to trim.
+    match (c.first(), c.last()) {
+        (Some(&a), Some(&b)) if (b'!'..=b'~').contains(&a) && (b'!'..=b'~').contains(&b) => c,
+        _ => trimmed(c),
+    }
+}
+
+/// A cell without the whitespace (and BOM or no-break space) at its ends.
+fn trimmed(c: &[u8]) -> &[u8] {
+    let c = c.trim_ascii();
     // A BOM or a no-break space pasted at either end is not part of the answer (a stage
-    // "\u{feff}a" is stage `a`). The check costs one comparison for plain cells.
+    // "\u{feff}a" is stage `a`).
     if c.first().is_some_and(|b| *b >= 0xC2) || c.last().is_some_and(|b| *b >= 0x80) {
         return trim_invisible(c);
     }

@@ -174,13 +174,19 @@ pub fn parse_number(cell: &[u8]) -> Result<f64, NumberError> {
         Some((b'+', rest)) => (false, rest),
         _ => (false, cell),
     };
-    if !digits.is_empty() && digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit) {
+    if !digits.is_empty() && digits.len() <= 9 {
+        // One pass: digits are read until one is not.
         let mut v: u32 = 0;
-        for d in digits {
-            v = v * 10 + u32::from(d - b'0');
+        let mut whole = true;
+        for &d in digits {
+            let k = d.wrapping_sub(b'0');
+            whole &= k <= 9;
+            v = v.wrapping_mul(10).wrapping_add(u32::from(k));
         }
-        let v = f64::from(v);
-        return Ok(if neg { -v } else { v });
+        if whole {
+            let v = f64::from(v);
+            return Ok(if neg { -v } else { v });
+        }
     }
     parse_other(cell, digits)
 }
