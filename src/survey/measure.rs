@@ -52,8 +52,13 @@ impl Exact {
         };
         if !self.overflow {
             let a = q.unsigned_abs();
+            // Under 2^60, the square is one 64-bit by 64-bit multiplication.
             if a < 1 << 60
-                && let (Some(s1), Some(s2)) = (self.s1.checked_add(q), self.s2.checked_add(a * a))
+                && let a = a as u64
+                && let (Some(s1), Some(s2)) = (
+                    self.s1.checked_add(q),
+                    self.s2.checked_add(u128::from(a) * u128::from(a)),
+                )
             {
                 (self.s1, self.s2) = (s1, s2);
                 return;

@@ -16,7 +16,7 @@ use crate::survey::input::MAX_RECORD_BYTES;
 /// simd-csv over the stream from `from`, and csv's count of lines and records.
 pub(super) struct Fast {
     pub(super) zc: simd_csv::ZeroCopyReader<Ends>,
-    pub(super) seen: Rc<Cell<Seen>>,
+    pub(super) seen: Rc<Shared>,
     pub(super) reopen: Reopen,
     /// The stream offset `zc` started at.
     pub(super) from: u64,
@@ -65,9 +65,7 @@ impl Fast {
             let p1 = self.zc.position();
             self.line += (p1 - p0 - len) + newlines;
             self.record += 1;
-            let mut seen = self.seen.get();
-            seen.done = p1;
-            self.seen.set(seen);
+            self.seen.done.set(p1);
         }
     }
 
@@ -81,8 +79,7 @@ impl Fast {
         f: F,
     ) -> Got<T, F> {
         self.settle();
-        let seen = self.seen.get();
-        if seen.crlf != Some(false) || seen.odd.is_some() {
+        if !self.seen.lf_only.get() {
             return match self.read(rec) {
                 Step::Record => Got::Done(f(&Cells::Copied(rec))),
                 Step::End => Got::End,
@@ -104,7 +101,7 @@ impl Fast {
             }
         };
         // A carriage return read with this record: csv reads on from its start.
-        if self.seen.get().odd.is_some() {
+        if !self.seen.lf_only.get() {
             self.stopped = Some(p0);
             return Got::Plainer(f);
         }
@@ -145,7 +142,7 @@ impl Fast {
             Err(_) => return self.stop(p0),
         };
         let p1 = self.zc.position();
-        let mut seen = self.seen.get();
+        let seen = self.seen.seen.get();
         if seen.odd.is_some_and(|o| o < p1) {
             return self.stop(p0);
         }
@@ -171,15 +168,14 @@ impl Fast {
         (rec.byte, rec.line, rec.index) = (self.from + p0, self.line, self.record);
         self.line += lines + newlines;
         self.record += 1;
-        seen.done = p1;
-        self.seen.set(seen);
+        self.seen.done.set(p1);
         Step::Record
     }
 
     /// No record after `p0`: the end, unless what was skipped there is something csv reads.
     fn end(&mut self, p0: u64) -> Step {
         let p1 = self.zc.position();
-        let seen = self.seen.get();
+        let seen = self.seen.seen.get();
         if p1 > p0 && (seen.crlf == Some(true) || seen.odd.is_some_and(|o| o < p1)) {
             return self.stop(p0);
         }
@@ -277,14 +273,21 @@ impl Read for MidStream {
     }
 }
 
-/// What the line ends of the stream have been so far, and where the last record handed
-/// over ended.
+/// What the reader and the stream it reads share.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    pub(super) seen: Cell<Seen>,
+    /// Where the last record handed over ends.
+    pub(super) done: Cell<u64>,
+    /// The line ends so far are all LF, and nothing odd has been read.
+    pub(super) lf_only: Cell<bool>,
+}
+
+/// What the line ends of the stream have been so far.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Seen {
     /// Bytes read.
     read: u64,
-    /// Where the last record handed over ends.
-    done: u64,
     /// Whether lines end with CRLF (`None` before the first line end).
     crlf: Option<bool>,
     /// The first byte that breaks the stream's line ends: a `\r` that is not part of a
@@ -301,14 +304,14 @@ pub(super) struct Seen {
 /// says what is wrong).
 pub(super) struct Ends {
     pub(super) inner: Box<dyn Read>,
-    pub(super) seen: Rc<Cell<Seen>>,
+    pub(super) seen: Rc<Shared>,
     pub(super) buffer: usize,
 }
 
 impl Read for Ends {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut s = self.seen.get();
-        if s.read - s.done > (MAX_RECORD_BYTES + self.buffer) as u64 {
+        let mut s = self.seen.seen.get();
+        if s.read - self.seen.done.get() > (MAX_RECORD_BYTES + self.buffer) as u64 {
             return Err(std::io::Error::other("a record over the size limit"));
         }
         let n = self.inner.read(buf)?;
@@ -322,7 +325,10 @@ impl Read for Ends {
         } else {
             watch(&mut s, &buf[..n]);
         }
-        self.seen.set(s);
+        self.seen.seen.set(s);
+        self.seen
+            .lf_only
+            .set(s.crlf == Some(false) && s.odd.is_none());
         Ok(n)
     }
 }

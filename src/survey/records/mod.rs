@@ -11,7 +11,6 @@
 //! stream is opened again at the start of that record (the end of the last one handed
 //! over, a record boundary) and csv reads it and the rest of the stream.
 
-use std::cell::Cell;
 use std::io::Read;
 use std::rc::Rc;
 
@@ -19,7 +18,7 @@ mod fast;
 #[cfg(test)]
 mod tests;
 
-use fast::{Ends, Fast, Got, MidStream, Seen, Step};
+use fast::{Ends, Fast, Got, MidStream, Shared, Step};
 
 use super::input::{LineGuard, csv_reader};
 
@@ -257,7 +256,7 @@ impl Records {
             return Ok(None);
         }
         let stream: Box<dyn Read> = Box::new(std::io::Cursor::new(head).chain(stream));
-        let seen = Rc::new(Cell::new(Seen::default()));
+        let seen = Rc::new(Shared::default());
         let ends = Ends {
             inner: stream,
             seen: seen.clone(),
