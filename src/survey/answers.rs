@@ -354,7 +354,7 @@ impl Reader<'_> {
                 summary.values_missing += 1;
                 return;
             }
-            Value::Number(x) => {
+            Value::Number(_) | Value::Whole(_) => {
                 let (scale, k, top) = (b.rule.scale, kind(b.measure), b.top_from);
                 let agg = self.data.target(target);
                 match agg.scales[s] {
@@ -364,12 +364,17 @@ impl Reader<'_> {
                         summary.values_used += 1;
                         b.used += 1;
                         agg.scales[s] = Some(scale);
-                        agg.accs[s].add(x, k, top);
+                        let add = |acc: &mut super::Acc| match value {
+                            Value::Whole(w) => acc.add_whole(w, k, top),
+                            Value::Number(x) => acc.add(x, k, top),
+                            _ => {}
+                        };
+                        add(&mut agg.accs[s]);
                         if key.wave.is_some() || key.segment.is_some() {
                             for part in key.parts() {
                                 let agg = agg.part(part);
                                 agg.scales[s].get_or_insert(scale);
-                                agg.accs[s].add(x, k, top);
+                                add(&mut agg.accs[s]);
                             }
                         }
                         pass.touched[fed][s] = true;

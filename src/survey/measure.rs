@@ -42,14 +42,25 @@ fn millionths(x: f64) -> i128 {
 impl Exact {
     #[inline]
     fn add(&mut self, x: f64) {
-        self.n += 1;
         // Whole answers (nearly all) skip the rounding.
         let w = x as i64;
-        let q = if w as f64 == x && w.unsigned_abs() < 1 << 40 {
-            i128::from(w * 1_000_000)
+        if w as f64 == x && w.unsigned_abs() < 1 << 40 {
+            self.add_whole(w);
         } else {
-            millionths(x)
-        };
+            self.sum(millionths(x), x);
+        }
+    }
+
+    /// A whole answer under 2^40.
+    #[inline]
+    fn add_whole(&mut self, w: i64) {
+        self.sum(i128::from(w * 1_000_000), w as f64);
+    }
+
+    /// Add `x`, which is `q` millionths.
+    #[inline]
+    fn sum(&mut self, q: i128, x: f64) {
+        self.n += 1;
         if !self.overflow {
             let a = q.unsigned_abs();
             // Under 2^60, the square is one 64-bit by 64-bit multiplication.
@@ -162,8 +173,20 @@ impl Acc {
     /// Add one valid answer `x`; `top_from` is the lowest value in the top two boxes.
     #[inline]
     pub fn add(&mut self, x: f64, kind: Kind, top_from: f64) {
-        self.n += 1;
         self.exact.add(x);
+        self.count(x, kind, top_from);
+    }
+
+    /// The same for a whole answer under 10⁹ (`Value::Whole`).
+    #[inline]
+    pub fn add_whole(&mut self, w: i64, kind: Kind, top_from: f64) {
+        self.exact.add_whole(w);
+        self.count(w as f64, kind, top_from);
+    }
+
+    #[inline]
+    fn count(&mut self, x: f64, kind: Kind, top_from: f64) {
+        self.n += 1;
         match kind {
             Kind::Nps => {
                 if x >= 9.0 {
@@ -440,6 +463,16 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() < tol, "{a} vs {b}");
+    }
+
+    #[test]
+    fn whole_answers_add_as_their_float_does() {
+        let (mut by_float, mut by_int) = (Acc::default(), Acc::default());
+        for w in [0i64, 3, 7, 9, 10, 6, -2, 999_999_999] {
+            by_float.add(w as f64, Kind::Nps, 0.0);
+            by_int.add_whole(w, Kind::Nps, 0.0);
+        }
+        assert_eq!(by_float, by_int);
     }
 
     #[test]

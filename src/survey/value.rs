@@ -47,6 +47,8 @@ impl Skip {
 pub enum Value {
     Missing,
     Number(f64),
+    /// A whole number written as digits (most answers), read without a float parse.
+    Whole(i64),
     /// Not an answer: why, and (for labels) the index of the label matched, if any.
     Invalid(Skip),
 }
@@ -75,6 +77,16 @@ impl Rule {
     pub fn read(&self, cell: &[u8], missing: &Missing) -> (Value, Option<usize>) {
         if missing.holds(cell) {
             return (Value::Missing, None);
+        }
+        if self.labels.is_empty()
+            && let Some(w) = small_int(cell)
+        {
+            // Whole by construction: only the scale can refuse it.
+            return if (self.scale[0]..=self.scale[1]).contains(&(w as f64)) {
+                (Value::Whole(w), None)
+            } else {
+                (Value::Invalid(Skip::OffScale), None)
+            };
         }
         let label = if self.labels.is_empty() {
             None
@@ -169,33 +181,43 @@ impl Missing {
 /// and is refused, never read as 1 or 12.5.
 #[inline]
 pub fn parse_number(cell: &[u8]) -> Result<f64, NumberError> {
+    match small_int(cell) {
+        Some(w) => Ok(w as f64),
+        None => parse_other(cell),
+    }
+}
+
+/// Up to nine digits, with an optional sign: read in one pass.
+#[inline]
+pub fn small_int(cell: &[u8]) -> Option<i64> {
     let (neg, digits) = match cell.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
         _ => (false, cell),
     };
-    if !digits.is_empty() && digits.len() <= 9 {
-        // One pass: digits are read until one is not.
-        let mut v: u32 = 0;
-        let mut whole = true;
-        for &d in digits {
-            let k = d.wrapping_sub(b'0');
-            whole &= k <= 9;
-            v = v.wrapping_mul(10).wrapping_add(u32::from(k));
-        }
-        if whole {
-            let v = f64::from(v);
-            return Ok(if neg { -v } else { v });
-        }
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
     }
-    parse_other(cell, digits)
+    let mut v: u32 = 0;
+    let mut whole = true;
+    for &d in digits {
+        let k = d.wrapping_sub(b'0');
+        whole &= k <= 9;
+        v = v.wrapping_mul(10).wrapping_add(u32::from(k));
+    }
+    let v = i64::from(v);
+    whole.then_some(if neg { -v } else { v })
 }
 
 /// The numbers [`parse_number`] does not read inline: decimals, exponents, decimal commas,
 /// and what is no number.
 #[cold]
 #[inline(never)]
-fn parse_other(cell: &[u8], digits: &[u8]) -> Result<f64, NumberError> {
+fn parse_other(cell: &[u8]) -> Result<f64, NumberError> {
+    let digits = cell
+        .strip_prefix(b"-")
+        .or(cell.strip_prefix(b"+"))
+        .unwrap_or(cell);
     let text = std::str::from_utf8(cell).map_err(|_| NumberError::NotNumber)?;
     if has_thousands_separator(digits) {
         return Err(NumberError::Thousands);
@@ -395,6 +417,18 @@ mod tests {
             (Value::Number(5.0), Some(0))
         );
         assert_eq!(rule.read(b"3", &missing).0, Value::Number(3.0));
+        // Without labels, digits are read as a whole number: on the scale or off it.
+        let plain = Rule {
+            labels: Vec::new(),
+            ..rule.clone()
+        };
+        assert_eq!(plain.read(b"+3", &missing).0, Value::Whole(3));
+        assert_eq!(plain.read(b"6", &missing).0, Value::Invalid(Skip::OffScale));
+        assert_eq!(
+            plain.read(b"2.5", &missing).0,
+            Value::Invalid(Skip::NotWhole)
+        );
+        assert_eq!(plain.read(b"na", &missing).0, Value::Missing);
         assert_eq!(
             rule.read(b"3.5", &missing).0,
             Value::Invalid(Skip::NotWhole)
