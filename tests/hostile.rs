@@ -283,6 +283,12 @@ fn corpus() -> Vec<Case> {
     let mut csv_line = b"stage,nps,comment\na,9,".to_vec();
     csv_line.extend(std::iter::repeat_n(b'y', 100 * 1024 * 1024));
     csv_line.push(b'\n');
+    // simd-csv reads this as one record to the end of the file; csv reads it again and
+    // names the quote.
+    let mut open_quote = b"stage,nps,comment\na,9,\"never closed\n".to_vec();
+    for _ in 0..200_000 {
+        open_quote.extend_from_slice(b"a,10,some text\n");
+    }
     let wide: Vec<u8> = {
         let header: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
         format!("{}\n", header.join(",")).into_bytes()
@@ -305,6 +311,7 @@ fn corpus() -> Vec<Case> {
             "JM001",
         ),
         survey_case("a 100 MB CSV line", csv_line, &[1], Some("JM106")),
+        survey_case("a quote left open over 3 MiB of lines", open_quote, &[1], Some("JM106")),
         survey_case("200,000 columns", wide, &[1], Some("JM106")),
         survey_case("random binary CSV", random, &[0, 1], None),
         survey_case(

@@ -388,7 +388,8 @@ impl Records {
         }
     }
 
-    /// Whether simd-csv is still reading (for tests).
+    /// Whether simd-csv is still reading.
+    #[cfg(test)]
     pub fn is_fast(&self) -> bool {
         matches!(self.mode, Mode::Fast(_))
     }
