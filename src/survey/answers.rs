@@ -13,6 +13,7 @@ use super::judge::skip_detail;
 use super::plan::{Binding, Filter};
 use super::split::{Key, Split};
 use super::value::{Missing, Skip, Value};
+use super::wholes::Wholes;
 use super::{
     DETAILED_WARNINGS, Finished, Last, MAX_DISTINCT, MAX_UNKNOWN_VALUES, Next, Reader, Summary,
     input, kind, measure_name, resolve_stage, slot,
@@ -119,6 +120,7 @@ pub(super) struct Tally {
     pub(super) split: Split,
     pub(super) pass: Pass,
     pub(super) stage_col: Option<usize>,
+    pub(super) wholes: Wholes,
 }
 
 /// How reading rows ended.
@@ -148,12 +150,14 @@ impl Reader<'_> {
         let filters = self.filters(names)?;
         let split = self.split(names)?;
         let pass = Pass::new(self, not_utf8);
+        let wholes = Wholes::new(bindings.len(), pass.touched.len());
         Some(Tally {
             bindings,
             filters,
             split,
             pass,
             stage_col,
+            wholes,
         })
     }
 
@@ -181,6 +185,7 @@ impl Reader<'_> {
             split,
             pass,
             stage_col,
+            ..
         } = tally;
         self.finish_split(split, &pass.touched);
         let not_utf8 = self.finish(&bindings, &filters, stage_col, pass, summary);
@@ -197,6 +202,22 @@ impl Reader<'_> {
     /// off (a part of the file that turned out not to be needed).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn read_rows(
+        &mut self,
+        input: &mut input::Input,
+        rec: &mut input::Record,
+        have: bool,
+        tally: &mut Tally,
+        summary: &mut Summary,
+        edges: &[u64],
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Ended {
+        let ended = self.read_rows_until(input, rec, have, tally, summary, edges, cancel);
+        self.add_wholes(tally, summary);
+        ended
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_rows_until(
         &mut self,
         input: &mut input::Input,
         rec: &mut input::Record,
@@ -263,6 +284,7 @@ impl Reader<'_> {
             split,
             pass,
             stage_col,
+            wholes,
         } = tally;
         let line = rec.line() + self.line_base;
         if rec.len() == 1 && input::cell(rec, 0).is_empty() {
@@ -294,14 +316,14 @@ impl Reader<'_> {
             summary.rows_without_wave += 1;
             return;
         };
-        for b in bindings.iter_mut() {
+        for (i, b) in bindings.iter_mut().enumerate() {
             let cell = input::cell(rec, b.col);
             let target = if b.per_row { row_stage } else { b.stage };
             let at = At { target, key, line };
             if b.measure == MeasureName::Comment {
                 self.comment(b, cell, at, pass, summary);
             } else {
-                self.answer(b, cell, at, pass, summary);
+                self.answer((i, b), cell, at, pass, wholes, summary);
             }
         }
     }
@@ -336,19 +358,27 @@ impl Reader<'_> {
     /// An answer cell: used, missing, or skipped with its reason (the first few reported).
     fn answer(
         &mut self,
-        b: &mut Binding,
+        (bi, b): (usize, &mut Binding),
         cell: &[u8],
         at: At,
         pass: &mut Pass,
+        wholes: &mut Wholes,
         summary: &mut Summary,
     ) {
         let At { target, key, line } = at;
         let Some(s) = slot(b.measure) else { return };
         let (value, label) = b.rule.read(cell, &pass.missing);
+        let fed = target.unwrap_or(pass.touched.len() - 1);
+        let parts = key.wave.is_some() || key.segment.is_some();
+        if let Value::Whole(w) = value
+            && !parts
+            && wholes.count(bi, fed, w)
+        {
+            return;
+        }
         if let Some(i) = label {
             b.labels[i].2 += 1;
         }
-        let fed = target.unwrap_or(pass.touched.len() - 1);
         let why = match value {
             Value::Missing => {
                 summary.values_missing += 1;
@@ -370,7 +400,8 @@ impl Reader<'_> {
                             _ => {}
                         };
                         add(&mut agg.accs[s]);
-                        if key.wave.is_some() || key.segment.is_some() {
+                        wholes.ready(bi, fed);
+                        if parts {
                             for part in key.parts() {
                                 let agg = agg.part(part);
                                 agg.scales[s].get_or_insert(scale);

@@ -57,6 +57,28 @@ impl Exact {
         self.sum(i128::from(w * 1_000_000), w as f64);
     }
 
+    /// `c` whole answers `w` under 2^40 at once; the same sums as adding them one by one.
+    fn add_whole_n(&mut self, w: i64, c: u64) {
+        let q = i128::from(w * 1_000_000);
+        let a = q.unsigned_abs();
+        if !self.overflow
+            && let (Some(s1), Some(s2)) = (
+                q.checked_mul(i128::from(c))
+                    .and_then(|t| self.s1.checked_add(t)),
+                (a * a)
+                    .checked_mul(u128::from(c))
+                    .and_then(|t| self.s2.checked_add(t)),
+            )
+        {
+            (self.n, self.s1, self.s2) = (self.n + c, s1, s2);
+            return;
+        }
+        // Near overflow: one by one, so that the sums spill where they would have.
+        for _ in 0..c {
+            self.add_whole(w);
+        }
+    }
+
     /// Add `x`, which is `q` millionths.
     #[inline]
     fn sum(&mut self, q: i128, x: f64) {
@@ -184,22 +206,34 @@ impl Acc {
         self.count(w as f64, kind, top_from);
     }
 
+    /// `c` whole answers `w` (under 2^40) at once: the same accumulator as adding them one
+    /// by one.
+    pub fn add_wholes(&mut self, w: i64, c: u64, kind: Kind, top_from: f64) {
+        self.exact.add_whole_n(w, c);
+        self.count_n(w as f64, c, kind, top_from);
+    }
+
     #[inline]
     fn count(&mut self, x: f64, kind: Kind, top_from: f64) {
-        self.n += 1;
+        self.count_n(x, 1, kind, top_from);
+    }
+
+    #[inline]
+    fn count_n(&mut self, x: f64, c: u64, kind: Kind, top_from: f64) {
+        self.n += c;
         match kind {
             Kind::Nps => {
                 if x >= 9.0 {
-                    self.promoters += 1;
+                    self.promoters += c;
                 } else if x <= 6.0 {
-                    self.detractors += 1;
+                    self.detractors += c;
                 } else {
-                    self.passives += 1;
+                    self.passives += c;
                 }
             }
             Kind::Csat => {
                 if x >= top_from {
-                    self.top_box += 1;
+                    self.top_box += c;
                 }
             }
             Kind::Mean => {}
@@ -473,6 +507,37 @@ mod tests {
             by_int.add_whole(w, Kind::Nps, 0.0);
         }
         assert_eq!(by_float, by_int);
+    }
+
+    #[test]
+    fn whole_answers_counted_by_value_add_as_one_by_one() {
+        for (kind, top) in [(Kind::Nps, 0.0), (Kind::Csat, 4.0), (Kind::Mean, 0.0)] {
+            let (mut one_by_one, mut by_value) = (Acc::default(), Acc::default());
+            for (w, c) in [(0i64, 3u64), (4, 1), (7, 5), (9, 2), (10, 4), (15, 1)] {
+                for _ in 0..c {
+                    one_by_one.add_whole(w, kind, top);
+                }
+                by_value.add_wholes(w, c, kind, top);
+            }
+            assert_eq!(one_by_one, by_value);
+        }
+        // By hand: 3×0 + 4 + 5×7 + 2×9 + 4×10 = 97 over 15 answers; 6 promoters (9, 10),
+        // 5 passives (7), 4 detractors (0, 4).
+        let mut a = Acc::default();
+        for (w, c) in [(0i64, 3u64), (4, 1), (7, 5), (9, 2), (10, 4)] {
+            a.add_wholes(w, c, Kind::Nps, 0.0);
+        }
+        assert_eq!((a.promoters, a.passives, a.detractors, a.mn()), (6, 5, 4, 15));
+        close(a.mean(), 97.0 / 15.0, 1e-12);
+        // Past the integers (5e12 spills), counted answers go on as single ones would.
+        let (mut near, mut single) = (Acc::default(), Acc::default());
+        near.add(5e12, Kind::Mean, 0.0);
+        single.add(5e12, Kind::Mean, 0.0);
+        near.add_wholes(3, 1_000, Kind::Mean, 0.0);
+        for _ in 0..1_000 {
+            single.add_whole(3, Kind::Mean, 0.0);
+        }
+        assert_eq!(near, single);
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod records;
 pub mod split;
 pub mod value;
 pub mod wave;
+mod wholes;
 pub mod workbook;
 
 use crate::diagnostic::Code;

@@ -107,12 +107,13 @@ impl Fast {
         }
         let len = r.as_slice().len() as u64;
         let (byte, line) = (self.from + p0, self.line);
-        if memchr::memchr(b'"', r.as_slice()).is_none() {
-            self.pending = Some((p0, len, 0));
+        if let Some((quotes, newlines)) = only_ends(&r) {
+            self.pending = Some((p0, len, newlines));
             return Got::Done(f(&Cells::Plain {
                 raw: &r,
                 byte,
                 line,
+                quotes,
             }));
         }
         match copy_plain(&r, rec) {
@@ -187,6 +188,34 @@ impl Fast {
         self.stopped = Some(p0);
         Step::Plainer
     }
+}
+
+/// Whether the only quotes of the record are the first and last bytes of quoted cells (so
+/// that its cells are the bytes between them, and csv splits it as simd-csv did): then the
+/// quotes and the newlines (which can only be inside quoted cells) it holds.
+#[inline]
+fn only_ends(r: &simd_csv::ZeroCopyByteRecord) -> Option<(usize, u64)> {
+    let raw = r.as_slice();
+    let Some(first) = memchr::memchr(b'"', raw) else {
+        return Some((0, 0));
+    };
+    let (mut quotes, mut newlines) = (0, 0);
+    for i in memchr::memchr2_iter(b'"', b'\n', &raw[first..]) {
+        if raw[first + i] == b'"' {
+            quotes += 1;
+        } else {
+            newlines += 1;
+        }
+    }
+    let mut ends = 0;
+    for cell in r.iter() {
+        match cell {
+            [b'"', .., b'"'] => ends += 2,
+            [b'"', ..] => return None,
+            _ => {}
+        }
+    }
+    (ends == quotes).then_some((quotes, newlines))
 }
 
 /// Copies the record into `rec` if it is plain, unquoting quoted cells: the newlines inside

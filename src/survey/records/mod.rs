@@ -116,13 +116,15 @@ impl Fields for Record {
     }
 }
 
-/// A record as handed to [`Records::read_with`]: straight from simd-csv's buffer when it
-/// holds no quote, else unquoted into a [`Record`].
+/// A record as handed to [`Records::read_with`]: straight from simd-csv's buffer when its
+/// only quotes are the two ends of quoted cells, else unquoted into a [`Record`].
 pub enum Cells<'a> {
     Plain {
         raw: &'a simd_csv::ZeroCopyByteRecord<'a>,
         byte: u64,
         line: u64,
+        /// The quotes in `raw`: two per quoted cell, which [`Fields::field`] leaves out.
+        quotes: usize,
     },
     Copied(&'a Record),
 }
@@ -160,7 +162,7 @@ impl Cells<'_> {
     /// The bytes of its cells together.
     pub fn size(&self) -> usize {
         match self {
-            Cells::Plain { raw, .. } => raw.as_slice().len() + 1 - raw.len(),
+            Cells::Plain { raw, quotes, .. } => raw.as_slice().len() + 1 - raw.len() - quotes,
             Cells::Copied(r) => r.size,
         }
     }
@@ -170,7 +172,11 @@ impl Fields for Cells<'_> {
     #[inline]
     fn field(&self, i: usize) -> Option<&[u8]> {
         match self {
-            Cells::Plain { raw, .. } => raw.get(i),
+            Cells::Plain { raw, quotes: 0, .. } => raw.get(i),
+            Cells::Plain { raw, .. } => raw.get(i).map(|c| match c {
+                [b'"', inner @ .., b'"'] => inner,
+                _ => c,
+            }),
             Cells::Copied(r) => r.get(i),
         }
     }
