@@ -30,7 +30,7 @@ struct At {
 /// What one pass over the rows keeps besides the aggregates.
 pub(super) struct Pass {
     pub(super) stages: StageLookup,
-    missing: Missing,
+    pub(super) missing: Missing,
     survey_id: String,
     pub(super) not_utf8: Option<(u64, usize)>,
     /// Which aggregates (the stages, then the journey) and measures this survey fed.
@@ -57,6 +57,9 @@ impl Pass {
 pub(super) struct StageLookup {
     /// The map's stage ids, compared byte for byte first: a handful, so a scan beats a hash.
     ids: Vec<(Vec<u8>, usize)>,
+    /// By the first byte and length of a cell ([`quick_key`]), the one id it can be, or
+    /// `None` when several can (or none).
+    quick: Box<[Option<u8>; 256]>,
     by_id: HashMap<Vec<u8>, usize, foldhash::fast::FixedState>,
     /// Unknown stage value -> (rows, first CSV line).
     pub(super) unknown: HashMap<Vec<u8>, (u64, u64)>,
@@ -66,12 +69,25 @@ pub(super) struct StageLookup {
 
 impl StageLookup {
     fn new(stages: &[crate::model::Stage]) -> StageLookup {
+        let ids: Vec<(Vec<u8>, usize)> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.value.as_bytes().to_vec(), i))
+            .collect();
+        let mut quick = Box::new([None; 256]);
+        let mut taken = [false; 256];
+        for (k, (id, _)) in ids.iter().enumerate() {
+            let key = quick_key(id);
+            quick[key] = if taken[key] {
+                None
+            } else {
+                u8::try_from(k).ok()
+            };
+            taken[key] = true;
+        }
         StageLookup {
-            ids: stages
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.value.as_bytes().to_vec(), i))
-                .collect(),
+            ids,
+            quick,
             by_id: HashMap::default(),
             unknown: HashMap::new(),
             other: (0, 0),
@@ -80,6 +96,12 @@ impl StageLookup {
 
     #[inline]
     fn resolve(&mut self, stages: &[crate::model::Stage], cell: &[u8], line: u64) -> Option<usize> {
+        if let Some((id, i)) =
+            self.quick[quick_key(cell)].and_then(|k| self.ids.get(usize::from(k)))
+            && id.as_slice() == cell
+        {
+            return Some(*i);
+        }
         // Length and first byte tell most ids apart before the bytes are compared.
         let first = cell.first();
         if let Some((_, i)) = self
@@ -110,6 +132,12 @@ impl StageLookup {
         }
         None
     }
+}
+
+/// A cell's slot in [`StageLookup::quick`]: its first byte and its length.
+#[inline]
+fn quick_key(cell: &[u8]) -> usize {
+    usize::from(cell.first().copied().unwrap_or(0) ^ (cell.len() as u8).wrapping_mul(37))
 }
 
 /// The binding plan and the counters of one pass over the rows of a file (or of one part of
@@ -150,7 +178,7 @@ impl Reader<'_> {
         let filters = self.filters(names)?;
         let split = self.split(names)?;
         let pass = Pass::new(self, not_utf8);
-        let wholes = Wholes::new(bindings.len(), pass.touched.len());
+        let wholes = Wholes::new(&bindings, &pass.missing, pass.touched.len());
         Some(Tally {
             bindings,
             filters,
@@ -366,16 +394,13 @@ impl Reader<'_> {
         summary: &mut Summary,
     ) {
         let At { target, key, line } = at;
-        let Some(s) = slot(b.measure) else { return };
-        let (value, label) = b.rule.read(cell, &pass.missing);
         let fed = target.unwrap_or(pass.touched.len() - 1);
         let parts = key.wave.is_some() || key.segment.is_some();
-        if let Value::Whole(w) = value
-            && !parts
-            && wholes.count(bi, fed, w)
-        {
+        if !parts && wholes.count(bi, fed, cell) {
             return;
         }
+        let Some(s) = slot(b.measure) else { return };
+        let (value, label) = b.rule.read(cell, &pass.missing);
         if let Some(i) = label {
             b.labels[i].2 += 1;
         }

@@ -492,7 +492,7 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Field `i` of a record, trimmed of ASCII whitespace (and of the `\r` of a CRLF line end);
 /// empty when the row is shorter.
-#[inline]
+#[inline(always)]
 pub fn cell(rec: &impl Fields, i: usize) -> &[u8] {
     let c = rec.field(i).unwrap_or(b"");
     // Most cells start and end with a printable ASCII byte: nothing to trim.

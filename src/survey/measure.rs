@@ -527,7 +527,10 @@ mod tests {
         for (w, c) in [(0i64, 3u64), (4, 1), (7, 5), (9, 2), (10, 4)] {
             a.add_wholes(w, c, Kind::Nps, 0.0);
         }
-        assert_eq!((a.promoters, a.passives, a.detractors, a.mn()), (6, 5, 4, 15));
+        assert_eq!(
+            (a.promoters, a.passives, a.detractors, a.mn()),
+            (6, 5, 4, 15)
+        );
         close(a.mean(), 97.0 / 15.0, 1e-12);
         // Past the integers (5e12 spills), counted answers go on as single ones would.
         let (mut near, mut single) = (Acc::default(), Acc::default());

@@ -9,6 +9,8 @@
 //! integers, so adding them by value gives the same accumulator as adding them in file order.
 
 use super::answers::Tally;
+use super::plan::Binding;
+use super::value::{Missing, Value};
 use super::{Reader, Summary, kind, slot};
 
 /// Answers below this are counted by value.
@@ -24,30 +26,52 @@ struct Counts {
 /// Counts by binding, then aggregate (the stages, then the journey).
 pub(super) struct Wholes {
     targets: usize,
+    /// Per binding, bit `w`: the cell `w` written plainly (`7`, `10`) is the answer `w` for
+    /// its rule: a whole number on its scale, not a missing code, no labels.
+    plain: Vec<u16>,
     counts: Vec<Counts>,
 }
 
 impl Wholes {
-    pub(super) fn new(bindings: usize, targets: usize) -> Wholes {
+    pub(super) fn new(bindings: &[Binding], missing: &Missing, targets: usize) -> Wholes {
+        let plain = bindings
+            .iter()
+            .map(|b| {
+                (0..VALUES).fold(0u16, |mask, w| {
+                    let cell = w.to_string();
+                    match b.rule.read(cell.as_bytes(), missing) {
+                        (Value::Whole(v), None) if v == w as i64 => mask | 1 << w,
+                        _ => mask,
+                    }
+                })
+            })
+            .collect();
         Wholes {
             targets,
-            counts: vec![Counts::default(); bindings * targets],
+            plain,
+            counts: vec![Counts::default(); bindings.len() * targets],
         }
     }
 
-    /// Count answer `w` of binding `b` for aggregate `t`, if it can be counted here.
+    /// Count the cell of binding `b` for aggregate `t`, if it is a small whole number
+    /// written plainly that the binding reads as itself, once the aggregate's scale is known
+    /// to be the binding's.
     #[inline]
-    pub(super) fn count(&mut self, b: usize, t: usize, w: i64) -> bool {
-        let Some(c) = self.counts.get_mut(b * self.targets + t) else {
+    pub(super) fn count(&mut self, b: usize, t: usize, cell: &[u8]) -> bool {
+        let w = match *cell {
+            [d] => d.wrapping_sub(b'0'),
+            [b'1', d] if d.is_ascii_digit() => 10 + (d - b'0'),
+            _ => return false,
+        };
+        let (Some(plain), Some(c)) = (self.plain.get(b), self.counts.get_mut(b * self.targets + t))
+        else {
             return false;
         };
-        match usize::try_from(w) {
-            Ok(i) if c.ready && i < VALUES => {
-                c.n[i] += 1;
-                true
-            }
-            _ => false,
+        if c.ready && u32::from(w) < VALUES as u32 && plain >> w & 1 == 1 {
+            c.n[usize::from(w)] += 1;
+            return true;
         }
+        false
     }
 
     /// The aggregate's scale is now binding `b`'s: its answers can be counted here.
