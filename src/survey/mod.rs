@@ -657,31 +657,36 @@ impl Reader<'_> {
 
     /// Whether a record is within the column and size limits (reported when not); notes it
     /// as the last one read.
+    #[inline]
     fn within_limits(&mut self, rec: &input::Cells, last: &mut Last) -> bool {
         let line = rec.line() + self.line_base;
         *last = Last {
             line,
             fields: rec.len(),
         };
-        if rec.len() > input::MAX_COLUMNS {
-            let msg = format!(
-                "a record of {} columns is over the limit of {}",
-                rec.len(),
-                input::MAX_COLUMNS
-            );
-            self.at_csv(Code::MalformedCsv, line, 1, msg);
-            return false;
-        }
-        if rec.size() > input::MAX_RECORD_BYTES {
-            let msg = format!(
-                "a record of {} bytes is over the limit of {} bytes",
-                rec.size(),
-                input::MAX_RECORD_BYTES
-            );
-            self.at_csv(Code::MalformedCsv, line, 1, msg);
+        if rec.len() > input::MAX_COLUMNS || rec.size() > input::MAX_RECORD_BYTES {
+            self.over_limits(rec, line);
             return false;
         }
         true
+    }
+
+    #[cold]
+    fn over_limits(&mut self, rec: &input::Cells, line: u64) {
+        let msg = if rec.len() > input::MAX_COLUMNS {
+            format!(
+                "a record of {} columns is over the limit of {}",
+                rec.len(),
+                input::MAX_COLUMNS
+            )
+        } else {
+            format!(
+                "a record of {} bytes is over the limit of {} bytes",
+                rec.size(),
+                input::MAX_RECORD_BYTES
+            )
+        };
+        self.at_csv(Code::MalformedCsv, line, 1, msg);
     }
 
     /// Resolve a column name (or `#N`) to its index, or report the nearest names at `pos`,

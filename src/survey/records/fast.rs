@@ -107,7 +107,8 @@ impl Fast {
         }
         let len = r.as_slice().len() as u64;
         let (byte, line) = (self.from + p0, self.line);
-        if let Some((quotes, newlines)) = only_ends(&r) {
+        let (quotes, newlines) = quotes_and_newlines(r.as_slice());
+        if only_ends(&r, quotes) {
             self.pending = Some((p0, len, newlines));
             return Got::Done(f(&Cells::Plain {
                 raw: &r,
@@ -116,8 +117,8 @@ impl Fast {
                 quotes,
             }));
         }
-        match copy_plain(&r, rec) {
-            Some(newlines) => {
+        match copy_quoted(&r, rec, quotes) {
+            Some(()) => {
                 (rec.byte, rec.line, rec.index) = (byte, line, self.record);
                 self.pending = Some((p0, len, newlines));
                 Got::Done(f(&Cells::Copied(rec)))
@@ -190,14 +191,11 @@ impl Fast {
     }
 }
 
-/// Whether the only quotes of the record are the first and last bytes of quoted cells (so
-/// that its cells are the bytes between them, and csv splits it as simd-csv did): then the
-/// quotes and the newlines (which can only be inside quoted cells) it holds.
+/// The quotes in a record and the newlines (which can only be inside quoted cells).
 #[inline]
-fn only_ends(r: &simd_csv::ZeroCopyByteRecord) -> Option<(usize, u64)> {
-    let raw = r.as_slice();
+fn quotes_and_newlines(raw: &[u8]) -> (usize, u64) {
     let Some(first) = memchr::memchr(b'"', raw) else {
-        return Some((0, 0));
+        return (0, 0);
     };
     let (mut quotes, mut newlines) = (0, 0);
     for i in memchr::memchr2_iter(b'"', b'\n', &raw[first..]) {
@@ -207,15 +205,25 @@ fn only_ends(r: &simd_csv::ZeroCopyByteRecord) -> Option<(usize, u64)> {
             newlines += 1;
         }
     }
+    (quotes, newlines)
+}
+
+/// Whether the record's `quotes` are all the first and last bytes of quoted cells (so that
+/// its cells are the bytes between them, and csv splits it as simd-csv did).
+#[inline]
+fn only_ends(r: &simd_csv::ZeroCopyByteRecord, quotes: usize) -> bool {
+    if quotes == 0 {
+        return true;
+    }
     let mut ends = 0;
     for cell in r.iter() {
         match cell {
             [b'"', .., b'"'] => ends += 2,
-            [b'"', ..] => return None,
+            [b'"', ..] => return false,
             _ => {}
         }
     }
-    (ends == quotes).then_some((quotes, newlines))
+    ends == quotes
 }
 
 /// Copies the record into `rec` if it is plain, unquoting quoted cells: the newlines inside
@@ -224,9 +232,10 @@ fn only_ends(r: &simd_csv::ZeroCopyByteRecord) -> Option<(usize, u64)> {
 #[inline]
 fn copy_plain(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record) -> Option<u64> {
     let raw = r.as_slice();
-    rec.bytes.clear();
-    rec.bounds.clear();
-    if memchr::memchr(b'"', raw).is_none() {
+    let (quotes, newlines) = quotes_and_newlines(raw);
+    if quotes == 0 {
+        rec.bytes.clear();
+        rec.bounds.clear();
         rec.bytes.extend_from_slice(raw);
         let base = raw.as_ptr() as usize;
         for cell in r.iter() {
@@ -236,13 +245,14 @@ fn copy_plain(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record) -> Option<u64>
         rec.size = raw.len() + 1 - rec.bounds.len();
         return Some(0);
     }
-    // Every quote must open, close or double inside a quoted cell: those are counted
-    // against all the quotes of the record. (Newlines can only be inside quoted cells.)
-    let quotes = memchr::memchr_iter(b'"', raw).count();
-    let newlines = match memchr::memchr(b'\n', raw) {
-        Some(_) => memchr::memchr_iter(b'\n', raw).count() as u64,
-        None => 0,
-    };
+    copy_quoted(r, rec, quotes).map(|()| newlines)
+}
+
+/// Copies a record that holds `quotes` quotes into `rec`, unquoting quoted cells, if every
+/// quote opens, closes or doubles inside a quoted cell.
+fn copy_quoted(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record, quotes: usize) -> Option<()> {
+    rec.bytes.clear();
+    rec.bounds.clear();
     let mut explained = 0;
     for cell in r.iter() {
         let a = rec.bytes.len();
@@ -267,7 +277,7 @@ fn copy_plain(r: &simd_csv::ZeroCopyByteRecord, rec: &mut Record) -> Option<u64>
         return None;
     }
     rec.size = rec.bytes.len();
-    Some(newlines)
+    Some(())
 }
 
 impl Record {

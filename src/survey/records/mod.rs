@@ -169,7 +169,7 @@ impl Cells<'_> {
 }
 
 impl Fields for Cells<'_> {
-    #[inline]
+    #[inline(always)]
     fn field(&self, i: usize) -> Option<&[u8]> {
         match self {
             Cells::Plain { raw, quotes: 0, .. } => raw.get(i),
