@@ -369,17 +369,15 @@ impl Reader<'_> {
         if cell.is_empty() || pass.missing.holds(cell) {
             return;
         }
-        let text = match std::str::from_utf8(cell) {
-            Ok(t) => std::borrow::Cow::Borrowed(t),
-            Err(_) => {
-                pass.not_utf8.get_or_insert((line, b.col + 1));
-                input::cell_text(cell)
-            }
-        };
         let row = self.row_of(line);
-        self.data
-            .quotes(at.target, at.key)
-            .offer(&text, &pass.survey_id, row);
+        let quotes = self.data.quotes(at.target, at.key);
+        // Most comments are ASCII, which is told apart a word at a time.
+        if cell.is_ascii() || std::str::from_utf8(cell).is_ok() {
+            quotes.offer_utf8(cell, &pass.survey_id, row);
+        } else {
+            pass.not_utf8.get_or_insert((line, b.col + 1));
+            quotes.offer(&input::cell_text(cell), &pass.survey_id, row);
+        }
         summary.comments += 1;
     }
 

@@ -142,6 +142,8 @@ pub struct Sample {
     /// Non-empty comments read, substantive or not.
     pub comments: u64,
     sampled: Vec<Verbatim>,
+    /// The largest (hash, line) in `sampled`.
+    worst: (u64, u64),
     pinned: Vec<Option<Verbatim>>,
     pin: Vec<String>,
     hide: Vec<String>,
@@ -168,45 +170,64 @@ impl Sample {
     /// smallest hash and line speaks for them): the same whatever the order of rows. Most
     /// comments lose on their hash alone, before anything is built.
     pub fn offer(&mut self, text: &str, survey: &str, line: u64) {
+        self.offer_utf8(text.as_bytes(), survey, line);
+    }
+
+    /// [`Sample::offer`] for the bytes of a comment that are valid UTF-8: its text is only
+    /// made if it may be kept.
+    pub fn offer_utf8(&mut self, bytes: &[u8], survey: &str, line: u64) {
         self.comments += 1;
-        if !self.hide.is_empty() && self.hide.iter().any(|h| h == text) {
+        if !self.hide.is_empty() && self.hide.iter().any(|h| h.as_bytes() == bytes) {
             return;
         }
-        if let Some(i) = self.pin.iter().position(|p| p == text) {
+        if let Some(i) = self.pin.iter().position(|p| p.as_bytes() == bytes) {
             if self.pinned[i].is_none() {
-                self.pinned[i] = Some(verbatim(text, survey, line, true));
+                let text = String::from_utf8_lossy(bytes);
+                self.pinned[i] = Some(verbatim(&text, survey, line, true));
             }
             return;
         }
-        let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        if self.beaten(hash, line) || self.seen_text(hash, text, line) {
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if self.beaten(hash, line) || self.seen_text(hash, bytes, line) {
             return;
         }
-        if !is_substantive(text) {
+        let text = String::from_utf8_lossy(bytes);
+        if !is_substantive(&text) {
             return;
         }
         self.keep(Verbatim {
             hash,
-            key: normalise(text),
-            ..verbatim(text, survey, line, false)
+            key: normalise(&text),
+            ..verbatim(&text, survey, line, false)
         });
     }
 
     /// Whether the sample is full of comments that all come before `(hash, line)`.
+    #[inline]
     fn beaten(&self, hash: u64, line: u64) -> bool {
-        let worst = self.sampled.iter().map(|w| (w.hash, w.line)).max();
-        self.sampled.len() >= VERBATIMS && worst.is_some_and(|w| (hash, line) >= w)
+        self.sampled.len() >= VERBATIMS && (hash, line) >= self.worst
+    }
+
+    /// The largest (hash, line) in the sample, after it changed.
+    fn settle_worst(&mut self) {
+        self.worst = self
+            .sampled
+            .iter()
+            .map(|w| (w.hash, w.line))
+            .max()
+            .unwrap_or_default();
     }
 
     /// The very same text again: the earlier line already speaks for it.
-    fn seen_text(&mut self, hash: u64, text: &str, line: u64) -> bool {
+    fn seen_text(&mut self, hash: u64, bytes: &[u8], line: u64) -> bool {
         match self
             .sampled
             .iter_mut()
-            .find(|v| v.hash == hash && v.text == text)
+            .find(|v| v.hash == hash && v.text.as_bytes() == bytes)
         {
             Some(same) => {
                 same.line = same.line.min(line);
+                self.settle_worst();
                 true
             }
             None => false,
@@ -220,6 +241,7 @@ impl Sample {
             // The same words spelt differently: keep the smaller (hash, line).
             if (v.hash, v.line) < (self.sampled[i].hash, self.sampled[i].line) {
                 self.sampled[i] = v;
+                self.settle_worst();
             }
             return;
         }
@@ -233,6 +255,7 @@ impl Sample {
         {
             self.sampled[i] = v;
         }
+        self.settle_worst();
     }
 
     /// Take in the sample of the rows after this one's (a part of the same file read on
@@ -249,7 +272,7 @@ impl Sample {
         }
         for mut v in other.sampled {
             v.line += offset;
-            if !(self.beaten(v.hash, v.line) || self.seen_text(v.hash, &v.text, v.line)) {
+            if !(self.beaten(v.hash, v.line) || self.seen_text(v.hash, v.text.as_bytes(), v.line)) {
                 self.keep(v);
             }
         }
