@@ -30,6 +30,7 @@ pub mod sql;
 pub mod suggest;
 pub mod survey;
 pub mod textfit;
+pub mod themes;
 pub mod validate;
 pub mod words;
 

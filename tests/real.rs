@@ -2,21 +2,10 @@
 //! and every figure matches an independent computation (`fixtures/real/expected.py`:
 //! Python's csv module and the README's formulas written out again, columns picked by hand).
 
-use std::process::Command;
-
-use crate::util::{code, root, run, stdout};
+use crate::util::{code, python_json, root, run, stdout};
 
 fn expected() -> serde_json::Value {
-    let out = Command::new("python3")
-        .arg(root().join("tests/fixtures/real/expected.py"))
-        .output()
-        .expect("python3 runs (it is on every machine this project uses)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    python_json(&[root().join("tests/fixtures/real/expected.py").as_os_str()])
 }
 
 fn render(name: &str) -> serde_json::Value {

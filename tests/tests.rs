@@ -25,6 +25,7 @@ mod sql;
 mod summary;
 mod survey_sql;
 mod surveys;
+mod themes;
 mod trust;
 mod waves;
 mod workbooks;

@@ -42,6 +42,21 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// A Python oracle under `tests/` run with `args`: the JSON it prints.
+pub fn python_json(args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let out = Command::new("python3")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("python3 runs (it is on every machine this project uses)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 pub fn code(o: &Output) -> i32 {
     o.status.code().expect("exited normally, not by a signal")
 }
