@@ -1,6 +1,6 @@
-//! Themes: which themes of a codebook a comment belongs to, by a fixed rule that anyone can
-//! recompute (tests/fixtures/real/themes.py is the rule written again in Python). Not yet
-//! read from maps: the codebook, its shares per stage and its outputs come next.
+//! Themes: which themes of a map's codebook a comment belongs to, by a fixed rule that anyone
+//! can recompute (README: "Themes"; tests/fixtures/real/themes.py is the rule written again in
+//! Python), and the tally of an aggregate's comments per theme.
 //!
 //! The rule: text is NFC-normalised and case-folded (Unicode full case folding), then read as
 //! words: a word is a run of letters and digits (Unicode's Alphabetic and Numeric properties),
@@ -68,8 +68,12 @@ pub fn term_key(term: &str) -> Result<String, TermError> {
     Ok(key)
 }
 
-/// NFC, full case folding, NFC again (folding can leave text unnormalised).
+/// NFC, full case folding, NFC again (folding can leave text unnormalised). ASCII text is
+/// its own NFC, and folds as lower case.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let nfc: String = text.nfc().collect();
     caseless::default_case_fold_str(&nfc).nfc().collect()
 }
@@ -126,15 +130,40 @@ pub fn words(text: &str) -> Vec<&str> {
 /// A comment as it is searched: its folded words joined by single spaces, with a space at
 /// each end.
 pub fn comment_key(text: &str) -> String {
-    let folded = fold(text);
-    let words = words(&folded);
-    let mut key = String::with_capacity(folded.len() + 2);
+    let mut key = String::new();
+    comment_key_into(text, &mut key);
+    key
+}
+
+/// [`comment_key`] into `key`, which is cleared first; ASCII text is folded and split in one
+/// pass.
+pub fn comment_key_into(text: &str, key: &mut String) {
+    key.clear();
     key.push(' ');
-    for w in words {
+    if text.is_ascii() {
+        let b = text.as_bytes();
+        let mut inside = false;
+        for i in 0..b.len() {
+            let c = b[i];
+            let inner = c == b'\'' && inside && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+            if c.is_ascii_alphanumeric() || inner {
+                key.push(char::from(c.to_ascii_lowercase()));
+                inside = true;
+            } else if inside {
+                key.push(' ');
+                inside = false;
+            }
+        }
+        if inside {
+            key.push(' ');
+        }
+        return;
+    }
+    let folded = fold(text);
+    for w in words(&folded) {
         key.push_str(w);
         key.push(' ');
     }
-    key
 }
 
 /// The themes of a codebook, compiled.
@@ -172,23 +201,89 @@ impl Matcher {
         }
     }
 
+    /// How many themes the codebook has.
+    pub fn len(&self) -> usize {
+        self.themes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.themes == 0
+    }
+
     /// The themes (by index) a comment belongs to, in codebook order.
     pub fn themes_of(&self, text: &str) -> Vec<usize> {
+        let mut scratch = Scratch::default();
+        self.themes_into(text, &mut scratch);
+        scratch.themes
+    }
+
+    /// [`Matcher::themes_of`] into `scratch.themes`, reusing its buffers.
+    pub fn themes_into(&self, text: &str, scratch: &mut Scratch) {
+        scratch.themes.clear();
         let Some(ac) = &self.ac else {
-            return Vec::new();
+            return;
         };
-        let key = comment_key(text);
-        let mut hit = vec![false; self.themes];
-        let mut out = vec![false; self.themes];
-        for m in ac.find_overlapping_iter(&key) {
+        comment_key_into(text, &mut scratch.key);
+        scratch.seen.clear();
+        scratch.seen.resize(self.themes, (false, false));
+        for m in ac.find_overlapping_iter(&scratch.key) {
             let (t, exclude) = self.owners[m.pattern().as_usize()];
             if exclude {
-                out[t] = true;
+                scratch.seen[t].1 = true;
             } else {
-                hit[t] = true;
+                scratch.seen[t].0 = true;
             }
         }
-        (0..self.themes).filter(|&t| hit[t] && !out[t]).collect()
+        let seen = &scratch.seen;
+        scratch
+            .themes
+            .extend((0..self.themes).filter(|&t| seen[t].0 && !seen[t].1));
+    }
+}
+
+/// Buffers one reader reuses from comment to comment.
+#[derive(Default)]
+pub struct Scratch {
+    key: String,
+    /// Per theme: a term matched, an exclude term matched.
+    seen: Vec<(bool, bool)>,
+    /// The comment's themes.
+    pub themes: Vec<usize>,
+}
+
+/// The substantive comments of one aggregate and how many belong to each theme.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Substantive comments read.
+    pub n: u64,
+    /// Per theme, in codebook order.
+    pub matched: Vec<u64>,
+    /// Comments that belong to no theme.
+    pub unthemed: u64,
+}
+
+impl Tally {
+    /// Count one comment of the themes `of` (of `themes` in all).
+    pub fn add(&mut self, of: &[usize], themes: usize) {
+        self.matched.resize(themes.max(self.matched.len()), 0);
+        self.n += 1;
+        if of.is_empty() {
+            self.unthemed += 1;
+        }
+        for &t in of {
+            self.matched[t] += 1;
+        }
+    }
+
+    /// Add another tally of the same codebook.
+    pub fn merge(&mut self, other: &Tally) {
+        self.matched
+            .resize(other.matched.len().max(self.matched.len()), 0);
+        self.n += other.n;
+        self.unthemed += other.unthemed;
+        for (m, o) in self.matched.iter_mut().zip(&other.matched) {
+            *m += o;
+        }
     }
 }
 
@@ -207,6 +302,57 @@ mod tests {
         assert_eq!(words("返品が遅い"), ["返", "品", "が", "遅", "い"]);
         assert_eq!(words("abc退款"), ["abc", "退", "款"]);
         assert_eq!(words("  ,;  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits_with_inner_apostrophes() {
+        for text in [
+            "don't stop-now",
+            "'quoted' it's a 'test' x'",
+            "a1b2 c3, 45.6",
+            "",
+            "''",
+        ] {
+            let mut by_chars = Vec::new();
+            let mut cur = String::new();
+            let chars: Vec<char> = text.chars().collect();
+            for (k, &c) in chars.iter().enumerate() {
+                let inner = c == '\''
+                    && !cur.is_empty()
+                    && chars.get(k + 1).is_some_and(|n| n.is_alphanumeric());
+                if c.is_alphanumeric() || inner {
+                    cur.push(c);
+                } else if !cur.is_empty() {
+                    by_chars.push(std::mem::take(&mut cur));
+                }
+            }
+            if !cur.is_empty() {
+                by_chars.push(cur);
+            }
+            assert_eq!(words(text), by_chars, "{text}");
+            // The general path, taken for a non-ASCII separator at the end.
+            let spaced = format!("{text}\u{a0}");
+            assert_eq!(words(&spaced), by_chars, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_ascii_comment_key_is_the_general_rules_key() {
+        for text in [
+            "Don't STOP-now!",
+            "'quoted' it's x' ",
+            "  A1b2, c3.45 ",
+            "",
+            "''",
+        ] {
+            let folded = fold(text);
+            let mut general = " ".to_owned();
+            for w in words(&folded) {
+                general.push_str(w);
+                general.push(' ');
+            }
+            assert_eq!(comment_key(text), general, "{text}");
+        }
     }
 
     #[test]

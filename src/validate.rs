@@ -40,6 +40,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     visible_ids(&mut v, &loaded.journey);
     let ids = stages(&mut v, &loaded.journey.stages.value);
     references(&mut v, &loaded.journey.stages.value, &ids.pain_points);
+    themes(&mut v, &loaded.journey.themes, &ids.pain_points);
     surveys(&mut v, loaded, &ids.stages);
     v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);
@@ -296,6 +297,51 @@ fn references(v: &mut Validator, stages: &[Stage], pain_ids: &Ids) {
                     p.id.value
                 ),
             );
+        }
+    }
+}
+
+/// The codebook: unique theme ids, terms that can match, pain points the map has.
+fn themes(v: &mut Validator, themes: &[crate::model::Theme], pain_ids: &Ids) {
+    let mut theme_ids = Ids::new("theme");
+    for t in themes {
+        theme_ids.add(v, &t.id);
+        if t.terms.is_empty() {
+            v.report(
+                Code::BadTheme,
+                t.id.pos,
+                format!(
+                    "theme `{}` has no terms: give it the words or phrases that mark its comments",
+                    t.id.value
+                ),
+            );
+        }
+        for term in t.terms.iter().chain(&t.exclude) {
+            if let Err(e) = crate::themes::term_key(&term.value) {
+                v.report(
+                    Code::BadTheme,
+                    term.pos,
+                    format!(
+                        "term `{}` of theme `{}` cannot match: {}",
+                        term.value,
+                        t.id.value,
+                        e.describe()
+                    ),
+                );
+            }
+        }
+        for p in &t.pain_points {
+            if !pain_ids.first.contains_key(p.value.as_str()) {
+                let hint = crate::suggest::did_you_mean(&p.value, pain_ids.first.keys().copied());
+                v.report(
+                    Code::BadTheme,
+                    p.pos,
+                    format!(
+                        "theme `{}` is evidence for `{}`, which is not a pain point id in this map{hint}",
+                        t.id.value, p.value
+                    ),
+                );
+            }
         }
     }
 }

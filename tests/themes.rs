@@ -3,18 +3,27 @@
 
 use journeymap::themes::{Matcher, ThemeTerms};
 
-use crate::util::{python_json, root};
+use serde_json::Value;
+
+use crate::util::{code, python_json, root, run_in, stdout};
 
 /// A small codebook written for the Sudzilla comments: words, phrases, word endings, an
 /// exclude term, and a term with an apostrophe.
+/// JSON, so that it is also the map's `themes:` (YAML reads JSON).
 const CODEBOOK: &str = r#"[
-  {"id": "soap", "terms": ["soap*", "lather", "bubbl*", "fizz*"]},
-  {"id": "talks", "terms": ["talk*", "keynote", "speaker*", "session*"]},
-  {"id": "harm", "terms": ["injur*", "slipp*", "danger*", "hurt"]},
-  {"id": "service", "terms": ["service", "staff", "queue*"], "exclude": ["self service"]},
-  {"id": "value", "terms": ["price*", "expensive", "worth", "money"]},
-  {"id": "letdown", "terms": ["wasn't", "not as good", "disappoint*"]}
+  {"id": "soap", "label": "Soap", "terms": ["soap*", "lather", "bubbl*", "fizz*"]},
+  {"id": "talks", "label": "Talks", "terms": ["talk*", "keynote", "speaker*", "session*"]},
+  {"id": "harm", "label": "Harm", "terms": ["injur*", "slipp*", "danger*", "hurt"],
+   "pain_points": ["hurt"]},
+  {"id": "service", "label": "Service", "terms": ["service", "staff", "queue*"],
+   "exclude": ["self service"]},
+  {"id": "value", "label": "Value", "terms": ["price*", "expensive", "worth", "money"]},
+  {"id": "letdown", "label": "Let down", "terms": ["wasn't", "not as good", "disappoint*"]}
 ]"#;
+
+const SUDZILLA: &str = "tests/fixtures/real/google-forms/sudzilla.csv";
+const WHY: &str = "...why?";
+const GIVEAWAY: &str = "What was your favourite giveaway at Sudzilla?";
 
 #[derive(serde::Deserialize)]
 struct Theme {
@@ -24,15 +33,20 @@ struct Theme {
     exclude: Vec<String>,
 }
 
-fn by_python(csv: &str, column: &str, codebook: &std::path::Path) -> Vec<Vec<String>> {
+fn python(csv: &str, column: &str, codebook: &std::path::Path, more: &[&str]) -> Value {
     let script = root().join("tests/fixtures/real/themes.py");
-    let got = python_json(&[
+    let mut args = vec![
         script.as_os_str(),
         csv.as_ref(),
         column.as_ref(),
         codebook.as_os_str(),
-    ]);
-    serde_json::from_value(got).unwrap()
+    ];
+    args.extend(more.iter().map(std::ffi::OsStr::new));
+    python_json(&args)
+}
+
+fn by_python(csv: &str, column: &str, codebook: &std::path::Path) -> Vec<Vec<String>> {
+    serde_json::from_value(python(csv, column, codebook, &[])).unwrap()
 }
 
 fn by_matcher(csv: &str, column: &str, themes: &[Theme]) -> Vec<Vec<String>> {
@@ -69,13 +83,7 @@ fn themes_of_real_comments_are_what_the_rule_gives_in_python() {
     let codebook = dir.path().join("codebook.json");
     std::fs::write(&codebook, CODEBOOK).unwrap();
     let themes: Vec<Theme> = serde_json::from_str(CODEBOOK).unwrap();
-    for (csv, column) in [
-        ("tests/fixtures/real/google-forms/sudzilla.csv", "...why?"),
-        (
-            "tests/fixtures/real/google-forms/sudzilla.csv",
-            "What was your favourite giveaway at Sudzilla?",
-        ),
-    ] {
+    for (csv, column) in [(SUDZILLA, WHY), (SUDZILLA, GIVEAWAY)] {
         let mine = by_matcher(csv, column, &themes);
         let python = by_python(csv, column, &codebook);
         assert_eq!(mine, python, "{csv}: {column}");
@@ -84,6 +92,152 @@ fn themes_of_real_comments_are_what_the_rule_gives_in_python() {
         assert!(
             matched >= 5,
             "{csv}: {column}: only {matched} comments matched"
+        );
+    }
+}
+
+fn close(a: &Value, b: &Value, what: &str) {
+    let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+    assert!((a - b).abs() < 1e-9, "{what}: {a} vs {b}");
+}
+
+/// journeymap's shares of one stage (or of the map) against Python's.
+fn same_shares(mine: &Value, python: &Value, what: &str) {
+    let list = mine.as_array().unwrap();
+    let themes = python["themes"].as_object().unwrap();
+    assert_eq!(list.len(), themes.len(), "{what}");
+    for t in list {
+        let id = t["id"].as_str().unwrap();
+        let p = &themes[id];
+        assert_eq!(t["n"], python["n"], "{what} {id}");
+        assert_eq!(t["matched"], p[0], "{what} {id}");
+        close(&t["share"], &p[1], &format!("{what} {id} share"));
+        close(&t["low"], &p[2], &format!("{what} {id} low"));
+        close(&t["high"], &p[3], &format!("{what} {id} high"));
+    }
+}
+
+#[test]
+fn a_map_with_a_codebook_shows_each_stages_theme_shares_as_the_rule_computes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join(SUDZILLA), dir.path().join("sudzilla.csv")).unwrap();
+    let codebook = dir.path().join("codebook.json");
+    std::fs::write(&codebook, CODEBOOK).unwrap();
+    let map = format!(
+        "journeymap: 1
+title: Sudzilla themes
+persona: {{name: Tester}}
+stages:
+  - id: event
+    name: Sudzilla
+    touchpoints: [{{name: Survey}}]
+    pain_points: [{{id: hurt, text: People got hurt}}]
+    solutions: [{{id: mats, text: Non-slip mats, addresses: [hurt]}}]
+  - {{id: giveaways, name: Giveaways, touchpoints: [{{name: Survey}}]}}
+surveys:
+  - id: sudzilla
+    file: sudzilla.csv
+    layout: wide
+    stages:
+      event: {{comment: \"{WHY}\"}}
+      giveaways: {{comment: \"{GIVEAWAY}\"}}
+themes: {CODEBOOK}
+"
+    );
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let csv = root().join(SUDZILLA);
+    let csv = csv.to_str().unwrap();
+    let why = python(csv, WHY, &codebook, &["--shares"]);
+    let giveaway = python(csv, GIVEAWAY, &codebook, &["--shares"]);
+    same_shares(&got["stages"][0]["themes"], &why, "event");
+    same_shares(&got["stages"][1]["themes"], &giveaway, "giveaways");
+    // The pain point the harm theme is evidence for carries the harm share of its stage.
+    let evidence = &got["stages"][0]["pain_points"][0]["themes"];
+    assert_eq!(evidence.as_array().unwrap().len(), 1);
+    assert_eq!(evidence[0]["id"], "harm");
+    assert_eq!(evidence[0]["matched"], why["themes"]["harm"][0]);
+    // Over the journey: both stages' comments together.
+    let n = why["n"].as_u64().unwrap() + giveaway["n"].as_u64().unwrap();
+    for t in got["themes"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap();
+        let k =
+            why["themes"][id][0].as_u64().unwrap() + giveaway["themes"][id][0].as_u64().unwrap();
+        assert_eq!(
+            (t["n"].as_u64(), t["matched"].as_u64()),
+            (Some(n), Some(k)),
+            "{id}"
+        );
+    }
+    let unthemed = &got["stages"][0]["unthemed"];
+    let themed = by_python(csv, WHY, &codebook);
+    assert!(
+        unthemed["unthemed"].as_u64().unwrap()
+            <= themed.iter().filter(|t| t.is_empty()).count() as u64
+    );
+}
+
+#[test]
+fn a_codebook_that_cannot_match_is_refused_at_each_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = "journeymap: 1
+title: Bad themes
+persona: {name: Tester}
+stages:
+  - id: event
+    name: Event
+    touchpoints: [{name: Survey}]
+    pain_points: [{id: hurt, text: People got hurt}]
+    solutions: [{id: mats, text: Non-slip mats, addresses: [hurt]}]
+themes:
+  - {id: soap, label: Soap, terms: [\"soap*\", \"?!\", \"re*und\", \"  \"]}
+  - {id: soap, label: Again, terms: [lather]}
+  - {id: empty, label: Empty, terms: []}
+  - {id: harm, label: Harm, terms: [hurt], exclude: [\"*\"], pain_points: [hrut]}
+";
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 1);
+    let lines: Vec<String> = stdout(&o)
+        .lines()
+        .chain(crate::util::stderr(&o).lines())
+        .filter(|l| l.contains("error["))
+        .map(str::to_owned)
+        .collect();
+    let expect = [
+        (
+            "m.journey.yaml:11:46: error[JM021]",
+            "`?!` of theme `soap` cannot match: it has no word",
+        ),
+        (
+            "m.journey.yaml:11:52: error[JM021]",
+            "`re*und` of theme `soap` cannot match: a `*` may only end",
+        ),
+        ("m.journey.yaml:11:62: error[JM021]", "has no word"),
+        (
+            "m.journey.yaml:12:10: error[JM010]",
+            "duplicate theme id `soap`",
+        ),
+        (
+            "m.journey.yaml:13:10: error[JM021]",
+            "theme `empty` has no terms",
+        ),
+        ("m.journey.yaml:14:54: error[JM021]", "has no word"),
+        (
+            "m.journey.yaml:14:74: error[JM021]",
+            "`hrut`, which is not a pain point id in this map; did you mean `hurt`?",
+        ),
+    ];
+    assert_eq!(lines.len(), expect.len(), "{lines:#?}");
+    for (line, (at, says)) in lines.iter().zip(expect) {
+        assert!(
+            line.starts_with(at) && line.contains(says),
+            "{line}\nwanted {at} … {says}"
         );
     }
 }

@@ -54,6 +54,7 @@ codes! {
     NoStages = "JM017", Error, "a map with no stages";
     SurveyUnknownStage = "JM018", Error, "a survey binding that names a stage the map lacks";
     EmptyText = "JM019", Error, "a required text (title, name, id, pain-point or solution text) is empty";
+    BadTheme = "JM021", Error, "a theme that cannot be matched: a term with no word, a `*` inside a term, a theme without terms, or one naming a pain point the map lacks";
     InvisibleId = "JM020", Error, "an id with invisible or bidirectional characters, or not in Unicode NFC";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";

@@ -48,6 +48,12 @@ pub struct Context<'a> {
     pub waves: Vec<WaveFigures<'a>>,
     pub changes: Vec<WaveChange<'a>>,
     pub segments: Vec<SegmentFigures<'a>>,
+    /// The share of all substantive comments (every stage's and the journey's) in each
+    /// theme of the codebook, and of those in none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<super::ThemeShare<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unthemed: Option<super::Unthemed>,
     /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
     /// sample, in file order.
     pub verbatims: Vec<&'a Verbatim>,
@@ -87,6 +93,12 @@ pub struct StageCtx<'a> {
     pub links: &'a [Link],
     /// Survey measures of this stage, by measure name.
     pub metrics: BTreeMap<&'static str, Figure>,
+    /// The share of this stage's substantive comments in each theme of the codebook, and
+    /// of those in none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<super::ThemeShare<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unthemed: Option<super::Unthemed>,
     /// Up to five verbatim comments, in file order.
     pub verbatims: Vec<&'a Verbatim>,
     /// Non-empty comments about this stage in all surveys.
@@ -118,6 +130,9 @@ pub struct PainPointCtx<'a> {
     pub severity_weight: u32,
     /// Ids of the solutions that address this pain point, in document order.
     pub addressed_by: Vec<&'a str>,
+    /// Measured evidence: the shares, in this stage, of the themes that name this pain point.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<super::ThemeShare<'a>>,
 }
 
 #[derive(Debug, Serialize)]

@@ -12,6 +12,7 @@ mod index;
 mod labels;
 mod parts;
 mod summary;
+mod themes;
 
 use std::collections::BTreeMap;
 
@@ -24,6 +25,7 @@ pub use backlog::{BACKLOG_FORMULA, effort_weight, impact_weight, severity_weight
 pub use context::*;
 pub use index::{Index, IndexEntry};
 pub use summary::{Headline, LowestStage, MapSummary, TopPain};
+pub use themes::{ThemeShare, Unthemed};
 
 /// Channels that get an icon; any other channel is shown as text only.
 pub const CHANNELS: &[&str] = &[
@@ -72,12 +74,17 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let ctx = stage(stages, i, st, data, emotion_from, &links);
+            let ctx = stage(stages, i, st, data, emotion_from, &links, &j.themes);
             lanes.note(&ctx);
             ctx
         })
         .collect();
     let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
+    // The journey's comments are every stage's and the journey-level ones.
+    let mut journey_themes = crate::themes::Tally::default();
+    for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
+        journey_themes.merge(&a.themes);
+    }
     Context {
         summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
         journeymap: j.journeymap.value,
@@ -102,6 +109,8 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         waves: overall.waves,
         changes: overall.changes,
         segments: overall.segments,
+        themes: themes::shares(&j.themes, &journey_themes),
+        unthemed: themes::unthemed(&journey_themes),
         verbatims: data.overall.verbatims_in_order(),
         comments: data.overall.comments(),
         survey_summary: &data.summaries,
@@ -145,8 +154,11 @@ fn stage<'a>(
     data: &'a SurveyData,
     emotion_from: Option<&'static str>,
     links: &Links<'a>,
+    codebook: &'a [crate::model::Theme],
 ) -> StageCtx<'a> {
     let agg = data.stages.get(i);
+    let tally = agg.map(|a| a.themes.clone()).unwrap_or_default();
+    let shares = themes::shares(codebook, &tally);
     let metrics: BTreeMap<&'static str, Figure> = agg
         .map(|a| a.figures().into_iter().collect())
         .unwrap_or_default();
@@ -175,6 +187,12 @@ fn stage<'a>(
             .pain_points
             .iter()
             .map(|p| PainPointCtx {
+                themes: shares
+                    .iter()
+                    .zip(codebook)
+                    .filter(|(_, t)| t.pain_points.iter().any(|x| x.value == p.id.value))
+                    .map(|(s, _)| s.clone())
+                    .collect(),
                 pain_point: p,
                 severity_weight: severity_weight(p.severity),
                 addressed_by: links
@@ -202,6 +220,8 @@ fn stage<'a>(
         backstage: &st.backstage,
         support: &st.support,
         links: &st.links,
+        unthemed: themes::unthemed(&tally),
+        themes: shares,
         verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
         comments: agg.map_or(0, crate::survey::Aggregate::comments),
         metrics,

@@ -84,6 +84,26 @@ pub struct Journey {
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
+    /// The comment codebook: themes counted in the surveys' comments, per stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<Theme>,
+}
+
+/// A theme of the comment codebook: a comment belongs to it when one of its terms matches
+/// and none of its `exclude` terms does (README: "Themes").
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: Spanned<String>,
+    pub label: String,
+    /// Words or phrases, matched as whole words; a `*` at the end matches any word ending.
+    pub terms: Vec<Spanned<String>>,
+    /// Terms that keep a comment out of the theme.
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    /// Ids of the pain points this theme is evidence for.
+    #[serde(default)]
+    pub pain_points: Vec<Spanned<String>>,
 }
 
 /// Quotes a map pins to (or hides from) the verbatim comments it shows.

@@ -33,6 +33,9 @@ pub(super) struct Pass {
     pub(super) missing: Missing,
     survey_id: String,
     pub(super) not_utf8: Option<(u64, usize)>,
+    /// The map's codebook, when it has one, and the buffers its matching reuses.
+    themes: Option<crate::themes::Matcher>,
+    scratch: crate::themes::Scratch,
     /// Which aggregates (the stages, then the journey) and measures this survey fed.
     pub(super) touched: Vec<[bool; 4]>,
 }
@@ -41,7 +44,26 @@ impl Pass {
     fn new(reader: &Reader, not_utf8: Option<(u64, usize)>) -> Pass {
         let stages = &reader.loaded.journey.stages.value;
         let missing = Missing::new(reader.survey.missing.iter().map(|m| m.0.as_str()));
+        let codebook = &reader.loaded.journey.themes;
+        let terms: Vec<(Vec<String>, Vec<String>)> = codebook
+            .iter()
+            .map(|t| {
+                let all = |l: &[crate::model::Spanned<String>]| -> Vec<String> {
+                    l.iter().map(|x| x.value.clone()).collect()
+                };
+                (all(&t.terms), all(&t.exclude))
+            })
+            .collect();
+        let themes = (!terms.is_empty()).then(|| {
+            let list: Vec<crate::themes::ThemeTerms> = terms
+                .iter()
+                .map(|(terms, exclude)| crate::themes::ThemeTerms { terms, exclude })
+                .collect();
+            crate::themes::Matcher::new(&list)
+        });
         Pass {
+            themes,
+            scratch: crate::themes::Scratch::default(),
             stages: StageLookup::new(stages),
             missing,
             survey_id: reader.survey.id.value.clone(),
@@ -370,13 +392,22 @@ impl Reader<'_> {
             return;
         }
         let row = self.row_of(line);
-        let quotes = self.data.quotes(at.target, at.key);
+        let agg = self.data.commented(at.target, at.key);
         // Most comments are ASCII, which is told apart a word at a time.
-        if cell.is_ascii() || std::str::from_utf8(cell).is_ok() {
-            quotes.offer_utf8(cell, &pass.survey_id, row);
+        let utf8 = cell.is_ascii() || std::str::from_utf8(cell).is_ok();
+        if utf8 {
+            agg.quotes.offer_utf8(cell, &pass.survey_id, row);
         } else {
             pass.not_utf8.get_or_insert((line, b.col + 1));
-            quotes.offer(&input::cell_text(cell), &pass.survey_id, row);
+            agg.quotes
+                .offer(&input::cell_text(cell), &pass.survey_id, row);
+        }
+        if let Some(m) = &pass.themes {
+            let text = input::cell_text(cell);
+            if super::quotes::is_substantive(&text) {
+                m.themes_into(&text, &mut pass.scratch);
+                agg.themes.add(&pass.scratch.themes, m.len());
+            }
         }
         summary.comments += 1;
     }

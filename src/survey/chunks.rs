@@ -507,6 +507,7 @@ impl Aggregate {
             self.filtered[s] += other.filtered[s];
         }
         self.quotes.absorb(other.quotes, offset);
+        self.themes.merge(&other.themes);
     }
 }
 

@@ -91,6 +91,8 @@ pub struct Aggregate {
     /// Rows left out by `where:` in the surveys that feed each measure.
     pub filtered: [u64; 4],
     pub quotes: Sample,
+    /// The substantive comments per theme of the map's codebook.
+    pub themes: crate::themes::Tally,
     /// The same figures per wave, per segment, and per segment within a wave.
     pub parts: BTreeMap<split::Key, Aggregate>,
 }
@@ -295,11 +297,12 @@ impl SurveyData {
 
     /// Where a comment's quote goes: the wave's part when the row has a wave (the headline
     /// quotes become the latest wave's), else the pooled aggregate.
-    fn quotes(&mut self, stage: Option<usize>, key: split::Key) -> &mut Sample {
+    /// The aggregate a comment goes to: its stage's (or the journey's), in its wave.
+    fn commented(&mut self, stage: Option<usize>, key: split::Key) -> &mut Aggregate {
         let agg = self.target(stage);
         match key.wave {
-            Some(w) => &mut agg.part(split::Key::wave(w)).quotes,
-            None => &mut agg.quotes,
+            Some(w) => agg.part(split::Key::wave(w)),
+            None => agg,
         }
     }
 }
