@@ -295,9 +295,9 @@ impl SurveyData {
         }
     }
 
-    /// Where a comment's quote goes: the wave's part when the row has a wave (the headline
-    /// quotes become the latest wave's), else the pooled aggregate.
-    /// The aggregate a comment goes to: its stage's (or the journey's), in its wave.
+    /// The aggregate a comment (its quote, its themes) goes to: its stage's or the
+    /// journey's, in the wave's part when the row has a wave (the headline quotes and
+    /// themes become the latest wave's), else the pooled aggregate.
     fn commented(&mut self, stage: Option<usize>, key: split::Key) -> &mut Aggregate {
         let agg = self.target(stage);
         match key.wave {
