@@ -171,6 +171,31 @@ themes: {CODEBOOK}
             "{id}"
         );
     }
+    // Markdown, read back with a GFM parser: each stage's table gives each theme's count.
+    let o = run_in(dir.path(), &["render", "-f", "markdown", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0);
+    let md = stdout(&o);
+    let cells = crate::markdown::table_cells(&md);
+    for (i, stage) in got["stages"].as_array().unwrap().iter().enumerate() {
+        for t in stage["themes"].as_array().unwrap() {
+            let label = t["label"].as_str().unwrap();
+            let matched = t["matched"].to_string();
+            let rows = cells
+                .windows(2)
+                .filter(|w| w[0] == label && w[1] == matched);
+            // The stage's table, then the journey's (whose counts may differ).
+            assert!(rows.count() >= 1, "stage {i}: no row `{label} | {matched}`");
+        }
+    }
+    assert!(
+        crate::markdown::headings(&md)
+            .iter()
+            .any(|h| h == "What the comments are about")
+    );
+    assert!(
+        cells.iter().any(|c| c.contains("measured: 8.1% of 37 comments are about Harm (95% CI 2.8%–21.3%)")),
+        "{cells:?}"
+    );
     let unthemed = &got["stages"][0]["unthemed"];
     let themed = by_python(csv, WHY, &codebook);
     assert!(
