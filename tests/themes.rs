@@ -177,7 +177,13 @@ themes: {CODEBOOK}
     let md = stdout(&o);
     let cells = crate::markdown::table_cells(&md);
     for (i, stage) in got["stages"].as_array().unwrap().iter().enumerate() {
-        for t in stage["themes"].as_array().unwrap() {
+        // Themes no comment of the stage is about are left out of its table.
+        for t in stage["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["matched"] != 0)
+        {
             let label = t["label"].as_str().unwrap();
             let matched = t["matched"].to_string();
             let rows = cells

@@ -50,9 +50,7 @@ pub struct Context<'a> {
     pub segments: Vec<SegmentFigures<'a>>,
     /// The share of all substantive comments (every stage's and the journey's) in each
     /// theme of the codebook, and of those in none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub themes: Vec<super::ThemeShare<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unthemed: Option<super::Unthemed>,
     /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
     /// sample, in file order.
@@ -95,9 +93,7 @@ pub struct StageCtx<'a> {
     pub metrics: BTreeMap<&'static str, Figure>,
     /// The share of this stage's substantive comments in each theme of the codebook, and
     /// of those in none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub themes: Vec<super::ThemeShare<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unthemed: Option<super::Unthemed>,
     /// Up to five verbatim comments, in file order.
     pub verbatims: Vec<&'a Verbatim>,
@@ -131,7 +127,6 @@ pub struct PainPointCtx<'a> {
     /// Ids of the solutions that address this pain point, in document order.
     pub addressed_by: Vec<&'a str>,
     /// Measured evidence: the shares, in this stage, of the themes that name this pain point.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub themes: Vec<super::ThemeShare<'a>>,
 }
 
