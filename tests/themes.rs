@@ -272,3 +272,30 @@ themes:
         );
     }
 }
+
+#[test]
+fn a_codebook_without_comments_to_count_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), "stage,csat\nbuy,4\nbuy,5\n").unwrap();
+    let map = "journeymap: 1
+title: No comments
+persona: {name: Tester}
+stages:
+  - {id: buy, name: Buy, touchpoints: [{name: Web}]}
+surveys:
+  - {id: s, file: a.csv, stage_column: stage, measures: {csat: csat}}
+themes:
+  - {id: price, label: Price, terms: [price*]}
+";
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 0, "a warning, not an error");
+    assert!(
+        stdout(&o).contains("m.journey.yaml:9:10: warning[JM123]: the map has a theme codebook, but no substantive comment was read"),
+        "{}",
+        stdout(&o)
+    );
+}

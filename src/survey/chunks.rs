@@ -528,7 +528,7 @@ impl SurveyData {
     }
 
     /// The stages' aggregates, then the journey's.
-    fn aggregates(&self) -> impl Iterator<Item = &Aggregate> {
+    pub(super) fn aggregates(&self) -> impl Iterator<Item = &Aggregate> {
         self.stages.iter().chain(std::iter::once(&self.overall))
     }
 }
