@@ -175,6 +175,22 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// The map's codebook compiled, or `None` when it has no themes.
+    pub fn for_codebook(codebook: &[crate::model::Theme]) -> Option<Matcher> {
+        let strings = |l: &[crate::model::Spanned<String>]| -> Vec<String> {
+            l.iter().map(|x| x.value.clone()).collect()
+        };
+        let lists: Vec<(Vec<String>, Vec<String>)> = codebook
+            .iter()
+            .map(|t| (strings(&t.terms), strings(&t.exclude)))
+            .collect();
+        let themes: Vec<ThemeTerms> = lists
+            .iter()
+            .map(|(terms, exclude)| ThemeTerms { terms, exclude })
+            .collect();
+        (!themes.is_empty()).then(|| Matcher::new(&themes))
+    }
+
     /// Compile the codebook. Every term has already been checked with [`term_key`]; a term
     /// that fails here is left out.
     pub fn new(themes: &[ThemeTerms]) -> Matcher {

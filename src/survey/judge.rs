@@ -1,6 +1,7 @@
 //! Judging a binding after the last row: a `where:` that kept nothing, labels no answer
 //! used while answers used no label, a measure most of whose answers were unusable; and the
-//! counted reports of skipped values and unknown stages.
+//! counted reports of skipped values and unknown stages; after the last survey, a theme
+//! codebook that found nothing to count.
 
 use std::collections::HashMap;
 
@@ -248,4 +249,56 @@ fn nearest_value(asked: &[&str], held: &[String]) -> String {
         }
     }
     String::new()
+}
+
+/// A codebook must say something about the comments read: warn when no comment was read
+/// at all, and for each theme that none of them belongs to (a typo in a term, or a theme
+/// this survey does not speak to).
+pub(super) fn check_themes(
+    loaded: &crate::load::Loaded,
+    data: &super::SurveyData,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let themes = &loaded.journey.themes;
+    let Some(first) = themes.first() else {
+        return;
+    };
+    // Every comment once: a stage's waves when it has them (its own tally is then the
+    // latest wave's), else the stage's.
+    let mut all = crate::themes::Tally::default();
+    for agg in data.aggregates() {
+        let waves: Vec<&super::Aggregate> = agg
+            .parts
+            .iter()
+            .filter(|(k, _)| k.segment.is_none() && k.wave.is_some())
+            .map(|(_, a)| a)
+            .collect();
+        if waves.is_empty() {
+            all.merge(&agg.themes);
+        } else {
+            waves.iter().for_each(|a| all.merge(&a.themes));
+        }
+    }
+    let warn = |pos, msg| Diagnostic::new(Code::ThemeMatchesNothing, &loaded.file, pos, msg);
+    if all.n == 0 {
+        diags.push(warn(
+            first.id.pos,
+            "the map has a theme codebook, but no substantive comment was read: bind a comment column (`comment:` in a survey's measures) for its shares to be counted".to_owned(),
+        ));
+        return;
+    }
+    for (i, t) in themes.iter().enumerate() {
+        if all.matched.get(i).copied().unwrap_or(0) == 0 {
+            let terms: Vec<&str> = t.terms.iter().map(|x| x.value.as_str()).collect();
+            diags.push(warn(
+                t.id.pos,
+                format!(
+                    "theme `{}` matches none of the {} substantive comments read; check its terms ({}) against the comments (a typo, or a word ending that needs `*`)",
+                    t.id.value,
+                    all.n,
+                    terms.join(", ")
+                ),
+            ));
+        }
+    }
 }

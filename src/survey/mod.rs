@@ -21,6 +21,7 @@ mod plan;
 pub mod quotes;
 mod records;
 pub mod split;
+mod stages;
 pub mod value;
 pub mod wave;
 mod wholes;
@@ -339,56 +340,8 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
         diags.push(d);
     }
     check_pins(loaded, &data, &mut diags);
-    check_themes(loaded, &data, &mut diags);
+    judge::check_themes(loaded, &data, &mut diags);
     (data, diags)
-}
-
-/// A codebook must say something about the comments read: warn when no comment was read
-/// at all, and for each theme that none of them belongs to (a typo in a term, or a theme
-/// this survey does not speak to).
-fn check_themes(loaded: &Loaded, data: &SurveyData, diags: &mut Vec<Diagnostic>) {
-    let themes = &loaded.journey.themes;
-    let Some(first) = themes.first() else {
-        return;
-    };
-    // Every comment once: a stage's waves when it has them (its own tally is then the
-    // latest wave's), else the stage's.
-    let mut all = crate::themes::Tally::default();
-    for agg in data.aggregates() {
-        let waves: Vec<&Aggregate> = agg
-            .parts
-            .iter()
-            .filter(|(k, _)| k.segment.is_none() && k.wave.is_some())
-            .map(|(_, a)| a)
-            .collect();
-        if waves.is_empty() {
-            all.merge(&agg.themes);
-        } else {
-            waves.iter().for_each(|a| all.merge(&a.themes));
-        }
-    }
-    let warn = |pos, msg| Diagnostic::new(Code::ThemeMatchesNothing, &loaded.file, pos, msg);
-    if all.n == 0 {
-        diags.push(warn(
-            first.id.pos,
-            "the map has a theme codebook, but no substantive comment was read: bind a comment column (`comment:` in a survey's measures) for its shares to be counted".to_owned(),
-        ));
-        return;
-    }
-    for (i, t) in themes.iter().enumerate() {
-        if all.matched.get(i).copied().unwrap_or(0) == 0 {
-            let terms: Vec<&str> = t.terms.iter().map(|x| x.value.as_str()).collect();
-            diags.push(warn(
-                t.id.pos,
-                format!(
-                    "theme `{}` matches none of the {} substantive comments read; check its terms ({}) against the comments (a typo, or a word ending that needs `*`)",
-                    t.id.value,
-                    all.n,
-                    terms.join(", ")
-                ),
-            ));
-        }
-    }
 }
 
 /// A pinned quote must be among the comments read for its stage (or the journey).
