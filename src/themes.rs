@@ -20,8 +20,8 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A theme as the matcher needs it: its terms and the terms that keep a comment out.
 pub struct ThemeTerms<'a> {
-    pub terms: &'a [String],
-    pub exclude: &'a [String],
+    pub terms: Vec<&'a str>,
+    pub exclude: Vec<&'a str>,
 }
 
 /// Why a term cannot be matched.
@@ -177,16 +177,15 @@ pub struct Matcher {
 impl Matcher {
     /// The map's codebook compiled, or `None` when it has no themes.
     pub fn for_codebook(codebook: &[crate::model::Theme]) -> Option<Matcher> {
-        let strings = |l: &[crate::model::Spanned<String>]| -> Vec<String> {
-            l.iter().map(|x| x.value.clone()).collect()
-        };
-        let lists: Vec<(Vec<String>, Vec<String>)> = codebook
+        fn strs(l: &[crate::model::Spanned<String>]) -> Vec<&str> {
+            l.iter().map(|x| x.value.as_str()).collect()
+        }
+        let themes: Vec<ThemeTerms> = codebook
             .iter()
-            .map(|t| (strings(&t.terms), strings(&t.exclude)))
-            .collect();
-        let themes: Vec<ThemeTerms> = lists
-            .iter()
-            .map(|(terms, exclude)| ThemeTerms { terms, exclude })
+            .map(|t| ThemeTerms {
+                terms: strs(&t.terms),
+                exclude: strs(&t.exclude),
+            })
             .collect();
         (!themes.is_empty()).then(|| Matcher::new(&themes))
     }
@@ -197,7 +196,7 @@ impl Matcher {
         let mut keys = Vec::new();
         let mut owners = Vec::new();
         for (t, theme) in themes.iter().enumerate() {
-            for (list, exclude) in [(theme.terms, false), (theme.exclude, true)] {
+            for (list, exclude) in [(&theme.terms, false), (&theme.exclude, true)] {
                 for term in list {
                     if let Ok(key) = term_key(term) {
                         keys.push(key);
@@ -307,10 +306,6 @@ impl Tally {
 mod tests {
     use super::*;
 
-    fn terms(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
     #[test]
     fn words_keep_inner_apostrophes_and_split_unspaced_scripts() {
         assert_eq!(words("don't stop—now"), ["don't", "stop", "now"]);
@@ -391,26 +386,14 @@ mod tests {
 
     #[test]
     fn terms_match_whole_words_phrases_and_word_endings() {
-        let (a, b, c) = (
-            terms(&["late delivery", "slow"]),
-            terms(&["refund*"]),
-            terms(&["price"]),
-        );
-        let none: Vec<String> = Vec::new();
-        let ex = terms(&["price match"]);
+        let theme = |terms: &[&'static str], exclude: &[&'static str]| ThemeTerms {
+            terms: terms.to_vec(),
+            exclude: exclude.to_vec(),
+        };
         let themes = [
-            ThemeTerms {
-                terms: &a,
-                exclude: &none,
-            },
-            ThemeTerms {
-                terms: &b,
-                exclude: &none,
-            },
-            ThemeTerms {
-                terms: &c,
-                exclude: &ex,
-            },
+            theme(&["late delivery", "slow"], &[]),
+            theme(&["refund*"], &[]),
+            theme(&["price"], &["price match"]),
         ];
         let m = Matcher::new(&themes);
         assert_eq!(m.themes_of("LATE   delivery, again"), [0]);

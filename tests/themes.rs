@@ -53,8 +53,8 @@ fn by_matcher(csv: &str, column: &str, themes: &[Theme]) -> Vec<Vec<String>> {
     let terms: Vec<ThemeTerms> = themes
         .iter()
         .map(|t| ThemeTerms {
-            terms: &t.terms,
-            exclude: &t.exclude,
+            terms: t.terms.iter().map(String::as_str).collect(),
+            exclude: t.exclude.iter().map(String::as_str).collect(),
         })
         .collect();
     let m = Matcher::new(&terms);

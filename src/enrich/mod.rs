@@ -157,8 +157,9 @@ fn stage<'a>(
     codebook: &'a [crate::model::Theme],
 ) -> StageCtx<'a> {
     let agg = data.stages.get(i);
-    let tally = agg.map(|a| a.themes.clone()).unwrap_or_default();
-    let shares = themes::shares(codebook, &tally);
+    let none = crate::themes::Tally::default();
+    let tally = agg.map_or(&none, |a| &a.themes);
+    let shares = themes::shares(codebook, tally);
     let metrics: BTreeMap<&'static str, Figure> = agg
         .map(|a| a.figures().into_iter().collect())
         .unwrap_or_default();
@@ -220,7 +221,7 @@ fn stage<'a>(
         backstage: &st.backstage,
         support: &st.support,
         links: &st.links,
-        unthemed: themes::unthemed(&tally),
+        unthemed: themes::unthemed(tally),
         themes: shares,
         verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
         comments: agg.map_or(0, crate::survey::Aggregate::comments),

@@ -155,29 +155,13 @@ impl Reader<'_> {
         edges: &[u64],
         cancel: Option<&std::sync::atomic::AtomicBool>,
     ) -> Ended {
-        let ended = self.read_rows_until(input, rec, have, tally, summary, edges, cancel);
-        self.add_wholes(tally, summary);
-        ended
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn read_rows_until(
-        &mut self,
-        input: &mut input::Input,
-        rec: &mut input::Record,
-        have: bool,
-        tally: &mut Tally,
-        summary: &mut Summary,
-        edges: &[u64],
-        cancel: Option<&std::sync::atomic::AtomicBool>,
-    ) -> Ended {
         let mut last = Last::default();
         let mut next_edge = 0;
         let mut until_look = CANCEL_EVERY;
         if have {
             self.row(&input::Cells::Copied(rec), tally, summary);
         }
-        loop {
+        let ended = loop {
             let read = input.reader.read_with(rec, |cells| {
                 if !self.within_limits(cells, &mut last) {
                     return Some(Ended::Stopped);
@@ -208,15 +192,19 @@ impl Reader<'_> {
             });
             let next = match read {
                 Ok(Some(None)) => continue,
-                Ok(Some(Some(ended))) => return ended,
+                Ok(Some(Some(ended))) => break ended,
                 Ok(None) => self.no_record(input, Ok(()), &last),
                 Err(e) => self.no_record(input, Err(e), &last),
             };
-            return match next {
+            break match next {
                 Next::End => Ended::End,
                 _ => Ended::Stopped,
             };
-        }
+        };
+        // The small whole answers counted by value go into the accumulators before anything
+        // reads them (a part is merged, or the pass is judged).
+        self.add_wholes(tally, summary);
+        ended
     }
 
     /// One row: filters, its stage, then each bound cell.
