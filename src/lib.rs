@@ -25,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod sentiment;
 pub mod serve;
 pub mod sql;
 pub mod suggest;

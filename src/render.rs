@@ -457,6 +457,7 @@ fn add_filters(env: &mut Environment<'static>) {
         crate::textfit::hyphenate_long_words(&s, width, px)
     });
     env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
+    env.add_filter("measured_from", |m: String| crate::words::measured_from(&m));
     env.add_filter("initial", |s: String| crate::words::initial(&s));
     env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
 }

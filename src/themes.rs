@@ -79,7 +79,7 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Whether a character is a word by itself: scripts written without spaces between words.
-fn stands_alone(c: char) -> bool {
+pub fn stands_alone(c: char) -> bool {
     matches!(u32::from(c),
         0x0E00..=0x0EFF       // Thai, Lao
         | 0x1000..=0x109F     // Myanmar

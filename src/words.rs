@@ -85,6 +85,8 @@ pub fn metric(value: f64, measure: &str) -> String {
             }
         }
         "csat" => pct(value / 100.0),
+        // VADER's compound, -1..1: signed, as the emotion scores are.
+        "sentiment" => score(value),
         _ => number(value, 2),
     }
 }
@@ -122,9 +124,18 @@ pub fn measure_label(measure: &str) -> String {
         "csat" => "CSAT",
         "ces" => "CES",
         "score" => "Score",
+        "sentiment" => "Sentiment",
         other => other,
     }
     .to_owned()
+}
+
+/// What a measured emotion is measured from: `CSAT answers`, `comment sentiment`.
+pub fn measured_from(measure: &str) -> String {
+    match measure {
+        "sentiment" => "comment sentiment".to_owned(),
+        m => format!("{} answers", measure_label(m)),
+    }
 }
 
 /// An enum value's word: its serde name (`in-progress`, `high`, `current-state`).

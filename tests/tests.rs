@@ -20,6 +20,7 @@ mod pictures;
 mod properties;
 mod real;
 mod safety;
+mod sentiment;
 mod serve;
 mod sql;
 mod summary;

@@ -78,6 +78,7 @@ codes! {
     RowsOutsideSegments = "JM120", Warning, "rows whose segment is not in `segments:` (counted in the stage figures, in no segment)";
     Workbook = "JM122", Error, "a survey workbook that cannot be read: not a workbook (a CSV renamed), password-protected, damaged, or without the sheet named";
     ThemeMatchesNothing = "JM123", Warning, "a theme codebook with no comment to count, or a theme that none of the comments read belongs to";
+    NotEnglish = "JM124", Warning, "comments left out of the sentiment as not English (declared or detected; VADER is English only)";
     SmallLatestWave = "JM121", Warning, "the latest wave, which the headline figures come from, has far fewer rows than the wave before (a wave still being collected?)";
     FunnelExport = "JM140", Error, "an analytics export that is not a funnel journeymap reads, or not the one it should be (a GA4 standard report, several date buckets or segments without saying which)";
     FunnelCount = "JM141", Error, "a funnel count that is not a whole, non-negative number written out in full (scientific notation may hide a rounded count)";

@@ -52,6 +52,9 @@ pub struct Context<'a> {
     /// theme of the codebook, and of those in none.
     pub themes: Vec<super::ThemeShare<'a>>,
     pub unthemed: Option<super::Unthemed>,
+    /// The mean sentiment of every English comment scored (every stage's and the
+    /// journey's), with those left out as not English counted; null when none was scored.
+    pub sentiment: Option<Figure>,
     /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
     /// sample, in file order.
     pub verbatims: Vec<&'a Verbatim>,
@@ -95,6 +98,9 @@ pub struct StageCtx<'a> {
     /// of those in none.
     pub themes: Vec<super::ThemeShare<'a>>,
     pub unthemed: Option<super::Unthemed>,
+    /// The mean sentiment of this stage's English comments (also `metrics.sentiment`), or
+    /// null.
+    pub sentiment: Option<Figure>,
     /// Up to five verbatim comments, in file order.
     pub verbatims: Vec<&'a Verbatim>,
     /// Non-empty comments about this stage in all surveys.

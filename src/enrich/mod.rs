@@ -82,8 +82,10 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
     // The journey's comments are every stage's and the journey-level ones.
     let mut journey_themes = crate::themes::Tally::default();
+    let mut journey = crate::survey::Aggregate::default();
     for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
         journey_themes.merge(&a.themes);
+        journey.pool_sentiment(a);
     }
     Context {
         summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
@@ -111,6 +113,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         segments: overall.segments,
         themes: themes::shares(&j.themes, &journey_themes),
         unthemed: themes::unthemed(&journey_themes),
+        sentiment: journey.sentiment_figure(),
         verbatims: data.overall.verbatims_in_order(),
         comments: data.overall.comments(),
         survey_summary: &data.summaries,
@@ -223,6 +226,7 @@ fn stage<'a>(
         links: &st.links,
         unthemed: themes::unthemed(tally),
         themes: shares,
+        sentiment: metrics.get("sentiment").cloned(),
         verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
         comments: agg.map_or(0, crate::survey::Aggregate::comments),
         metrics,

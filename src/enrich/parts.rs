@@ -180,11 +180,7 @@ fn changes<'a>(found: &[(&'a str, &Aggregate)], min_n: u64) -> Vec<WaveChange<'a
                 });
             }
         }
-        moved.sort_by_key(|c| {
-            crate::survey::NUMERIC
-                .iter()
-                .position(|m| crate::survey::measure_name(*m) == c.measure)
-        });
+        moved.sort_by_key(|c| crate::survey::FIGURES.iter().position(|m| *m == c.measure));
         out.extend(moved);
         for m in shown {
             last.insert(m, (label, a));
@@ -239,10 +235,7 @@ pub fn trends<'a>(
     };
     let f = |v: f64| crate::words::number(v, 2);
     // In the order of `metrics` (by name), so a stage's figures and trends line up.
-    let mut names: Vec<&'static str> = crate::survey::NUMERIC
-        .iter()
-        .map(|m| crate::survey::measure_name(*m))
-        .collect();
+    let mut names: Vec<&'static str> = crate::survey::FIGURES.to_vec();
     names.sort_unstable();
     names
         .into_iter()

@@ -143,15 +143,26 @@ fn measured_reading(measure: &str, f: &Figure) -> String {
         )
     });
     let label = words::measure_label(measure);
+    let from = if measure == "sentiment" {
+        format!(
+            "the sentiment of {} {}",
+            words::int(f.n),
+            if f.n == 1 { "comment" } else { "comments" }
+        )
+    } else {
+        answers(f.n, &label)
+    };
     let mut s = format!(
-        "From {}{mean} ({label} {}, 95% interval {} to {}).",
-        answers(f.n, &label),
+        "From {from}{mean} ({label} {}, 95% interval {} to {}).",
         words::metric(f.value, measure),
         words::metric(f.low, measure),
         words::metric(f.high, measure),
     );
     if f.low_sample {
         s.push_str(" A low sample: read it as a direction, not a number.");
+    }
+    if let Some(c) = f.caveat.as_ref().filter(|_| measure == "sentiment") {
+        s.push_str(&format!(" {}{}.", c[..1].to_uppercase(), &c[1..]));
     }
     s
 }

@@ -58,9 +58,17 @@ pub struct Survey {
     /// Long layout: measure -> column.
     #[serde(default)]
     pub measures: Option<Measures>,
-    /// Derive the emotion of stages that have none set by hand from this measure.
+    /// Derive the emotion of stages that have none set by hand from this measure
+    /// (`sentiment`: from the comments' sentiment, which it turns on).
     #[serde(default)]
     pub emotion_from: Option<Spanned<MeasureName>>,
+    /// Score every substantive comment's sentiment (VADER, English only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<Spanned<bool>>,
+    /// The language the comments are written in, as a language tag (`en`, `de`, `pt-BR`):
+    /// declared, it is taken for every comment; absent, each comment's language is detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Spanned<String>>,
     /// Keep rows whose column equals the value (or one of a list).
     #[serde(default, rename = "where")]
     pub filter: Pairs<Spanned<OneOrMany<Scalar>>>,
@@ -103,6 +111,8 @@ pub enum MeasureName {
     Ces,
     Score,
     Comment,
+    /// The mean sentiment of the comments (`emotion_from: sentiment`), not a column.
+    Sentiment,
 }
 
 /// Measure -> column.

@@ -8,6 +8,7 @@ use crate::diagnostic::Code;
 use crate::model::MeasureName;
 
 use super::judge::skip_detail;
+use super::measure::Kind;
 use super::plan::{Binding, Filter};
 use super::split::{Key, Split};
 use super::stages::StageLookup;
@@ -35,6 +36,8 @@ pub(super) struct Pass {
     /// The map's codebook, when it has one, and the buffers its matching reuses.
     themes: Option<crate::themes::Matcher>,
     scratch: crate::themes::Scratch,
+    /// Whether this survey's comments are scored for sentiment, and which are English.
+    sentiment: Option<crate::sentiment::Language>,
     /// Which aggregates (the stages, then the journey) and measures this survey fed.
     pub(super) touched: Vec<[bool; 4]>,
 }
@@ -44,8 +47,18 @@ impl Pass {
         let stages = &reader.loaded.journey.stages.value;
         let missing = Missing::new(reader.survey.missing.iter().map(|m| m.0.as_str()));
         let themes = crate::themes::Matcher::for_codebook(&reader.loaded.journey.themes);
+        let survey = reader.survey;
+        let sentiment = (survey.sentiment.as_ref().is_some_and(|s| s.value)
+            || survey
+                .emotion_from
+                .as_ref()
+                .is_some_and(|m| m.value == MeasureName::Sentiment))
+        .then(|| {
+            crate::sentiment::Language::of(survey.language.as_ref().map(|l| l.value.as_str()))
+        });
         Pass {
             themes,
+            sentiment,
             scratch: crate::themes::Scratch::default(),
             stages: StageLookup::new(stages),
             missing,
@@ -137,6 +150,7 @@ impl Reader<'_> {
             let msg = "the file is not valid UTF-8 here; its text was read as Windows-1252 — add `encoding: windows-1252` to the survey if that is right".to_owned();
             self.at_csv(Code::NotUtf8, line, col, msg);
         }
+        self.judge_languages(summary);
         Finished::Read
     }
 
@@ -284,14 +298,35 @@ impl Reader<'_> {
             agg.quotes
                 .offer(&input::cell_text(cell), &pass.survey_id, row);
         }
+        summary.comments += 1;
+        if pass.themes.is_none() && pass.sentiment.is_none() {
+            return;
+        }
+        let text = input::cell_text(cell);
+        if !super::quotes::is_substantive(&text) {
+            return;
+        }
         if let Some(m) = &pass.themes {
-            let text = input::cell_text(cell);
-            if super::quotes::is_substantive(&text) {
-                m.themes_into(&text, &mut pass.scratch);
-                agg.themes.add(&pass.scratch.themes, m.len());
+            m.themes_into(&text, &mut pass.scratch);
+            agg.themes.add(&pass.scratch.themes, m.len());
+        }
+        if let Some(language) = pass.sentiment {
+            // Like an answer: the stage's figure and its wave's and segment's.
+            match crate::sentiment::score(&text, language) {
+                crate::sentiment::Scored::Score(x) => {
+                    summary.comments_scored += 1;
+                    self.data
+                        .each(at.target, at.key, |a| a.sentiment.add(x, Kind::Mean, 1.0));
+                }
+                crate::sentiment::Scored::Left(why) => {
+                    *summary.comments_not_english.entry(why).or_insert(0) += 1;
+                    summary.first_not_english.get_or_insert((line, b.col + 1));
+                    self.data.each(at.target, at.key, |a| {
+                        *a.not_english.entry(why).or_insert(0) += 1
+                    });
+                }
             }
         }
-        summary.comments += 1;
     }
 
     /// An answer cell: used, missing, or skipped with its reason (the first few reported).

@@ -31,6 +31,8 @@ pub fn default_scale(m: MeasureName) -> [f64; 2] {
         MeasureName::Csat => [1.0, 5.0],
         MeasureName::Ces => [1.0, 7.0],
         MeasureName::Score | MeasureName::Comment => [0.0, 10.0],
+        // VADER's compound score.
+        MeasureName::Sentiment => [-1.0, 1.0],
     }
 }
 
@@ -286,6 +288,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         if let Some(from) = &s.emotion_from {
             check_emotion_from(&loaded.file, s, from, &mut out);
         }
+        check_sentiment(&loaded.file, s, &mut out);
         check_waves(&loaded.file, s, &mut out);
     }
     check_waves_agree(loaded, &mut out);
@@ -381,16 +384,26 @@ fn check_emotion_from(
             Code::EmotionFromUnbound,
             file,
             from.pos,
-            "`emotion_from: comment` cannot give an emotion; name nps, csat, ces or score",
+            "`emotion_from: comment` cannot give an emotion; name nps, csat, ces, score or sentiment",
         ));
         return;
     }
-    let binds = |ms: &Measures| listed(ms).iter().any(|(n, spec)| *n == m && spec.is_some());
+    // Sentiment is read from the comments.
+    let wanted = if m == MeasureName::Sentiment {
+        MeasureName::Comment
+    } else {
+        m
+    };
+    let binds = |ms: &Measures| {
+        listed(ms)
+            .iter()
+            .any(|(n, spec)| *n == wanted && spec.is_some())
+    };
     let per_stage = match s.layout {
         Layout::Long => s.measures.as_ref().is_some_and(binds),
         Layout::Wide => s.stages.0.iter().any(|(_, ms)| binds(ms)),
-        // Aggregated rows name their measure in the file.
-        Layout::Aggregated => true,
+        // Aggregated rows name their measure in the file; they hold no comments.
+        Layout::Aggregated => m != MeasureName::Sentiment,
     };
     if per_stage {
         return;
@@ -405,7 +418,17 @@ fn check_emotion_from(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let msg = if overall_only {
+    let msg = if m == MeasureName::Sentiment {
+        format!(
+            "`emotion_from: sentiment`, but survey `{}` binds no comment per stage{}; sentiment is read from a stage's comments, so bind a `comment:` column to the stages",
+            s.id.value,
+            if s.layout == Layout::Aggregated {
+                " (aggregated rows hold no comments)"
+            } else {
+                ""
+            }
+        )
+    } else if overall_only {
         format!(
             "`emotion_from: {name}`, but survey `{}` binds {name} only under `overall:`, for the whole journey; an emotion is per stage, so bind {name} under `stages:`",
             s.id.value
@@ -428,4 +451,58 @@ fn check_emotion_from(
         from.pos,
         msg,
     ));
+}
+
+/// `sentiment:` and `language:`: a language tag that is not one, sentiment asked of a survey
+/// without comments, and sentiment asked of comments declared in another language (VADER is
+/// English only, so none of them would be scored).
+fn check_sentiment(file: &str, s: &Survey, out: &mut Vec<Diagnostic>) {
+    if let Some(tag) = &s.language
+        && !crate::sentiment::is_language_tag(&tag.value)
+    {
+        out.push(Diagnostic::new(
+            Code::BindingCannotWork,
+            file,
+            tag.pos,
+            format!(
+                "`language: {}` is not a language tag; write a code such as `en`, `de` or `pt-BR`, or leave `language:` out to have each comment's language detected",
+                tag.value
+            ),
+        ));
+        return;
+    }
+    let Some(on) = s.sentiment.as_ref().filter(|o| o.value) else {
+        return;
+    };
+    let comments = blocks(s).iter().any(|(_, _, ms)| ms.comment.is_some());
+    if s.layout == Layout::Aggregated || !comments {
+        out.push(Diagnostic::new(
+            Code::BindingCannotWork,
+            file,
+            on.pos,
+            format!(
+                "`sentiment: true`, but survey `{}` binds no comment column{}; bind one with `comment:`",
+                s.id.value,
+                if s.layout == Layout::Aggregated {
+                    " (aggregated rows hold no comments)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+        return;
+    }
+    if let Some(tag) = &s.language
+        && !crate::sentiment::is_english(&tag.value)
+    {
+        out.push(Diagnostic::new(
+            Code::NotEnglish,
+            file,
+            tag.pos,
+            format!(
+                "survey `{}` declares `language: {}`, and sentiment is English only (VADER): none of its comments will be scored",
+                s.id.value, tag.value
+            ),
+        ));
+    }
 }

@@ -98,7 +98,7 @@ pub fn mean(earlier: MeanSummary, later: MeanSummary) -> Option<Change> {
     Some(Change::new(delta, delta - half, delta + half))
 }
 
-/// The change of every measure both aggregates have on one scale, in [`super::NUMERIC`]
+/// The change of every measure both aggregates have on one scale, in [`super::FIGURES`]
 /// order; a mean needs every answer's value known in both.
 pub fn between(
     earlier: &super::Aggregate,
@@ -138,7 +138,20 @@ pub fn between(
             }?;
             Some((super::measure_name(*m), change))
         })
+        .chain(sentiment(earlier, later).map(|c| ("sentiment", c)))
         .collect()
+}
+
+/// The change of the mean sentiment of the English comments.
+fn sentiment(earlier: &super::Aggregate, later: &super::Aggregate) -> Option<Change> {
+    let summary = |acc: &super::measure::Acc| {
+        (acc.n > 0).then(|| MeanSummary {
+            n: acc.n,
+            mean: acc.mean(),
+            stddev: acc.stddev(),
+        })
+    };
+    mean(summary(&earlier.sentiment)?, summary(&later.sentiment)?)
 }
 
 #[cfg(test)]

@@ -417,6 +417,13 @@ impl Reader<'_> {
         summary.values_missing += s.values_missing;
         summary.values_skipped += s.values_skipped;
         summary.comments += s.comments;
+        summary.comments_scored += s.comments_scored;
+        for (why, n) in &s.comments_not_english {
+            *summary.comments_not_english.entry(why).or_insert(0) += n;
+        }
+        if summary.first_not_english.is_none() {
+            summary.first_not_english = s.first_not_english.map(|(l, c)| (l + offset, c));
+        }
         summary.rows_without_wave += s.rows_without_wave;
         // Detailed warnings: each binding's first few over the whole file, in file order.
         let mut owner = vec![None; diags.len()];
@@ -506,8 +513,9 @@ impl Aggregate {
             }
             self.filtered[s] += other.filtered[s];
         }
-        self.quotes.absorb(other.quotes, offset);
         self.themes.merge(&other.themes);
+        self.pool_sentiment(&other);
+        self.quotes.absorb(other.quotes, offset);
     }
 }
 

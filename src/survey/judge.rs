@@ -203,6 +203,28 @@ impl Reader<'_> {
             self.at_csv(Code::RowsUnknownStage, unknown_other.1, col, msg);
         }
     }
+
+    /// Comments left out of the sentiment as not English: how many, in which languages, and
+    /// the first one's cell. A survey that declares a language other than English was
+    /// warned about at its `language:` already.
+    pub(super) fn judge_languages(&mut self, summary: &Summary) {
+        let (Some((line, col)), None) = (summary.first_not_english, &self.survey.language) else {
+            return;
+        };
+        let left: u64 = summary.comments_not_english.values().sum();
+        let why: Vec<String> = summary
+            .comments_not_english
+            .iter()
+            .map(|(why, n)| format!("{n} {why}"))
+            .collect();
+        let msg = format!(
+            "{left} of {} substantive comments were left out of the sentiment as not English ({}; the first is here); sentiment is English only. If they are English, declare `language: en` on survey `{}`",
+            left + summary.comments_scored,
+            why.join(", "),
+            self.survey.id.value
+        );
+        self.at_csv(Code::NotEnglish, line, col, msg);
+    }
 }
 
 /// "1 row", "315 rows".

@@ -50,6 +50,10 @@ pub const NUMERIC: [MeasureName; 4] = [
 ];
 pub use quotes::VERBATIMS;
 
+/// Every figure a stage can have, in the order outputs list them: the numeric measures,
+/// then the comments' sentiment.
+pub const FIGURES: [&str; 5] = ["nps", "csat", "ces", "score", "sentiment"];
+
 /// Skipped values reported one by one per column; the rest are counted.
 const DETAILED_WARNINGS: usize = 3;
 /// Distinct unknown stage values tracked per survey; the rest are counted together.
@@ -71,6 +75,7 @@ pub fn measure_name(m: MeasureName) -> &'static str {
         MeasureName::Ces => "ces",
         MeasureName::Score => "score",
         MeasureName::Comment => "comment",
+        MeasureName::Sentiment => "sentiment",
     }
 }
 
@@ -94,6 +99,10 @@ pub struct Aggregate {
     pub quotes: Sample,
     /// The substantive comments per theme of the map's codebook.
     pub themes: crate::themes::Tally,
+    /// The sentiment of the substantive English comments of surveys that ask for it.
+    pub sentiment: Acc,
+    /// Substantive comments left out of the sentiment as not English, by why.
+    pub not_english: BTreeMap<&'static str, u64>,
     /// The same figures per wave, per segment, and per segment within a wave.
     pub parts: BTreeMap<split::Key, Aggregate>,
 }
@@ -136,7 +145,45 @@ impl Aggregate {
                 f.caveat = caveat(&f);
                 Some((measure_name(*m), f))
             })
+            .chain(self.sentiment_figure().map(|f| ("sentiment", f)))
             .collect()
+    }
+
+    /// Add another aggregate's sentiment (scores and comments left out) to this one's.
+    pub fn pool_sentiment(&mut self, other: &Aggregate) {
+        self.sentiment.merge(&other.sentiment);
+        for (why, n) in &other.not_english {
+            *self.not_english.entry(why).or_insert(0) += n;
+        }
+    }
+
+    /// The mean sentiment of the English comments, with the comments left out counted.
+    pub fn sentiment_figure(&self) -> Option<measure::Figure> {
+        let scale = binding::default_scale(MeasureName::Sentiment);
+        let mut f = measure::figure(&self.sentiment, Kind::Mean, scale)?;
+        f.skipped = self.not_english.values().sum();
+        f.skipped_why = self
+            .not_english
+            .iter()
+            .map(|(why, count)| SkipCount {
+                reason: why,
+                count: *count,
+            })
+            .collect();
+        if f.skipped > 0 {
+            let why: Vec<String> = f
+                .skipped_why
+                .iter()
+                .map(|s| format!("{} {}", s.count, s.reason))
+                .collect();
+            f.caveat = Some(format!(
+                "{} of {} comments not scored ({}): sentiment is English only",
+                f.skipped,
+                f.skipped + f.n,
+                why.join("; ")
+            ));
+        }
+        Some(f)
     }
 
     /// The quotes to show: pinned ones first, then a deterministic sample in file order.
@@ -200,6 +247,15 @@ pub struct Summary {
     pub values_skipped: u64,
     /// Non-empty comments read.
     pub comments: u64,
+    /// Substantive comments scored for sentiment (a survey with `sentiment: true`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub comments_scored: u64,
+    /// Substantive comments left out of the sentiment as not English, by why.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub comments_not_english: BTreeMap<&'static str, u64>,
+    /// The CSV line and column of the first of them.
+    #[serde(skip)]
+    pub first_not_english: Option<(u64, usize)>,
     /// The wave of every row of this file, when the survey is kept one file per wave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wave: Option<String>,
@@ -208,6 +264,10 @@ pub struct Summary {
     /// The sheet read, for a workbook.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Everything measured for a map: its surveys, and the reach its analytics exports give.

@@ -121,13 +121,24 @@ fn non_answer_hashes() -> &'static [u64] {
 }
 
 /// Whether a comment says something a reader could quote: two words or more with a letter
-/// or digit, and not a stock non-answer.
+/// or digit (a character of a script written without spaces, such as Chinese or Thai,
+/// counts as a word, as in themes), and not a stock non-answer.
 pub fn is_substantive(text: &str) -> bool {
-    let words = text
+    let words: usize = text
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| {
+            if w.is_ascii() {
+                1
+            } else {
+                w.chars()
+                    .filter(|c| crate::themes::stands_alone(*c))
+                    .count()
+                    .max(1)
+            }
+        })
         .take(2)
-        .count();
+        .sum();
     if words < 2 {
         return false;
     }
@@ -326,10 +337,17 @@ mod tests {
             "Great",
             "  nothing  ",
             "👍",
+            "好",
         ] {
             assert!(!is_substantive(t), "{t}");
         }
-        for t in ["Delivery was late", "Too many options!", "ok but slow"] {
+        for t in [
+            "Delivery was late",
+            "Too many options!",
+            "ok but slow",
+            "送货太慢",
+            "配送 遅い",
+        ] {
             assert!(is_substantive(t), "{t}");
         }
     }
