@@ -109,7 +109,8 @@ pub fn duration(secs: f64) -> String {
 pub fn delta(value: f64, measure: &str) -> String {
     let (t, unit) = match measure {
         "nps" => (number(value.round(), 0), " pts"),
-        "csat" => (number(value, 1), " pts"),
+        // A theme's share, in percentage points.
+        "csat" | "theme" => (number(value, 1), " pts"),
         _ => (number(value, 2), ""),
     };
     let t = if t == "-0" { "0".to_owned() } else { t };

@@ -299,3 +299,133 @@ themes:
         stdout(&o)
     );
 }
+
+/// Wilson 95% bounds of k in n, written again here for the wave test.
+fn wilson(k: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let p = k / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    (centre - half, centre + half)
+}
+
+#[test]
+fn theme_shares_per_wave_show_their_change_and_diff_reports_the_significant_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10 of 60 comments about late parcels in Q1, 40 of 60 in Q2.
+    for (file, late) in [("q1.csv", 10), ("q2.csv", 40)] {
+        let mut csv = String::from("stage,comment\n");
+        for i in 0..60 {
+            csv.push_str(if i < late {
+                "delivery,The parcel came late again this week\n"
+            } else {
+                "delivery,Friendly courier and the box was fine\n"
+            });
+        }
+        std::fs::write(dir.path().join(file), csv).unwrap();
+    }
+    let map = |waves: &str| {
+        format!(
+            "journeymap: 1
+title: Waves of themes
+persona: {{name: Tester}}
+stages:
+  - {{id: delivery, name: Delivery, touchpoints: [{{name: Courier}}]}}
+surveys:
+  - id: pulse
+    waves:
+{waves}    stage_column: stage
+    measures: {{comment: comment}}
+themes:
+  - {{id: late, label: Late parcels, terms: [late]}}
+  - {{id: courier, label: Courier, terms: [courier*]}}
+"
+        )
+    };
+    let q1 = "      - {label: 2026-Q1, file: q1.csv}\n";
+    let q2 = "      - {label: 2026-Q2, file: q2.csv}\n";
+    std::fs::write(dir.path().join("old.journey.yaml"), map(q1)).unwrap();
+    std::fs::write(
+        dir.path().join("new.journey.yaml"),
+        map(&format!("{q1}{q2}")),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "new.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let stage = &got["stages"][0];
+    let matched: Vec<Vec<u64>> = stage["theme_waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            w["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["matched"].as_u64().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(matched, [[10, 50], [40, 20]]);
+    // Newcombe's interval for 40/60 − 10/60, from the two Wilson intervals.
+    let (p1, p2) = (10.0 / 60.0, 40.0 / 60.0);
+    let ((l1, u1), (l2, u2)) = (wilson(10.0, 60.0), wilson(40.0, 60.0));
+    let low = (p2 - p1) - ((p2 - l2).powi(2) + (u1 - p1).powi(2)).sqrt();
+    let high = (p2 - p1) + ((u2 - p2).powi(2) + (p1 - l1).powi(2)).sqrt();
+    let late = &stage["theme_changes"][0];
+    assert_eq!(
+        (late["id"].as_str(), late["to"].as_str()),
+        (Some("late"), Some("2026-Q2"))
+    );
+    close(&late["delta"], &Value::from(50.0), "delta");
+    close(&late["low"], &Value::from(low * 100.0), "low");
+    close(&late["high"], &Value::from(high * 100.0), "high");
+    assert_eq!(late["significant"], true);
+    // The headline shares are the latest wave's.
+    assert_eq!(stage["themes"][0]["matched"], 40);
+
+    // Markdown: the per-wave table and the change, read back with a GFM parser.
+    let o = run_in(
+        dir.path(),
+        &["render", "-f", "markdown", "new.journey.yaml"],
+    );
+    let md = stdout(&o);
+    let cells = crate::markdown::table_cells(&md);
+    assert!(
+        cells
+            .windows(3)
+            .any(|w| w == ["Late parcels", "16.7%", "66.7%"]),
+        "{cells:?}"
+    );
+    assert!(md.contains("- Late parcels, 2026-Q1 → 2026-Q2: ▲ rose +50 pts, a significant change (95% CI +33 pts to +62.9 pts)"), "{md}");
+
+    // diff: the new wave moved both themes' shares significantly.
+    let o = run_in(
+        dir.path(),
+        &["diff", "-f", "json", "old.journey.yaml", "new.journey.yaml"],
+    );
+    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let moved: Vec<(String, String)> = d["moved_significantly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["measure"] == "theme")
+        .map(|m| {
+            (
+                m["stage"].as_str().unwrap().to_owned(),
+                m["theme"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("overall".to_owned(), "Late parcels".to_owned()),
+            ("overall".to_owned(), "Courier".to_owned()),
+            ("delivery".to_owned(), "Late parcels".to_owned()),
+            ("delivery".to_owned(), "Courier".to_owned())
+        ]
+    );
+}

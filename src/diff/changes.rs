@@ -41,7 +41,11 @@ pub struct WaveMove {
     /// A stage id, or `overall`.
     pub stage: String,
     pub name: String,
+    /// A measure (`nps`, `sentiment`), or `theme` for a theme's share of the comments.
     pub measure: String,
+    /// The theme's label, when `measure` is `theme`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
     pub from: String,
     pub to: String,
     pub delta: f64,

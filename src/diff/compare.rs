@@ -296,24 +296,43 @@ fn waves(c: &mut Changes, old: &Context, new: &Context) {
     if c.waves_added.is_empty() {
         return;
     }
-    let places = std::iter::once(("overall", "Overall", &new.changes))
-        .chain(new.stages.iter().map(|s| (s.id, s.name, &s.changes)));
-    for (id, name, changes) in places {
-        for ch in changes
+    let places = std::iter::once(("overall", "Overall", &new.changes, &new.theme_changes)).chain(
+        new.stages
             .iter()
-            .filter(|ch| c.waves_added.iter().any(|w| w == ch.to))
-        {
-            let m = super::changes::WaveMove {
-                stage: id.to_owned(),
-                name: name.to_owned(),
-                measure: ch.measure.to_owned(),
-                from: ch.from.to_owned(),
-                to: ch.to.to_owned(),
-                delta: ch.change.delta,
-                low: ch.change.low,
-                high: ch.change.high,
-            };
-            if ch.change.significant {
+            .map(|s| (s.id, s.name, &s.changes, &s.theme_changes)),
+    );
+    for (id, name, changes, theme_changes) in places {
+        let added = |to: &str| c.waves_added.iter().any(|w| w == to);
+        let moves: Vec<(super::changes::WaveMove, bool)> = changes
+            .iter()
+            .filter(|ch| added(ch.to))
+            .map(|ch| (ch.measure.to_owned(), None, ch.from, ch.to, &ch.change))
+            .chain(theme_changes.iter().filter(|ch| added(ch.to)).map(|ch| {
+                (
+                    "theme".to_owned(),
+                    Some(ch.label.to_owned()),
+                    ch.from,
+                    ch.to,
+                    &ch.change,
+                )
+            }))
+            .map(|(measure, theme, from, to, change)| {
+                let m = super::changes::WaveMove {
+                    stage: id.to_owned(),
+                    name: name.to_owned(),
+                    measure,
+                    theme,
+                    from: from.to_owned(),
+                    to: to.to_owned(),
+                    delta: change.delta,
+                    low: change.low,
+                    high: change.high,
+                };
+                (m, change.significant)
+            })
+            .collect();
+        for (m, significant) in moves {
+            if significant {
                 c.moved_significantly.push(m);
             } else {
                 c.within_noise.push(m);

@@ -282,10 +282,14 @@ fn wave_lines(c: &Changes, st: Style) -> Lines {
         .map(|w| (Mark::Added, format!("wave {}", st.code(w))))
         .collect();
     for m in &c.moved_significantly {
+        let what = match &m.theme {
+            Some(theme) => format!("share of comments about {}", st.text(theme)),
+            None => words::measure_label(&m.measure),
+        };
         let text = format!(
             "{} {} moved significantly from {} to {}: {} (95% CI {} to {})",
             st.text(&m.name),
-            words::measure_label(&m.measure),
+            what,
             st.code(&m.from),
             st.code(&m.to),
             words::delta(m.delta, &m.measure),

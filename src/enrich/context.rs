@@ -52,6 +52,10 @@ pub struct Context<'a> {
     /// theme of the codebook, and of those in none.
     pub themes: Vec<super::ThemeShare<'a>>,
     pub unthemed: Option<super::Unthemed>,
+    /// With waves and a codebook: the journey's theme shares per wave, and each theme's
+    /// change from one wave to the next.
+    pub theme_waves: Vec<super::themes::WaveThemes<'a>>,
+    pub theme_changes: Vec<super::themes::ThemeChange<'a>>,
     /// The mean sentiment of every English comment scored (every stage's and the
     /// journey's), with those left out as not English counted; null when none was scored.
     pub sentiment: Option<Figure>,
@@ -98,6 +102,10 @@ pub struct StageCtx<'a> {
     /// of those in none.
     pub themes: Vec<super::ThemeShare<'a>>,
     pub unthemed: Option<super::Unthemed>,
+    /// With waves and a codebook: the stage's theme shares per wave, and each theme's
+    /// change from one wave to the next.
+    pub theme_waves: Vec<super::themes::WaveThemes<'a>>,
+    pub theme_changes: Vec<super::themes::ThemeChange<'a>>,
     /// The mean sentiment of this stage's English comments (also `metrics.sentiment`), or
     /// null.
     pub sentiment: Option<Figure>,

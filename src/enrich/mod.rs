@@ -83,10 +83,18 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     // The journey's comments are every stage's and the journey-level ones.
     let mut journey_themes = crate::themes::Tally::default();
     let mut journey = crate::survey::Aggregate::default();
+    let mut journey_waves = wave_tallies(&j.themes, None, data);
     for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
         journey_themes.merge(&a.themes);
         journey.pool_sentiment(a);
+        for (w, t) in wave_tallies(&j.themes, Some(a), data)
+            .into_iter()
+            .zip(&mut journey_waves)
+        {
+            t.1.merge(&w.1);
+        }
     }
+    let (theme_waves, theme_changes) = themes::over_waves(&j.themes, &journey_waves);
     Context {
         summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
         journeymap: j.journeymap.value,
@@ -113,6 +121,8 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         segments: overall.segments,
         themes: themes::shares(&j.themes, &journey_themes),
         unthemed: themes::unthemed(&journey_themes),
+        theme_waves,
+        theme_changes,
         sentiment: journey.sentiment_figure(),
         verbatims: data.overall.verbatims_in_order(),
         comments: data.overall.comments(),
@@ -122,6 +132,31 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         backlog_formula: BACKLOG_FORMULA,
         lanes,
     }
+}
+
+/// The theme tally of each wave of an aggregate (empty ones for a missing aggregate or
+/// wave); none without a codebook.
+fn wave_tallies<'a>(
+    codebook: &[crate::model::Theme],
+    agg: Option<&crate::survey::Aggregate>,
+    data: &'a SurveyData,
+) -> Vec<(&'a str, crate::themes::Tally)> {
+    if codebook.is_empty() {
+        return Vec::new();
+    }
+    data.waves
+        .iter()
+        .enumerate()
+        .map(|(w, label)| {
+            let part = u16::try_from(w)
+                .ok()
+                .and_then(|w| agg?.parts.get(&crate::survey::split::Key::wave(w)));
+            (
+                label.as_str(),
+                part.map(|p| p.themes.clone()).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 fn links(stages: &[Stage]) -> Links<'_> {
@@ -163,6 +198,8 @@ fn stage<'a>(
     let none = crate::themes::Tally::default();
     let tally = agg.map_or(&none, |a| &a.themes);
     let shares = themes::shares(codebook, tally);
+    let (theme_waves, theme_changes) =
+        themes::over_waves(codebook, &wave_tallies(codebook, agg, data));
     let metrics: BTreeMap<&'static str, Figure> = agg
         .map(|a| a.figures().into_iter().collect())
         .unwrap_or_default();
@@ -226,6 +263,8 @@ fn stage<'a>(
         links: &st.links,
         unthemed: themes::unthemed(tally),
         themes: shares,
+        theme_waves,
+        theme_changes,
         sentiment: metrics.get("sentiment").cloned(),
         verbatims: agg.map(|a| a.verbatims_in_order()).unwrap_or_default(),
         comments: agg.map_or(0, crate::survey::Aggregate::comments),

@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use crate::model::Theme;
-use crate::survey::measure::wilson;
+use crate::survey::change::{self, Change};
+use crate::survey::measure::{LOW_SAMPLE, wilson};
 use crate::themes::Tally;
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,4 +63,63 @@ pub fn unthemed(tally: &Tally) -> Option<Unthemed> {
         n: tally.n,
         unthemed: tally.unthemed,
     })
+}
+
+/// The theme shares of one wave.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveThemes<'a> {
+    pub wave: &'a str,
+    pub themes: Vec<ThemeShare<'a>>,
+    pub unthemed: Option<Unthemed>,
+}
+
+/// The change of one theme's share (in percentage points) from one wave to a later one.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeChange<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    #[serde(flatten)]
+    pub change: Change,
+    /// One of the two waves has fewer than 30 substantive comments: the interval is shown,
+    /// but the change is never called significant.
+    pub low_sample: bool,
+}
+
+/// The shares of each wave that has substantive comments, in wave order, and each theme's
+/// change from the wave before it (Newcombe's interval for a difference of two shares).
+pub fn over_waves<'a>(
+    codebook: &'a [Theme],
+    waves: &[(&'a str, Tally)],
+) -> (Vec<WaveThemes<'a>>, Vec<ThemeChange<'a>>) {
+    let found: Vec<&(&str, Tally)> = waves.iter().filter(|(_, t)| t.n > 0).collect();
+    let shown = found
+        .iter()
+        .map(|(wave, t)| WaveThemes {
+            wave,
+            themes: shares(codebook, t),
+            unthemed: unthemed(t),
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for pair in found.windows(2) {
+        let ((from, a), (to, b)) = (pair[0], pair[1]);
+        let low_sample = a.n.min(b.n) < LOW_SAMPLE;
+        for (i, theme) in codebook.iter().enumerate() {
+            let k = |t: &Tally| t.matched.get(i).copied().unwrap_or(0);
+            if let Some(mut change) = change::share((k(a), a.n), (k(b), b.n)) {
+                change.significant &= !low_sample;
+                changes.push(ThemeChange {
+                    id: &theme.id.value,
+                    label: &theme.label,
+                    from,
+                    to,
+                    change,
+                    low_sample,
+                });
+            }
+        }
+    }
+    (shown, changes)
 }
