@@ -266,6 +266,12 @@ pub struct Scratch {
     pub themes: Vec<usize>,
 }
 
+/// Words and phrases listed for the comments in no theme.
+pub const MISSED_WORDS: usize = 8;
+
+/// Distinct comments in no theme kept per tally to tell what the codebook misses.
+pub const MISSED_SAMPLE: usize = 300;
+
 /// The substantive comments of one aggregate and how many belong to each theme.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
@@ -275,6 +281,10 @@ pub struct Tally {
     pub matched: Vec<u64>,
     /// Comments that belong to no theme.
     pub unthemed: u64,
+    /// A sample of the distinct comments in no theme: the [`MISSED_SAMPLE`] with the smallest
+    /// XXH3 hash of their text, sorted by (hash, text). Which are kept does not depend on the
+    /// order comments are read or tallies merged, and memory does not grow with rows.
+    pub missed: Vec<(u64, String)>,
 }
 
 impl Tally {
@@ -290,6 +300,22 @@ impl Tally {
         }
     }
 
+    /// Offer a comment that belongs to no theme to the sample of them.
+    pub fn add_missed(&mut self, text: &str) {
+        let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        if self.missed.len() >= MISSED_SAMPLE && self.missed.last().is_some_and(|l| h > l.0) {
+            return;
+        }
+        let key = (h, text);
+        if let Err(at) = self
+            .missed
+            .binary_search_by(|(lh, lt)| (*lh, lt.as_str()).cmp(&key))
+        {
+            self.missed.insert(at, (h, text.to_owned()));
+            self.missed.truncate(MISSED_SAMPLE);
+        }
+    }
+
     /// Add another tally of the same codebook.
     pub fn merge(&mut self, other: &Tally) {
         self.matched
@@ -299,12 +325,98 @@ impl Tally {
         for (m, o) in self.matched.iter_mut().zip(&other.matched) {
             *m += o;
         }
+        if !other.missed.is_empty() {
+            self.missed.extend(other.missed.iter().cloned());
+            self.missed.sort_unstable();
+            self.missed.dedup();
+            self.missed.truncate(MISSED_SAMPLE);
+        }
+    }
+
+    /// The most telling words and phrases of the sampled comments in no theme, best first:
+    /// YAKE keyphrases of one to three words (English stop words), ties broken by the
+    /// phrase so the list is the same every run.
+    pub fn missed_words(&self, n: usize) -> Vec<String> {
+        if self.missed.is_empty() {
+            return Vec::new();
+        }
+        let mut text = String::new();
+        for (_, t) in &self.missed {
+            let t = t.trim();
+            text.push_str(t);
+            if !t.ends_with(['.', '!', '?']) {
+                text.push('.');
+            }
+            text.push('\n');
+        }
+        let Some(stop) = yake_rust::StopWords::predefined("en") else {
+            return Vec::new();
+        };
+        let config = yake_rust::Config {
+            ngrams: 3,
+            remove_duplicates: false,
+            ..yake_rust::Config::default()
+        };
+        let mut found: Vec<(i64, String)> =
+            yake_rust::get_n_best(usize::MAX, &text, &stop, &config)
+                .into_iter()
+                // Scores rounded to nine decimals: their last bits may differ run to run.
+                .map(|r| ((r.score * 1e9).round() as i64, r.keyword.to_string()))
+                .collect();
+        found.sort();
+        let mut out: Vec<String> = Vec::new();
+        for (_, k) in found {
+            // A phrase inside one already listed, or one holding it, says nothing new.
+            if out
+                .iter()
+                .any(|o| o.contains(k.as_str()) || k.contains(o.as_str()))
+            {
+                continue;
+            }
+            out.push(k);
+            if out.len() == n {
+                break;
+            }
+        }
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sample_of_missed_comments_does_not_depend_on_order_or_merging() {
+        let texts: Vec<String> = (0..1000)
+            .map(|i| format!("comment number {} about thing {}", i % 700, i % 13))
+            .collect();
+        let tally = |list: &mut dyn Iterator<Item = &String>| {
+            let mut t = Tally::default();
+            for x in list {
+                t.add(&[], 1);
+                t.add_missed(x);
+            }
+            t
+        };
+        let forward = tally(&mut texts.iter());
+        let backward = tally(&mut texts.iter().rev());
+        let mut halves = tally(&mut texts[500..].iter());
+        halves.merge(&tally(&mut texts[..500].iter()));
+        assert_eq!(forward, backward);
+        assert_eq!(forward, halves);
+        // Bounded, distinct, and the smallest hashes of the 700 distinct texts.
+        assert_eq!(forward.missed.len(), MISSED_SAMPLE);
+        let mut all: Vec<(u64, String)> = texts
+            .iter()
+            .map(|t| (xxhash_rust::xxh3::xxh3_64(t.as_bytes()), t.clone()))
+            .collect();
+        all.sort();
+        all.dedup();
+        all.truncate(MISSED_SAMPLE);
+        assert_eq!(forward.missed, all);
+        assert!(!forward.missed_words(8).is_empty());
+    }
 
     #[test]
     fn words_keep_inner_apostrophes_and_split_unspaced_scripts() {

@@ -202,7 +202,31 @@ themes: {CODEBOOK}
         cells.iter().any(|c| c.contains("measured: 8.1% of 37 comments are about Harm (95% CI 2.8%–21.3%)")),
         "{cells:?}"
     );
+    // The words said to be most frequent in the comments in no theme come from those
+    // comments, and none of them is a comment a theme matched.
     let unthemed = &got["stages"][0]["unthemed"];
+    let words: Vec<&str> = unthemed["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(!words.is_empty());
+    let rows = {
+        let mut r = csv::Reader::from_path(csv).unwrap();
+        let col = r.headers().unwrap().iter().position(|h| h == WHY).unwrap();
+        r.records()
+            .map(|x| x.unwrap().get(col).unwrap_or("").to_lowercase())
+            .collect::<Vec<String>>()
+    };
+    let themed_rows = by_python(csv, WHY, &codebook);
+    for w in &words {
+        let in_missed = rows
+            .iter()
+            .zip(&themed_rows)
+            .any(|(text, themes)| themes.is_empty() && text.contains(w));
+        assert!(in_missed, "`{w}` is in no comment outside the themes");
+    }
     let themed = by_python(csv, WHY, &codebook);
     assert!(
         unthemed["unthemed"].as_u64().unwrap()

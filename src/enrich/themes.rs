@@ -55,13 +55,24 @@ pub struct Unthemed {
     pub share: f64,
     pub n: u64,
     pub unthemed: u64,
+    /// Their most telling words and phrases, best first (YAKE keyphrases over a sample of
+    /// `sampled` distinct comments in no theme): what the codebook may be missing.
+    pub words: Vec<String>,
+    pub sampled: usize,
 }
 
-pub fn unthemed(tally: &Tally) -> Option<Unthemed> {
+/// The comments in no theme, with their most telling words when `words` is set.
+pub fn unthemed(tally: &Tally, words: bool) -> Option<Unthemed> {
     (tally.n > 0).then(|| Unthemed {
         share: tally.unthemed as f64 / tally.n as f64 * 100.0,
         n: tally.n,
         unthemed: tally.unthemed,
+        words: if words {
+            tally.missed_words(crate::themes::MISSED_WORDS)
+        } else {
+            Vec::new()
+        },
+        sampled: tally.missed.len(),
     })
 }
 
@@ -99,7 +110,7 @@ pub fn over_waves<'a>(
         .map(|(wave, t)| WaveThemes {
             wave,
             themes: shares(codebook, t),
-            unthemed: unthemed(t),
+            unthemed: unthemed(t, false),
         })
         .collect();
     let mut changes = Vec::new();

@@ -153,7 +153,10 @@ impl Site {
                 (page.status, "text/html", page.html)
             }
         };
-        let mut response = tiny_http::Response::from_string(body).with_status_code(status);
+        // The page is whole in memory: sent with its length, never in chunks.
+        let mut response = tiny_http::Response::from_string(body)
+            .with_status_code(status)
+            .with_chunked_threshold(usize::MAX);
         for (name, value) in [
             ("Content-Type", format!("{kind}; charset=utf-8")),
             ("Cache-Control", "no-store".to_owned()),

@@ -309,6 +309,9 @@ impl Reader<'_> {
         if let Some(m) = &pass.themes {
             m.themes_into(&text, &mut pass.scratch);
             agg.themes.add(&pass.scratch.themes, m.len());
+            if pass.scratch.themes.is_empty() {
+                agg.themes.add_missed(text.trim());
+            }
         }
         if let Some(language) = pass.sentiment {
             // Like an answer: the stage's figure and its wave's and segment's.

@@ -309,13 +309,25 @@ pub(super) fn check_themes(
         ));
         return;
     }
+    let mut missed: Option<String> = None;
     for (i, t) in themes.iter().enumerate() {
         if all.matched.get(i).copied().unwrap_or(0) == 0 {
             let terms: Vec<&str> = t.terms.iter().map(|x| x.value.as_str()).collect();
+            let words = missed.get_or_insert_with(|| {
+                let words = all.missed_words(crate::themes::MISSED_WORDS);
+                if words.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; the comments in no theme most often mention: {}",
+                        words.join(", ")
+                    )
+                }
+            });
             diags.push(warn(
                 t.id.pos,
                 format!(
-                    "theme `{}` matches none of the {} substantive comments read; check its terms ({}) against the comments (a typo, or a word ending that needs `*`)",
+                    "theme `{}` matches none of the {} substantive comments read; check its terms ({}) against the comments (a typo, or a word ending that needs `*`){words}",
                     t.id.value,
                     all.n,
                     terms.join(", ")
