@@ -72,8 +72,8 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
     }
 }
 
-/// Every file a loaded map reads: the map, its persona, survey, analytics and event-log
-/// files (each resolved against the map's folder).
+/// Every file a loaded map reads: the map, its persona, themes, survey, analytics and
+/// event-log files (each resolved against the map's folder).
 pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
     let j = &loaded.journey;
     let mut out = vec![loaded.path.clone()];
@@ -83,6 +83,9 @@ pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
     }) = &j.persona
     {
         out.push(crate::load::relative_to(&loaded.path, rel));
+    }
+    if let Some((themes, _)) = &loaded.themes_file {
+        out.push(themes.clone());
     }
     let named = j
         .surveys

@@ -40,7 +40,13 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     visible_ids(&mut v, &loaded.journey);
     let ids = stages(&mut v, &loaded.journey.stages.value);
     references(&mut v, &loaded.journey.stages.value, &ids.pain_points);
-    themes(&mut v, &loaded.journey.themes, &ids.pain_points);
+    // A codebook in its own file is reported at that file's lines.
+    let mut book = Validator {
+        file: loaded.codebook_file(),
+        out: Vec::new(),
+    };
+    themes(&mut book, loaded.journey.codebook(), &ids.pain_points);
+    v.out.append(&mut book.out);
     surveys(&mut v, loaded, &ids.stages);
     v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);

@@ -125,6 +125,16 @@ fn a_served_map_follows_its_files_shows_errors_and_recovers() {
     let (_, moved) = get(&server, "/__journeymap/generation");
     assert_ne!(moved.trim(), generation.trim());
 
+    // The codebook in its own file is watched too: a theme renamed there is on the page.
+    let book = dir.path().join("toothbrush.themes.yaml");
+    let themes = std::fs::read_to_string(&book).unwrap();
+    std::fs::write(
+        &book,
+        themes.replace("label: Choice overload", "label: Too much choice"),
+    )
+    .unwrap();
+    eventually(&server, "/", "Too much choice");
+
     // A survey file rewritten: its figures change on the page.
     let survey = dir.path().join("surveys/post-purchase-2026-q3.csv");
     let before = get(&server, "/").1;

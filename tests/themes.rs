@@ -453,3 +453,78 @@ themes:
         ]
     );
 }
+
+#[test]
+fn a_codebook_in_its_own_file_is_read_from_inside_the_map_folder_and_checked_at_its_lines() {
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("repo");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(
+        dir.join("a.csv"),
+        "stage,comment\nbuy,The parcel came late again\nbuy,Refund took ages to arrive\n",
+    )
+    .unwrap();
+    let write_map = |themes: &str| {
+        let map = format!(
+            "journeymap: 1
+title: Codebook file
+persona: {{name: Tester}}
+stages:
+  - {{id: buy, name: Buy, touchpoints: [{{name: Web}}]}}
+surveys:
+  - {{id: s, file: a.csv, stage_column: stage, measures: {{comment: comment}}}}
+themes: {themes}
+"
+        );
+        std::fs::write(dir.join("m.journey.yaml"), map).unwrap();
+    };
+    let book = "# The codebook
+themes:
+  - {id: late, label: Late, terms: [late]}
+  - {id: refunds, label: Refunds, terms: [refund*, \"?!\"], pain_points: [nope]}
+";
+    std::fs::write(dir.join("m.themes.yaml"), book).unwrap();
+    write_map("m.themes.yaml");
+    let o = run_in(&dir, &["validate", "--format", "short", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("m.themes.yaml:4:52: error[JM021]: term `?!` of theme `refunds` cannot match")
+            && out.contains(
+                "m.themes.yaml:4:73: error[JM021]: theme `refunds` is evidence for `nope`"
+            ),
+        "{out}"
+    );
+    // Fixed, its shares are counted as an inline codebook's would be.
+    std::fs::write(
+        dir.join("m.themes.yaml"),
+        book.replace(", \"?!\"], pain_points: [nope]", "]"),
+    )
+    .unwrap();
+    let o = run_in(&dir, &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let matched: Vec<u64> = got["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["matched"].as_u64().unwrap())
+        .collect();
+    assert_eq!(matched, [1, 1]);
+    // A file outside the repository, and one that is not there, are refused at the map line.
+    std::fs::write(top.path().join("outside.themes.yaml"), book).unwrap();
+    write_map("../outside.themes.yaml");
+    let o = run_in(&dir, &["validate", "--format", "short", "m.journey.yaml"]);
+    assert!(
+        stdout(&o).contains("m.journey.yaml:8:9: error[JM007]: themes file ../outside.themes.yaml is outside the folder"),
+        "{}",
+        stdout(&o)
+    );
+    write_map("missing.themes.yaml");
+    let o = run_in(&dir, &["validate", "--format", "short", "m.journey.yaml"]);
+    assert!(
+        stdout(&o).contains("m.journey.yaml:8:9: error[JM000]: cannot read missing.themes.yaml"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -23,7 +23,7 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A repository holding the toothbrush example (map, persona, survey) at one commit.
+/// A repository holding the toothbrush example (map, themes, persona, survey) at one commit.
 fn repo() -> tempfile::TempDir {
     let dir = tempdir();
     let src = root().join("examples/toothbrush");
@@ -32,6 +32,7 @@ fn repo() -> tempfile::TempDir {
     std::fs::create_dir_all(dst.join("surveys")).unwrap();
     for f in [
         "toothbrush.journey.yaml",
+        "toothbrush.themes.yaml",
         "personas/maya.yaml",
         "surveys/post-purchase-2026-q3.csv",
     ] {
@@ -58,6 +59,51 @@ fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from}");
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn diff_against_a_git_revision_reads_the_codebook_of_that_revision() {
+    let dir = repo();
+    // A term added to the codebook file only: the map itself is unchanged.
+    edit(
+        &dir.path().join("maps/toothbrush.themes.yaml"),
+        "terms: [refund*]",
+        "terms: [refund*, printer]",
+    );
+    let o = diff_head(dir.path(), &["-f", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let changed: Vec<(&str, &str, u64, u64)> = d["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let matched = |side: &str| {
+                (t[side]["value"].as_f64().unwrap() / 100.0 * t[side]["n"].as_f64().unwrap())
+                    .round() as u64
+            };
+            (
+                t["stage"].as_str().unwrap(),
+                t["theme"].as_str().unwrap(),
+                matched("old"),
+                matched("new"),
+            )
+        })
+        .collect();
+    // From the survey: 5 comments mention a refund (all in returns), and 7 returns comments
+    // mention the printer without one. The old side is HEAD's codebook, read from git.
+    assert_eq!(
+        changed,
+        [("overall", "refund", 5, 12), ("returns", "refund", 5, 12)]
+    );
+    let o = diff_head(dir.path(), &[]);
+    assert!(
+        stdout(&o).contains(
+            "Returns comments about Refund speed: 18.5% of 27 (95% CI 8.2%–36.7%) → 44.4% of 27"
+        ),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

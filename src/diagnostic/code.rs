@@ -36,14 +36,14 @@ macro_rules! codes {
 
 codes! {
     /// A file cannot be read; for the map itself this is a failure of the run (exit 2).
-    Unreadable = "JM000", Error, "a file cannot be read (map, persona or survey)";
+    Unreadable = "JM000", Error, "a file cannot be read (map, persona, themes or survey)";
     Syntax = "JM001", Error, "YAML syntax error, or text that is not UTF-8";
     WrongType = "JM002", Error, "a value of the wrong type or not one of the allowed words";
     UnknownKey = "JM003", Error, "an unknown key";
     MissingKey = "JM004", Error, "a required key is missing";
     FormatVersion = "JM005", Error, "an unsupported `journeymap:` format version";
     OverBudget = "JM006", Error, "a size, depth, node or alias budget was exceeded";
-    OutsideRoot = "JM007", Error, "a persona or survey file outside the folder the map may read from";
+    OutsideRoot = "JM007", Error, "a persona, themes or survey file outside the folder the map may read from";
     DuplicateId = "JM010", Error, "a duplicate id";
     UnknownPainPoint = "JM011", Error, "a solution addresses an unknown pain point";
     EmotionOutOfRange = "JM012", Error, "an emotion outside -2..2";

@@ -25,6 +25,9 @@ pub struct Changes {
     pub solutions_changed: Vec<SolutionChange>,
     pub backlog: Vec<RankChange>,
     pub measures: Vec<MeasureChange>,
+    /// Theme shares that changed, per stage and overall: a codebook edited, or comments
+    /// re-exported.
+    pub themes: Vec<ThemeShareChange>,
     /// Surveys whose file, rows or answers changed (a new wave, a re-export).
     pub surveys: Vec<SurveyChange>,
     /// Survey waves the new map has and the old one lacks.
@@ -153,6 +156,20 @@ pub struct MeasureChange {
     pub intervals_overlap: Option<bool>,
 }
 
+#[derive(Debug, Serialize)]
+pub struct ThemeShareChange {
+    /// A stage id, or `overall`.
+    pub stage: String,
+    pub name: String,
+    pub theme: String,
+    pub label: String,
+    /// The share in percent with its Wilson interval and `n` (`value` is the share); none
+    /// when the theme is not in that version's codebook.
+    pub old: Option<Figure>,
+    pub new: Option<Figure>,
+    pub intervals_overlap: Option<bool>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
     pub value: f64,
@@ -205,6 +222,7 @@ pub(super) fn summary(c: &Changes) -> String {
             "survey measures",
             "moved",
         ),
+        count(c.themes.len(), "theme share", "theme shares", "changed"),
         count(c.surveys.len(), "survey file", "survey files", "changed"),
         count(c.waves_added.len(), "survey wave", "survey waves", "added"),
         count(

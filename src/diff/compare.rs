@@ -41,6 +41,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     pain_points(&mut c, old, new);
     solutions(&mut c, old, new);
     measures(&mut c, old, new);
+    themes(&mut c, old, new);
     surveys(&mut c, old, new);
     waves(&mut c, old, new);
     c.summary = summary(&c);
@@ -276,6 +277,58 @@ fn measures(c: &mut Changes, old: &Context, new: &Context) {
                 stage: id.clone(),
                 name: name.clone(),
                 measure: k.to_owned(),
+                old: o,
+                new: n,
+                intervals_overlap,
+            });
+        }
+    }
+}
+
+/// Theme shares that changed, per stage and overall, with whether their intervals overlap:
+/// what an edit to the codebook did to the figures.
+fn themes(c: &mut Changes, old: &Context, new: &Context) {
+    let mut places = vec![("overall", "Overall", &new.themes, Some(&old.themes))];
+    let m = by_id(&old.stages, &new.stages, |s| s.id);
+    for (s, o) in &m.pairs {
+        places.push((s.id, s.name, &s.themes, o.map(|o| &o.themes)));
+    }
+    for (id, name, new_t, old_t) in places {
+        let Some(old_t) = old_t else { continue };
+        let fig = |t: &crate::enrich::ThemeShare| Figure {
+            value: t.share,
+            n: t.n,
+            low: t.low,
+            high: t.high,
+        };
+        // The new codebook's order, then themes only the old one had.
+        let mut ids: Vec<(&str, &str)> = new_t.iter().map(|t| (t.id, t.label)).collect();
+        ids.extend(
+            old_t
+                .iter()
+                .filter(|t| !new_t.iter().any(|n| n.id == t.id))
+                .map(|t| (t.id, t.label)),
+        );
+        for (theme, label) in ids {
+            let o = old_t.iter().find(|t| t.id == theme).map(fig);
+            let n = new_t.iter().find(|t| t.id == theme).map(fig);
+            let moved = match (&o, &n) {
+                (Some(a), Some(b)) => (a.value - b.value).abs() > 1e-9 || a.n != b.n,
+                (None, None) => false,
+                _ => true,
+            };
+            if !moved {
+                continue;
+            }
+            let intervals_overlap = match (&o, &n) {
+                (Some(a), Some(b)) => Some(a.low <= b.high && b.low <= a.high),
+                _ => None,
+            };
+            c.themes.push(super::changes::ThemeShareChange {
+                stage: id.to_owned(),
+                name: name.to_owned(),
+                theme: theme.to_owned(),
+                label: label.to_owned(),
                 old: o,
                 new: n,
                 intervals_overlap,

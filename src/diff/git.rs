@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::model::PersonaRef;
 
-/// The map at `rev:path` into `dir`, with the persona and survey files it names from the
+/// The map at `rev:path` into `dir`, with the persona, themes and survey files it names from the
 /// same revision, so the old version is read exactly as it was. Paths are resolved as git
 /// resolves `REV:path` (from the top of the repository, or from the current folder when
 /// they start with `./` or `../`) and lexically: nothing is written outside `dir`, and a
@@ -36,6 +36,11 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
             .collect();
         if let Some(p) = &journey.persona
             && let PersonaRef::Path(rel) = &p.value
+        {
+            names.push(rel.clone());
+        }
+        if let Some(t) = &journey.themes
+            && let crate::model::CodebookRef::Path(rel) = &t.value
         {
             names.push(rel.clone());
         }

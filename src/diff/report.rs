@@ -101,6 +101,7 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
         ("Solutions", solution_lines(c, style)),
         ("Backlog", backlog_lines(c, style)),
         ("Survey measures", measure_lines(c, style)),
+        ("Themes", theme_lines(c, style)),
         ("Survey files", survey_lines(c, style)),
         ("Survey waves", wave_lines(c, style)),
     ];
@@ -269,6 +270,37 @@ fn measure_lines(c: &Changes, st: Style) -> Lines {
                 label,
                 fig(&m.old, &m.measure),
                 fig(&m.new, &m.measure)
+            );
+            (Mark::Changed, text)
+        })
+        .collect()
+}
+
+fn theme_lines(c: &Changes, st: Style) -> Lines {
+    let share = |f: &Option<Figure>| match f {
+        Some(f) => format!(
+            "{} of {} (95% CI {}–{})",
+            words::pct(f.value / 100.0),
+            words::int(f.n),
+            words::pct(f.low / 100.0),
+            words::pct(f.high / 100.0)
+        ),
+        None => "not in the codebook".to_owned(),
+    };
+    c.themes
+        .iter()
+        .map(|t| {
+            let overlap = match t.intervals_overlap {
+                Some(true) => "; the intervals overlap, so the change may be noise",
+                Some(false) => "; the intervals do not overlap",
+                None => "",
+            };
+            let text = format!(
+                "{} comments about {}: {} → {}{overlap}",
+                st.text(&t.name),
+                st.text(&t.label),
+                share(&t.old),
+                share(&t.new)
             );
             (Mark::Changed, text)
         })

@@ -74,7 +74,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let ctx = stage(stages, i, st, data, emotion_from, &links, &j.themes);
+            let ctx = stage(stages, i, st, data, emotion_from, &links, j.codebook());
             lanes.note(&ctx);
             ctx
         })
@@ -83,18 +83,18 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     // The journey's comments are every stage's and the journey-level ones.
     let mut journey_themes = crate::themes::Tally::default();
     let mut journey = crate::survey::Aggregate::default();
-    let mut journey_waves = wave_tallies(&j.themes, None, data);
+    let mut journey_waves = wave_tallies(j.codebook(), None, data);
     for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
         journey_themes.merge(&a.themes);
         journey.pool_sentiment(a);
-        for (w, t) in wave_tallies(&j.themes, Some(a), data)
+        for (w, t) in wave_tallies(j.codebook(), Some(a), data)
             .into_iter()
             .zip(&mut journey_waves)
         {
             t.1.merge(&w.1);
         }
     }
-    let (theme_waves, theme_changes) = themes::over_waves(&j.themes, &journey_waves);
+    let (theme_waves, theme_changes) = themes::over_waves(j.codebook(), &journey_waves);
     Context {
         summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
         journeymap: j.journeymap.value,
@@ -119,7 +119,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         waves: overall.waves,
         changes: overall.changes,
         segments: overall.segments,
-        themes: themes::shares(&j.themes, &journey_themes),
+        themes: themes::shares(j.codebook(), &journey_themes),
         unthemed: themes::unthemed(&journey_themes, true),
         theme_waves,
         theme_changes,

@@ -17,7 +17,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_saphyr::{Error as YamlError, Options, budget::BudgetBreach};
 
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::model::{Journey, Persona, PersonaRef, Pos, Spanned};
+use crate::model::{CodebookRef, Journey, Persona, PersonaRef, Pos, Spanned, ThemesFile};
 
 /// Largest map or persona file we parse. A realistic 60-stage map is about 100 KB.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -83,6 +83,16 @@ pub struct Loaded {
     pub root: Pos,
     /// The folder this map may read files from (see [`confinement`]).
     pub confine: PathBuf,
+    /// The themes file the codebook was read from (`themes: x.themes.yaml`), and its display
+    /// name; `None` when the codebook is inline or absent.
+    pub themes_file: Option<(PathBuf, String)>,
+}
+
+impl Loaded {
+    /// The file that holds the codebook, for diagnostics about it.
+    pub fn codebook_file(&self) -> &str {
+        self.themes_file.as_ref().map_or(&self.file, |(_, f)| f)
+    }
 }
 
 /// The folder a map may read its persona and survey files from: `explicit` (`--root`) when
@@ -129,7 +139,8 @@ pub fn load(
         }
     })?;
     sources.add(&file, &text);
-    let journey: Journey = parse(&text, &file).map_err(Failure::Problems)?;
+    let mut journey: Journey = parse(&text, &file).map_err(Failure::Problems)?;
+    let themes_file = read_codebook(path, &file, &confine, &mut journey, sources)?;
     let persona = match &journey.persona {
         None => None,
         Some(Spanned {
@@ -171,7 +182,47 @@ pub fn load(
         persona,
         root,
         confine,
+        themes_file,
     })
+}
+
+/// A codebook the map names by path (`themes: x.themes.yaml`): read from inside the map's
+/// folder and put in the journey, as if written inline. Its file and display name are
+/// returned, for diagnostics and for the files a render depends on.
+fn read_codebook(
+    path: &Path,
+    file: &str,
+    confine: &Path,
+    journey: &mut Journey,
+    sources: &mut Sources,
+) -> Result<Option<(PathBuf, String)>, Failure> {
+    let Some(Spanned {
+        value: CodebookRef::Path(rel),
+        pos,
+    }) = &journey.themes
+    else {
+        return Ok(None);
+    };
+    let pos = *pos;
+    let tpath = relative_to(path, rel);
+    let tfile = display(&tpath);
+    if let Some(why) = outside(&tpath, confine) {
+        return Err(Failure::Problems(vec![Diagnostic::new(
+            Code::OutsideRoot,
+            file,
+            pos,
+            format!("themes file {why}"),
+        )]));
+    }
+    let ttext = read_text(&tpath, &tfile, Some((file, pos)))
+        .map_err(|(d, _)| Failure::Problems(vec![*d]))?;
+    sources.add(&tfile, &ttext);
+    let book: ThemesFile = parse(&ttext, &tfile).map_err(Failure::Problems)?;
+    journey.themes = Some(Spanned {
+        value: CodebookRef::Inline(book.themes),
+        pos,
+    });
+    Ok(Some((tpath, tfile)))
 }
 
 /// The `title:` of a Mermaid front-matter block (other keys are ignored), parsed with the
@@ -225,6 +276,7 @@ pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
         persona,
         root: Pos { line: 1, col: 1 },
         confine: PathBuf::from("."),
+        themes_file: None,
     })
 }
 

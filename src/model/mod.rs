@@ -84,8 +84,58 @@ pub struct Journey {
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
-    /// The comment codebook: themes counted in the surveys' comments, per stage.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The comment codebook: themes counted in the surveys' comments, per stage; written
+    /// inline, or a path to a `*.themes.yaml` file that holds `themes:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub themes: Option<Spanned<CodebookRef>>,
+}
+
+impl Journey {
+    /// The codebook's themes: inline, or read from its file when the map was loaded (a path
+    /// not yet read gives none).
+    pub fn codebook(&self) -> &[Theme] {
+        match self.themes.as_ref().map(|t| &t.value) {
+            Some(CodebookRef::Inline(list)) => list,
+            _ => &[],
+        }
+    }
+}
+
+/// `themes:` is either the codebook written inline or a path to a file that holds one.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CodebookRef {
+    Inline(Vec<Theme>),
+    Path(String),
+}
+
+impl<'de> Deserialize<'de> for CodebookRef {
+    // Hand-written rather than `untagged`, as `PersonaRef`: a typo inside an inline theme is
+    // reported at its line.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CodebookRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of themes or a path to a themes file")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CodebookRef, E> {
+                Ok(CodebookRef::Path(v.to_owned()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<CodebookRef, A::Error> {
+                Vec::<Theme>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(CodebookRef::Inline)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A codebook kept in its own file (`*.themes.yaml`), named by a map's `themes:`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "journeymap themes file")]
+pub struct ThemesFile {
     pub themes: Vec<Theme>,
 }
 

@@ -46,7 +46,7 @@ impl Pass {
     fn new(reader: &Reader, not_utf8: Option<(u64, usize)>) -> Pass {
         let stages = &reader.loaded.journey.stages.value;
         let missing = Missing::new(reader.survey.missing.iter().map(|m| m.0.as_str()));
-        let themes = crate::themes::Matcher::for_codebook(&reader.loaded.journey.themes);
+        let themes = crate::themes::Matcher::for_codebook(reader.loaded.journey.codebook());
         let survey = reader.survey;
         let sentiment = (survey.sentiment.as_ref().is_some_and(|s| s.value)
             || survey

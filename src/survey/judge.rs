@@ -281,7 +281,7 @@ pub(super) fn check_themes(
     data: &super::SurveyData,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let themes = &loaded.journey.themes;
+    let themes = loaded.journey.codebook();
     let Some(first) = themes.first() else {
         return;
     };
@@ -301,7 +301,8 @@ pub(super) fn check_themes(
             waves.iter().for_each(|a| all.merge(&a.themes));
         }
     }
-    let warn = |pos, msg| Diagnostic::new(Code::ThemeMatchesNothing, &loaded.file, pos, msg);
+    let warn =
+        |pos, msg| Diagnostic::new(Code::ThemeMatchesNothing, loaded.codebook_file(), pos, msg);
     if all.n == 0 {
         diags.push(warn(
             first.id.pos,
