@@ -528,3 +528,80 @@ themes:
         stdout(&o)
     );
 }
+
+#[test]
+fn the_backlog_weighs_severity_by_measured_evidence_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("examples/toothbrush");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let render = || {
+        let o = run_in(
+            dir.path(),
+            &["render", "-f", "json", "toothbrush.journey.yaml"],
+        );
+        assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap()
+    };
+    let item = |d: &Value, id: &str| {
+        d["backlog"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Off by default: the plain rule, medium 2 + medium 2, × impact 3 ÷ effort 1.
+    let plain = render();
+    let b = item(&plain, "compat-table");
+    assert_eq!(b["severity_sum"], 4);
+    assert_eq!(b["weighted_sum"], Value::Null);
+    close(&b["priority"], &Value::from(12.0), "plain priority");
+
+    let map = dir.path().join("toothbrush.journey.yaml");
+    let text = std::fs::read_to_string(&map).unwrap();
+    std::fs::write(
+        &map,
+        format!("{text}backlog: {{weight_by_evidence: true}}\n"),
+    )
+    .unwrap();
+    let weighted = render();
+    let b = item(&weighted, "compat-table");
+    // It addresses `unanswered-questions` (research: 10 of 33 comments about Unanswered
+    // questions) and `battery-not-replaceable` (trigger: 31 of 31 about Battery), both medium.
+    let (research, trigger) = (wilson(10.0, 33.0).0, wilson(31.0, 31.0).0);
+    let sum = 2.0 * (1.0 + research) + 2.0 * (1.0 + trigger);
+    close(&b["weighted_sum"], &Value::from(sum), "weighted sum");
+    close(
+        &b["priority"],
+        &Value::from(sum * 3.0 / 1.0),
+        "weighted priority",
+    );
+    let factors: Vec<f64> = b["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["evidence"].as_f64().unwrap())
+        .collect();
+    assert!((factors[0] - (1.0 + research)).abs() < 1e-9, "{factors:?}");
+    assert!(
+        weighted["backlog_formula"]
+            .as_str()
+            .unwrap()
+            .contains("× (1 + the lower 95% bound")
+    );
+    // Every pain point addressed has its factor, at least 1.
+    for b in weighted["backlog"].as_array().unwrap() {
+        for p in b["addresses"].as_array().unwrap() {
+            assert!(p["evidence"].as_f64().unwrap() >= 1.0, "{p}");
+        }
+    }
+}

@@ -36,6 +36,9 @@ pub fn effort_weight(e: Option<Effort>) -> u32 {
     }
 }
 
+/// The formula printed with a backlog weighted by measured evidence.
+pub const BACKLOG_FORMULA_EVIDENCE: &str = "priority = (sum of the severity weights of the pain points addressed: low 1, medium 2, high 3, critical 5, each × (1 + the lower 95% bound of the share of its stage's comments about the themes that name it; 1 without such a theme or comments)) × impact (low 1, medium 2, high 3; absent 2) ÷ effort (small 1, medium 2, large 3; absent 2); ties by id";
+
 /// Addressed ids without repeats, in the order written.
 pub(super) fn unique(ids: &[crate::model::Spanned<String>]) -> impl Iterator<Item = &str> {
     let mut seen = BTreeSet::new();
@@ -58,8 +61,18 @@ pub(super) fn backlog<'a>(
                 .filter_map(|id| pains.get(id).cloned())
                 .collect();
             let severity_sum = addresses.iter().map(|p| severity_weight(p.severity)).sum();
+            // Weighted by evidence when the map asks: every pain point has a factor then.
+            let weighted_sum = addresses
+                .iter()
+                .map(|p| {
+                    p.evidence
+                        .map(|e| f64::from(severity_weight(p.severity)) * e)
+                })
+                .sum::<Option<f64>>()
+                .filter(|_| !addresses.is_empty());
             let iw = impact_weight(s.impact);
             let ew = effort_weight(s.effort);
+            let sum = weighted_sum.unwrap_or(f64::from(severity_sum));
             BacklogItem {
                 rank: 0,
                 id: &s.id.value,
@@ -71,9 +84,10 @@ pub(super) fn backlog<'a>(
                 effort: s.effort,
                 impact: s.impact,
                 severity_sum,
+                weighted_sum,
                 impact_weight: iw,
                 effort_weight: ew,
-                priority: f64::from(severity_sum * iw) / f64::from(ew),
+                priority: sum * f64::from(iw) / f64::from(ew),
                 addresses,
             }
         })

@@ -162,6 +162,10 @@ pub struct PainRef<'a> {
     pub text: &'a str,
     pub severity: Severity,
     pub stage: &'a str,
+    /// With `backlog: {weight_by_evidence: true}`: the factor its severity weight is
+    /// multiplied by, 1 + the lower 95% bound of its measured share (1 without evidence);
+    /// null otherwise.
+    pub evidence: Option<f64>,
 }
 
 /// From one stage's funnel count to the next. Shares exist only where they mean something:
@@ -192,6 +196,10 @@ pub struct BacklogItem<'a> {
     pub effort: Option<Effort>,
     pub impact: Option<Impact>,
     pub severity_sum: u32,
+    /// With `backlog: {weight_by_evidence: true}`: the sum of the severity weights each
+    /// multiplied by its pain point's evidence factor, which the priority is computed from;
+    /// null otherwise.
+    pub weighted_sum: Option<f64>,
     pub impact_weight: u32,
     pub effort_weight: u32,
     pub priority: f64,

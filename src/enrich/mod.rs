@@ -62,7 +62,11 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .find_map(|s| s.emotion_from.as_ref())
         .map(|m| crate::survey::measure_name(m.value));
     let stages = &j.stages.value;
-    let mut links = links(stages);
+    let weighted = j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence);
+    let mut links = links(
+        stages,
+        weighted.then(|| evidence(j.codebook(), stages, data)),
+    );
     let backlog = backlog::backlog(stages, &links.pains);
     links.rank_of = backlog
         .iter()
@@ -129,7 +133,11 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         survey_summary: &data.summaries,
         emotion_from,
         backlog,
-        backlog_formula: BACKLOG_FORMULA,
+        backlog_formula: if weighted {
+            backlog::BACKLOG_FORMULA_EVIDENCE
+        } else {
+            BACKLOG_FORMULA
+        },
         lanes,
     }
 }
@@ -159,7 +167,35 @@ fn wave_tallies<'a>(
         .collect()
 }
 
-fn links(stages: &[Stage]) -> Links<'_> {
+/// Each pain point's evidence factor for a weighted backlog: 1 + the largest lower 95%
+/// Wilson bound among the shares of its stage's substantive comments about the themes that
+/// name it (1 when no theme names it or its stage has no comments).
+fn evidence<'a>(
+    codebook: &[crate::model::Theme],
+    stages: &'a [Stage],
+    data: &SurveyData,
+) -> BTreeMap<&'a str, f64> {
+    let mut out = BTreeMap::new();
+    for (i, st) in stages.iter().enumerate() {
+        let tally = data.stages.get(i).map(|a| &a.themes);
+        for p in &st.pain_points {
+            let low = codebook
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.pain_points.iter().any(|x| x.value == p.id.value))
+                .filter_map(|(k, _)| {
+                    let t = tally.filter(|t| t.n > 0)?;
+                    let matched = t.matched.get(k).copied().unwrap_or(0);
+                    Some(crate::survey::measure::wilson(matched, t.n).0)
+                })
+                .fold(0.0_f64, f64::max);
+            out.entry(p.id.value.as_str()).or_insert(1.0 + low);
+        }
+    }
+    out
+}
+
+fn links<'a>(stages: &'a [Stage], evidence: Option<BTreeMap<&'a str, f64>>) -> Links<'a> {
     let mut pains: BTreeMap<&str, PainRef> = BTreeMap::new();
     let mut addressed_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for st in stages {
@@ -169,6 +205,9 @@ fn links(stages: &[Stage]) -> Links<'_> {
                 text: &p.text,
                 severity: p.severity,
                 stage: &st.id.value,
+                evidence: evidence
+                    .as_ref()
+                    .map(|e| e.get(p.id.value.as_str()).copied().unwrap_or(1.0)),
             });
         }
         for s in &st.solutions {

@@ -84,6 +84,9 @@ pub struct Journey {
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
+    /// How the opportunity backlog is ranked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<BacklogOptions>,
     /// The comment codebook: themes counted in the surveys' comments, per stage; written
     /// inline, or a path to a `*.themes.yaml` file that holds `themes:`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,6 +157,17 @@ pub struct Theme {
     /// Ids of the pain points this theme is evidence for.
     #[serde(default)]
     pub pain_points: Vec<Spanned<String>>,
+}
+
+/// How the opportunity backlog is ranked.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BacklogOptions {
+    /// Weight each pain point's severity by its measured evidence: × (1 + the lower 95%
+    /// bound of the share of its stage's comments about the themes that name it). Off by
+    /// default.
+    #[serde(default)]
+    pub weight_by_evidence: bool,
 }
 
 /// Quotes a map pins to (or hides from) the verbatim comments it shows.
