@@ -285,6 +285,34 @@ pub struct Tally {
     /// XXH3 hash of their text, sorted by (hash, text). Which are kept does not depend on the
     /// order comments are read or tallies merged, and memory does not grow with rows.
     pub missed: Vec<(u64, String)>,
+    /// Per theme, the same kind of sample of its comments, [`EXAMPLES`] long: the quotes
+    /// shown for it.
+    pub examples: Vec<Vec<(u64, String)>>,
+}
+
+/// Comments kept per theme to quote.
+pub const EXAMPLES: usize = 3;
+
+/// Offer `text` (hash `h`) to a sample of the `keep` smallest (hash, text), distinct.
+fn offer(sample: &mut Vec<(u64, String)>, keep: usize, h: u64, text: &str) {
+    if sample.len() >= keep && sample.last().is_some_and(|l| h > l.0) {
+        return;
+    }
+    let key = (h, text);
+    if let Err(at) = sample.binary_search_by(|(lh, lt)| (*lh, lt.as_str()).cmp(&key)) {
+        sample.insert(at, (h, text.to_owned()));
+        sample.truncate(keep);
+    }
+}
+
+/// Two samples of the same kind as one.
+fn merge_sample(into: &mut Vec<(u64, String)>, other: &[(u64, String)], keep: usize) {
+    if !other.is_empty() {
+        into.extend(other.iter().cloned());
+        into.sort_unstable();
+        into.dedup();
+        into.truncate(keep);
+    }
 }
 
 impl Tally {
@@ -300,19 +328,19 @@ impl Tally {
         }
     }
 
-    /// Offer a comment that belongs to no theme to the sample of them.
-    pub fn add_missed(&mut self, text: &str) {
+    /// Offer a comment of the themes `of` (none: a comment in no theme) to the samples the
+    /// outputs quote from.
+    pub fn add_example(&mut self, of: &[usize], text: &str) {
         let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        if self.missed.len() >= MISSED_SAMPLE && self.missed.last().is_some_and(|l| h > l.0) {
+        if of.is_empty() {
+            offer(&mut self.missed, MISSED_SAMPLE, h, text);
             return;
         }
-        let key = (h, text);
-        if let Err(at) = self
-            .missed
-            .binary_search_by(|(lh, lt)| (*lh, lt.as_str()).cmp(&key))
-        {
-            self.missed.insert(at, (h, text.to_owned()));
-            self.missed.truncate(MISSED_SAMPLE);
+        for &t in of {
+            if self.examples.len() <= t {
+                self.examples.resize(t + 1, Vec::new());
+            }
+            offer(&mut self.examples[t], EXAMPLES, h, text);
         }
     }
 
@@ -325,11 +353,12 @@ impl Tally {
         for (m, o) in self.matched.iter_mut().zip(&other.matched) {
             *m += o;
         }
-        if !other.missed.is_empty() {
-            self.missed.extend(other.missed.iter().cloned());
-            self.missed.sort_unstable();
-            self.missed.dedup();
-            self.missed.truncate(MISSED_SAMPLE);
+        merge_sample(&mut self.missed, &other.missed, MISSED_SAMPLE);
+        if self.examples.len() < other.examples.len() {
+            self.examples.resize(other.examples.len(), Vec::new());
+        }
+        for (mine, theirs) in self.examples.iter_mut().zip(&other.examples) {
+            merge_sample(mine, theirs, EXAMPLES);
         }
     }
 
@@ -395,7 +424,7 @@ mod tests {
             let mut t = Tally::default();
             for x in list {
                 t.add(&[], 1);
-                t.add_missed(x);
+                t.add_example(&[], x);
             }
             t
         };
@@ -416,6 +445,21 @@ mod tests {
         all.truncate(MISSED_SAMPLE);
         assert_eq!(forward.missed, all);
         assert!(!forward.missed_words(8).is_empty());
+        // A theme's examples are kept the same way, EXAMPLES of them.
+        let themed = |list: &mut dyn Iterator<Item = &String>| {
+            let mut t = Tally::default();
+            for x in list {
+                t.add(&[0], 1);
+                t.add_example(&[0], x);
+            }
+            t
+        };
+        let (a, b) = (themed(&mut texts.iter()), themed(&mut texts.iter().rev()));
+        let mut c = themed(&mut texts[..300].iter());
+        c.merge(&themed(&mut texts[300..].iter()));
+        assert_eq!(a.examples, b.examples);
+        assert_eq!(a.examples, c.examples);
+        assert_eq!(a.examples[0], all[..EXAMPLES]);
     }
 
     #[test]

@@ -605,3 +605,47 @@ fn the_backlog_weighs_severity_by_measured_evidence_only_when_asked() {
         }
     }
 }
+
+#[test]
+fn a_hidden_comment_is_counted_but_never_quoted_for_a_theme_or_listed_among_missed_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("stage,comment\n");
+    // Two others only: three are kept per theme, so the hidden one would be among them.
+    for i in 0..2 {
+        csv.push_str(&format!("buy,The service was slow on day {i}\n"));
+    }
+    csv.push_str("buy,Terrible service from Bob Smith at the desk\n");
+    csv.push_str("buy,Zanzibar Quixotic Flummox happened again\n");
+    std::fs::write(dir.path().join("a.csv"), csv).unwrap();
+    let map = "journeymap: 1
+title: Hidden
+persona: {name: Tester}
+stages:
+  - id: buy
+    name: Buy
+    touchpoints: [{name: Web}]
+    quotes:
+      hide: [\"Terrible service from Bob Smith at the desk\", \"Zanzibar Quixotic Flummox happened again\"]
+surveys:
+  - {id: s, file: a.csv, stage_column: stage, measures: {comment: comment}}
+themes:
+  - {id: service, label: Service, terms: [service]}
+";
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let stage = &got["stages"][0];
+    // Counted: 3 of 4 comments are about service, 1 in no theme.
+    assert_eq!(stage["themes"][0]["matched"], 3);
+    assert_eq!(stage["unthemed"]["unthemed"], 1);
+    let all = stdout(&o);
+    assert!(!all.contains("Bob Smith"), "{all}");
+    assert!(!all.to_lowercase().contains("zanzibar"), "{all}");
+    assert_eq!(stage["themes"][0]["quotes"].as_array().unwrap().len(), 2);
+    for format in ["markdown", "html"] {
+        let o = run_in(dir.path(), &["render", "-f", format, "m.journey.yaml"]);
+        assert!(!stdout(&o).contains("Bob Smith"), "{format}");
+        assert!(!stdout(&o).to_lowercase().contains("zanzibar"), "{format}");
+    }
+}

@@ -23,6 +23,9 @@ pub struct ThemeShare<'a> {
     pub n: u64,
     /// Comments that belong to the theme.
     pub matched: u64,
+    /// Up to three of them to quote: a sample by the hash of their text, the same every run
+    /// (comments the map hides are never among them).
+    pub quotes: Vec<String>,
 }
 
 /// The shares of every theme in `tally`, in codebook order; empty without comments.
@@ -44,6 +47,11 @@ pub fn shares<'a>(codebook: &'a [Theme], tally: &Tally) -> Vec<ThemeShare<'a>> {
                 high: high * 100.0,
                 n: tally.n,
                 matched,
+                quotes: tally
+                    .examples
+                    .get(i)
+                    .map(|e| e.iter().map(|(_, t)| t.clone()).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect()

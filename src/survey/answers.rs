@@ -309,8 +309,9 @@ impl Reader<'_> {
         if let Some(m) = &pass.themes {
             m.themes_into(&text, &mut pass.scratch);
             agg.themes.add(&pass.scratch.themes, m.len());
-            if pass.scratch.themes.is_empty() {
-                agg.themes.add_missed(text.trim());
+            // A hidden comment is counted, and shown nowhere.
+            if !agg.quotes.hides(cell) {
+                agg.themes.add_example(&pass.scratch.themes, text.trim());
             }
         }
         if let Some(language) = pass.sentiment {

@@ -184,11 +184,17 @@ impl Sample {
         self.offer_utf8(text.as_bytes(), survey, line);
     }
 
+    /// Whether the map hides this comment (its bytes as read): it is never shown, as a quote,
+    /// a theme's example or among the words of the comments in no theme.
+    pub fn hides(&self, bytes: &[u8]) -> bool {
+        !self.hide.is_empty() && self.hide.iter().any(|h| h.as_bytes() == bytes)
+    }
+
     /// [`Sample::offer`] for the bytes of a comment that are valid UTF-8: its text is only
     /// made if it may be kept.
     pub fn offer_utf8(&mut self, bytes: &[u8], survey: &str, line: u64) {
         self.comments += 1;
-        if !self.hide.is_empty() && self.hide.iter().any(|h| h.as_bytes() == bytes) {
+        if self.hides(bytes) {
             return;
         }
         if let Some(i) = self.pin.iter().position(|p| p.as_bytes() == bytes) {
