@@ -269,6 +269,22 @@ pub struct Scratch {
 /// Words and phrases listed for the comments in no theme.
 pub const MISSED_WORDS: usize = 8;
 
+/// Compile the keyword extractor's regular expressions (about 15 ms, once per run) on a
+/// thread of its own while the surveys are read, so that listing the words of the comments
+/// in no theme does not wait for them.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        if let Some(stop) = yake_rust::StopWords::predefined("en") {
+            let _ = yake_rust::get_n_best(
+                1,
+                "Warm up the keyword extractor.",
+                &stop,
+                &yake_rust::Config::default(),
+            );
+        }
+    });
+}
+
 /// Distinct comments in no theme kept per tally to tell what the codebook misses.
 pub const MISSED_SAMPLE: usize = 300;
 

@@ -261,17 +261,8 @@ fn measures(c: &mut Changes, old: &Context, new: &Context) {
                 high: f.high,
             };
             let (o, n) = (old_m.get(k).map(fig), new_m.get(k).map(fig));
-            let moved = match (&o, &n) {
-                (Some(a), Some(b)) => (a.value - b.value).abs() > 1e-9 || a.n != b.n,
-                (None, None) => false,
-                _ => true,
-            };
-            if !moved {
+            let Some(intervals_overlap) = moved(&o, &n) else {
                 continue;
-            }
-            let intervals_overlap = match (&o, &n) {
-                (Some(a), Some(b)) => Some(a.low <= b.high && b.low <= a.high),
-                _ => None,
             };
             c.measures.push(MeasureChange {
                 stage: id.clone(),
@@ -282,6 +273,17 @@ fn measures(c: &mut Changes, old: &Context, new: &Context) {
                 intervals_overlap,
             });
         }
+    }
+}
+
+/// Whether a figure moved from `old` to `new` (its value or n, or it came or went): `None`
+/// when it did not, else whether the two 95% intervals overlap (when both sides have it).
+fn moved(old: &Option<Figure>, new: &Option<Figure>) -> Option<Option<bool>> {
+    match (old, new) {
+        (Some(a), Some(b)) if (a.value - b.value).abs() <= 1e-9 && a.n == b.n => None,
+        (Some(a), Some(b)) => Some(Some(a.low <= b.high && b.low <= a.high)),
+        (None, None) => None,
+        _ => Some(None),
     }
 }
 
@@ -312,17 +314,8 @@ fn themes(c: &mut Changes, old: &Context, new: &Context) {
         for (theme, label) in ids {
             let o = old_t.iter().find(|t| t.id == theme).map(fig);
             let n = new_t.iter().find(|t| t.id == theme).map(fig);
-            let moved = match (&o, &n) {
-                (Some(a), Some(b)) => (a.value - b.value).abs() > 1e-9 || a.n != b.n,
-                (None, None) => false,
-                _ => true,
-            };
-            if !moved {
+            let Some(intervals_overlap) = moved(&o, &n) else {
                 continue;
-            }
-            let intervals_overlap = match (&o, &n) {
-                (Some(a), Some(b)) => Some(a.low <= b.high && b.low <= a.high),
-                _ => None,
             };
             c.themes.push(super::changes::ThemeShareChange {
                 stage: id.to_owned(),

@@ -171,16 +171,11 @@ impl Aggregate {
             })
             .collect();
         if f.skipped > 0 {
-            let why: Vec<String> = f
-                .skipped_why
-                .iter()
-                .map(|s| format!("{} {}", s.count, s.reason))
-                .collect();
             f.caveat = Some(format!(
                 "{} of {} comments not scored ({}): sentiment is English only",
                 f.skipped,
                 f.skipped + f.n,
-                why.join("; ")
+                reasons(&f)
             ));
         }
         Some(f)
@@ -197,20 +192,25 @@ impl Aggregate {
     }
 }
 
+/// Why a figure lost answers: `3 not a number; 1 outside the scale`.
+fn reasons(f: &measure::Figure) -> String {
+    let why: Vec<String> = f
+        .skipped_why
+        .iter()
+        .map(|s| format!("{} {}", s.count, s.reason))
+        .collect();
+    why.join("; ")
+}
+
 /// The sentence shown beside a figure that lost answers or rows; `None` for a complete one.
 fn caveat(f: &measure::Figure) -> Option<String> {
     let mut parts = Vec::new();
     if f.skipped > 0 {
-        let why: Vec<String> = f
-            .skipped_why
-            .iter()
-            .map(|s| format!("{} {}", s.count, s.reason))
-            .collect();
         parts.push(format!(
             "{} of {} answers not used ({})",
             f.skipped,
             f.skipped + f.n,
-            why.join("; ")
+            reasons(f)
         ));
     }
     if f.filtered > 0 {
@@ -370,6 +370,9 @@ impl SurveyData {
 
 /// Read every survey of a map. Errors in a survey stop that survey only.
 pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
+    if !loaded.journey.codebook().is_empty() {
+        crate::themes::warm_up();
+    }
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
     for survey in &loaded.journey.surveys {
