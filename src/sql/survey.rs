@@ -197,6 +197,15 @@ pub fn survey<'a>(
     out.push_str(
         "-- Save the result as CSV and bind it as a survey with `layout: aggregated`, keeping\n-- its `wave:`, `segment_by:`, `segments:` and `emotion_from:`.\n",
     );
+    let sentiment = s.sentiment.as_ref().is_some_and(|x| x.value)
+        || s.emotion_from
+            .as_ref()
+            .is_some_and(|m| m.value == MeasureName::Sentiment);
+    if sentiment {
+        out.push_str(
+            "-- Comment sentiment is not computed here: journeymap scores each comment (VADER),\n-- so it needs the comments themselves, bound from a file with `comment:`.\n",
+        );
+    }
     let from = d
         .relation(&source, id, &format!("survey `{id}`"), delimiter, &mut out)
         .map_err(|why| (s.file.as_ref().map_or(s.id.pos, |f| f.pos), why))?;
