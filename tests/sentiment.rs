@@ -137,6 +137,11 @@ fn each_stages_sentiment_is_the_mean_the_reference_gives_with_its_interval() {
         n_all += want["n"].as_u64().unwrap();
     }
     assert_eq!(got["sentiment"]["n"].as_u64(), Some(n_all));
+    // The sentiment is the measured curve here, so it is not drawn a second time.
+    assert_eq!(
+        got["emotion_curve"]["sentiment"]["points"],
+        serde_json::json!([])
+    );
 
     // Markdown, read back with a GFM parser: the measures table has the sentiment row.
     let o = run_in(dir.path(), &["render", "-f", "markdown", "m.journey.yaml"]);
@@ -229,6 +234,21 @@ surveys:
         "mean of the three",
     );
     assert_eq!(got["survey_summary"][0]["comments_scored"], 3);
+    // Without `emotion_from: sentiment`, the emotion chart has a sentiment curve of its own,
+    // the mean mapped from -1..1 onto -2..2.
+    let point = &got["emotion_curve"]["sentiment"]["points"][0];
+    assert_eq!(point["stage"], "buy");
+    close(
+        &point["score"],
+        &Value::from(2.0 * scores.iter().sum::<f64>() / 3.0),
+        "curve score",
+    );
+    assert!(
+        got["emotion_curve"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Comment sentiment, from -1..1 onto -2..2: Buy")
+    );
 
     // Declared English: all five are scored, no warning.
     write("    language: en\n");

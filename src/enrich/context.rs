@@ -244,6 +244,9 @@ pub struct Curve {
     pub hand_set: Series,
     /// The emotions derived from survey data (`emotion_from`), in the latest wave.
     pub measured: Series,
+    /// The comments' mean sentiment mapped from -1..1 onto -2..2, when surveys score it and
+    /// it is not the measured curve already (`emotion_from: sentiment`).
+    pub sentiment: Series,
     /// The measured emotions of the wave before the latest, drawn faint behind it.
     pub previous: Option<Series>,
     pub previous_wave: Option<String>,
@@ -289,7 +292,9 @@ impl Lanes {
         self.actions |= !st.actions.is_empty();
         self.thoughts |= !st.thoughts.is_empty();
         self.touchpoints |= !st.touchpoints.is_empty();
-        self.emotion |= st.emotion.is_some() || st.emotion_measured.is_some();
+        self.emotion |= st.emotion.is_some()
+            || st.emotion_measured.is_some()
+            || st.sentiment.as_ref().is_some_and(|f| f.emotion.is_some());
         self.pain_points |= !st.pain_points.is_empty();
         self.solutions |= !st.solutions.is_empty();
         self.metrics |= !st.metrics.is_empty();

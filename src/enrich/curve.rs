@@ -16,6 +16,17 @@ pub(super) fn curve(
 ) -> Curve {
     let hand_set = series(stages, |st| st.emotion.map(|e| (e.score, e.label.clone())));
     let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
+    // The comments' sentiment, a curve of its own unless it is the measured one already.
+    let sentiment = if emotion_from == Some("sentiment") {
+        Series::default()
+    } else {
+        series(stages, |st| {
+            st.sentiment
+                .as_ref()
+                .and_then(|f| f.emotion)
+                .map(|m| (m, None))
+        })
+    };
     let emotion =
         |metrics: &std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>| {
             emotion_from
@@ -85,6 +96,12 @@ pub(super) fn curve(
         )
     };
     let mut description = description;
+    if !sentiment.points.is_empty() {
+        description.push_str(&format!(
+            " Comment sentiment, from -1..1 onto -2..2: {}.",
+            spoken(&sentiment)
+        ));
+    }
     for s in &segment_series {
         description.push_str(&format!(" Segment {}: {}.", s.segment, spoken(&s.series)));
     }
@@ -98,7 +115,7 @@ pub(super) fn curve(
         .enumerate()
         .map(|(i, st)| {
             let at = |series: &Series| series.points.iter().find(|p| p.stage == st.id).map(|p| p.y);
-            let mut markers: Vec<f64> = [&hand_set, &measured]
+            let mut markers: Vec<f64> = [&hand_set, &measured, &sentiment]
                 .into_iter()
                 .chain(segment_series.iter().map(|g| &g.series))
                 .filter_map(at)
@@ -126,6 +143,7 @@ pub(super) fn curve(
         labels: labels::place(&columns, stages.len()),
         hand_set,
         measured,
+        sentiment,
         previous: previous.filter(|p| !p.points.is_empty()),
         previous_wave,
         segments: segment_series,
