@@ -75,17 +75,41 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
 /// Every file a loaded map reads: the map, its persona, themes, survey, analytics and
 /// event-log files (each resolved against the map's folder).
 pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
-    let j = &loaded.journey;
-    let mut out = vec![loaded.path.clone()];
+    let mut out = named(&loaded.path, &loaded.journey);
+    if let Some((themes, _)) = &loaded.themes_file {
+        out.push(themes.clone());
+    }
+    out
+}
+
+/// The files a map that could not be loaded names, as far as its text can be read: so that
+/// `serve` follows a broken persona or themes file and sees it mended.
+pub fn inputs_of_text(map: &Path) -> Vec<PathBuf> {
+    let text = crate::load::read_limited(map, crate::load::MAX_FILE_BYTES)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    match crate::load::parse::<crate::model::Journey>(&text, &crate::load::display(map)) {
+        Ok(j) => named(map, &j),
+        Err(_) => vec![map.to_owned()],
+    }
+}
+
+/// The map and the files it names by path: persona, themes, surveys, analytics, event logs.
+fn named(path: &Path, j: &crate::model::Journey) -> Vec<PathBuf> {
+    let mut out = vec![path.to_owned()];
     if let Some(crate::model::Spanned {
         value: crate::model::PersonaRef::Path(rel),
         ..
     }) = &j.persona
     {
-        out.push(crate::load::relative_to(&loaded.path, rel));
+        out.push(crate::load::relative_to(path, rel));
     }
-    if let Some((themes, _)) = &loaded.themes_file {
-        out.push(themes.clone());
+    if let Some(crate::model::Spanned {
+        value: crate::model::CodebookRef::Path(rel),
+        ..
+    }) = &j.themes
+    {
+        out.push(crate::load::relative_to(path, rel));
     }
     let named = j
         .surveys
@@ -97,7 +121,7 @@ pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
                 .iter()
                 .filter_map(|e| e.file.as_ref().map(|f| &f.value)),
         );
-    out.extend(named.map(|f| crate::load::relative_to(&loaded.path, f)));
+    out.extend(named.map(|f| crate::load::relative_to(path, f)));
     out
 }
 

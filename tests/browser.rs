@@ -70,11 +70,22 @@ fn chromium_builds_the_whole_grid_for_every_example() {
         for s in json["stages"].as_array().unwrap() {
             assert!(desc.contains(s["name"].as_str().unwrap()));
         }
-        // One line through the hand-set emotions; a dashed one through measured ones.
+        // One line through the hand-set emotions; a dashed one through measured ones, and
+        // one through the comments' sentiment where the JSON has it.
         assert_eq!(
-            dom.select(&sel("svg path.line:not(.measured, .previous, .seg)"))
-                .count(),
+            dom.select(&sel(
+                "svg path.line:not(.measured, .previous, .seg, .sentiment)"
+            ))
+            .count(),
             1
+        );
+        let sentiment = json["emotion_curve"]["sentiment"]["points"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            dom.select(&sel("svg path.dot.sentiment")).count(),
+            sentiment
         );
         let measured = json["stages"]
             .as_array()
@@ -132,7 +143,8 @@ fn chromium_shows_waves_and_segments_as_the_json_has_them() {
         .iter()
         .map(|s| s["trends"].as_array().unwrap().len())
         .sum();
-    assert_eq!(trends, 15);
+    // Five stages, four measures each: NPS, CSAT, CES and the comments' sentiment.
+    assert_eq!(trends, 20);
     assert_eq!(dom.select(&sel("svg.spark")).count(), trends);
     let significant: Vec<&serde_json::Value> = stages
         .iter()

@@ -134,6 +134,14 @@ fn a_served_map_follows_its_files_shows_errors_and_recovers() {
     )
     .unwrap();
     eventually(&server, "/", "Too much choice");
+    // Broken, the themes file is reported at its line; mended, the map is back: it is
+    // followed even while the map cannot be loaded.
+    std::fs::write(&book, "themes: [unclosed\n").unwrap();
+    let (status, page) = eventually(&server, "/", "class=\"diagnostics\"");
+    assert_eq!(status, 422);
+    assert!(page.contains("toothbrush.themes.yaml:"), "{page}");
+    std::fs::write(&book, &themes).unwrap();
+    eventually(&server, "/", "Choice overload");
 
     // A survey file rewritten: its figures change on the page.
     let survey = dir.path().join("surveys/post-purchase-2026-q3.csv");

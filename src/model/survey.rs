@@ -111,7 +111,8 @@ pub enum MeasureName {
     Ces,
     Score,
     Comment,
-    /// The mean sentiment of the comments (`emotion_from: sentiment`), not a column.
+    // The mean sentiment of the comments (`emotion_from: sentiment`), not a column. (A plain
+    // comment: a doc comment would split the schema's list of allowed values.)
     Sentiment,
 }
 

@@ -247,7 +247,7 @@ impl Site {
         let checked = crate::pipeline::check(map, &mut sources, checks, root.as_deref());
         let inputs = match &checked.map {
             Some((loaded, _)) => crate::pipeline::inputs(loaded),
-            None => vec![map.to_owned()],
+            None => crate::pipeline::inputs_of_text(map),
         };
         let title = crate::load::display(map);
         if !checked.diagnostics.is_empty() {
