@@ -128,3 +128,32 @@ fn a_measured_emotion_outranks_the_teams_and_says_its_sample() {
          A low sample: read it as a direction, not a number."
     );
 }
+
+#[test]
+fn a_lowest_stage_the_team_scored_says_whether_survey_answers_measure_it() {
+    let dir = tempdir();
+    // Answers for Browse (the lowest, -2 set by the team) and Arrive, none setting the curve.
+    let answers = "stage,csat\nb,1\nb,2\na,5\n";
+    std::fs::write(dir.path().join("answers.csv"), answers).unwrap();
+    let survey =
+        "surveys:\n  - {id: s, file: answers.csv, stage_column: stage, measures: {csat: csat}}\n";
+    std::fs::write(
+        dir.path().join("map.journey.yaml"),
+        format!("{MAP}{survey}"),
+    )
+    .unwrap();
+    let l = &json(dir.path())["summary"]["lowest"];
+    assert_eq!(
+        (l["stage"].as_str(), l["measured"].as_bool()),
+        (Some("b"), Some(false))
+    );
+    assert_eq!(
+        l["reading"],
+        "Survey answers measure it, but they do not set its emotion: a survey's emotion_from would."
+    );
+    // The same survey with no answer for Browse: nothing measures it.
+    std::fs::write(dir.path().join("answers.csv"), "stage,csat\na,5\nc,1\n").unwrap();
+    let l = &json(dir.path())["summary"]["lowest"];
+    assert_eq!(l["stage"], "b");
+    assert_eq!(l["reading"], "No survey answer measures it.");
+}

@@ -192,7 +192,12 @@ fn lowest<'a>(
     let reading = match (measure, &figure) {
         (Some(m), Some(f)) => measured_reading(m, f),
         (Some(_), None) => String::new(),
-        (None, _) => "No survey answer measures it.".to_owned(),
+        (None, _) if st.metrics.is_empty() => "No survey answer measures it.".to_owned(),
+        // Its survey figures are on the page; they just do not set the curve.
+        (None, _) => {
+            "Survey answers measure it, but they do not set its emotion: a survey's emotion_from would."
+                .to_owned()
+        }
     };
     Some(LowestStage {
         stage: st.id,
