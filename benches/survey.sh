@@ -43,19 +43,11 @@ map() { # map WITH_COMMENTS > file
 map yes > "$work/comments.journey.yaml"
 map no > "$work/plain.journey.yaml"
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-wall() { # wall RUNS CMD...: median wall seconds
-  local n=$1; shift
-  for _ in $(seq "$n"); do
-    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
-    awk -v d="$(( e - s ))" 'BEGIN { printf "%.3f\n", d / 1e9 }'
-  done | median
-}
+. benches/timing.sh
 inner() { # inner RUNS TOOL FILE: median of the seconds others.py reports
   local n=$1; shift
   for _ in $(seq "$n"); do python3 benches/others.py "$@" 2>&1 >/dev/null | tail -1; done | median
 }
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.0f", $6 / 1024 }'; }
 
 for shape in "${shapes[@]}"; do
   layout=${shape%%:*}; rows=${shape##*:}

@@ -64,15 +64,7 @@ map english '    sentiment: true
 map detected '    sentiment: true
 ' > "$work/detected.journey.yaml"
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-wall() { # wall RUNS CMD...: median wall seconds
-  local n=$1; shift
-  for _ in $(seq "$n"); do
-    local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
-    awk -v d="$(( e - s ))" 'BEGIN { printf "%.2f\n", d / 1e9 }'
-  done | median
-}
-peak() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.0f", $6 / 1024 }'; }
+. benches/timing.sh
 
 comments=$(python3 -c 'import csv, sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1], newline="")) if r["comment"].strip()))' "$work/answers.csv")
 printf '%s rows, %s comments (%s MB), median of %s runs:\n' "$rows" "$comments" "$(du -m "$work/answers.csv" | cut -f1)" "$runs"
