@@ -375,7 +375,25 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
 /// `journeymap import mermaid FILE [-o MAP]`.
 pub fn mermaid_command(file: &Path, output: Option<&Path>) -> Result<Outcome> {
     let name = crate::load::display(file);
-    let bytes = crate::load::read_limited(file, crate::load::MAX_FILE_BYTES)
+    // A diagram in a repository is read only from inside it: a link to a file elsewhere is
+    // refused (JM007) before anything is read or quoted.
+    let real = match crate::load::confine::named(file) {
+        Ok(real) => real,
+        Err(crate::load::confine::Refusal::Unreadable(why)) => {
+            anyhow::bail!("cannot read {name}: {why}")
+        }
+        Err(crate::load::confine::Refusal::Refused(why)) => {
+            let d = Diagnostic::new(Code::OutsideRoot, &name, Pos::default(), why);
+            let report = crate::diagnostic::format_all(
+                &[d],
+                &Sources::default(),
+                crate::diagnostic::Format::Human,
+            );
+            eprint!("{report}");
+            return Ok(Outcome::Problems);
+        }
+    };
+    let bytes = crate::load::read_limited(&real, crate::load::MAX_FILE_BYTES)
         .with_context(|| format!("cannot read {name}"))?;
     let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
     let diagram = match parse(&text, &name) {

@@ -85,7 +85,10 @@ pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
 /// The files a map that could not be loaded names, as far as its text can be read: so that
 /// `serve` follows a broken persona or themes file and sees it mended.
 pub fn inputs_of_text(map: &Path) -> Vec<PathBuf> {
-    let text = crate::load::read_limited(map, crate::load::MAX_FILE_BYTES)
+    let Ok(real) = crate::load::confine::named(map) else {
+        return vec![map.to_owned()];
+    };
+    let text = crate::load::read_limited(&real, crate::load::MAX_FILE_BYTES)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
     match crate::load::parse::<crate::model::Journey>(&text, &crate::load::display(map)) {

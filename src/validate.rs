@@ -48,6 +48,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     themes(&mut book, loaded.journey.codebook(), &ids.pain_points);
     v.out.append(&mut book.out);
     surveys(&mut v, loaded, &ids.stages);
+    tables(&mut v, &loaded.journey);
     v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);
     v.out
@@ -159,7 +160,13 @@ fn visible_ids(v: &mut Validator, j: &crate::model::Journey) {
             .map(|p| &p.id)
             .chain(st.solutions.iter().map(|s| &s.id))
     });
-    for id in ids.chain(j.surveys.iter().map(|s| &s.id)) {
+    let sources = j
+        .surveys
+        .iter()
+        .map(|s| &s.id)
+        .chain(j.analytics.iter().map(|a| &a.id))
+        .chain(j.events.iter().map(|e| &e.id));
+    for id in ids.chain(sources) {
         let invisible = id.value.chars().find(|c| is_invisible(*c));
         let msg = match invisible {
             Some(c) => format!(
@@ -378,6 +385,33 @@ fn surveys(v: &mut Validator, loaded: &Loaded, stage_ids: &Ids) {
     }
 }
 
+/// Each `table:` a survey or an event log names for `journeymap sql`: a name a warehouse can
+/// have (dotted parts, none empty, at most three).
+fn tables(v: &mut Validator, j: &crate::model::Journey) {
+    let named = j
+        .surveys
+        .iter()
+        .filter_map(|s| {
+            s.table
+                .as_ref()
+                .map(|t| (Code::BindingCannotWork, "survey", &s.id, t))
+        })
+        .chain(j.events.iter().filter_map(|e| {
+            e.table
+                .as_ref()
+                .map(|t| (Code::EventLog, "event log", &e.id, t))
+        }));
+    for (code, what, id, table) in named {
+        if let Err(why) = crate::sql::Dialect::can_be_table(&table.value) {
+            let msg = format!(
+                "{what} `{}`: `table:` {why}",
+                crate::sql::comment(&id.value)
+            );
+            v.report(code, table.pos, msg);
+        }
+    }
+}
+
 fn survey_file(
     v: &mut Validator,
     loaded: &Loaded,
@@ -385,23 +419,19 @@ fn survey_file(
     file: &crate::model::Spanned<String>,
 ) {
     let path = crate::load::relative_to(&loaded.path, &file.value);
-    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-        let msg = format!("survey `{}`: file {why}", s.id.value);
-        v.report(Code::OutsideRoot, file.pos, msg);
-        return;
-    }
     let shown = crate::load::display(&path);
-    match std::fs::metadata(&path) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => {
-            let msg = format!("survey file {shown} is not a regular file");
-            v.report(Code::Unreadable, file.pos, msg);
+    match crate::load::confine::resolve(&path, &loaded.confine) {
+        Ok(_) => {}
+        Err(crate::load::confine::Refusal::Refused(why)) => {
+            let msg = format!("survey `{}`: file {why}", s.id.value);
+            v.report(Code::OutsideRoot, file.pos, msg);
         }
-        Err(e) => {
-            let msg = format!(
-                "cannot read survey file {shown}: {}",
-                crate::load::io_reason(&e)
-            );
+        Err(crate::load::confine::Refusal::Unreadable(why)) => {
+            let msg = if why == "it is not a regular file" {
+                format!("survey file {shown} is not a regular file")
+            } else {
+                format!("cannot read survey file {shown}: {why}")
+            };
             v.report(Code::Unreadable, file.pos, msg);
         }
     }

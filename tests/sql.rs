@@ -359,11 +359,13 @@ fn sql_says_what_it_cannot_write() {
         format!("{STAGES}events:\n  - id: log\n    file: events.csv\n    preset: rees46\n    steps: {{browse: view, pay: purchase}}\n"),
     )
     .unwrap();
-    // A warehouse cannot read a local file: name the table.
+    // A warehouse cannot read a local file: name the table. A problem in the map is a
+    // diagnostic at its line, with its code (exit 1), as `validate` would give it.
     let o = run_in(d, &["sql", "--dialect", "bigquery", "m.journey.yaml"]);
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 1);
     assert!(
-        stderr(&o).contains("m.journey.yaml:9:9: event log `log` has no `table:`"),
+        stderr(&o).contains("error[JM145]: event log `log` has no `table:`")
+            && stderr(&o).contains("--> m.journey.yaml:9:9"),
         "{}",
         stderr(&o)
     );
@@ -392,7 +394,15 @@ fn sql_says_what_it_cannot_write() {
     assert!(stdout(&o).is_empty());
     let o = run_in(d, &["render", "-f", "json", "typo.journey.yaml"]);
     assert_eq!(code(&o), 1, "render refuses it too");
-    // DuckDB and Spark read the file where it is.
+    // DuckDB and Spark read the file where it is, once it is there.
+    let o = run_in(d, &["sql", "--dialect", "spark", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("error[JM000]: event log `log`: cannot read events.csv: no such file"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(d.join("events.csv"), "user_id,event_type,event_time\n").unwrap();
     let o = run_in(d, &["sql", "--dialect", "spark", "m.journey.yaml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("create or replace temporary view `journeymap_log` using csv options (path 'events.csv', header 'true', escape '\"', multiLine 'true');"));

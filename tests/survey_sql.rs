@@ -324,10 +324,16 @@ fn survey_sql_says_what_it_cannot_write() {
     let write = |name: &str, binding: &str| {
         std::fs::write(d.join(name), format!("{SMALL}{binding}")).unwrap();
     };
-    let fails = |args: &[&str], want: &str| {
+    // A problem in the map: a diagnostic (its code, then the message), exit 1, at `at`.
+    let fails = |args: &[&str], want: &str, at: &str| {
         let o = run_in(d, args);
-        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("--> {at}")),
+            "{args:?}: {}",
+            stderr(&o)
+        );
         assert!(stdout(&o).is_empty());
     };
     write(
@@ -343,12 +349,13 @@ fn survey_sql_says_what_it_cannot_write() {
     );
     fails(
         &["sql", "--dialect", "snowflake", "m.journey.yaml"],
-        "m.journey.yaml:9:11: survey `pulse` has no `table:`; load pulse.csv into a table",
+        "error[JM105]: survey `pulse` has no `table:`; load pulse.csv into a table",
+        "m.journey.yaml:9:11",
     );
-    fails(
-        &["sql", "--survey", "plse", "m.journey.yaml"],
-        "the map has no survey `plse`; it has `pulse`",
-    );
+    // Naming a survey the map lacks is a usage error (exit 2).
+    let o = run_in(d, &["sql", "--survey", "plse", "m.journey.yaml"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("the map has no survey `plse`; it has `pulse`"));
     // A column the file lacks: the nearest names, at the map line.
     write(
         "typo.journey.yaml",
@@ -359,7 +366,8 @@ fn survey_sql_says_what_it_cannot_write() {
     );
     fails(
         &["sql", "typo.journey.yaml"],
-        "typo.journey.yaml:17:12: survey `pulse` names column `NSP`, which pulse.csv lacks; nearest: ",
+        "survey `pulse` names column `NSP`, which pulse.csv lacks; nearest: ",
+        "typo.journey.yaml:17:12",
     );
     // A table's columns have names, not positions.
     write(
@@ -372,6 +380,7 @@ fn survey_sql_says_what_it_cannot_write() {
     fails(
         &["sql", "pos.journey.yaml"],
         "a table's columns are named, not numbered; name the column `#6` stands for",
+        "pos.journey.yaml:",
     );
     // A file with several header rows is loaded into a table first.
     write(
@@ -382,6 +391,7 @@ fn survey_sql_says_what_it_cannot_write() {
     fails(
         &["sql", "q.journey.yaml"],
         "q.csv has 3 header rows; load its answers (without the rows under the first) into a table",
+        "q.journey.yaml:9:11",
     );
     // Aggregated rows are aggregated already.
     write(
@@ -391,6 +401,7 @@ fn survey_sql_says_what_it_cannot_write() {
     fails(
         &["sql", "agg.journey.yaml"],
         "survey `pulse` is aggregated already (`layout: aggregated`)",
+        "agg.journey.yaml:",
     );
     // A survey kept only in the warehouse is not read locally, and says so.
     write(
@@ -402,7 +413,7 @@ fn survey_sql_says_what_it_cannot_write() {
     assert!(stderr(&o).contains("warning[JM150]"), "{}", stderr(&o));
     let o = run_in(d, &["sql", "--dialect", "bigquery", "wh.journey.yaml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).contains("from shop.pulse"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("from `shop`.`pulse`"), "{}", stdout(&o));
 }
 
 /// The columns `journeymap sql` adds to the aggregated layout: the scale is checked like a

@@ -23,11 +23,13 @@ mod safety;
 mod sentiment;
 mod serve;
 mod sql;
+mod sql_quoting;
 mod summary;
 mod survey_sql;
 mod surveys;
 mod themes;
 mod trust;
+mod untrusted;
 mod waves;
 mod workbooks;
 

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use crate::model::{EventLog, EventPreset, Pos, StepOrder, TimeUnit};
+use crate::survey::input::{LineGuard, OverLimit};
 
 /// Steps a log can bind.
 pub const MAX_STEPS: usize = 64;
@@ -39,6 +40,8 @@ pub struct Problem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Binding,
+    /// A read refused by a limit (a line too long).
+    Budget,
     Time,
     Unsorted,
     StepUnused,
@@ -232,7 +235,8 @@ fn time(cell: &str, epoch: &mut Option<Epoch>) -> Result<i64, String> {
         };
         return n
             .checked_mul(per)
-            .ok_or_else(|| format!("`{t}` is out of range"));
+            .filter(|us| jiff::Timestamp::from_microsecond(*us).is_ok())
+            .ok_or_else(|| out_of_range(t));
     }
     let zoned = t.strip_suffix(" UTC").unwrap_or(t);
     if let Ok(ts) = zoned.parse::<jiff::Timestamp>() {
@@ -247,6 +251,18 @@ fn time(cell: &str, epoch: &mut Option<Epoch>) -> Result<i64, String> {
     Err(format!(
         "`{t}` is not a time journeymap reads (RFC 3339, `YYYY-MM-DD HH:MM:SS UTC`, or an epoch number)"
     ))
+}
+
+fn out_of_range(t: &str) -> String {
+    format!(
+        "`{t}` is out of range: a time must lie between the years -9999 and 9999 (check `time_unit:`)"
+    )
+}
+
+/// Whether `t` is at most `window` after `since`. Times lie within ±10,000 years (see
+/// [`time`]), so the difference cannot overflow; it is checked all the same.
+fn within(t: i64, since: i64, window: i64) -> bool {
+    t.checked_sub(since).is_some_and(|d| d <= window)
 }
 
 /// A row's field by name: a CSV column, or a (dotted) key of a JSON line.
@@ -607,7 +623,7 @@ impl State {
                 for k in (0..n).rev().filter(|k| mask >> k & 1 == 1) {
                     let reached = if k == 0 {
                         t
-                    } else if start[k - 1] != NONE && t - start[k - 1] <= w {
+                    } else if start[k - 1] != NONE && within(t, start[k - 1], w) {
                         start[k - 1]
                     } else {
                         continue;
@@ -625,7 +641,7 @@ impl State {
                         NONE
                     } else if k == 0 {
                         t
-                    } else if start[k - 1] != NONE && t - start[k - 1] <= w {
+                    } else if start[k - 1] != NONE && within(t, start[k - 1], w) {
                         start[k - 1]
                     } else {
                         NONE
@@ -646,7 +662,7 @@ impl State {
                     return;
                 }
                 for k in 0..n {
-                    if latest[k] == NONE || t - latest[k] > w {
+                    if latest[k] == NONE || !within(t, latest[k], w) {
                         break;
                     }
                     if first[k] == NONE {
@@ -787,11 +803,17 @@ pub fn run(
             Some(file_pos),
         )]
     })?;
-    let reader = std::io::BufReader::with_capacity(256 * 1024, file);
     let json = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl"));
+    // One line may hold at most what a survey's may: a hostile line cannot be buffered whole.
+    let guarded = if json {
+        LineGuard::lines_only(file)
+    } else {
+        LineGuard::new(file, b',')
+    };
+    let reader = std::io::BufReader::with_capacity(256 * 1024, guarded);
 
     // Resolve fields.
     let mut csv_reader = None;
@@ -941,7 +963,8 @@ pub fn run(
     let mut rec = csv::ByteRecord::new();
     let mut line_no = 1u64;
     // Logs in time order repeat a time often: the last one read is kept.
-    let mut last_time: (Vec<u8>, i64) = (Vec::new(), 0);
+    // (None until a time was read: an empty first cell is no time.)
+    let mut last_time: Option<(Vec<u8>, i64)> = None;
     // Two threads: this one reads and parses rows; the other keeps the actors' state (a hash
     // table and records far larger than a cache, so its time goes to memory accesses).
     let hasher = foldhash::fast::RandomState::default();
@@ -991,9 +1014,11 @@ pub fn run(
                             Ok(true) => {}
                             Ok(false) => break,
                             Err(e) => {
-                                let line = e.position().map_or(0, |p| p.line());
+                                let line = e.position().map_or(line_no + 1, |p| p.line());
+                                let budget =
+                                    matches!(e.kind(), csv::ErrorKind::Io(io) if OverLimit::is(io));
                                 return Err(vec![Problem {
-                                    kind: Kind::Binding,
+                                    kind: if budget { Kind::Budget } else { Kind::Binding },
                                     line,
                                     col: 1,
                                     pos: None,
@@ -1008,7 +1033,11 @@ pub fn run(
                         line_no += 1;
                         let l = l.map_err(|e| {
                             vec![Problem {
-                                kind: Kind::Binding,
+                                kind: if OverLimit::is(&e) {
+                                    Kind::Budget
+                                } else {
+                                    Kind::Binding
+                                },
                                 line: line_no - 1,
                                 col: 1,
                                 pos: None,
@@ -1066,12 +1095,16 @@ pub fn run(
                         continue;
                     }
                     let cell = row.bytes(&time_f);
-                    let t = if *cell == *last_time.0 {
-                        last_time.1
+                    let cached = last_time
+                        .as_ref()
+                        .filter(|(text, _)| **text == *cell)
+                        .map(|(_, t)| *t);
+                    let t = if let Some(t) = cached {
+                        t
                     } else {
                         match time(&String::from_utf8_lossy(&cell), &mut epoch) {
                             Ok(t) => {
-                                last_time = (cell.into_owned(), t);
+                                last_time = Some((cell.into_owned(), t));
                                 t
                             }
                             Err(why) => {
@@ -1224,7 +1257,9 @@ pub fn run(
         for k in 0..n {
             if first[k] != NONE {
                 counts[k] += 1;
-                let gap = (k > 0 && first[k - 1] != NONE).then(|| first[k] - first[k - 1]);
+                let gap = (k > 0 && first[k - 1] != NONE)
+                    .then(|| first[k].checked_sub(first[k - 1]))
+                    .flatten();
                 if let Some(g) = gap {
                     gaps[k].push(g);
                 }

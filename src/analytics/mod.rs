@@ -331,6 +331,16 @@ fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec
         ));
         return;
     }
+    // What the warehouse SQL needs of the binding is checked here too: a log counted
+    // elsewhere is no less wrong for that.
+    if let Err(p) = events::columns(log) {
+        diags.push(Diagnostic::new(
+            Code::EventLog,
+            &loaded.file,
+            p.pos.unwrap_or(log.id.pos),
+            p.message,
+        ));
+    }
     for (key, _) in &log.steps.0 {
         let stage = match log_stage(loaded, log, key) {
             Ok(i) => &loaded.journey.stages.value[i],
@@ -418,14 +428,16 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
         steps.sort_by_key(|s| s.0);
         let path = crate::load::relative_to(&loaded.path, &file.value);
         let shown = crate::load::display(&path);
-        if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-            let msg = format!("event log `{}`: file {why}", log.id.value);
-            diags.push(Diagnostic::new(
-                Code::OutsideRoot,
-                &loaded.file,
-                file.pos,
-                msg,
-            ));
+        if let Err(refusal) = crate::load::confine::resolve(&path, &loaded.confine) {
+            let msg = match &refusal {
+                crate::load::confine::Refusal::Refused(why) => {
+                    format!("event log `{}`: file {why}", log.id.value)
+                }
+                crate::load::confine::Refusal::Unreadable(why) => {
+                    format!("cannot read event log {shown}: {why}")
+                }
+            };
+            diags.push(Diagnostic::new(refusal.code(), &loaded.file, file.pos, msg));
             continue;
         }
         let binding = events::Binding { log, steps };
@@ -435,6 +447,7 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
                 for p in problems {
                     let code = match p.kind {
                         events::Kind::Binding => Code::EventLog,
+                        events::Kind::Budget => Code::OverBudget,
                         events::Kind::Time => Code::EventTime,
                         events::Kind::Unsorted => Code::EventsUnsorted,
                         events::Kind::StepUnused => Code::StepEventUnused,
@@ -546,23 +559,24 @@ fn read_one(
     let at_map = |diags: &mut Vec<Diagnostic>, code: Code, msg: String| {
         diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
     };
-    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-        at_map(
-            diags,
-            Code::OutsideRoot,
-            format!("analytics export `{}`: file {why}", a.id.value),
-        );
-        return None;
-    }
-    let bytes = match std::fs::metadata(&path) {
-        Ok(m) if !m.is_file() => Err("it is not a regular file".to_owned()),
-        Ok(m) if m.len() > MAX_BYTES => Err(format!(
-            "it is {} MiB, over the {} MiB a funnel export can be",
-            m.len() / (1024 * 1024),
-            MAX_BYTES / (1024 * 1024)
-        )),
-        Ok(_) => std::fs::read(&path).map_err(|e| crate::load::io_reason(&e)),
-        Err(e) => Err(crate::load::io_reason(&e)),
+    let bytes = match crate::load::confine::resolve(&path, &loaded.confine) {
+        Err(crate::load::confine::Refusal::Refused(why)) => {
+            at_map(
+                diags,
+                Code::OutsideRoot,
+                format!("analytics export `{}`: file {why}", a.id.value),
+            );
+            return None;
+        }
+        Err(crate::load::confine::Refusal::Unreadable(why)) => Err(why),
+        Ok(real) => match crate::load::read_limited(&real, MAX_BYTES) {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(format!(
+                "it is over the {} MiB a funnel export can be",
+                MAX_BYTES / (1024 * 1024)
+            )),
+            Err(e) => Err(crate::load::io_reason(&e)),
+        },
     };
     let bytes = match bytes {
         Ok(b) => b,

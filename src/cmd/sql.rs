@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::Outcome;
 use crate::cli::SqlArgs;
-use crate::diagnostic::{self, Diagnostic, Format, Severity, Sources};
+use crate::diagnostic::{self, Code, Diagnostic, Format, Severity, Sources};
 use crate::sql::{self, Source, Step};
 
 pub fn run(args: &SqlArgs) -> Result<Outcome> {
@@ -41,7 +41,6 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         report(&errors, &sources);
         return Ok(Outcome::Problems);
     }
-    let stages = &loaded.journey.stages.value;
     let surveys: Vec<_> = loaded
         .journey
         .surveys
@@ -91,64 +90,106 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
             }
         );
     }
+    // Problems in the map are diagnostics at its lines, with their codes (exit 1), as
+    // `validate` reports them; nothing is printed unless every binding could be written.
     let mut out = String::new();
+    let mut problems = Vec::new();
     for survey in surveys {
-        let text = survey_sql(&loaded, args.dialect, survey).map_err(|(pos, why)| {
-            anyhow::anyhow!("{}:{}:{}: {why}", loaded.file, pos.line, pos.col)
-        })?;
-        if !out.is_empty() {
-            out.push('\n');
+        match survey_sql(&loaded, args.dialect, survey) {
+            Ok(text) => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&text);
+            }
+            Err((code, pos, why)) => {
+                problems.push(Diagnostic::new(code, &loaded.file, pos, why));
+            }
         }
-        out.push_str(&text);
     }
     for log in logs {
-        let mut steps = Vec::new();
-        for stage in stages {
-            if let Some((_, rule)) = log.steps.0.iter().find(|(k, _)| k.value == stage.id.value) {
-                steps.push(Step {
-                    stage: &stage.id.value,
-                    rule,
-                });
-            }
-        }
-        let path;
-        let source = match (&log.table, &log.file) {
-            (Some(t), _) => Source::Table(&t.value),
-            (None, Some(f)) => {
-                let p = crate::load::relative_to(&loaded.path, &f.value);
-                if let Some(why) = crate::load::outside(&p, &loaded.confine) {
-                    anyhow::bail!(
-                        "{}:{}:{}: event log `{}`: file {why}",
-                        loaded.file,
-                        f.pos.line,
-                        f.pos.col,
-                        log.id.value
-                    );
+        match log_sql(&loaded, args.dialect, log) {
+            Ok(text) => {
+                if !out.is_empty() {
+                    out.push('\n');
                 }
-                path = crate::load::display(&p);
-                Source::File(&path)
+                out.push_str(&text);
             }
-            (None, None) => anyhow::bail!(
-                "{}: event log `{}` names neither a `file:` nor a `table:`",
-                loaded.file,
-                log.id.value
-            ),
-        };
-        let text = sql::event_log(args.dialect, log, &steps, source).map_err(|why| {
-            anyhow::anyhow!(
-                "{}:{}:{}: {why}",
-                loaded.file,
-                log.id.pos.line,
-                log.id.pos.col
-            )
-        })?;
-        if !out.is_empty() {
-            out.push('\n');
+            Err((code, pos, why)) => {
+                problems.push(Diagnostic::new(code, &loaded.file, pos, why));
+            }
         }
-        out.push_str(&text);
+    }
+    if !problems.is_empty() {
+        report(&problems, &sources);
+        return Ok(Outcome::Problems);
     }
     crate::output::write_stdout(out.as_bytes())?;
     Ok(Outcome::Ok)
+}
+
+/// A problem with one binding: its code, where the map says it, and why.
+type Problem = (Code, crate::model::Pos, String);
+
+/// A file a binding names, as the SQL will name it: confined to the map's folder, no pattern
+/// an engine would expand.
+fn engine_path(
+    loaded: &crate::load::Loaded,
+    d: sql::Dialect,
+    what: &str,
+    file: &crate::model::Spanned<String>,
+) -> Result<String, Problem> {
+    let path = crate::load::relative_to(&loaded.path, &file.value);
+    let shown = crate::load::display(&path);
+    if !d.reads_files() {
+        // Only named in the refusal that asks for a table; never handed to the engine.
+        return Ok(shown);
+    }
+    match crate::load::confine::for_engine(&path, &loaded.confine) {
+        Ok(_) => Ok(shown),
+        Err(crate::load::confine::Refusal::Refused(why)) => {
+            Err((Code::OutsideRoot, file.pos, format!("{what}: file {why}")))
+        }
+        Err(crate::load::confine::Refusal::Unreadable(why)) => Err((
+            Code::Unreadable,
+            file.pos,
+            format!("{what}: cannot read {shown}: {why}"),
+        )),
+    }
+}
+
+/// The SQL of one event log: read from its `table:`, or from its file.
+fn log_sql(
+    loaded: &crate::load::Loaded,
+    d: sql::Dialect,
+    log: &crate::model::EventLog,
+) -> Result<String, Problem> {
+    let what = format!("event log `{}`", sql::comment(&log.id.value));
+    let mut steps = Vec::new();
+    for stage in &loaded.journey.stages.value {
+        if let Some((_, rule)) = log.steps.0.iter().find(|(k, _)| k.value == stage.id.value) {
+            steps.push(Step {
+                stage: &stage.id.value,
+                rule,
+            });
+        }
+    }
+    let path;
+    let source = match (&log.table, &log.file) {
+        (Some(t), _) => Source::Table(&t.value),
+        (None, Some(f)) => {
+            path = engine_path(loaded, d, &what, f)?;
+            Source::File(&path)
+        }
+        (None, None) => {
+            return Err((
+                Code::EventLog,
+                log.id.pos,
+                format!("{what} names neither a `file:` nor a `table:`"),
+            ));
+        }
+    };
+    sql::event_log(d, log, &steps, source).map_err(|why| (Code::EventLog, log.id.pos, why))
 }
 
 /// The SQL of one survey: read from its `table:`, or from its file (one header row, UTF-8),
@@ -157,6 +198,46 @@ fn survey_sql(
     loaded: &crate::load::Loaded,
     d: sql::Dialect,
     survey: &crate::model::Survey,
+) -> Result<String, Problem> {
+    let file = survey
+        .table
+        .is_none()
+        .then_some(survey.file.as_ref())
+        .flatten();
+    if let Some(f) = file
+        && !d.reads_files()
+        && survey.layout != crate::model::Layout::Aggregated
+        && survey.waves.is_empty()
+    {
+        // The file is not opened for a warehouse that could not read it anyway.
+        let shown = crate::load::display(&crate::load::relative_to(&loaded.path, &f.value));
+        return Err((
+            Code::BindingCannotWork,
+            f.pos,
+            format!(
+                "survey `{}` has no `table:`; load {shown} into a table and name it with `table:`",
+                survey.id.value
+            ),
+        ));
+    }
+    let shown = match file {
+        Some(f) => Some(engine_path(
+            loaded,
+            d,
+            &format!("survey `{}`", survey.id.value),
+            f,
+        )?),
+        None => None,
+    };
+    survey_text(loaded, d, survey, shown).map_err(|(pos, why)| (Code::BindingCannotWork, pos, why))
+}
+
+/// The SQL of a survey whose file (when it has no table) is `shown`, confined already.
+fn survey_text(
+    loaded: &crate::load::Loaded,
+    d: sql::Dialect,
+    survey: &crate::model::Survey,
+    shown: Option<String>,
 ) -> Result<String, sql::Refusal> {
     let id = &survey.id.value;
     let stages = &loaded.journey.stages.value;
@@ -198,10 +279,9 @@ fn survey_sql(
     };
     let path = crate::load::relative_to(&loaded.path, &file.value);
     let at = |why: String| (file.pos, format!("survey `{id}`: {why}"));
-    if let Some(why) = crate::load::outside(&path, &loaded.confine) {
-        return Err(at(format!("file {why}")));
-    }
-    let shown = crate::load::display(&path);
+    let Some(shown) = shown else {
+        return Err(at("its file was not checked".to_owned()));
+    };
     if crate::survey::workbook::is_workbook(&path) {
         return Err(at(format!(
             "{shown} is a workbook; load its sheet into a table and name it with `table:`"

@@ -43,7 +43,7 @@ codes! {
     MissingKey = "JM004", Error, "a required key is missing";
     FormatVersion = "JM005", Error, "an unsupported `journeymap:` format version";
     OverBudget = "JM006", Error, "a size, depth, node or alias budget was exceeded";
-    OutsideRoot = "JM007", Error, "a persona, themes or survey file outside the folder the map may read from";
+    OutsideRoot = "JM007", Error, "a file a map names that resolves outside the folder the map may read from or into a `.git` folder, a file for `journeymap sql` whose name an engine would read as a pattern, or a map that leads outside the git work tree that holds it";
     DuplicateId = "JM010", Error, "a duplicate id";
     UnknownPainPoint = "JM011", Error, "a solution addresses an unknown pain point";
     EmotionOutOfRange = "JM012", Error, "an emotion outside -2..2";
@@ -55,7 +55,7 @@ codes! {
     SurveyUnknownStage = "JM018", Error, "a survey binding that names a stage the map lacks";
     EmptyText = "JM019", Error, "a required text (title, name, id, pain-point or solution text) is empty";
     BadTheme = "JM021", Error, "a theme that cannot be matched: a term with no word, a `*` inside a term, a theme without terms, or one naming a pain point the map lacks";
-    InvisibleId = "JM020", Error, "an id with invisible or bidirectional characters, or not in Unicode NFC";
+    InvisibleId = "JM020", Error, "an id with invisible, control or bidirectional characters, or not in Unicode NFC";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";
@@ -85,7 +85,7 @@ codes! {
     StepNotFound = "JM142", Error, "a stage's `reach:` names an export the map lacks or a step the export lacks (its steps are listed)";
     ReachGrows = "JM143", Warning, "the measured reach grows from one stage to the next (not a closed, ordered funnel; shown as it is)";
     RateDisagrees = "JM144", Warning, "a rate an export reports disagrees with its own counts (the counts are used)";
-    EventLog = "JM145", Error, "an event log binding that cannot work (a column the log lacks, a window of zero, a stage bound twice)";
+    EventLog = "JM145", Error, "an event log binding that cannot work (a column the log lacks, a window that cannot be read or of zero, a stage bound twice, a `table:` no warehouse can have)";
     EventTime = "JM146", Error, "event log rows whose time cannot be read, or epochs of mixed magnitudes";
     EventsUnsorted = "JM147", Error, "an event log that is not in time order for an actor (streamed once, it would give wrong counts)";
     StepEventUnused = "JM148", Error, "a stage's event matches no row of the event log (its events are listed)";

@@ -6,6 +6,7 @@
 //! diagnostic with file, line and column; when the typed parse fails the text is re-parsed
 //! for syntax alone, so a bad indent is reported as a syntax error, not a missing key.
 
+pub mod confine;
 mod shape;
 
 use crate::diagnostic::Code;
@@ -95,33 +96,6 @@ impl Loaded {
     }
 }
 
-/// The folder a map may read its persona and survey files from: `explicit` (`--root`) when
-/// given, else the top of the git work tree that holds the map, else the map's own folder.
-/// A map from someone else's pull request can then name no file outside the repository.
-pub fn confinement(map: &Path, explicit: Option<&Path>) -> PathBuf {
-    if let Some(r) = explicit {
-        return std::fs::canonicalize(r).unwrap_or_else(|_| r.to_owned());
-    }
-    let map = std::fs::canonicalize(map).unwrap_or_else(|_| map.to_owned());
-    let dir = map.parent().unwrap_or(Path::new("/")).to_owned();
-    dir.ancestors()
-        .find(|a| a.join(".git").exists())
-        .map_or(dir.clone(), Path::to_owned)
-}
-
-/// Why `path`, named in a map, may not be read: it resolves (through `..` and symlinks) to
-/// a place outside `root`. A path that does not resolve is left to the reader to report.
-pub fn outside(path: &Path, root: &Path) -> Option<String> {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
-    let real = std::fs::canonicalize(path).ok()?;
-    (!real.starts_with(&root)).then(|| {
-        format!(
-            "{} is outside the folder this map may read files from (the git work tree that holds the map, or the map's folder, unless --root or JOURNEYMAP_ROOT says otherwise); move the file inside it, or widen the folder",
-            display(path)
-        )
-    })
-}
-
 /// Read and parse one map. I/O failure of the map itself is a diagnostic too (JM000); the
 /// caller decides the exit code from it.
 pub fn load(
@@ -130,8 +104,22 @@ pub fn load(
     explicit_root: Option<&Path>,
 ) -> Result<Loaded, Failure> {
     let file = display(path);
-    let confine = confinement(path, explicit_root);
-    let text = read_text(path, &file, None).map_err(|(d, unreadable)| {
+    let confine = confine::root_of(path, explicit_root);
+    let real = confine::named(path).map_err(|refusal| {
+        let (code, message) = match refusal {
+            confine::Refusal::Refused(why) => (Code::OutsideRoot, why),
+            confine::Refusal::Unreadable(why) => {
+                (Code::Unreadable, format!("cannot read {file}: {why}"))
+            }
+        };
+        let d = Diagnostic::new(code, &file, Pos::default(), message);
+        if code == Code::Unreadable {
+            Failure::Unreadable(vec![d])
+        } else {
+            Failure::Problems(vec![d])
+        }
+    })?;
+    let text = read_text(&real, &file, None).map_err(|(d, unreadable)| {
         if unreadable {
             Failure::Unreadable(vec![*d])
         } else {
@@ -153,16 +141,9 @@ pub fn load(
         }) => {
             let ppath = relative_to(path, rel);
             let pfile = display(&ppath);
-            if let Some(why) = outside(&ppath, &confine) {
-                return Err(Failure::Problems(vec![Diagnostic::new(
-                    Code::OutsideRoot,
-                    &file,
-                    *pos,
-                    format!("persona file {why}"),
-                )]));
-            }
+            let real = confined(&ppath, &confine, "persona file", &file, *pos)?;
             // A persona file that cannot be read is a problem in the map, reported there.
-            let ptext = read_text(&ppath, &pfile, Some((&file, *pos)))
+            let ptext = read_text(&real, &pfile, Some((&file, *pos)))
                 .map_err(|(d, _)| Failure::Problems(vec![*d]))?;
             sources.add(&pfile, &ptext);
             Some(parse::<Persona>(&ptext, &pfile).map_err(Failure::Problems)?)
@@ -186,6 +167,24 @@ pub fn load(
     })
 }
 
+/// The real path of a file the map names at `pos`, or the diagnostic that refuses it: JM007
+/// outside the folder, JM000 when it cannot be read.
+fn confined(
+    path: &Path,
+    root: &Path,
+    what: &str,
+    file: &str,
+    pos: Pos,
+) -> Result<PathBuf, Failure> {
+    confine::resolve(path, root).map_err(|refusal| {
+        let message = match &refusal {
+            confine::Refusal::Refused(why) => format!("{what} {why}"),
+            confine::Refusal::Unreadable(why) => format!("cannot read {}: {why}", display(path)),
+        };
+        Failure::Problems(vec![Diagnostic::new(refusal.code(), file, pos, message)])
+    })
+}
+
 /// A codebook the map names by path (`themes: x.themes.yaml`): read from inside the map's
 /// folder and put in the journey, as if written inline. Its file and display name are
 /// returned, for diagnostics and for the files a render depends on.
@@ -206,15 +205,8 @@ fn read_codebook(
     let pos = *pos;
     let tpath = relative_to(path, rel);
     let tfile = display(&tpath);
-    if let Some(why) = outside(&tpath, confine) {
-        return Err(Failure::Problems(vec![Diagnostic::new(
-            Code::OutsideRoot,
-            file,
-            pos,
-            format!("themes file {why}"),
-        )]));
-    }
-    let ttext = read_text(&tpath, &tfile, Some((file, pos)))
+    let real = confined(&tpath, confine, "themes file", file, pos)?;
+    let ttext = read_text(&real, &tfile, Some((file, pos)))
         .map_err(|(d, _)| Failure::Problems(vec![*d]))?;
     sources.add(&tfile, &ttext);
     let book: ThemesFile = parse(&ttext, &tfile).map_err(Failure::Problems)?;

@@ -13,7 +13,7 @@
 use crate::analytics::events::{self, Columns};
 use crate::model::{EventLog, OneOrMany, StepMatch, StepOrder};
 
-use super::{Dialect, Source};
+use super::{Dialect, Source, comment};
 
 /// The rows of stages a log binds, in map order: the stage id and what reaching it means.
 pub struct Step<'a> {
@@ -56,14 +56,17 @@ pub fn event_log(
     let key = session.as_ref().map_or(&actor.0, |s| &s.0);
     let mut out = String::new();
     out.push_str(&format!(
-        "-- journeymap sql: event log `{}`, {} per {}, window {window}, order {}\n",
-        log.id.value,
-        steps
-            .iter()
-            .map(|s| s.stage)
-            .collect::<Vec<_>>()
-            .join(" -> "),
+        "-- journeymap sql: event log `{}`, {} per {}, window {}, order {}\n",
+        comment(&log.id.value),
+        comment(
+            &steps
+                .iter()
+                .map(|s| s.stage)
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        ),
         if session.is_some() { "session" } else { "user" },
+        comment(window.trim()),
         match mode {
             StepOrder::Sequential => "sequential",
             StepOrder::Strict => "strict",
@@ -85,7 +88,7 @@ pub fn event_log(
         .iter()
         .map(|s| {
             let names: Vec<String> = s.rule.events().iter().map(|e| d.text(e.trim())).collect();
-            let mut cond = format!("{} in ({})", d.cell(&event.0), names.join(", "));
+            let mut cond = format!("{} in ({})", d.cell_path(&event.0), names.join(", "));
             for (col, want) in s.rule.filter() {
                 let values: Vec<String> = match &want.value {
                     OneOrMany::One(v) => vec![v.0.trim().to_owned()],
@@ -95,7 +98,7 @@ pub fn event_log(
                     values.iter().map(|v| d.text(&v.to_lowercase())).collect();
                 cond.push_str(&format!(
                     " and lower({}) in ({})",
-                    d.cell(&col.value),
+                    d.cell_path(&col.value),
                     values.join(", ")
                 ));
             }
@@ -116,7 +119,7 @@ pub fn event_log(
     let seg = match &log.segment_by {
         Some(by) => format!(
             ", coalesce(nullif({}, ''), '(blank)') as seg",
-            d.cell(&by.value)
+            d.cell_path(&by.value)
         ),
         None => String::new(),
     };
@@ -127,8 +130,8 @@ pub fn event_log(
     };
     sql.push_str(&format!(
         "r as (\n  select {} as actor, {} as tx{seg},\n    {}\n  from src\n),\n",
-        d.cell(key),
-        d.cell(&time.0),
+        d.cell_path(key),
+        d.cell_path(&time.0),
         ms(
             &|k| format!("case when {} then 1 else 0 end as m{k}", matches[k]),
             ",\n    "

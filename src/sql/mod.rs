@@ -3,13 +3,16 @@
 //! written for one of four dialects (README: "Reach in the warehouse", "Surveys in the
 //! warehouse").
 //!
-//! Invariants: every dialect difference lives in `Dialect`; the queries read text cells
-//! (trimmed) so that a typed warehouse column and a CSV cell are judged alike.
+//! Invariants: every dialect difference lives in `Dialect`; every name and text from a map
+//! or a file goes through `quote` (one quoting function per kind and dialect); the queries
+//! read text cells (trimmed) so that a typed warehouse column and a CSV cell are judged alike.
 
 mod events;
+mod quote;
 mod survey;
 
 pub use events::{Step, event_log};
+pub use quote::comment;
 pub use survey::{Refusal, survey};
 
 use crate::model::TimeUnit;
@@ -23,33 +26,21 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    fn ident(self, name: &str) -> String {
-        name.split('.')
-            .map(|part| match self {
-                Dialect::Duckdb | Dialect::Snowflake => {
-                    format!("\"{}\"", part.replace('"', "\"\""))
-                }
-                Dialect::Bigquery | Dialect::Spark => format!("`{}`", part.replace('`', "\\`")),
-            })
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-
-    fn text(self, value: &str) -> String {
-        match self {
-            Dialect::Duckdb => format!("'{}'", value.replace('\'', "''")),
-            Dialect::Snowflake | Dialect::Spark => {
-                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
-            }
-            Dialect::Bigquery => {
-                format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
-            }
-        }
+    /// Whether the engine can read a local file itself (DuckDB and Spark); the others read
+    /// tables only.
+    pub fn reads_files(self) -> bool {
+        matches!(self, Dialect::Duckdb | Dialect::Spark)
     }
 
     /// A column as trimmed text.
     fn cell(self, name: &str) -> String {
         format!("trim(cast({} as string))", self.ident(name))
+    }
+
+    /// A column of an event log as trimmed text: a dotted name is a path into nested data
+    /// (`properties.$session_id` of a JSON line), as the local reader takes it.
+    fn cell_path(self, name: &str) -> String {
+        format!("trim(cast({} as string))", self.path(name))
     }
 
     fn double(self) -> &'static str {
@@ -168,7 +159,7 @@ impl Dialect {
         out: &mut String,
     ) -> Result<String, String> {
         let path = match source {
-            Source::Table(t) => return Ok((*t).to_owned()),
+            Source::Table(t) => return Ok(self.table(t)),
             Source::File(path) => *path,
         };
         let json = std::path::Path::new(path)

@@ -15,7 +15,7 @@ use crate::model::{Layout, Measure, MeasureName, OneOrMany, Pos, Spanned, Stage,
 use crate::survey::binding::{column_of, default_scale, listed, whole};
 use crate::survey::measure_name;
 
-use super::{Dialect, Source};
+use super::{Dialect, Source, comment};
 
 /// A refusal at the map position it concerns.
 pub type Refusal = (Pos, String);
@@ -178,21 +178,24 @@ pub fn survey<'a>(
     }
 
     let mut out = format!(
-        "-- journeymap sql: survey `{id}`, {} layout: {}\n",
+        "-- journeymap sql: survey `{}`, {} layout: {}\n",
+        comment(id),
         if stage_column.is_some() {
             "long"
         } else {
             "wide"
         },
-        bound
-            .iter()
-            .map(|b| match b.stage {
-                None => measure_name(b.measure).to_owned(),
-                Some("") => format!("overall {}", measure_name(b.measure)),
-                Some(st) => format!("{st} {}", measure_name(b.measure)),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        comment(
+            &bound
+                .iter()
+                .map(|b| match b.stage {
+                    None => measure_name(b.measure).to_owned(),
+                    Some("") => format!("overall {}", measure_name(b.measure)),
+                    Some(st) => format!("{st} {}", measure_name(b.measure)),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     );
     out.push_str(
         "-- Save the result as CSV and bind it as a survey with `layout: aggregated`, keeping\n-- its `wave:`, `segment_by:`, `segments:` and `emotion_from:`.\n",

@@ -101,6 +101,30 @@ pub const MAX_COLUMNS: usize = 20_000;
 /// real comment is a few kilobytes; a quote left open swallows the rest of the file.
 pub const MAX_QUOTED_BYTES: usize = 1024 * 1024;
 
+/// A read refused by one of the limits on what one line or cell may hold: the reason, inside
+/// an `io::Error` of kind `InvalidData`, so that a reader can tell a budget from damage.
+#[derive(Debug)]
+pub struct OverLimit(pub String);
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OverLimit {}
+
+impl OverLimit {
+    fn error(why: String) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, OverLimit(why))
+    }
+
+    /// Whether `e` is such a refusal.
+    pub fn is(e: &std::io::Error) -> bool {
+        e.get_ref().is_some_and(|i| i.is::<OverLimit>())
+    }
+}
+
 /// Refuses a line longer than [`MAX_LINE_BYTES`] and a quoted cell longer than
 /// [`MAX_QUOTED_BYTES`] as they stream past, so memory stays bounded whatever the file
 /// holds, and follows quotes as csv-core does so that a quote still open at the end of the
@@ -109,6 +133,8 @@ pub const MAX_QUOTED_BYTES: usize = 1024 * 1024;
 pub struct LineGuard<R> {
     inner: R,
     since_newline: usize,
+    /// Whether quotes are followed (CSV), or only lines counted (JSON lines).
+    quotes: bool,
     delimiter: u8,
     in_quotes: bool,
     /// A `"` inside quotes ended the last buffer: the next byte says whether it closed.
@@ -126,6 +152,7 @@ impl<R> LineGuard<R> {
         LineGuard {
             inner,
             since_newline: 0,
+            quotes: true,
             delimiter,
             in_quotes: false,
             pending_quote: false,
@@ -133,6 +160,14 @@ impl<R> LineGuard<R> {
             newlines: 0,
             quote_line: 0,
             prev: b'\n',
+        }
+    }
+
+    /// A guard of line length alone, for text whose quotes are not CSV's (JSON lines).
+    pub fn lines_only(inner: R) -> Self {
+        LineGuard {
+            quotes: false,
+            ..LineGuard::new(inner, b',')
         }
     }
 
@@ -212,16 +247,17 @@ impl<R: Read> Read for LineGuard<R> {
             None => self.since_newline += n,
         }
         if self.since_newline > MAX_LINE_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("a line is longer than {MAX_LINE_BYTES} bytes, the limit for one line"),
-            ));
+            return Err(OverLimit::error(format!(
+                "a line is longer than {MAX_LINE_BYTES} bytes, the limit for one line"
+            )));
+        }
+        if !self.quotes {
+            return Ok(n);
         }
         self.follow_quotes(&buf[..n]);
         if self.quoted_bytes > MAX_QUOTED_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "a quoted cell runs on for more than 1 MiB",
+            return Err(OverLimit::error(
+                "a quoted cell runs on for more than 1 MiB".to_owned(),
             ));
         }
         Ok(n)

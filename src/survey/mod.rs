@@ -554,10 +554,21 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, path: &Path) -> Option<Summary> {
-        if let Some(why) = crate::load::outside(path, &self.loaded.confine) {
-            let msg = format!("survey `{}`: file {why}", self.survey.id.value);
-            self.at_map(Code::OutsideRoot, self.spec.pos, msg);
-            return None;
+        match crate::load::confine::resolve(path, &self.loaded.confine) {
+            Ok(_) => {}
+            Err(crate::load::confine::Refusal::Refused(why)) => {
+                let msg = format!("survey `{}`: file {why}", self.survey.id.value);
+                self.at_map(Code::OutsideRoot, self.spec.pos, msg);
+                return None;
+            }
+            Err(crate::load::confine::Refusal::Unreadable(why)) => {
+                let msg = format!(
+                    "survey `{}` ({}): cannot read: {why}",
+                    self.survey.id.value, self.file
+                );
+                self.at_map(Code::Unreadable, self.spec.pos, msg);
+                return None;
+            }
         }
         let mut sheet_name = None;
         let mut input = match open(path, self.survey) {

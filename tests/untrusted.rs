@@ -1,0 +1,438 @@
+//! Untrusted maps, round 3: each test reproduces one finding of a hostile probe of the
+//! warehouse SQL, workbooks, event logs, PDF through Chromium and `serve` (README: "Running
+//! on untrusted pull requests", "Limits"), and is named after what must hold now. Runs that
+//! read hostile files are under the kernel's limits (`prlimit --as=512M --cpu=5`), as the
+//! hostile corpus is: a refusal must come as a diagnostic within them, never as an abort.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use crate::util::{TODAY, code, run_in, stderr, stdout, tempdir};
+
+/// The wall time a limited run may take (the work bound is `--cpu=5`).
+const WALL: Duration = Duration::from_secs(20);
+
+fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
+    let start = Instant::now();
+    let out = Command::new("prlimit")
+        .arg("--as=536870912")
+        .arg("--cpu=5")
+        .arg(env!("CARGO_BIN_EXE_journeymap"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("JOURNEYMAP_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("prlimit runs");
+    (out, start.elapsed())
+}
+
+fn all_text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The exit code, or -signal for a run the kernel or an abort ended.
+fn exit(o: &Output) -> i32 {
+    use std::os::unix::process::ExitStatusExt as _;
+    o.status
+        .code()
+        .unwrap_or_else(|| -o.status.signal().unwrap_or(0))
+}
+
+const STAGES: &str = "journeymap: 1\ntitle: Shop\npersona: {name: P}\nstages:\n  - {id: browse, name: Browse, touchpoints: [{name: Site}]}\n  - {id: pay, name: Pay, touchpoints: [{name: Checkout}]}\n";
+
+/// A git work tree (a `.git` folder is what marks one) with `maps/` in it.
+fn repo() -> tempfile::TempDir {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("repo/.git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("repo/maps")).unwrap();
+    dir
+}
+
+// 1. An event log's id and window went into the SQL's header comment as written.
+#[test]
+fn an_event_log_id_with_a_line_break_is_refused_and_never_ends_the_sql_comment() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: \"log\\nCREATE TABLE pwned AS SELECT 42 AS x;\\n--\"\n    table: events\n    preset: rees46\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    for args in [
+        &["validate", "m.journey.yaml"][..],
+        &["sql", "m.journey.yaml"][..],
+    ] {
+        let o = run_in(d, args);
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(code(&o), 1, "{args:?}: {text}");
+        assert!(text.contains("error[JM020]"), "{text}");
+        assert!(!text.contains("with src"), "no SQL: {text}");
+    }
+    // A window written with a line break is read as the window; the comment says it plainly.
+    std::fs::write(
+        d.join("w.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    table: events\n    preset: rees46\n    window: \"7d\\nCREATE TABLE pwned AS SELECT 1;\\n\"\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["validate", "w.journey.yaml"]);
+    assert_eq!(code(&o), 1, "not a window: {}", stderr(&o));
+    std::fs::write(
+        d.join("w.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    table: events\n    preset: rees46\n    window: \"7d\\n\"\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["sql", "w.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sql = stdout(&o);
+    let first = sql.lines().next().unwrap();
+    assert!(
+        first.starts_with("-- journeymap sql: event log `log`"),
+        "{first}"
+    );
+    assert!(first.contains("window 7d,"), "{first}");
+    // Every line is a comment, or SQL journeymap wrote: none of it is map text.
+    assert!(!sql.to_lowercase().contains("pwned"), "{sql}");
+}
+
+// 2. `table:` went into `from` as written.
+#[test]
+fn a_table_name_is_one_quoted_name_whatever_it_holds() {
+    let dir = tempdir();
+    let d = dir.path();
+    let attack = "events) select 1; DROP TABLE victims; with src as (select * from events";
+    for (kind, binding) in [
+        (
+            "log",
+            format!(
+                "events:\n  - id: log\n    table: \"{attack}\"\n    preset: rees46\n    steps: {{browse: view, pay: purchase}}\n"
+            ),
+        ),
+        (
+            "survey",
+            format!(
+                "surveys:\n  - id: pulse\n    table: \"{attack}\"\n    layout: long\n    stage_column: stage\n    measures: {{nps: nps}}\n"
+            ),
+        ),
+    ] {
+        std::fs::write(d.join("m.journey.yaml"), format!("{STAGES}{binding}")).unwrap();
+        for (dialect, quoted) in [
+            ("duckdb", format!("\"{attack}\"")),
+            ("spark", format!("`{attack}`")),
+            ("bigquery", format!("`{attack}`")),
+            ("snowflake", format!("\"{attack}\"")),
+        ] {
+            let o = run_in(d, &["sql", "--dialect", dialect, "m.journey.yaml"]);
+            assert_eq!(code(&o), 0, "{kind} {dialect}: {}", stderr(&o));
+            assert!(
+                stdout(&o).contains(&format!("from {quoted}")),
+                "{kind} {dialect}: {}",
+                stdout(&o)
+            );
+        }
+    }
+    // A name no warehouse can have is refused at its line.
+    std::fs::write(
+        d.join("bad.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    table: \"a..b\"\n    preset: rees46\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["validate", "--format", "short", "bad.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("bad.journey.yaml:9:12: error[JM145]: event log `log`: `table:` `a..b` has an empty part"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Run the SQL of `map` on DuckDB with a `victims` table and an `events` table beside it, and
+/// say which tables are left.
+#[test]
+#[ignore = "needs the duckdb Python package (.ci/run installs it)"]
+fn a_table_name_cannot_drop_a_table_on_duckdb() {
+    let dir = tempdir();
+    let d = dir.path();
+    let attack = "events) select 1; DROP TABLE victims; with src as (select * from events";
+    std::fs::write(
+        d.join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    table: \"{attack}\"\n    actor: user_id\n    event: event_type\n    time: event_time\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["sql", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::fs::write(d.join("q.sql"), stdout(&o)).unwrap();
+    let script = format!(
+        "import duckdb\ncon = duckdb.connect()\ncon.execute(\"create table victims as select 1 as x\")\ncon.execute('''create table \"{}\" as select 'u1' as user_id, 'view' as event_type, '2026-01-01 10:00:00' as event_time''')\nfor s in open('q.sql').read().split(';\\n'):\n    if s.strip() and not all(l.startswith('--') for l in s.strip().splitlines()):\n        con.execute(s)\nprint(sorted(r[0] for r in con.execute('select table_name from information_schema.tables').fetchall()))\n",
+        attack
+    );
+    let o = Command::new("python3")
+        .current_dir(d)
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("'victims'"), "victims dropped: {out}");
+}
+
+// 3. A symlinked map was read from outside the work tree and quoted in diagnostics.
+#[test]
+fn a_map_that_leads_outside_the_work_tree_is_refused_never_read_or_quoted() {
+    let dir = repo();
+    let top = dir.path();
+    let r = top.join("repo");
+    std::fs::write(top.join("secret.yaml"), "password = hunter2\n").unwrap();
+    std::os::unix::fs::symlink(top.join("secret.yaml"), r.join("maps/secret.journey.yaml"))
+        .unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", r.join("maps/env.journey.yaml")).unwrap();
+    std::os::unix::fs::symlink(top.join("secret.yaml"), r.join("maps/flow.mmd")).unwrap();
+    std::fs::write(r.join("maps/ok.journey.yaml"), STAGES).unwrap();
+    let env = [("CI_TOKEN", "tok-5ecret-123")];
+    let runs: &[&[&str]] = &[
+        &["validate", "maps/"],
+        &["validate", "maps/env.journey.yaml"],
+        &["render", "maps/", "-o", "docs/maps/"],
+        &["render", "maps/", "-o", "docs/maps/", "--check"],
+        &["render", "maps/secret.journey.yaml", "-f", "json"],
+        &["diff", "maps/ok.journey.yaml", "maps/secret.journey.yaml"],
+        &["diff", "maps/ok.journey.yaml", "maps/env.journey.yaml"],
+        &["import", "mermaid", "maps/flow.mmd"],
+    ];
+    for args in runs {
+        let (o, took) = limited(&r, args, &env);
+        let text = all_text(&o);
+        assert_eq!(exit(&o), 1, "{args:?}: {text}");
+        assert!(text.contains("[JM007]"), "{args:?}: {text}");
+        assert!(
+            text.contains("leads outside the git work tree that holds it"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            !text.contains("hunter2") && !text.contains("tok-5ecret"),
+            "{args:?} quoted a file from outside: {text}"
+        );
+        assert!(took < WALL);
+    }
+    assert!(!r.join("docs/maps/secret.html").exists());
+    // A link inside the tree is a map like any other.
+    std::os::unix::fs::symlink("ok.journey.yaml", r.join("maps/link.journey.yaml")).unwrap();
+    let (o, _) = limited(&r, &["validate", "maps/link.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+}
+
+// 6. `sql` read outside the repository through glob characters and `~`.
+#[test]
+fn sql_hands_an_engine_only_files_that_exist_inside_and_are_no_pattern() {
+    let dir = repo();
+    let top = dir.path();
+    let r = top.join("repo");
+    std::fs::create_dir_all(top.join("secret")).unwrap();
+    std::fs::write(
+        top.join("secret/creds.csv"),
+        "user,password\nadmin,hunter2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("maps/cred[s].csv"),
+        "user_id,event_type,event_time\n",
+    )
+    .unwrap();
+    let map = |file: &str| {
+        format!(
+            "{STAGES}events:\n  - id: log\n    file: \"{file}\"\n    actor: user_id\n    event: event_type\n    time: event_time\n    steps: {{browse: view, pay: purchase}}\n"
+        )
+    };
+    for (file, why) in [
+        ("../../secret/cred[s].csv", "holds `[`"),
+        ("../../secret/creds.csv", "is outside the folder"),
+        (
+            "cred[s].csv",
+            "holds `[`, which a warehouse engine reads as a pattern",
+        ),
+        ("cred?.csv", "holds `?`"),
+        ("*.csv", "holds `*`"),
+        ("nope.csv", "cannot read maps/nope.csv: no such file"),
+    ] {
+        std::fs::write(r.join("maps/m.journey.yaml"), map(file)).unwrap();
+        for dialect in ["duckdb", "spark"] {
+            let o = run_in(&r, &["sql", "--dialect", dialect, "maps/m.journey.yaml"]);
+            assert_eq!(code(&o), 1, "{file}: {}", stderr(&o));
+            assert!(stderr(&o).contains(why), "{file}: {}", stderr(&o));
+            assert!(stdout(&o).is_empty(), "{file}: {}", stdout(&o));
+        }
+    }
+    // `~` from the map's own folder: a file of that name is still not handed on.
+    std::fs::create_dir_all(r.join("~")).unwrap();
+    std::fs::write(r.join("~/x.csv"), "user_id,event_type,event_time\n").unwrap();
+    std::fs::write(r.join("m.journey.yaml"), map("~/x.csv")).unwrap();
+    let o = run_in(&r, &["sql", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("starts with `~`"), "{}", stderr(&o));
+}
+
+// 12. A path through `.git` counted as inside the repository.
+#[test]
+fn nothing_is_read_from_the_git_folder() {
+    let dir = repo();
+    let r = dir.path().join("repo");
+    std::fs::write(
+        r.join(".git/config"),
+        "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../.git/config", r.join("maps/cfg.csv")).unwrap();
+    for file in ["../.git/config", "cfg.csv"] {
+        std::fs::write(
+            r.join("maps/m.journey.yaml"),
+            format!("{STAGES}surveys:\n  - id: s\n    file: \"{file}\"\n    layout: long\n    stage_column: stage\n    measures: {{nps: nps}}\n"),
+        )
+        .unwrap();
+        for args in [
+            &["validate", "maps/m.journey.yaml"][..],
+            &["render", "maps/m.journey.yaml", "-f", "json"][..],
+            &["sql", "maps/m.journey.yaml"][..],
+        ] {
+            let (o, _) = limited(&r, args, &[]);
+            let text = all_text(&o);
+            assert_eq!(exit(&o), 1, "{file} {args:?}: {text}");
+            assert!(text.contains("[JM007]"), "{file} {args:?}: {text}");
+            assert!(text.contains("inside a `.git` folder"), "{text}");
+            assert!(!text.contains("c2VjcmV0"), "{file} {args:?}: {text}");
+        }
+    }
+}
+
+// 20. `sql` said a problem in the map as a failure of the tool (exit 2, no code).
+#[test]
+fn sql_reports_a_problem_in_the_map_as_validate_does() {
+    let dir = repo();
+    let top = dir.path();
+    let r = top.join("repo");
+    std::fs::write(top.join("events.csv"), "user_id,event_type,event_time\n").unwrap();
+    std::fs::write(
+        r.join("maps/m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: ../../events.csv\n    actor: user_id\n    event: event_type\n    time: event_time\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let v = run_in(
+        &r,
+        &["validate", "--format", "short", "maps/m.journey.yaml"],
+    );
+    let s = run_in(&r, &["sql", "maps/m.journey.yaml"]);
+    assert_eq!((code(&v), code(&s)), (1, 1), "{}{}", stdout(&v), stderr(&s));
+    assert!(
+        stdout(&v).contains("maps/m.journey.yaml:9:11: error[JM007]"),
+        "{}",
+        stdout(&v)
+    );
+    assert!(stderr(&s).contains("error[JM007]"), "{}", stderr(&s));
+    assert!(
+        stderr(&s).contains("--> maps/m.journey.yaml:9:11"),
+        "{}",
+        stderr(&s)
+    );
+}
+
+const LOG_MAP: &str = "events:\n  - id: log\n    file: FILE\n    actor: user_id\n    event: event_type\n    time: event_time\n    steps: {browse: view, pay: purchase}\n";
+
+fn log_map(d: &Path, file: &str, extra: &str) -> String {
+    let text = format!("{STAGES}{}{extra}", LOG_MAP.replace("FILE", file));
+    std::fs::write(d.join("m.journey.yaml"), &text).unwrap();
+    text
+}
+
+// 11. Event logs had no line limit.
+#[test]
+fn an_event_log_line_longer_than_the_limit_is_refused_in_bounded_memory() {
+    let dir = tempdir();
+    let d = dir.path();
+    let long = "x".repeat(24 * 1024 * 1024);
+    std::fs::write(
+        d.join("events.csv"),
+        format!("user_id,event_type,event_time\nu1,view,2026-01-01 10:00:00\nu1,{long},2026-01-01 11:00:00\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("events.ndjson"),
+        format!("{{\"user_id\": \"u1\", \"event_type\": \"view\", \"event_time\": \"2026-01-01 10:00:00\"}}\n{{\"user_id\": \"{long}\"}}\n"),
+    )
+    .unwrap();
+    for file in ["events.csv", "events.ndjson"] {
+        log_map(d, file, "");
+        let (o, took) = limited(d, &["validate", "--format", "short", "m.journey.yaml"], &[]);
+        let text = all_text(&o);
+        assert_eq!(exit(&o), 1, "{file}: {text}");
+        assert!(text.contains("error[JM006]"), "{file}: {text}");
+        assert!(
+            text.contains("a line is longer than 16777216 bytes, the limit for one line"),
+            "{file}: {text}"
+        );
+        assert!(took < WALL, "{file}: {took:?}");
+    }
+}
+
+// 15. Rows whose time is empty, first in the file, were counted at 1970-01-01.
+#[test]
+fn an_empty_time_is_an_error_wherever_it_is() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("events.csv"),
+        "user_id,event_type,event_time\nu1,view,\nu2,view,\nu2,purchase,2026-01-01 11:00:00\nu3,view, \n",
+    )
+    .unwrap();
+    log_map(d, "events.csv", "");
+    let o = run_in(d, &["validate", "--format", "short", "m.journey.yaml"]);
+    let text = stdout(&o);
+    assert_eq!(code(&o), 1, "{text}");
+    for line in [2, 3, 5] {
+        assert!(
+            text.contains(&format!(
+                "events.csv:{line}:3: error[JM146]: time column `event_time`: the time is empty"
+            )),
+            "line {line}: {text}"
+        );
+    }
+    let o = run_in(d, &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 1);
+    assert!(!stdout(&o).contains("1970-01-01"), "{}", stdout(&o));
+}
+
+// 16. Event-time arithmetic wrapped.
+#[test]
+fn times_out_of_range_are_refused_not_wrapped() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("events.csv"),
+        format!(
+            "user_id,event_type,event_time\nu1,view,0000-01-01 00:00:00\nu1,purchase,{}\nu2,view,1767261600000000\nu2,purchase,1767265200000000\n",
+            i64::MAX
+        ),
+    )
+    .unwrap();
+    log_map(d, "events.csv", "    time_unit: us\n");
+    let o = run_in(d, &["validate", "--format", "short", "m.journey.yaml"]);
+    let text = stdout(&o);
+    assert_eq!(code(&o), 1, "{text}");
+    assert!(
+        text.contains(&format!(
+            "events.csv:3:3: error[JM146]: time column `event_time`: `{}` is out of range",
+            i64::MAX
+        )),
+        "{text}"
+    );
+    // A year-0 time is a time (jiff reads years -9999..9999), so it reads; the one past it
+    // does not, so nothing is a day apart from anything by wrapping around.
+    assert!(!text.contains("events.csv:2:"), "{text}");
+}
