@@ -11,11 +11,14 @@
 //! ending of its last word. A comment belongs to a theme when one of the theme's terms matches
 //! and none of its `exclude` terms does.
 //!
-//! Invariants: matching is one Aho-Corasick pass over the comment's words, so a codebook of
-//! hundreds of terms over millions of comments stays linear in the text; a term that has no
-//! word is refused before any comment is read.
+//! Invariants: matching is one Aho-Corasick pass over the comment's words, linear in the text
+//! whatever the codebook: a comment's theme set needs one hit per term, so each state of the
+//! automaton that holds matches is looked at once per comment, however often (and however
+//! nested) its terms occur; a term that has no word is refused before any comment is read.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 /// A theme as the matcher needs it: its terms and the terms that keep a comment out.
@@ -168,7 +171,7 @@ pub fn comment_key_into(text: &str, key: &mut String) {
 
 /// The themes of a codebook, compiled.
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    ac: Option<NFA>,
     /// Per pattern: the theme, and whether it is an `exclude` term.
     owners: Vec<(usize, bool)>,
     themes: usize,
@@ -205,7 +208,8 @@ impl Matcher {
                 }
             }
         }
-        let ac = AhoCorasick::builder()
+        // Standard semantics: every state lists every term that ends where it stands.
+        let ac = NFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&keys)
             .ok();
@@ -241,12 +245,22 @@ impl Matcher {
         comment_key_into(text, &mut scratch.key);
         scratch.seen.clear();
         scratch.seen.resize(self.themes, (false, false));
-        for m in ac.find_overlapping_iter(&scratch.key) {
-            let (t, exclude) = self.owners[m.pattern().as_usize()];
-            if exclude {
-                scratch.seen[t].1 = true;
-            } else {
-                scratch.seen[t].0 = true;
+        scratch.states.clear();
+        let Ok(mut sid) = ac.start_state(Anchored::No) else {
+            return;
+        };
+        for &b in scratch.key.as_bytes() {
+            sid = ac.next_state(Anchored::No, sid, b);
+            // A state's terms are the same wherever it recurs: looked at the first time only.
+            if ac.is_special(sid) && ac.is_match(sid) && scratch.states.insert(sid) {
+                for i in 0..ac.match_len(sid) {
+                    let (t, exclude) = self.owners[ac.match_pattern(sid, i).as_usize()];
+                    if exclude {
+                        scratch.seen[t].1 = true;
+                    } else {
+                        scratch.seen[t].0 = true;
+                    }
+                }
             }
         }
         let seen = &scratch.seen;
@@ -262,6 +276,8 @@ pub struct Scratch {
     key: String,
     /// Per theme: a term matched, an exclude term matched.
     seen: Vec<(bool, bool)>,
+    /// The automaton's match states met in this comment.
+    states: std::collections::HashSet<StateID>,
     /// The comment's themes.
     pub themes: Vec<usize>,
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::util::{TODAY, code, run_in, stderr, stdout, tempdir};
+use crate::util::{TODAY, code, root, run_in, stderr, stdout, tempdir};
 
 /// The wall time a limited run may take (the work bound is `--cpu=5`).
 const WALL: Duration = Duration::from_secs(20);
@@ -435,4 +435,284 @@ fn times_out_of_range_are_refused_not_wrapped() {
     // A year-0 time is a time (jiff reads years -9999..9999), so it reads; the one past it
     // does not, so nothing is a day apart from anything by wrapping around.
     assert!(!text.contains("events.csv:2:"), "{text}");
+}
+
+// 14. Theme matching counted every overlapping match: nested terms over long comments took
+// 15 s (1,000 terms) to 62 s (1,500).
+#[test]
+fn theme_matching_is_linear_in_the_text_whatever_the_codebook() {
+    let dir = tempdir();
+    let d = dir.path();
+    let words = "a ".repeat(1_000_000);
+    std::fs::write(
+        d.join("c.csv"),
+        format!("id,comment\n1,{words}\n2,b {words}\n"),
+    )
+    .unwrap();
+    // Terms `a`, `a a`, `a a a`, …: every word of the comments ends 1,500 of them.
+    let terms: Vec<String> = (1..=1500)
+        .map(|k| format!("\"{}\"", vec!["a"; k].join(" ")))
+        .collect();
+    std::fs::write(
+        d.join("m.journey.yaml"),
+        format!(
+            "{STAGES}themes:\n  - id: nested\n    label: Nested\n    terms: [{}]\n  - id: bee\n    label: Bee\n    terms: [b]\n    exclude: [\"{}\"]\nsurveys:\n  - id: s\n    file: c.csv\n    layout: wide\n    overall: {{comment: comment}}\n",
+            terms.join(", "),
+            vec!["a"; 1500].join(" ")
+        ),
+    )
+    .unwrap();
+    let (o, took) = limited(d, &["render", "-f", "json", "m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let themes = &j["themes"];
+    // Both comments hold every nested term; the second holds `b`, but also the longest
+    // nested phrase, which is `bee`'s exclude term.
+    assert_eq!(themes[0]["id"], "nested");
+    assert_eq!(themes[0]["matched"], 2, "{themes}");
+    assert_eq!(themes[1]["matched"], 0, "{themes}");
+    assert!(took < WALL, "{took:?}");
+}
+
+/// A map that binds `file` as a long survey of `stage` and `csat`.
+fn workbook_map(d: &Path, file: &str) {
+    std::fs::write(
+        d.join("m.journey.yaml"),
+        format!("{STAGES}surveys:\n  - id: s\n    file: {file}\n    stage_column: stage\n    measures: {{csat: csat}}\n"),
+    )
+    .unwrap();
+}
+
+/// Validate under the limits: the refusal comes as JM006 with `want`, in time.
+fn refused_in_bounds(d: &Path, what: &str, want: &str) {
+    let (o, took) = limited(d, &["validate", "--format", "short", "m.journey.yaml"], &[]);
+    let text = all_text(&o);
+    assert_eq!(exit(&o), 1, "{what}: {text}");
+    assert!(text.contains("error[JM006]"), "{what}: {text}");
+    assert!(text.contains(want), "{what}: {text}");
+    assert!(took < WALL, "{what}: {took:?}");
+}
+
+/// A BIFF8 record.
+fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    r.extend_from_slice(data);
+    r
+}
+
+/// An `.xls` of one sheet `S` holding `cells` (row, column, text or number), and `extra`
+/// records before them: a compound file with a BIFF8 workbook stream.
+fn xls(path: &Path, cells: &[(u16, u16, &str)], extra: &[Vec<u8>]) {
+    let bof = |dt: u16| {
+        let mut b = vec![0x00, 0x06];
+        b.extend_from_slice(&dt.to_le_bytes());
+        b.extend_from_slice(&[0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0x04, 0, 0]);
+        record(0x0809, &b)
+    };
+    let mut sheet = bof(0x0010);
+    for r in extra {
+        sheet.extend_from_slice(r);
+    }
+    for (row, col, v) in cells {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        match v.parse::<f64>() {
+            Ok(x) => {
+                d.extend_from_slice(&x.to_le_bytes());
+                sheet.extend(record(0x0203, &d));
+            }
+            Err(_) => {
+                d.extend_from_slice(&(v.len() as u16).to_le_bytes());
+                d.push(0);
+                d.extend_from_slice(v.as_bytes());
+                sheet.extend(record(0x0204, &d));
+            }
+        }
+    }
+    sheet.extend(record(0x000A, &[]));
+    // Globals: BOF, the sheet's entry (its position filled in below), EOF.
+    let mut globals = bof(0x0005);
+    let entry_at = globals.len() + 4;
+    globals.extend(record(0x0085, &[0, 0, 0, 0, 0, 0, 1, 0, b'S']));
+    globals.extend(record(0x000A, &[]));
+    let pos = globals.len() as u32;
+    globals[entry_at..entry_at + 4].copy_from_slice(&pos.to_le_bytes());
+    globals.extend(sheet);
+    // Large enough that the stream lives in ordinary sectors.
+    globals.resize(globals.len().max(5000), 0);
+    let mut comp = cfb::CompoundFile::create_with_version(
+        cfb::Version::V3,
+        std::fs::File::create(path).unwrap(),
+    )
+    .unwrap();
+    let mut s = comp.create_stream("Workbook").unwrap();
+    std::io::Write::write_all(&mut s, &globals).unwrap();
+}
+
+// 8. A 5.6 KB `.xls` with a cell at column 0xFFFF aborted the process (137 GB).
+#[test]
+fn an_xls_whose_cells_span_more_than_the_budget_is_refused_before_it_is_read() {
+    let dir = tempdir();
+    let d = dir.path();
+    let header = [(0, 0, "stage"), (0, 1, "csat"), (1, 0, "pay"), (1, 1, "4")];
+    // The same workbook, sound: it reads.
+    xls(&d.join("ok.xls"), &header, &[]);
+    workbook_map(d, "ok.xls");
+    let (o, _) = limited(d, &["render", "-f", "json", "m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let mut far = header.to_vec();
+    far.push((0xFFFF, 0xFFFF, "1"));
+    xls(&d.join("far.xls"), &far, &[]);
+    assert!(std::fs::metadata(d.join("far.xls")).unwrap().len() < 16 * 1024);
+    workbook_map(d, "far.xls");
+    refused_in_bounds(d, "a far cell", "over the limit of 4000000 for an .xls");
+    // A dimensions record that claims 4 billion rows (calamine reserves room for them).
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend_from_slice(&u32::MAX.to_le_bytes());
+    dims.extend_from_slice(&[0, 0, 0, 1, 0, 0]);
+    xls(&d.join("dims.xls"), &header, &[record(0x0200, &dims)]);
+    workbook_map(d, "dims.xls");
+    refused_in_bounds(d, "dimensions", "over the limit of 4000000 for an .xls");
+}
+
+/// `fixtures/workbooks/row-numbers.ods` with its content replaced.
+fn ods(path: &Path, content: &str) {
+    let src = std::fs::File::open(root().join("tests/fixtures/workbooks/row-numbers.ods")).unwrap();
+    let mut src = zip::ZipArchive::new(src).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..src.len() {
+        let f = src.by_index(i).unwrap();
+        if f.name() == "content.xml" {
+            drop(f);
+            out.start_file(
+                "content.xml",
+                zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut out, content.as_bytes()).unwrap();
+        } else {
+            out.raw_copy_file(f).unwrap();
+        }
+    }
+    out.finish().unwrap();
+}
+
+const ODS_HEAD: &str = "<?xml version='1.0' encoding='UTF-8'?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"S\"><table:table-row><table:table-cell office:value-type=\"string\"><text:p>stage</text:p></table:table-cell><table:table-cell office:value-type=\"string\"><text:p>csat</text:p></table:table-cell></table:table-row>";
+const ODS_TAIL: &str =
+    "</table:table></office:spreadsheet></office:body></office:document-content>";
+
+// 9. An 832-byte `.ods` expanded to 98 million cells (66 s and 12.5 GB).
+#[test]
+fn an_ods_whose_repeats_expand_past_the_budget_is_refused_before_it_is_read() {
+    let dir = tempdir();
+    let d = dir.path();
+    let row = "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>pay</text:p></table:table-cell><table:table-cell office:value-type=\"float\" office:value=\"4\"><text:p>4</text:p></table:table-cell></table:table-row>";
+    // LibreOffice's trailing empty rows, repeated to the sheet's end, are no cells.
+    let trailing = "<table:table-row table:number-rows-repeated=\"1048570\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+    ods(
+        &d.join("ok.ods"),
+        &format!("{ODS_HEAD}{row}{trailing}{ODS_TAIL}"),
+    );
+    workbook_map(d, "ok.ods");
+    let (o, _) = limited(d, &["render", "-f", "json", "m.journey.yaml"], &[]);
+    assert_eq!(exit(&o), 0, "{}", all_text(&o));
+    let bomb = "<table:table-row table:number-rows-repeated=\"6000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
+    ods(
+        &d.join("bomb.ods"),
+        &format!("{ODS_HEAD}{row}{bomb}{ODS_TAIL}"),
+    );
+    assert!(std::fs::metadata(d.join("bomb.ods")).unwrap().len() < 8 * 1024);
+    workbook_map(d, "bomb.ods");
+    refused_in_bounds(d, "repeats", "over the limit of 4000000 for an .ods");
+    // Two billion spaces in one cell, written as one element.
+    let spaces = "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>a<text:s text:c=\"2000000000\"/></text:p></table:table-cell></table:table-row>";
+    ods(
+        &d.join("spaces.ods"),
+        &format!("{ODS_HEAD}{row}{spaces}{ODS_TAIL}"),
+    );
+    workbook_map(d, "spaces.ods");
+    refused_in_bounds(d, "spaces", "bytes of text, the limit for one cell");
+}
+
+// 10. `.xlsx` parts were inflated without a bound (2 MB → 2.75 GB; a 600 MB cell aborted).
+#[test]
+fn an_xlsx_whose_parts_inflate_past_the_budget_is_refused_in_bounded_memory() {
+    let dir = tempdir();
+    let d = dir.path();
+    let src =
+        std::fs::File::open(root().join("tests/fixtures/workbooks/row-numbers.xlsx")).unwrap();
+    let mut src = zip::ZipArchive::new(src).unwrap();
+    let sheet = (0..src.len())
+        .map(|i| src.by_index(i).unwrap().name().to_owned())
+        .find(|n| n.starts_with("xl/worksheets/sheet"))
+        .unwrap();
+    // The first sheet with one more row: one cell of `cell_bytes` of text, or `empties`
+    // empty cells; each inflated from a few hundred kilobytes.
+    let write = |path: &Path, cell_bytes: usize, empties: usize| {
+        let mut src = zip::ZipArchive::new(
+            std::fs::File::open(root().join("tests/fixtures/workbooks/row-numbers.xlsx")).unwrap(),
+        )
+        .unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            if f.name() != sheet {
+                out.raw_copy_file(f).unwrap();
+                continue;
+            }
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
+            drop(f);
+            let at = xml.find("</sheetData>").unwrap();
+            out.start_file(
+                sheet.as_str(),
+                zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated),
+            )
+            .unwrap();
+            let w = &mut out;
+            std::io::Write::write_all(w, &xml.as_bytes()[..at]).unwrap();
+            std::io::Write::write_all(w, b"<row r=\"900\"><c r=\"C900\" t=\"inlineStr\"><is><t>")
+                .unwrap();
+            let chunk = vec![b'a'; 1 << 20];
+            let mut left = cell_bytes;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                std::io::Write::write_all(w, &chunk[..n]).unwrap();
+                left -= n;
+            }
+            std::io::Write::write_all(w, b"</t></is></c>").unwrap();
+            let empty = b"<c r=\"D900\"/>".repeat(1 << 16);
+            for _ in 0..empties / (1 << 16) {
+                std::io::Write::write_all(w, &empty).unwrap();
+            }
+            std::io::Write::write_all(w, b"</row>").unwrap();
+            std::io::Write::write_all(w, &xml.as_bytes()[at..]).unwrap();
+        }
+        out.finish().unwrap();
+    };
+    // A long comment is a cell like any other.
+    write(&d.join("ok.xlsx"), 100_000, 0);
+    workbook_map(d, "ok.xlsx");
+    let (o, _) = limited(d, &["validate", "m.journey.yaml"], &[]);
+    assert_ne!(exit(&o), 1, "{}", all_text(&o));
+    assert!(!all_text(&o).contains("JM006"), "{}", all_text(&o));
+    write(&d.join("big.xlsx"), 600 << 20, 0);
+    let size = std::fs::metadata(d.join("big.xlsx")).unwrap().len();
+    assert!(size < 4 << 20, "{size}");
+    workbook_map(d, "big.xlsx");
+    refused_in_bounds(
+        d,
+        "a 600 MB cell",
+        "holds a text or tag longer than 16777216 bytes, the limit for one cell",
+    );
+    // 32 million empty cells: 400 MB of XML from a file of about 1 MB.
+    write(&d.join("bomb.xlsx"), 1, 32 << 20);
+    let size = std::fs::metadata(d.join("bomb.xlsx")).unwrap().len();
+    assert!(size < 4 << 20, "{size}");
+    workbook_map(d, "bomb.xlsx");
+    refused_in_bounds(d, "a zip bomb", "inflates more than 100 times over");
 }

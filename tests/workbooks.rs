@@ -148,7 +148,7 @@ fn what_is_not_a_readable_workbook_is_refused_with_what_to_do() {
         (
             "damaged.xlsx",
             "",
-            "cannot read the workbook (Zip error: invalid Zip archive: Could not find EOCD); it may be damaged",
+            "cannot read the workbook (invalid Zip archive: Could not find EOCD); it may be damaged",
         ),
         (
             "protected.xlsx",

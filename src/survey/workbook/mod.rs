@@ -2,8 +2,10 @@
 //! the CSV reader as CSV text, so that every rule of the survey binding (vendor header rows,
 //! filters, labels, waves) applies to a workbook exactly as to its CSV twin.
 //!
-//! Invariants: an `.xlsx` sheet is streamed row by row (a producer thread and a bounded
-//! channel; `.xls` and `.ods` are read whole by calamine, within the file size limit); a cell
+//! Invariants: calamine opens a workbook only after `budget` has checked what calamine would
+//! allocate for it (cells, inflated parts, the longest cell), and a panic inside calamine is
+//! a damaged workbook, never a crash or a sheet cut short; an `.xlsx` sheet is streamed row by
+//! row (a producer thread and a bounded channel; `.xls` and `.ods` are read whole); a cell
 //! becomes the text its CSV export would hold: whole numbers without a decimal point, dates
 //! as `YYYY-MM-DD HH:MM:SS`, TRUE/FALSE; CSV lines are mapped back to sheet rows so that
 //! every diagnostic names the row and column a spreadsheet shows. A file that is not a
@@ -22,6 +24,10 @@ use crate::diagnostic::Code;
 use crate::model::Survey;
 
 use super::input::{self, Input, OpenError};
+
+mod budget;
+
+pub use budget::{MAX_WHOLE_CELLS, MAX_WORKBOOK_BYTES};
 
 /// Rows in flight between the thread that reads the sheet and the CSV reader.
 const ROWS_IN_FLIGHT: usize = 256;
@@ -144,24 +150,52 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Opened, OpenError> {
             .map(BufReader::new)
             .map_err(|e| refuse(format!("cannot read: {}", crate::load::io_reason(&e))))
     };
-    let sheet = match kind(path)? {
+    let format = kind(path)?;
+    let checked = budget::check(
+        path,
+        match format {
+            Kind::Xlsx => budget::Format::Xlsx,
+            Kind::Ods => budget::Format::Ods,
+            Kind::Xls => budget::Format::Xls,
+        },
+    );
+    match checked {
+        Ok(()) => {}
+        Err(budget::Refusal::Limit(why)) => {
+            return Err(OpenError {
+                code: Code::OverBudget,
+                message: why,
+                line: 0,
+            });
+        }
+        Err(budget::Refusal::Damaged(why)) => return Err(refuse(why)),
+    }
+    let sheet = match format {
         Kind::Xlsx => {
-            let mut wb = Xlsx::new(file()?).map_err(|e| {
+            let f = file()?;
+            let mut wb = guarded(|| Xlsx::new(f))?.map_err(|e| {
                 let password = matches!(e, calamine::XlsxError::Password);
                 why(&e, password)
             })?;
             let sheet = pick(&wb.sheet_names(), wanted.as_deref())?;
             let name = sheet.clone();
-            std::thread::spawn(move || stream_xlsx(&mut wb, &name, &tx));
+            std::thread::spawn(move || {
+                let sent = tx.clone();
+                if guarded(|| stream_xlsx(&mut wb, &name, &sent)).is_err() {
+                    let _ = tx.send(Err("calamine stopped on it".to_owned()));
+                }
+            });
             sheet
         }
         Kind::Xls => {
-            let wb = Xls::new(file()?)
+            let f = file()?;
+            let wb = guarded(|| Xls::new(f))?
                 .map_err(|e| why(&e, matches!(e, calamine::XlsError::Password)))?;
             read_whole(wb, wanted.as_deref(), tx)?
         }
         Kind::Ods => {
-            let wb = Ods::new(file()?)
+            let f = file()?;
+            let wb = guarded(|| Ods::new(f))?
                 .map_err(|e| why(&e, matches!(e, calamine::OdsError::Password)))?;
             read_whole(wb, wanted.as_deref(), tx)?
         }
@@ -189,9 +223,17 @@ where
     W::Error: std::fmt::Display,
 {
     let sheet = pick(&wb.sheet_names(), wanted)?;
-    let range = wb.worksheet_range(&sheet).map_err(|e| why(&e, false))?;
+    let range = guarded(|| wb.worksheet_range(&sheet))?.map_err(|e| why(&e, false))?;
     std::thread::spawn(move || send_range(&range, &tx));
     Ok(sheet)
+}
+
+/// `f`, a call into calamine: a panic in it (a file it did not expect) is a damaged workbook,
+/// not a crash, and never a sheet cut short.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, OpenError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+        refuse("cannot read the workbook (calamine stopped on it); it may be damaged: open it in a spreadsheet and save it again, or export it as CSV")
+    })
 }
 
 /// The sheet the binding names, or the first; an unknown name lists the ones there are.
