@@ -3,8 +3,11 @@
 //!
 //! Invariants: the browser is found (flag, `JOURNEYMAP_CHROMIUM`, then PATH), never
 //! downloaded; it runs with a fresh profile in a process group of its own, with its
-//! network off; every step has a deadline; whatever happens (an error, a hang, a crash, a
-//! signal) the whole group is killed and the browser reaped, so nothing is left running.
+//! network off; the page is handed to it from memory, by request interception, at an address
+//! that cannot exist, with a Content-Security-Policy header that allows nothing to be fetched:
+//! whatever a template says, every other request fails (no local file, no network); every
+//! step has a deadline; whatever happens (an error, a hang, a crash, a signal) the whole
+//! group is killed and the browser reaped and its profile removed, so nothing is left.
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -13,7 +16,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use headless_chrome::protocol::cdp::{Emulation, Page};
+use headless_chrome::browser::tab::RequestPausedDecision;
+use headless_chrome::protocol::cdp::{Emulation, Fetch, Network, Page};
 use headless_chrome::types::PrintToPdfOptions;
 use headless_chrome::{Browser, Tab};
 
@@ -43,6 +47,12 @@ const MEASURE_GRID: &str = "@media print { .grid-scroll { zoom: 1 !important; } 
 /// The grid's natural width in CSS pixels (0 for a page without one: a custom template).
 const GRID_WIDTH: &str = "(() => { const t = document.querySelector('.grid-scroll > table'); \
     return t ? t.getBoundingClientRect().width : 0; })()";
+/// Where the page is served: a name that cannot resolve (`.invalid`, RFC 2606), answered
+/// from memory by request interception.
+const PAGE_URL: &str = "http://journeymap.invalid/page.html";
+/// The policy the page is served with, whatever its own `<meta>` says: inline style, and
+/// images and fonts written into the page; nothing fetched, no script, no frame.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; script-src 'none'; frame-src 'none'; child-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'";
 /// The tallest PNG Chromium is asked for, in device pixels.
 const MAX_PNG_HEIGHT: f64 = 32_000.0;
 
@@ -127,6 +137,8 @@ struct Process {
     /// Kept alive for the ws URL reader thread's last lines of stderr.
     stderr_tail: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     _profile: tempfile::TempDir,
+    /// The profile, removed if journeymap is interrupted.
+    _profile_live: crate::output::Live,
     _live: crate::output::LiveGroup,
 }
 
@@ -197,7 +209,8 @@ pub struct Chromium {
     tab: std::sync::Arc<Tab>,
     process: Process,
     timeout: Duration,
-    pages: tempfile::TempDir,
+    /// The page the tab is shown next, served by the interceptor.
+    page: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Chromium {
@@ -228,8 +241,19 @@ impl Chromium {
             "--mute-audio",
             "--force-color-profile=srgb",
             "--font-render-hinting=none",
+            // Beside the interception, the network is closed: no name resolves, and any
+            // request that got past it would go to a proxy that is not there.
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()));
+        // Chromium's own temporary files (shared memory, with --disable-dev-shm-usage) go
+        // inside the profile, so that removing the profile removes them, even after a kill.
+        let scratch = profile.path().join("tmp");
+        std::fs::create_dir(&scratch).context("cannot make a folder for Chromium")?;
+        cmd.env("TMPDIR", &scratch);
         // Chromium refuses to start as root with its sandbox; the pages it is given are
         // journeymap's own, with scripts and network forbidden by their CSP.
         if rustix::process::geteuid().is_root() {
@@ -250,11 +274,13 @@ impl Chromium {
             .with_context(|| format!("cannot start Chromium ({})", path.display()))?;
         let live = crate::output::LiveGroup::new(child.id());
         let tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let profile_live = crate::output::Live::new(profile.path());
         let mut process = Process {
             child,
             path: path.clone(),
             stderr_tail: tail.clone(),
             _profile: profile,
+            _profile_live: profile_live,
             _live: live,
         };
         let ws = wait_for_devtools(&mut process, tail, deadline, options.timeout)?;
@@ -266,16 +292,15 @@ impl Chromium {
             .new_tab()
             .map_err(|e| anyhow!("Chromium ({}) opened no page: {e}", path.display()))?;
         tab.set_default_timeout(options.timeout);
-        let pages = tempfile::Builder::new()
-            .prefix("journeymap-page-")
-            .tempdir()
-            .context("cannot make a folder for the page")?;
+        let page = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        serve_only_the_page(&tab, std::sync::Arc::clone(&page))
+            .map_err(|e| anyhow!("cannot set Chromium ({}) up: {e}", path.display()))?;
         Ok(Chromium {
             _browser: browser,
             tab,
             process,
             timeout: options.timeout,
-            pages,
+            page,
         })
     }
 
@@ -379,15 +404,58 @@ impl Chromium {
         }
     }
 
-    /// Show `html` in the tab, from a file in a private folder.
+    /// Show `html` in the tab, handed over from memory (nothing is written to disk).
     fn load(&self, html: &str) -> Result<()> {
-        let file = self.pages.path().join("page.html");
-        std::fs::write(&file, html).context("cannot write the page for Chromium")?;
-        let url = url::Url::from_file_path(&file)
-            .map_err(|()| anyhow!("{} is not an absolute path", file.display()))?;
-        self.tab.navigate_to(url.as_str())?.wait_until_navigated()?;
+        if let Ok(mut page) = self.page.lock() {
+            html.clone_into(&mut page);
+        }
+        self.tab.navigate_to(PAGE_URL)?.wait_until_navigated()?;
         Ok(())
     }
+}
+
+/// Every request of the tab is paused and answered here: the page's own address with the
+/// page and its policy, anything else (a style sheet, an image, a frame, a file, the network)
+/// with a failure.
+fn serve_only_the_page(tab: &Tab, page: std::sync::Arc<std::sync::Mutex<String>>) -> Result<()> {
+    use base64::Engine as _;
+    tab.enable_request_interception(std::sync::Arc::new(
+        move |_transport, _session, event: Fetch::events::RequestPausedEvent| {
+            let p = event.params;
+            if p.request.url == PAGE_URL && p.resource_Type == Network::ResourceType::Document {
+                let html = page.lock().map(|h| h.clone()).unwrap_or_default();
+                let header = |name: &str, value: &str| Fetch::HeaderEntry {
+                    name: name.to_owned(),
+                    value: value.to_owned(),
+                };
+                return RequestPausedDecision::Fulfill(Fetch::FulfillRequest {
+                    request_id: p.request_id,
+                    response_code: 200,
+                    response_headers: Some(vec![
+                        header("Content-Type", "text/html; charset=utf-8"),
+                        header("Content-Security-Policy", PAGE_CSP),
+                        header("Cache-Control", "no-store"),
+                    ]),
+                    binary_response_headers: None,
+                    body: Some(base64::engine::general_purpose::STANDARD.encode(html)),
+                    response_phrase: None,
+                });
+            }
+            RequestPausedDecision::Fail(Fetch::FailRequest {
+                request_id: p.request_id,
+                error_reason: Network::ErrorReason::BlockedByClient,
+            })
+        },
+    ))?;
+    tab.enable_fetch(
+        Some(&[Fetch::RequestPattern {
+            url_pattern: Some("*".to_owned()),
+            resource_Type: None,
+            request_stage: Some(Fetch::RequestStage::Request),
+        }]),
+        None,
+    )?;
+    Ok(())
 }
 
 /// The page with one more style sheet, last in its head.

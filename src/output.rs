@@ -47,12 +47,23 @@ pub fn clean_up_on_signals() {
         let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
     }
     let _ = ctrlc::set_handler(|| {
+        let mut killed = Vec::new();
         if let Ok(groups) = GROUPS.lock() {
             for &pid in groups.iter() {
                 if let Some(pid) = rustix::process::Pid::from_raw(pid) {
                     let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+                    killed.push(pid);
                 }
             }
+        }
+        // A killed browser may still be writing into its profile for a moment: wait (a
+        // second at most) until its group is gone, reaping what comes back to us, so that
+        // the folders below are removed for good.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        while !killed.is_empty() && std::time::Instant::now() < deadline {
+            while let Ok(Some(_)) = rustix::process::wait(rustix::process::WaitOptions::NOHANG) {}
+            killed.retain(|&pid| rustix::process::test_kill_process_group(pid).is_ok());
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         if let Ok(live) = LIVE.lock() {
             for p in live.iter() {

@@ -17,6 +17,7 @@
 //! nested) its terms occur; a term that has no word is refused before any comment is read.
 
 use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind};
 use unicode_normalization::UnicodeNormalization;
@@ -171,7 +172,7 @@ pub fn comment_key_into(text: &str, key: &mut String) {
 
 /// The themes of a codebook, compiled.
 pub struct Matcher {
-    ac: Option<NFA>,
+    ac: Option<Compiled>,
     /// Per pattern: the theme, and whether it is an `exclude` term.
     owners: Vec<(usize, bool)>,
     themes: usize,
@@ -208,11 +209,27 @@ impl Matcher {
                 }
             }
         }
-        // Standard semantics: every state lists every term that ends where it stands.
-        let ac = NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&keys)
-            .ok();
+        // Standard semantics: every state lists every term that ends where it stands. A
+        // codebook of usual size is a DFA (one table lookup a byte); a very large one an NFA,
+        // whose memory does not grow with the alphabet.
+        let bytes: usize = keys.iter().map(String::len).sum();
+        let dfa = (bytes <= DFA_BYTES)
+            .then(|| {
+                DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(aho_corasick::StartKind::Unanchored)
+                    .build(&keys)
+                    .ok()
+            })
+            .flatten();
+        let ac = match dfa {
+            Some(d) => Some(Compiled::Dfa(d)),
+            None => NFA::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&keys)
+                .ok()
+                .map(Compiled::Nfa),
+        };
         Matcher {
             ac,
             owners,
@@ -246,15 +263,39 @@ impl Matcher {
         scratch.seen.clear();
         scratch.seen.resize(self.themes, (false, false));
         scratch.states.clear();
-        let Ok(mut sid) = ac.start_state(Anchored::No) else {
+        match ac {
+            Compiled::Dfa(a) => self.walk(a, scratch),
+            Compiled::Nfa(a) => self.walk(a, scratch),
+        }
+        let seen = &scratch.seen;
+        scratch
+            .themes
+            .extend((0..self.themes).filter(|&t| seen[t].0 && !seen[t].1));
+    }
+}
+
+/// Codebooks whose terms hold more bytes than this are compiled to an NFA, not a DFA.
+const DFA_BYTES: usize = 64 * 1024;
+
+/// A codebook's automaton.
+enum Compiled {
+    Dfa(DFA),
+    Nfa(NFA),
+}
+
+impl Matcher {
+    /// Mark the themes of `scratch.key` in `scratch.seen`: every byte one step of `a`, and
+    /// each match state's terms looked at the first time the state is met only (its terms are
+    /// the same wherever it recurs), so nested and repeated terms cost nothing more.
+    fn walk<A: Automaton>(&self, a: &A, scratch: &mut Scratch) {
+        let Ok(mut sid) = a.start_state(Anchored::No) else {
             return;
         };
         for &b in scratch.key.as_bytes() {
-            sid = ac.next_state(Anchored::No, sid, b);
-            // A state's terms are the same wherever it recurs: looked at the first time only.
-            if ac.is_special(sid) && ac.is_match(sid) && scratch.states.insert(sid) {
-                for i in 0..ac.match_len(sid) {
-                    let (t, exclude) = self.owners[ac.match_pattern(sid, i).as_usize()];
+            sid = a.next_state(Anchored::No, sid, b);
+            if a.is_special(sid) && a.is_match(sid) && scratch.states.insert(sid) {
+                for i in 0..a.match_len(sid) {
+                    let (t, exclude) = self.owners[a.match_pattern(sid, i).as_usize()];
                     if exclude {
                         scratch.seen[t].1 = true;
                     } else {
@@ -263,10 +304,6 @@ impl Matcher {
                 }
             }
         }
-        let seen = &scratch.seen;
-        scratch
-            .themes
-            .extend((0..self.themes).filter(|&t| seen[t].0 && !seen[t].1));
     }
 }
 
@@ -277,7 +314,7 @@ pub struct Scratch {
     /// Per theme: a term matched, an exclude term matched.
     seen: Vec<(bool, bool)>,
     /// The automaton's match states met in this comment.
-    states: std::collections::HashSet<StateID>,
+    states: std::collections::HashSet<StateID, foldhash::fast::FixedState>,
     /// The comment's themes.
     pub themes: Vec<usize>,
 }

@@ -5,8 +5,11 @@
 //!
 //! Invariants: a page is served only from a render during which none of its files changed
 //! (else it is rendered again), so a file caught half-written never shows as a figure; a
-//! map with errors shows its diagnostics instead of a stale map; nothing is written to disk.
+//! map with errors shows its diagnostics instead of a stale map; nothing is written to disk;
+//! requests are answered by `http`, which answers only for this machine and in bounded
+//! memory and threads.
 
+mod http;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -98,11 +101,8 @@ pub fn serve(config: Config) -> Result<Outcome> {
         .context("cannot resolve the templates folder")?;
     let watch = watch::Watch::start(&path, is_dir, templates.as_deref())?;
     let addr = std::net::SocketAddr::new(config.bind, config.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| {
-        let in_use = e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-        if in_use {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow!(
                 "cannot listen on {addr}: the port is in use by another program; pick another with --port (or --port 0 for any free port)"
             )
@@ -110,11 +110,11 @@ pub fn serve(config: Config) -> Result<Outcome> {
             anyhow!("cannot listen on {addr}: {e}")
         }
     })?;
-    let url = match server.server_addr() {
-        tiny_http::ListenAddr::IP(a) => format!("http://{a}/"),
-        #[allow(unreachable_patterns)]
-        _ => format!("http://{addr}/"),
-    };
+    let bound = listener
+        .local_addr()
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let url = format!("http://{bound}/");
+    let hosts = http::Hosts::new(config.bind, bound.port());
     let site = Arc::new(Site {
         config,
         is_dir,
@@ -129,22 +129,19 @@ pub fn serve(config: Config) -> Result<Outcome> {
     println!("{url}");
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    for request in server.incoming_requests() {
-        let site = Arc::clone(&site);
-        std::thread::spawn(move || site.answer(request));
-    }
+    http::run(
+        listener,
+        hosts,
+        Arc::new(move |request: &http::Request| site.answer(request)),
+    );
     Ok(Outcome::Ok)
 }
 
 impl Site {
-    fn answer(&self, request: tiny_http::Request) {
-        let url = request.url().to_owned();
-        let path = url.split(['?', '#']).next().unwrap_or("/");
-        let get = matches!(
-            request.method(),
-            tiny_http::Method::Get | tiny_http::Method::Head
-        );
-        let (status, kind, body) = match path {
+    fn answer(&self, request: &http::Request) -> http::Response {
+        let path = request.target.split(['?', '#']).next().unwrap_or("/");
+        let get = matches!(request.method.as_str(), "GET" | "HEAD");
+        let (status, content_type, body) = match path {
             _ if !get => (405, "text/plain", "only GET is served\n".to_owned()),
             GENERATION => (200, "text/plain", self.watch.generation().to_string()),
             LIVE_SCRIPT => (200, "text/javascript", LIVE_JS.to_owned()),
@@ -153,20 +150,11 @@ impl Site {
                 (page.status, "text/html", page.html)
             }
         };
-        // The page is whole in memory: sent with its length, never in chunks.
-        let mut response = tiny_http::Response::from_string(body)
-            .with_status_code(status)
-            .with_chunked_threshold(usize::MAX);
-        for (name, value) in [
-            ("Content-Type", format!("{kind}; charset=utf-8")),
-            ("Cache-Control", "no-store".to_owned()),
-        ] {
-            if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-                response.add_header(h);
-            }
+        http::Response {
+            status,
+            content_type,
+            body: body.into_bytes(),
         }
-        // A browser that went away mid-answer is no error of ours.
-        let _ = request.respond(response);
     }
 
     /// The page at `path`: the map, or in a folder the index and each map by its name.
