@@ -262,6 +262,7 @@ impl Matcher {
         comment_key_into(text, &mut scratch.key);
         scratch.seen.clear();
         scratch.seen.resize(self.themes, (false, false));
+        scratch.few.clear();
         scratch.states.clear();
         match ac {
             Compiled::Dfa(a) => self.walk(a, scratch),
@@ -291,9 +292,10 @@ impl Matcher {
         let Ok(mut sid) = a.start_state(Anchored::No) else {
             return;
         };
-        for &b in scratch.key.as_bytes() {
+        let key = std::mem::take(&mut scratch.key);
+        for &b in key.as_bytes() {
             sid = a.next_state(Anchored::No, sid, b);
-            if a.is_special(sid) && a.is_match(sid) && scratch.states.insert(sid) {
+            if a.is_special(sid) && a.is_match(sid) && scratch.first_time(sid) {
                 for i in 0..a.match_len(sid) {
                     let (t, exclude) = self.owners[a.match_pattern(sid, i).as_usize()];
                     if exclude {
@@ -304,6 +306,7 @@ impl Matcher {
                 }
             }
         }
+        scratch.key = key;
     }
 }
 
@@ -313,10 +316,27 @@ pub struct Scratch {
     key: String,
     /// Per theme: a term matched, an exclude term matched.
     seen: Vec<(bool, bool)>,
-    /// The automaton's match states met in this comment.
+    /// The automaton's match states met in this comment: the first few in a list (a comment
+    /// meets few), the rest in a set (a hostile one meets many).
+    few: Vec<StateID>,
     states: std::collections::HashSet<StateID, foldhash::fast::FixedState>,
     /// The comment's themes.
     pub themes: Vec<usize>,
+}
+
+impl Scratch {
+    /// Whether the match state `sid` is met for the first time in this comment.
+    fn first_time(&mut self, sid: StateID) -> bool {
+        const FEW: usize = 16;
+        if self.few.contains(&sid) {
+            return false;
+        }
+        if self.few.len() < FEW {
+            self.few.push(sid);
+            return true;
+        }
+        self.states.insert(sid)
+    }
 }
 
 /// Words and phrases listed for the comments in no theme.

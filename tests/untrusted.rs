@@ -1063,3 +1063,39 @@ fn serve_bounds_its_connections_times_out_idle_ones_and_keeps_accepting() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(get_as(&s.addr, &s.addr).starts_with("HTTP/1.1 200"));
 }
+
+// 4 and 5. A backtick in a Spark name was written `\``, which Spark does not read as an
+// escape; a backslash in a BigQuery name was not escaped, so `\` and a backtick closed it.
+// (tests/sql_quoting.rs runs such names on Spark and parses them with sqlglot.)
+#[test]
+fn a_backtick_or_backslash_in_a_name_stays_inside_it() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: \"a`b\"\n    table: t\n    actor: \"a` from x; DROP VIEW v; select `b\"\n    event: \"c\\\\` from x; DROP TABLE v; select `d\"\n    time: time\n    steps: {{browse: view, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(d, &["sql", "--dialect", "spark", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sql = stdout(&o);
+    assert!(
+        sql.contains("`a`` from x; DROP VIEW v; select ``b`"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("`c\\`` from x; DROP TABLE v; select ``d`"),
+        "{sql}"
+    );
+    let o = run_in(d, &["sql", "--dialect", "bigquery", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sql = stdout(&o);
+    assert!(
+        sql.contains("`a\\` from x; DROP VIEW v; select \\`b`"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("`c\\\\\\` from x; DROP TABLE v; select \\`d`"),
+        "{sql}"
+    );
+}
