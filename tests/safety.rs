@@ -2,47 +2,9 @@
 //! inside its repository, templates are bounded, and map text cannot forge CI output. Every
 //! run here is under the kernel's CPU and memory limits (prlimit), as the hostile corpus is.
 
-use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::util::{TODAY, tempdir};
-
-/// Run journeymap in `dir` under 5 s of CPU and 512 MB of address space, with `env` set.
-/// The wall time a limited run may take. The work bound is the kernel's: `prlimit --cpu=5`
-/// kills a run that uses more than 5 s of CPU, and its exit-code check then fails. Wall time
-/// only catches a run that hangs without using CPU (a FIFO with no writer), with room for a
-/// CI machine whose two cores are busy with the browser tests at the same time.
-const WALL: Duration = Duration::from_secs(20);
-
-fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
-    let start = Instant::now();
-    let out = std::process::Command::new("prlimit")
-        .arg("--as=536870912")
-        .arg("--cpu=5")
-        .arg(env!("CARGO_BIN_EXE_journeymap"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("JOURNEYMAP_TODAY", TODAY)
-        .envs(env.iter().copied())
-        .output()
-        .expect("prlimit runs");
-    (out, start.elapsed())
-}
-
-fn all_text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn exit(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use crate::util::{WALL, all_text, exit, limited, tempdir};
 
 const PERSONA_MAP: &str = "journeymap: 1\ntitle: t\npersona: personas/p.yaml\nstages:\n  - {id: a, name: A, touchpoints: [{name: T}]}\nsurveys:\n  - {id: s, file: s.csv, stage_column: stage, measures: {nps: nps}}\n";
 

@@ -5,47 +5,12 @@
 //! hostile corpus is: a refusal must come as a diagnostic within them, never as an abort.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::util::{TODAY, code, root, run_in, stderr, stdout, tempdir};
-
-/// The wall time a limited run may take (the work bound is `--cpu=5`).
-const WALL: Duration = Duration::from_secs(20);
-
-fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
-    let start = Instant::now();
-    let out = Command::new("prlimit")
-        .arg("--as=536870912")
-        .arg("--cpu=5")
-        .arg(env!("CARGO_BIN_EXE_journeymap"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("JOURNEYMAP_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .output()
-        .expect("prlimit runs");
-    (out, start.elapsed())
-}
-
-fn all_text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// The exit code, or -signal for a run the kernel or an abort ended.
-fn exit(o: &Output) -> i32 {
-    use std::os::unix::process::ExitStatusExt as _;
-    o.status
-        .code()
-        .unwrap_or_else(|| -o.status.signal().unwrap_or(0))
-}
+use crate::util::{
+    TODAY, WALL, all_text, code, exit, limited, root, run_in, stderr, stdout, tempdir,
+};
 
 const STAGES: &str = "journeymap: 1\ntitle: Shop\npersona: {name: P}\nstages:\n  - {id: browse, name: Browse, touchpoints: [{name: Site}]}\n  - {id: pay, name: Pay, touchpoints: [{name: Checkout}]}\n";
 
@@ -860,11 +825,13 @@ fn an_interrupted_pdf_leaves_no_folder_behind() {
         }
         assert!(profile(), "{signal}: Chromium did not start");
         std::thread::sleep(Duration::from_millis(200));
-        Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
+        let sig = match signal {
+            "TERM" => rustix::process::Signal::TERM,
+            "INT" => rustix::process::Signal::INT,
+            _ => rustix::process::Signal::HUP,
+        };
+        let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap()).unwrap();
+        rustix::process::kill_process(pid, sig).unwrap();
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
         let left: Vec<_> = std::fs::read_dir(&tmp)

@@ -102,3 +102,46 @@ pub fn tempdir() -> tempfile::TempDir {
         .tempdir()
         .unwrap()
 }
+
+/// The wall time a run under [`limited`] may take. The work bound is the kernel's:
+/// `prlimit --cpu=5` kills a run that uses more than 5 s of CPU, and its exit-code check then
+/// fails. Wall time only catches a run that hangs without using CPU (a FIFO with no writer),
+/// with room for a CI machine whose two cores are busy with the browser tests at once.
+pub const WALL: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The binary run in `dir` under the kernel's limits for hostile input (`prlimit --as=512M
+/// --cpu=5`), with a scrubbed environment and `env`: its output and how long it took.
+pub fn limited(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let out = Command::new("prlimit")
+        .arg("--as=536870912")
+        .arg("--cpu=5")
+        .arg(env!("CARGO_BIN_EXE_journeymap"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("JOURNEYMAP_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("prlimit runs");
+    (out, start.elapsed())
+}
+
+/// Standard output and error together, as text.
+pub fn all_text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The exit code, or minus the signal for a run the kernel or an abort ended.
+pub fn exit(o: &Output) -> i32 {
+    use std::os::unix::process::ExitStatusExt as _;
+    o.status
+        .code()
+        .unwrap_or_else(|| -o.status.signal().unwrap_or(0))
+}

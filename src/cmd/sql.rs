@@ -94,21 +94,12 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
     // `validate` reports them; nothing is printed unless every binding could be written.
     let mut out = String::new();
     let mut problems = Vec::new();
-    for survey in surveys {
-        match survey_sql(&loaded, args.dialect, survey) {
-            Ok(text) => {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&text);
-            }
-            Err((code, pos, why)) => {
-                problems.push(Diagnostic::new(code, &loaded.file, pos, why));
-            }
-        }
-    }
-    for log in logs {
-        match log_sql(&loaded, args.dialect, log) {
+    let texts = surveys
+        .into_iter()
+        .map(|s| survey_sql(&loaded, args.dialect, s))
+        .chain(logs.into_iter().map(|l| log_sql(&loaded, args.dialect, l)));
+    for text in texts {
+        match text {
             Ok(text) => {
                 if !out.is_empty() {
                     out.push('\n');

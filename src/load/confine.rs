@@ -83,7 +83,11 @@ pub fn resolve(path: &Path, root: &Path) -> Result<PathBuf, Refusal> {
     let real = match std::fs::canonicalize(path) {
         Ok(r) => r,
         Err(e) => {
-            // A link that leads nowhere says where it leads: outside is still outside.
+            // A path that is not there but would lie outside is outside (the more useful
+            // thing to say), and so is a link that leads nowhere outside.
+            if !as_far_as_it_resolves(path).starts_with(&root) {
+                return Err(outside(&shown));
+            }
             if let Ok(target) = std::fs::read_link(path) {
                 let target = if target.is_absolute() {
                     target
@@ -109,6 +113,30 @@ pub fn resolve(path: &Path, root: &Path) -> Result<PathBuf, Refusal> {
         Ok(m) if m.is_file() => Ok(real),
         Ok(_) => Err(Refusal::Unreadable("it is not a regular file".to_owned())),
         Err(e) => Err(Refusal::Unreadable(super::io_reason(&e))),
+    }
+}
+
+/// Where a path that does not resolve would lie: its deepest folder that does resolve,
+/// followed by the rest of it by name.
+fn as_far_as_it_resolves(path: &Path) -> PathBuf {
+    let abs = lexical_absolute(path);
+    let mut rest = Vec::new();
+    let mut at = abs.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                at = parent;
+            }
+            _ => return abs,
+        }
     }
 }
 
@@ -170,6 +198,17 @@ mod tests {
         assert!(matches!(
             resolve(&root.join("maps/nope.csv"), &root),
             Err(Refusal::Unreadable(_))
+        ));
+        // Missing, reached through a link to the root: still inside, so unreadable.
+        std::os::unix::fs::symlink(&root, dir.path().join("via")).unwrap();
+        assert!(matches!(
+            resolve(&dir.path().join("via/maps/nope.csv"), &root),
+            Err(Refusal::Unreadable(_))
+        ));
+        // Missing and outside: outside.
+        assert!(matches!(
+            resolve(&root.join("../elsewhere/nope.csv"), &root),
+            Err(Refusal::Refused(_))
         ));
         // `..` out of the root.
         assert!(matches!(
