@@ -108,8 +108,19 @@ impl Drop for Beside {
     }
 }
 
-fn render_json(map: &Path) -> serde_json::Value {
-    let o = run_in(&root(), &["render", "-f", "json", map.to_str().unwrap()]);
+/// The JSON render of `map`, which may read files from `folder`.
+fn render_json(map: &Path, folder: &Path) -> serde_json::Value {
+    let o = run_in(
+        &root(),
+        &[
+            "render",
+            "-f",
+            "json",
+            "--root",
+            folder.to_str().unwrap(),
+            map.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code(&o), 0, "{}: {}", map.display(), stderr(&o));
     serde_json::from_str(&stdout(&o)).unwrap()
 }
@@ -213,20 +224,34 @@ fn survey_sql_gives_the_local_figures_on_duckdb_and_spark() {
     }
     let mut edge_checked = false;
     for case in CASES {
-        let map = root().join(case.map);
+        // The maps written for reading back go into a copy of the map's folder (with the
+        // folders its files are in), never into the repository, where a test that renders
+        // every example would find them half-written.
+        let original = root().join(case.map);
+        let base = match original.parent().unwrap() {
+            p if p.ends_with("real/maps") => p.parent().unwrap().to_owned(),
+            p => p.to_owned(),
+        };
+        let copy = d.join(format!("copy-{}", case.name));
+        for entry in walkdir::WalkDir::new(&base) {
+            let entry = entry.unwrap();
+            let to = copy.join(entry.path().strip_prefix(&base).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let map = copy.join(original.strip_prefix(&base).unwrap());
         // Comment sentiment is scored by journeymap alone, never in the warehouse: the local
         // figures are those of the map without it.
         let text = without_sentiment(&std::fs::read_to_string(&map).unwrap());
-        let local_map = map.with_file_name(format!(
-            "jm-local-{}-{}.journey.yaml",
-            case.name,
-            std::process::id()
-        ));
+        let local_map = map.with_file_name(format!("jm-local-{}.journey.yaml", case.name));
         std::fs::write(&local_map, &text).unwrap();
         let _local_written = Beside(vec![local_map.clone()]);
-        let local = figures(&render_json(&local_map));
+        let local = figures(&render_json(&local_map, &copy));
         for (engine, _) in &jobs {
-            let tag = format!("jm-readback-{}-{engine}-{}", case.name, std::process::id());
+            let tag = format!("jm-readback-{}-{engine}", case.name);
             let folder = map.parent().unwrap();
             let mut written = Beside(Vec::new());
             let mut bindings = case.readback.to_owned();
@@ -243,7 +268,7 @@ fn survey_sql_gives_the_local_figures_on_duckdb_and_spark() {
             let back_map = folder.join(format!("{tag}.journey.yaml"));
             std::fs::write(&back_map, with_surveys(&text, &bindings)).unwrap();
             written.0.push(back_map.clone());
-            let back = figures(&render_json(&back_map));
+            let back = figures(&render_json(&back_map, &copy));
             let compared = same(&local, &back, &format!("{} on {engine}", case.name));
             assert!(
                 compared > 20,

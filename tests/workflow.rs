@@ -279,7 +279,8 @@ fn diff_errors_name_the_revision_and_exit_2() {
 fn directory_check_reports_stale_missing_and_orphaned_files() {
     let dir = tempdir();
     let site = format!("{}/site/", dir.path().display());
-    assert_eq!(code(&run(&["render", "examples", "-o", &site])), 0);
+    let o = run(&["render", "examples", "-o", &site]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         code(&run(&["render", "examples", "-o", &site, "--check"])),
         0
