@@ -170,8 +170,13 @@ fn visible_ids(v: &mut Validator, j: &crate::model::Journey) {
         let invisible = id.value.chars().find(|c| is_invisible(*c));
         let msg = match invisible {
             Some(c) => format!(
-                "id `{}` holds an invisible character (U+{:04X}); ids must look as they are",
+                "id `{}` holds {} (U+{:04X}); ids must look as they are",
                 id.value.replace(c, ""),
+                if c.is_control() {
+                    "a control character such as a line break"
+                } else {
+                    "an invisible character"
+                },
                 u32::from(c)
             ),
             None if !is_nfc(&id.value) => format!(
