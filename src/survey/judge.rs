@@ -146,6 +146,8 @@ impl Reader<'_> {
     pub(super) fn report_skips(&mut self, bindings: &[Binding]) {
         for b in bindings {
             if b.skipped > b.warned as u64 {
+                // At the last skipped value reported: its position is a sheet row already
+                // (for a workbook), so it is not mapped again.
                 let first = self
                     .diags
                     .iter()
@@ -163,7 +165,7 @@ impl Reader<'_> {
                     b.column,
                     b.skipped
                 );
-                self.at_csv(Code::ValueSkipped, first.line as u64, b.col + 1, msg);
+                self.at_row(Code::ValueSkipped, first.line as u64, b.col + 1, msg);
             }
         }
     }
