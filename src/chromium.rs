@@ -222,43 +222,8 @@ impl Chromium {
             .prefix("journeymap-chromium-")
             .tempdir()
             .context("cannot make a profile folder for Chromium")?;
-        let mut cmd = Command::new(&path);
-        cmd.args([
-            "--headless",
-            "--remote-debugging-port=0",
-            "--remote-debugging-address=127.0.0.1",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--disable-dev-shm-usage",
-            "--disable-breakpad",
-            "--hide-scrollbars",
-            "--mute-audio",
-            "--force-color-profile=srgb",
-            "--font-render-hinting=none",
-            // Beside the interception, the network is closed: no name resolves, and any
-            // request that got past it would go to a proxy that is not there.
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--proxy-server=http://127.0.0.1:9",
-            "--proxy-bypass-list=<-loopback>",
-            "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()));
-        // Chromium's own temporary files (shared memory, with --disable-dev-shm-usage) go
-        // inside the profile, so that removing the profile removes them, even after a kill.
-        let scratch = profile.path().join("tmp");
-        std::fs::create_dir(&scratch).context("cannot make a folder for Chromium")?;
-        cmd.env("TMPDIR", &scratch);
-        // Chromium refuses to start as root with its sandbox; the pages it is given are
-        // journeymap's own, with scripts and network forbidden by their CSP.
-        if rustix::process::geteuid().is_root() {
-            cmd.arg("--no-sandbox");
-        }
+        let profile_live = crate::output::Live::new(profile.path());
+        let mut cmd = command(&path, profile.path())?;
         // Helpers Chromium forks off are reparented to journeymap, not to init, when their
         // parent ends, so that they are reaped before journeymap exits.
         #[cfg(target_os = "linux")]
@@ -274,7 +239,6 @@ impl Chromium {
             .with_context(|| format!("cannot start Chromium ({})", path.display()))?;
         let live = crate::output::LiveGroup::new(child.id());
         let tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let profile_live = crate::output::Live::new(profile.path());
         let mut process = Process {
             child,
             path: path.clone(),
@@ -412,6 +376,49 @@ impl Chromium {
         self.tab.navigate_to(PAGE_URL)?.wait_until_navigated()?;
         Ok(())
     }
+}
+
+/// The command that starts Chromium headless with its profile in `profile`, its network
+/// closed, and its own temporary files inside the profile.
+fn command(path: &Path, profile: &Path) -> Result<Command> {
+    let mut cmd = Command::new(path);
+    cmd.args([
+        "--headless",
+        "--remote-debugging-port=0",
+        "--remote-debugging-address=127.0.0.1",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--disable-dev-shm-usage",
+        "--disable-breakpad",
+        "--hide-scrollbars",
+        "--mute-audio",
+        "--force-color-profile=srgb",
+        "--font-render-hinting=none",
+        // Beside the interception, the network is closed: no name resolves, and any
+        // request that got past it would go to a proxy that is not there.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    // Chromium's own temporary files (shared memory, with --disable-dev-shm-usage) go
+    // inside the profile, so that removing the profile removes them, even after a kill.
+    let scratch = profile.join("tmp");
+    std::fs::create_dir(&scratch).context("cannot make a folder for Chromium")?;
+    cmd.env("TMPDIR", &scratch);
+    // Chromium refuses to start as root with its sandbox; the pages it is given are
+    // journeymap's own, served with a policy that forbids scripts and every fetch.
+    if rustix::process::geteuid().is_root() {
+        cmd.arg("--no-sandbox");
+    }
+    Ok(cmd)
 }
 
 /// Every request of the tab is paused and answered here: the page's own address with the

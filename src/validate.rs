@@ -425,19 +425,19 @@ fn survey_file(
 ) {
     let path = crate::load::relative_to(&loaded.path, &file.value);
     let shown = crate::load::display(&path);
-    match crate::load::confine::resolve(&path, &loaded.confine) {
+    use crate::load::confine;
+    match confine::resolve(&path, &loaded.confine) {
         Ok(_) => {}
-        Err(crate::load::confine::Refusal::Refused(why)) => {
-            let msg = format!("survey `{}`: file {why}", s.id.value);
-            v.report(Code::OutsideRoot, file.pos, msg);
-        }
-        Err(crate::load::confine::Refusal::Unreadable(why)) => {
-            let msg = if why == "it is not a regular file" {
-                format!("survey file {shown} is not a regular file")
-            } else {
-                format!("cannot read survey file {shown}: {why}")
-            };
+        Err(confine::Refusal::Unreadable(why)) if why == confine::NOT_A_FILE => {
+            let msg = format!("survey file {shown} is not a regular file");
             v.report(Code::Unreadable, file.pos, msg);
+        }
+        Err(refusal) => {
+            let (code, msg) = refusal.said(
+                &format!("survey `{}`: file", s.id.value),
+                &format!("survey file {shown}"),
+            );
+            v.report(code, file.pos, msg);
         }
     }
 }

@@ -429,15 +429,11 @@ fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<Diagnostic>
         let path = crate::load::relative_to(&loaded.path, &file.value);
         let shown = crate::load::display(&path);
         if let Err(refusal) = crate::load::confine::resolve(&path, &loaded.confine) {
-            let msg = match &refusal {
-                crate::load::confine::Refusal::Refused(why) => {
-                    format!("event log `{}`: file {why}", log.id.value)
-                }
-                crate::load::confine::Refusal::Unreadable(why) => {
-                    format!("cannot read event log {shown}: {why}")
-                }
-            };
-            diags.push(Diagnostic::new(refusal.code(), &loaded.file, file.pos, msg));
+            let (code, msg) = refusal.said(
+                &format!("event log `{}`: file", log.id.value),
+                &format!("event log {shown}"),
+            );
+            diags.push(Diagnostic::new(code, &loaded.file, file.pos, msg));
             continue;
         }
         let binding = events::Binding { log, steps };

@@ -41,55 +41,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
         report(&errors, &sources);
         return Ok(Outcome::Problems);
     }
-    let surveys: Vec<_> = loaded
-        .journey
-        .surveys
-        .iter()
-        .filter(|s| args.log.is_none() && args.survey.as_ref().is_none_or(|id| &s.id.value == id))
-        .collect();
-    let logs: Vec<_> = loaded
-        .journey
-        .events
-        .iter()
-        .filter(|l| args.survey.is_none() && args.log.as_ref().is_none_or(|id| &l.id.value == id))
-        .collect();
-    if logs.is_empty() && surveys.is_empty() {
-        let (what, want, have): (&str, _, Vec<String>) = match (&args.survey, &args.log) {
-            (Some(id), _) => (
-                "survey",
-                id,
-                loaded
-                    .journey
-                    .surveys
-                    .iter()
-                    .map(|s| format!("`{}`", s.id.value))
-                    .collect(),
-            ),
-            (None, Some(id)) => (
-                "event log",
-                id,
-                loaded
-                    .journey
-                    .events
-                    .iter()
-                    .map(|l| format!("`{}`", l.id.value))
-                    .collect(),
-            ),
-            (None, None) => anyhow::bail!(
-                "{}: the map has no `surveys:` or `events:` to write SQL for",
-                loaded.file
-            ),
-        };
-        anyhow::bail!(
-            "{}: the map has no {what} `{want}`; it has {}",
-            loaded.file,
-            if have.is_empty() {
-                "none".to_owned()
-            } else {
-                have.join(", ")
-            }
-        );
-    }
+    let (surveys, logs) = chosen(args, &loaded)?;
     // Problems in the map are diagnostics at its lines, with their codes (exit 1), as
     // `validate` reports them; nothing is printed unless every binding could be written.
     let mut out = String::new();
@@ -119,6 +71,60 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The surveys and event logs `--survey` / `--log` choose (all, without either); naming one
+/// the map lacks, or a map with neither, is a usage error.
+fn chosen<'a>(
+    args: &SqlArgs,
+    loaded: &'a crate::load::Loaded,
+) -> Result<(
+    Vec<&'a crate::model::Survey>,
+    Vec<&'a crate::model::EventLog>,
+)> {
+    let j = &loaded.journey;
+    let surveys: Vec<_> = j
+        .surveys
+        .iter()
+        .filter(|s| args.log.is_none() && args.survey.as_ref().is_none_or(|id| &s.id.value == id))
+        .collect();
+    let logs: Vec<_> = j
+        .events
+        .iter()
+        .filter(|l| args.survey.is_none() && args.log.as_ref().is_none_or(|id| &l.id.value == id))
+        .collect();
+    if !(logs.is_empty() && surveys.is_empty()) {
+        return Ok((surveys, logs));
+    }
+    let listed = |ids: Vec<&String>| -> String {
+        if ids.is_empty() {
+            return "none".to_owned();
+        }
+        ids.iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (what, want, have) = match (&args.survey, &args.log) {
+        (Some(id), _) => (
+            "survey",
+            id,
+            listed(j.surveys.iter().map(|s| &s.id.value).collect()),
+        ),
+        (None, Some(id)) => (
+            "event log",
+            id,
+            listed(j.events.iter().map(|l| &l.id.value).collect()),
+        ),
+        (None, None) => anyhow::bail!(
+            "{}: the map has no `surveys:` or `events:` to write SQL for",
+            loaded.file
+        ),
+    };
+    anyhow::bail!(
+        "{}: the map has no {what} `{want}`; it has {have}",
+        loaded.file
+    )
+}
+
 /// A problem with one binding: its code, where the map says it, and why.
 type Problem = (Code, crate::model::Pos, String);
 
@@ -133,7 +139,7 @@ fn engine_path(
     let path = crate::load::relative_to(&loaded.path, &file.value);
     let shown = crate::load::display(&path);
     if !d.reads_files() {
-        // Only named in the refusal that asks for a table; never handed to the engine.
+        // Only named in the refusal that asks for a table; never opened, never handed on.
         return Ok(shown);
     }
     match crate::load::confine::for_engine(&path, &loaded.confine) {
@@ -190,48 +196,12 @@ fn survey_sql(
     d: sql::Dialect,
     survey: &crate::model::Survey,
 ) -> Result<String, Problem> {
-    let file = survey
-        .table
-        .is_none()
-        .then_some(survey.file.as_ref())
-        .flatten();
-    if let Some(f) = file
-        && !d.reads_files()
-        && survey.layout != crate::model::Layout::Aggregated
-        && survey.waves.is_empty()
-    {
-        // The file is not opened for a warehouse that could not read it anyway.
-        let shown = crate::load::display(&crate::load::relative_to(&loaded.path, &f.value));
-        return Err((
-            Code::BindingCannotWork,
-            f.pos,
-            format!(
-                "survey `{}` has no `table:`; load {shown} into a table and name it with `table:`",
-                survey.id.value
-            ),
-        ));
-    }
-    let shown = match file {
-        Some(f) => Some(engine_path(
-            loaded,
-            d,
-            &format!("survey `{}`", survey.id.value),
-            f,
-        )?),
-        None => None,
-    };
-    survey_text(loaded, d, survey, shown).map_err(|(pos, why)| (Code::BindingCannotWork, pos, why))
-}
-
-/// The SQL of a survey whose file (when it has no table) is `shown`, confined already.
-fn survey_text(
-    loaded: &crate::load::Loaded,
-    d: sql::Dialect,
-    survey: &crate::model::Survey,
-    shown: Option<String>,
-) -> Result<String, sql::Refusal> {
     let id = &survey.id.value;
+    let cannot = |(pos, why): sql::Refusal| (Code::BindingCannotWork, pos, why);
     let stages = &loaded.journey.stages.value;
+    if let Some(refusal) = sql::aggregated_already(survey) {
+        return Err(cannot(refusal));
+    }
     if let Some(table) = &survey.table {
         let by_name = |name: &str, pos: crate::model::Pos| {
             if name.starts_with('#') {
@@ -252,10 +222,11 @@ fn survey_text(
             Source::Table(&table.value),
             None,
             &by_name,
-        );
+        )
+        .map_err(cannot);
     }
     let Some(file) = &survey.file else {
-        return Err(match survey.waves.first() {
+        return Err(cannot(match survey.waves.first() {
             Some(w) => (
                 w.label.pos,
                 format!(
@@ -266,13 +237,34 @@ fn survey_text(
                 survey.id.pos,
                 format!("survey `{id}` names no `file:` or `table:`"),
             ),
-        });
+        }));
     };
+    if !d.reads_files() {
+        // The file is not opened for a warehouse that could not read it anyway.
+        let shown = crate::load::display(&crate::load::relative_to(&loaded.path, &file.value));
+        return Err(cannot((
+            file.pos,
+            format!(
+                "survey `{id}` has no `table:`; load {shown} into a table and name it with `table:`"
+            ),
+        )));
+    }
+    let shown = engine_path(loaded, d, &format!("survey `{id}`"), file)?;
+    file_sql(loaded, d, survey, file, &shown).map_err(cannot)
+}
+
+/// The SQL of a survey read from its file, confined already and shown as `shown`: the
+/// header names the columns.
+fn file_sql(
+    loaded: &crate::load::Loaded,
+    d: sql::Dialect,
+    survey: &crate::model::Survey,
+    file: &crate::model::Spanned<String>,
+    shown: &str,
+) -> Result<String, sql::Refusal> {
+    let id = &survey.id.value;
     let path = crate::load::relative_to(&loaded.path, &file.value);
     let at = |why: String| (file.pos, format!("survey `{id}`: {why}"));
-    let Some(shown) = shown else {
-        return Err(at("its file was not checked".to_owned()));
-    };
     if crate::survey::workbook::is_workbook(&path) {
         return Err(at(format!(
             "{shown} is a workbook; load its sheet into a table and name it with `table:`"
@@ -292,7 +284,6 @@ fn survey_text(
         )));
     }
     let names = input.names;
-    let delimiter = input.delimiter;
     let by_header =
         |name: &str, pos: crate::model::Pos| match crate::survey::find_column(&names, name) {
             Ok(i) => Ok(names[i].clone()),
@@ -310,12 +301,13 @@ fn survey_text(
                 ),
             )),
         };
+    let stages = &loaded.journey.stages.value;
     sql::survey(
         d,
         stages,
         survey,
-        Source::File(&shown),
-        Some(delimiter),
+        Source::File(shown),
+        Some(input.delimiter),
         &by_header,
     )
 }

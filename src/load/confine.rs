@@ -23,11 +23,23 @@ pub enum Refusal {
     Refused(String),
 }
 
+/// The reason [`Refusal::Unreadable`] gives for a folder, a device or a FIFO.
+pub const NOT_A_FILE: &str = "it is not a regular file";
+
 impl Refusal {
     pub fn code(&self) -> Code {
         match self {
             Refusal::Unreadable(_) => Code::Unreadable,
             Refusal::Refused(_) => Code::OutsideRoot,
+        }
+    }
+
+    /// The code and the message of the diagnostic at the map line that names the file:
+    /// `{refused} {why}` (`survey `s`: file …`), or `cannot read {unreadable}: {why}`.
+    pub fn said(&self, refused: &str, unreadable: &str) -> (Code, String) {
+        match self {
+            Refusal::Refused(why) => (self.code(), format!("{refused} {why}")),
+            Refusal::Unreadable(why) => (self.code(), format!("cannot read {unreadable}: {why}")),
         }
     }
 }
@@ -111,7 +123,7 @@ pub fn resolve(path: &Path, root: &Path) -> Result<PathBuf, Refusal> {
     }
     match std::fs::metadata(&real) {
         Ok(m) if m.is_file() => Ok(real),
-        Ok(_) => Err(Refusal::Unreadable("it is not a regular file".to_owned())),
+        Ok(_) => Err(Refusal::Unreadable(NOT_A_FILE.to_owned())),
         Err(e) => Err(Refusal::Unreadable(super::io_reason(&e))),
     }
 }

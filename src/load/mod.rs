@@ -177,11 +177,8 @@ fn confined(
     pos: Pos,
 ) -> Result<PathBuf, Failure> {
     confine::resolve(path, root).map_err(|refusal| {
-        let message = match &refusal {
-            confine::Refusal::Refused(why) => format!("{what} {why}"),
-            confine::Refusal::Unreadable(why) => format!("cannot read {}: {why}", display(path)),
-        };
-        Failure::Problems(vec![Diagnostic::new(refusal.code(), file, pos, message)])
+        let (code, message) = refusal.said(what, &display(path));
+        Failure::Problems(vec![Diagnostic::new(code, file, pos, message)])
     })
 }
 

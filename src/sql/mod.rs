@@ -13,7 +13,7 @@ mod survey;
 
 pub use events::{Step, event_log};
 pub use quote::comment;
-pub use survey::{Refusal, survey};
+pub use survey::{Refusal, aggregated_already, survey};
 
 use crate::model::TimeUnit;
 

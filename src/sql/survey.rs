@@ -72,14 +72,8 @@ pub fn survey<'a>(
     column: &dyn Fn(&str, Pos) -> Result<String, Refusal>,
 ) -> Result<String, Refusal> {
     let id = &s.id.value;
-    match s.layout {
-        Layout::Aggregated => {
-            return Err((
-                s.id.pos,
-                format!("survey `{id}` is aggregated already (`layout: aggregated`)"),
-            ));
-        }
-        Layout::Long | Layout::Wide => {}
+    if let Some(refusal) = aggregated_already(s) {
+        return Err(refusal);
     }
     if let Some(w) = s.waves.first() {
         return Err((
@@ -385,6 +379,19 @@ pub fn survey<'a>(
     ));
     out.push_str(&sql);
     Ok(out)
+}
+
+/// A survey of aggregated rows has no SQL: it is what the SQL gives.
+pub fn aggregated_already(s: &Survey) -> Option<Refusal> {
+    (s.layout == Layout::Aggregated).then(|| {
+        (
+            s.id.pos,
+            format!(
+                "survey `{}` is aggregated already (`layout: aggregated`)",
+                s.id.value
+            ),
+        )
+    })
 }
 
 /// A stage cell as a stage id: an id or a name in any case; an empty cell is `(empty)` and a
