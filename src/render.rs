@@ -443,8 +443,12 @@ fn add_filters(env: &mut Environment<'static>) {
     });
     env.add_filter("anchor", |s: String| Value::from_safe_string(anchor(s)));
     env.add_filter("mermaid_score", mermaid_score);
-    env.add_filter("metric", |v: f64, m: String| {
-        Value::from_safe_string(crate::words::metric(v, &m))
+    // A 0..1 score that counts a `Yes` (the third argument) reads as a share.
+    env.add_filter("metric", |v: f64, m: String, yes: Option<String>| {
+        Value::from_safe_string(match yes {
+            Some(_) => crate::words::pct(v),
+            None => crate::words::metric(v, &m),
+        })
     });
     env.add_filter("duration", |v: f64| {
         Value::from_safe_string(crate::words::duration(v))
@@ -458,6 +462,9 @@ fn add_filters(env: &mut Environment<'static>) {
     });
     env.add_filter("measure_label", |m: String| crate::words::measure_label(&m));
     env.add_filter("measured_from", |m: String| crate::words::measured_from(&m));
+    env.add_filter("measured_from_all", |m: Vec<String>| {
+        crate::words::measured_from_all(&m)
+    });
     env.add_filter("initial", |s: String| crate::words::initial(&s));
     env.add_filter("words", |s: String| s.replace(['-', '_'], " "));
 }

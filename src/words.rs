@@ -139,6 +139,17 @@ pub fn measured_from(measure: &str) -> String {
     }
 }
 
+/// What the measured emotions are measured from, each measure once: `CSAT answers`,
+/// `CES answers and NPS answers`.
+pub fn measured_from_all(measures: &[String]) -> String {
+    let each: Vec<String> = measures.iter().map(|m| measured_from(m)).collect();
+    match each.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// An enum value's word: its serde name (`in-progress`, `high`, `current-state`).
 pub fn kebab<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)

@@ -15,6 +15,7 @@ mod hostile;
 mod init_schema;
 mod invalid;
 mod markdown;
+mod mistakes;
 mod output;
 mod pictures;
 mod properties;

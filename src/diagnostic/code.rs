@@ -78,6 +78,10 @@ codes! {
     RowsOutsideSegments = "JM120", Warning, "rows whose segment is not in `segments:` (counted in the stage figures, in no segment)";
     Workbook = "JM122", Error, "a survey workbook that cannot be read: not a workbook (a CSV renamed), password-protected, damaged, or without the sheet named";
     ThemeMatchesNothing = "JM123", Warning, "a theme codebook with no comment to count, or a theme that none of the comments read belongs to";
+    ImplausibleBinding = "JM125", Warning, "answers or labels that use only part of the measure's scale: `values:` labels that stop short of its default scale, or a small `nps:` column whose answers all lie in 1..5";
+    AnswersContradictBinding = "JM126", Error, "answers that contradict the binding: an `nps:` column of 30 or more answers all in 1..5, or many answers beyond the scale that a wider question gives (a 0..10 column bound as csat)";
+    SkippedOneText = "JM127", Warning, "skipped answers that all read the same text: one answer left out, so the figure is not a random sample";
+    EmotionFromConflict = "JM128", Error, "two surveys that give one stage its emotion from different measures";
     NotEnglish = "JM124", Warning, "comments left out of the sentiment as not English (declared or detected; VADER is English only)";
     SmallLatestWave = "JM121", Warning, "the latest wave, which the headline figures come from, has far fewer rows than the wave before (a wave still being collected?)";
     FunnelExport = "JM140", Error, "an analytics export that is not a funnel journeymap reads, or not the one it should be (a GA4 standard report, several date buckets or segments without saying which)";

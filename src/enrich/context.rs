@@ -66,8 +66,11 @@ pub struct Context<'a> {
     pub comments: u64,
     /// What was read from each survey file: rows, values used, missing and skipped.
     pub survey_summary: &'a [Summary],
-    /// The measure that `emotion_from` derives emotions from, if any.
+    /// The measure that `emotion_from` derives emotions from, if any: the first stage's that
+    /// has one (see `emotion_measures` for all of them).
     pub emotion_from: Option<&'static str>,
+    /// Every measure a stage's emotion comes from, in stage order, each once.
+    pub emotion_measures: Vec<&'static str>,
     pub backlog: Vec<BacklogItem<'a>>,
     pub backlog_formula: &'static str,
     /// Which optional lanes have content in at least one stage.
@@ -86,6 +89,9 @@ pub struct StageCtx<'a> {
     pub emotion: Option<&'a Emotion>,
     /// The emotion derived from survey data (`emotion_from`), on -2..2.
     pub emotion_measured: Option<f64>,
+    /// The measure it is derived from: the one of the survey whose `emotion_from` fed this
+    /// stage.
+    pub emotion_from: Option<&'static str>,
     pub touchpoints: Vec<TouchpointCtx<'a>>,
     pub pain_points: Vec<PainPointCtx<'a>>,
     pub solutions: Vec<SolutionCtx<'a>>,

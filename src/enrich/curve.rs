@@ -8,38 +8,34 @@ use super::labels::{self, Column, LabelKind, PLOT_HEIGHT, y_of};
 /// Segments drawn on the emotion curve, each with its own dashes and marker.
 pub const SEGMENT_STYLES: usize = 4;
 
-pub(super) fn curve(
-    stages: &[StageCtx],
-    emotion_from: Option<&str>,
-    waves: &[String],
-    segments: &[String],
-) -> Curve {
+pub(super) fn curve(stages: &[StageCtx], waves: &[String], segments: &[String]) -> Curve {
     let hand_set = series(stages, |st| st.emotion.map(|e| (e.score, e.label.clone())));
     let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
     // The comments' sentiment, a curve of its own unless it is the measured one already.
-    let sentiment = if emotion_from == Some("sentiment") {
-        Series::default()
-    } else {
-        series(stages, |st| {
-            st.sentiment
-                .as_ref()
-                .and_then(|f| f.emotion)
-                .map(|m| (m, None))
-        })
+    let sentiment = series(stages, |st| {
+        st.sentiment
+            .as_ref()
+            .filter(|_| st.emotion_from != Some("sentiment"))
+            .and_then(|f| f.emotion)
+            .map(|m| (m, None))
+    });
+    // A stage's emotion in a wave or segment: from its own measure's figure there.
+    let emotion = |st: &StageCtx,
+                   metrics: &std::collections::BTreeMap<
+        &'static str,
+        crate::survey::measure::Figure,
+    >| {
+        st.emotion_from
+            .and_then(|m| metrics.get(m))
+            .and_then(|f| f.emotion)
     };
-    let emotion =
-        |metrics: &std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>| {
-            emotion_from
-                .and_then(|m| metrics.get(m))
-                .and_then(|f| f.emotion)
-        };
     let previous_wave = waves.len().checked_sub(2).map(|i| waves[i].clone());
     let previous = previous_wave.as_ref().map(|label| {
         series(stages, |st| {
             st.waves
                 .iter()
                 .find(|w| w.wave == label)
-                .and_then(|w| emotion(&w.metrics))
+                .and_then(|w| emotion(st, &w.metrics))
                 .map(|m| (m, None))
         })
     });
@@ -53,7 +49,7 @@ pub(super) fn curve(
                 st.segments
                     .iter()
                     .find(|s| s.segment == label)
-                    .and_then(|s| emotion(&s.metrics))
+                    .and_then(|s| emotion(st, &s.metrics))
                     .map(|m| (m, None))
             }),
         })

@@ -56,11 +56,20 @@ struct Links<'a> {
 
 pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let j: &Journey = &loaded.journey;
-    let emotion_from = j
-        .surveys
-        .iter()
-        .find_map(|s| s.emotion_from.as_ref())
-        .map(|m| crate::survey::measure_name(m.value));
+    let emotion_of = |i: usize| {
+        data.emotion_from
+            .get(i)
+            .copied()
+            .flatten()
+            .map(crate::survey::measure_name)
+    };
+    let mut emotion_measures: Vec<&'static str> = Vec::new();
+    for m in (0..j.stages.value.len()).filter_map(emotion_of) {
+        if !emotion_measures.contains(&m) {
+            emotion_measures.push(m);
+        }
+    }
+    let emotion_from = emotion_measures.first().copied();
     let stages = &j.stages.value;
     let weighted = j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence);
     let mut links = links(
@@ -78,7 +87,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let ctx = stage(stages, i, st, data, emotion_from, &links, j.codebook());
+            let ctx = stage(stages, i, st, data, emotion_of(i), &links, j.codebook());
             lanes.note(&ctx);
             ctx
         })
@@ -100,7 +109,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     }
     let (theme_waves, theme_changes) = themes::over_waves(j.codebook(), &journey_waves);
     Context {
-        summary: summary::summary(&stage_ctx, &metrics, emotion_from, &links.pains, &backlog),
+        summary: summary::summary(&stage_ctx, &metrics, &links.pains, &backlog),
         journeymap: j.journeymap.value,
         title: &j.title,
         description: j.description.as_deref(),
@@ -111,7 +120,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         tags: &j.tags,
         persona: loaded.persona.as_ref(),
         links: &j.links,
-        emotion_curve: curve::curve(&stage_ctx, emotion_from, &data.waves, &data.segments),
+        emotion_curve: curve::curve(&stage_ctx, &data.waves, &data.segments),
         stages: stage_ctx,
         surveys: &j.surveys,
         metrics,
@@ -132,6 +141,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         comments: data.overall.comments(),
         survey_summary: &data.summaries,
         emotion_from,
+        emotion_measures,
         backlog,
         backlog_formula: if weighted {
             backlog::BACKLOG_FORMULA_EVIDENCE
@@ -255,6 +265,7 @@ fn stage<'a>(
         thoughts: &st.thoughts,
         emotion: st.emotion.as_ref().map(|e| &e.value),
         emotion_measured,
+        emotion_from,
         touchpoints: st
             .touchpoints
             .iter()

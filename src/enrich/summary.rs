@@ -57,6 +57,12 @@ pub struct LowestStage<'a> {
     /// The stage's figure of that measure, when measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub figure: Option<Figure>,
+    /// When the journey hurts most at a funnel's drop-off rather than at an emotion: the
+    /// share of the stage before that did not reach this stage (0..1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<f64>,
+    /// What makes it the stage, in a few words: `emotion -0.8 measured` or the drop-off.
+    pub detail: String,
     pub reading: String,
 }
 
@@ -73,7 +79,6 @@ pub struct TopPain<'a> {
 pub(super) fn summary<'a>(
     stages: &[StageCtx<'a>],
     metrics: &BTreeMap<&'static str, Figure>,
-    emotion_from: Option<&'static str>,
     pains: &BTreeMap<&str, PainRef<'a>>,
     backlog: &[BacklogItem<'a>],
 ) -> MapSummary<'a> {
@@ -87,7 +92,7 @@ pub(super) fn summary<'a>(
         .collect();
     MapSummary {
         headlines,
-        lowest: lowest(stages, emotion_from),
+        lowest: lowest(stages),
         top_pains: top_pains(stages, pains, backlog),
         top_backlog: backlog.iter().take(TOP).cloned().collect(),
     }
@@ -167,10 +172,11 @@ fn measured_reading(measure: &str, f: &Figure) -> String {
     s
 }
 
-fn lowest<'a>(
-    stages: &[StageCtx<'a>],
-    emotion_from: Option<&'static str>,
-) -> Option<LowestStage<'a>> {
+/// Where the journey hurts most: the stage with the lowest negative emotion, measured
+/// (when at least two stages are measured: one measured stage has nothing to be lowest
+/// against) or else set by the team; a stage whose emotion is not below zero never is. A map
+/// whose emotions hurt nowhere, and that has a funnel, hurts most at its largest drop-off.
+fn lowest<'a>(stages: &[StageCtx<'a>]) -> Option<LowestStage<'a>> {
     // The first stage with the smallest score wins a tie (document order).
     let min_by = |score: &dyn Fn(&StageCtx) -> Option<f64>| {
         stages
@@ -182,11 +188,29 @@ fn lowest<'a>(
                 _ => Some((i, s)),
             })
     };
-    // A measured emotion outranks the team's; `emotion_from` names its measure.
-    let ((i, score), measure) = match min_by(&|st| st.emotion_measured) {
-        Some(found) => (found, Some(emotion_from?)),
-        None => (min_by(&|st| st.emotion.map(|e| e.score))?, None),
+    let measured = stages
+        .iter()
+        .filter(|st| st.emotion_measured.is_some() && st.emotion_from.is_some())
+        .count();
+    // A measured emotion outranks the team's.
+    let found = if measured >= 2 {
+        min_by(&|st| st.emotion_measured.filter(|_| st.emotion_from.is_some()))
+            .map(|(i, s)| (i, s, stages[i].emotion_from))
+    } else {
+        min_by(&|st| st.emotion.map(|e| e.score)).map(|(i, s)| (i, s, None))
     };
+    match found {
+        Some((i, score, measure)) if score < 0.0 => Some(hurting(stages, i, score, measure)),
+        _ => largest_drop(stages),
+    }
+}
+
+fn hurting<'a>(
+    stages: &[StageCtx<'a>],
+    i: usize,
+    score: f64,
+    measure: Option<&'static str>,
+) -> LowestStage<'a> {
     let st = &stages[i];
     let figure = measure.and_then(|m| st.metrics.get(m)).cloned();
     let reading = match (measure, &figure) {
@@ -199,16 +223,92 @@ fn lowest<'a>(
                 .to_owned()
         }
     };
-    Some(LowestStage {
+    let label = st.emotion.and_then(|e| e.label.as_deref());
+    let detail = format!(
+        "emotion {} {}{}",
+        words::score(score),
+        if measure.is_some() {
+            "measured"
+        } else {
+            "set by the team"
+        },
+        label.map(|l| format!(", “{l}”")).unwrap_or_default()
+    );
+    LowestStage {
         stage: st.id,
         stage_name: st.name,
         position: i + 1,
         score,
         measured: measure.is_some(),
-        label: st.emotion.and_then(|e| e.label.as_deref()),
+        label,
         measure,
         figure,
+        lost: None,
+        detail,
         reading,
+    }
+}
+
+/// The stage reached by the largest share fewer than the stage before it: measured reach
+/// first, else the team's funnel counts.
+fn largest_drop<'a>(stages: &[StageCtx<'a>]) -> Option<LowestStage<'a>> {
+    let from_reach = stages.iter().enumerate().filter_map(|(i, st)| {
+        let r = st.reach?;
+        let before = stages[..i].iter().rev().find_map(|p| {
+            p.reach
+                .filter(|pr| pr.source.id == r.source.id)
+                .map(|pr| (p.name, pr.count))
+        })?;
+        Some((i, r.lost?, before, r.count, true))
+    });
+    let from_funnel = stages.iter().filter_map(|st| {
+        let step = st.funnel_step.as_ref()?;
+        let to = stages.iter().position(|s| s.id == step.to)?;
+        Some((
+            to,
+            step.lost?,
+            (st.name, step.from_count),
+            step.to_count,
+            false,
+        ))
+    });
+    let all: Vec<_> = from_reach.collect();
+    let candidates = if all.is_empty() {
+        from_funnel.collect()
+    } else {
+        all
+    };
+    // The first of the largest wins a tie (document order).
+    let (i, lost, (from_name, from), to, measured) = candidates
+        .into_iter()
+        .reduce(|best, c| if best.1 >= c.1 { best } else { c })
+        .filter(|c| c.1 > 0.0)?;
+    let st = &stages[i];
+    Some(LowestStage {
+        stage: st.id,
+        stage_name: st.name,
+        position: i + 1,
+        score: 0.0,
+        measured,
+        label: None,
+        measure: None,
+        figure: None,
+        lost: Some(lost),
+        detail: format!(
+            "the largest drop-off of the funnel, {} of those who reached {from_name} did not get here",
+            words::pct(lost)
+        ),
+        reading: format!(
+            "{} reached {from_name} and {} reached {}, by {}.",
+            words::int(from),
+            words::int(to),
+            st.name,
+            if measured {
+                "the measured reach"
+            } else {
+                "the team's funnel counts"
+            }
+        ),
     })
 }
 
@@ -275,6 +375,9 @@ mod tests {
             emotion: None,
             skipped,
             skipped_why: Vec::new(),
+            skipped_all_read: None,
+            question: None,
+            yes: None,
             filtered: 0,
             caveat: None,
         }

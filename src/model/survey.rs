@@ -219,6 +219,10 @@ pub enum Measure {
 #[serde(deny_unknown_fields)]
 pub struct MeasureDetail {
     pub column: Spanned<String>,
+    /// What the question asks, in short (`How easy was the download?`): shown beside the
+    /// figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// `[min, max]`, lowest first; whole numbers for nps, csat and ces.
     #[serde(default)]
     pub scale: Option<Spanned<[f64; 2]>>,

@@ -252,6 +252,7 @@ impl Reader<'_> {
             agg.accs[s].merge(&acc);
             if skipped > 0 {
                 *agg.skips[s].entry(Skip::Elsewhere).or_insert(0) += skipped;
+                agg.skipped_text[s] = super::plausible::SkippedText::Several;
             }
         });
     }

@@ -368,6 +368,11 @@ impl Reader<'_> {
                     _ => {
                         summary.values_used += 1;
                         b.used += 1;
+                        b.span.add(match value {
+                            Value::Whole(w) => w as f64,
+                            Value::Number(x) => x,
+                            _ => 0.0,
+                        });
                         agg.scales[s] = Some(scale);
                         let add = |acc: &mut super::Acc| match value {
                             Value::Whole(w) => acc.add_whole(w, k, top),
@@ -392,9 +397,19 @@ impl Reader<'_> {
         };
         summary.values_skipped += 1;
         b.skipped += 1;
+        if why == Skip::OffScale {
+            let x = match label {
+                Some(i) => b.rule.labels.get(i).map(|l| l.1),
+                None => super::value::parse_number(cell).ok(),
+            };
+            if let Some(x) = x {
+                b.off.add(x);
+            }
+        }
         *b.why.entry(why).or_insert(0) += 1;
         self.data.each(target, key, |agg| {
             *agg.skips[s].entry(why).or_insert(0) += 1;
+            agg.skipped_text[s].add(cell);
         });
         pass.touched[fed][s] = true;
         if matches!(why, Skip::NotLabel | Skip::NotNumber) {
@@ -415,6 +430,32 @@ impl Reader<'_> {
                 skip_detail(why, &b.rule)
             );
             self.at_csv(Code::ValueSkipped, line, b.col + 1, msg);
+        }
+    }
+
+    /// What each fed figure measures: the first binding's `label:` (or `#N` header) and
+    /// `Yes` answer, on the aggregates it fed.
+    fn note_questions(&mut self, bindings: &[Binding], touched: &[[bool; 4]]) {
+        let journey = touched.len() - 1;
+        for b in bindings {
+            let Some(s) = slot(b.measure) else { continue };
+            if b.question.is_none() && b.yes.is_none() {
+                continue;
+            }
+            let fed: Vec<usize> = match (b.per_row, b.stage) {
+                (true, _) => (0..journey).filter(|i| touched[*i][s]).collect(),
+                (false, Some(i)) => vec![i],
+                (false, None) => vec![journey],
+            };
+            for i in fed {
+                let agg = self.data.target((i < journey).then_some(i));
+                if agg.questions[s].is_none() {
+                    agg.questions[s].clone_from(&b.question);
+                }
+                if agg.yes[s].is_none() {
+                    agg.yes[s].clone_from(&b.yes);
+                }
+            }
         }
     }
 
@@ -441,6 +482,7 @@ impl Reader<'_> {
             }
         }
         self.judge_filters(filters, summary);
+        self.note_questions(bindings, &pass.touched);
         for b in bindings {
             self.judge_binding(b);
         }

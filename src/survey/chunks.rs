@@ -454,6 +454,8 @@ impl Reader<'_> {
             }
             m.used += p.used;
             m.skipped += p.skipped;
+            m.span.merge(p.span);
+            m.off.merge(p.off);
             for (why, n) in p.why {
                 *m.why.entry(why).or_insert(0) += n;
             }
@@ -511,6 +513,7 @@ impl Aggregate {
             for (why, n) in &other.skips[s] {
                 *self.skips[s].entry(*why).or_insert(0) += n;
             }
+            self.skipped_text[s].merge(&other.skipped_text[s]);
             self.filtered[s] += other.filtered[s];
         }
         self.themes.merge(&other.themes);

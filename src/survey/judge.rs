@@ -86,6 +86,9 @@ impl Reader<'_> {
     /// Labels that no answer used while answers used no label are a typo until shown
     /// otherwise; a measure most of whose answers were unusable is bound wrong.
     pub(super) fn judge_binding(&mut self, b: &Binding) {
+        if self.judge_plausible(b) {
+            return;
+        }
         let what = measure_name(b.measure);
         let unused: Vec<&(String, Pos, u64)> = b.labels.iter().filter(|l| l.2 == 0).collect();
         let mut stray: Vec<(String, u64, u64)> = b
@@ -126,6 +129,7 @@ impl Reader<'_> {
         if paired {
             return;
         }
+        self.judge_one_text(b);
         let answered = b.used + b.skipped;
         if answered > 0 && b.skipped * 2 > answered {
             let why: Vec<String> = b

@@ -356,6 +356,16 @@ pub struct Figure {
     /// `validate` at its CSV line and column).
     pub skipped: u64,
     pub skipped_why: Vec<SkipCount>,
+    /// The one text every skipped answer reads, when they all read the same (then they are
+    /// not a random sample of the answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped_all_read: Option<String>,
+    /// What the figure measures: the binding's `label:`, or the header a `#N` column
+    /// resolved to.
+    pub question: Option<String>,
+    /// For a 0..1 score whose `values:` name its 1: that answer (`Yes`); the figure is then
+    /// read as the share that gave it.
+    pub yes: Option<String>,
     /// Rows left out by `where:` in the surveys behind this figure.
     pub filtered: u64,
     /// One sentence for people when the figure is qualified (answers skipped, rows filtered
@@ -391,6 +401,9 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
         emotion: acc.known_mean().map(|m| to_emotion(m, scale)),
         skipped: 0,
         skipped_why: Vec::new(),
+        skipped_all_read: None,
+        question: None,
+        yes: None,
         filtered: 0,
         caveat: None,
     };

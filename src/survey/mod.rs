@@ -14,10 +14,12 @@ mod answers;
 pub mod binding;
 pub mod change;
 mod chunks;
+mod emotion;
 pub mod input;
 mod judge;
 pub mod measure;
 mod plan;
+pub mod plausible;
 pub mod quotes;
 mod records;
 pub mod split;
@@ -61,6 +63,8 @@ const MAX_UNKNOWN_VALUES: usize = 100;
 /// Distinct cell texts remembered per filter and per labelled measure, for the messages
 /// that list what a column holds.
 const MAX_DISTINCT: usize = 1000;
+/// A cell's text in a diagnostic is cut after this many characters.
+const MAX_SHOWN: usize = 60;
 /// Values a `where:` error lists.
 const MAX_LISTED: usize = 10;
 
@@ -94,6 +98,13 @@ pub struct Aggregate {
     pub scales: [Option<[f64; 2]>; 4],
     /// Answers meant for each measure that could not be used, by reason.
     pub skips: [BTreeMap<Skip, u64>; 4],
+    /// What the skipped answers of each measure read: one text means they are one answer
+    /// left out, not a random sample.
+    pub skipped_text: [plausible::SkippedText; 4],
+    /// What each measure asks (a binding's `label:` or a `#N` column's header), and the
+    /// answer a 0..1 score counts the share of (`Yes`): the first binding's that has one.
+    pub questions: [Option<String>; 4],
+    pub yes: [Option<String>; 4],
     /// Rows left out by `where:` in the surveys that feed each measure.
     pub filtered: [u64; 4],
     pub quotes: Sample,
@@ -142,6 +153,14 @@ impl Aggregate {
                     })
                     .collect();
                 f.filtered = self.filtered[i];
+                f.question.clone_from(&self.questions[i]);
+                f.yes.clone_from(&self.yes[i]);
+                // The share that said yes: a proportion, with Wilson's interval as CSAT's.
+                let k = f.value * f.n as f64;
+                if f.yes.is_some() && (k - k.round()).abs() < 1e-6 {
+                    (f.low, f.high) = measure::wilson(k.round() as u64, f.n);
+                }
+                f.skipped_all_read = self.skipped_text[i].one().filter(|_| f.skipped > 1);
                 f.caveat = caveat(&f);
                 Some((measure_name(*m), f))
             })
@@ -213,6 +232,12 @@ fn caveat(f: &measure::Figure) -> Option<String> {
             reasons(f)
         ));
     }
+    if let Some(t) = &f.skipped_all_read {
+        parts.push(format!(
+            "all {} read `{t}`: one answer left out, not a random sample, so the figure leans away from it",
+            f.skipped
+        ));
+    }
     if f.filtered > 0 {
         parts.push(format!(
             "{} {} left out by the where: filter",
@@ -278,6 +303,9 @@ pub struct SurveyData {
     pub stages: Vec<Aggregate>,
     pub overall: Aggregate,
     pub summaries: Vec<Summary>,
+    /// The measure each stage's emotion comes from: that of the survey whose `emotion_from`
+    /// measure fed the stage (`emotion.rs`).
+    pub emotion_from: Vec<Option<MeasureName>>,
     /// Wave labels, earliest first (once read: [`SurveyData::settle`]); the last is the
     /// headline.
     pub waves: Vec<String>,
@@ -327,6 +355,7 @@ impl SurveyData {
                 ..Aggregate::default()
             },
             summaries: Vec::new(),
+            emotion_from: Vec::new(),
             waves: Vec::new(),
             segments: Vec::new(),
             segment_min_n: split::DEFAULT_MIN_N,
@@ -375,7 +404,9 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
     }
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
+    let mut emotion = emotion::Claims::new(loaded);
     for survey in &loaded.journey.surveys {
+        let before = emotion.before(survey, &data);
         let mut first_names = None;
         for (wave, spec) in survey.files() {
             let path = crate::load::relative_to(&loaded.path, &spec.value);
@@ -397,7 +428,9 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
                 data.summaries.push(summary);
             }
         }
+        emotion.after(survey, before, &data, &mut diags);
     }
+    data.emotion_from = emotion.into_stages();
     data.settle();
     if let Some(d) = data.unfinished_wave(&loaded.file) {
         diags.push(d);

@@ -23,6 +23,13 @@ pub(super) struct Binding {
     /// Where the map names the column.
     pub(super) pos: Pos,
     pub(super) rule: Rule,
+    /// The map gave `scale:` (else the measure's default is used).
+    pub(super) scale_given: bool,
+    /// What the figure measures, shown beside it: the binding's `label:`, else the header a
+    /// `#N` column resolved to.
+    pub(super) question: Option<String>,
+    /// A 0..1 score whose `values:` name its 1 (`Yes`): shown as the share of that answer.
+    pub(super) yes: Option<String>,
     pub(super) top_from: f64,
     /// Each `values:` label as written, where, and how many answers used it.
     pub(super) labels: Vec<(String, Pos, u64)>,
@@ -34,6 +41,31 @@ pub(super) struct Binding {
     pub(super) why: BTreeMap<Skip, u64>,
     /// Answers that were neither a number nor a label: text -> (count, first CSV line).
     pub(super) unlabelled: HashMap<Vec<u8>, (u64, u64)>,
+    /// The lowest and highest answer used, and of the numbers skipped as off the scale:
+    /// what the plausibility of the binding is judged by (`plausible.rs`).
+    pub(super) span: Span,
+    pub(super) off: Span,
+}
+
+/// The lowest and highest of some numbers, or nothing seen.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Span(pub(super) Option<[f64; 2]>);
+
+impl Span {
+    #[inline]
+    pub(super) fn add(&mut self, x: f64) {
+        self.0 = Some(match self.0 {
+            None => [x, x],
+            Some([lo, hi]) => [lo.min(x), hi.max(x)],
+        });
+    }
+
+    pub(super) fn merge(&mut self, o: Span) {
+        if let Some([lo, hi]) = o.0 {
+            self.add(lo);
+            self.add(hi);
+        }
+    }
 }
 
 /// One `where:` condition.
@@ -89,9 +121,13 @@ impl Reader<'_> {
         for (m, spec) in binding::listed(measures) {
             let Some(spec) = spec else { continue };
             let (column, pos) = column_of(spec);
-            let (scale, values) = match &spec.value {
-                Measure::Column(_) => (None, &[][..]),
-                Measure::Detailed(d) => (d.scale.as_ref().map(|s| s.value), &d.values.0[..]),
+            let (scale, values, asks) = match &spec.value {
+                Measure::Column(_) => (None, &[][..], None),
+                Measure::Detailed(d) => (
+                    d.scale.as_ref().map(|s| s.value),
+                    &d.values.0[..],
+                    d.label.clone(),
+                ),
             };
             let what = if label.is_empty() {
                 measure_name(m).to_owned()
@@ -102,8 +138,19 @@ impl Reader<'_> {
                 ok = false;
                 continue;
             };
+            let scale_given = scale.is_some();
             let scale = scale.unwrap_or(default_scale(m));
+            let question = asks
+                .filter(|l| !l.trim().is_empty())
+                .or_else(|| column.starts_with('#').then(|| names[col].clone()));
+            let yes = (m == MeasureName::Score && scale == [0.0, 1.0])
+                .then(|| values.iter().find(|(_, v)| *v == 1.0))
+                .flatten()
+                .map(|(k, _)| k.value.trim().to_owned());
             out.push(Binding {
+                scale_given,
+                question,
+                yes,
                 stage,
                 per_row,
                 measure: m,
@@ -130,6 +177,8 @@ impl Reader<'_> {
                 details: Vec::new(),
                 why: BTreeMap::new(),
                 unlabelled: HashMap::new(),
+                span: Span::default(),
+                off: Span::default(),
             });
         }
         ok.then_some(out)

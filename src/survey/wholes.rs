@@ -106,6 +106,7 @@ impl Reader<'_> {
                 let acc = &mut self.data.target((t + 1 < targets).then_some(t)).accs[s];
                 for (w, n) in c.n.iter_mut().enumerate() {
                     if *n > 0 {
+                        binding.span.add(w as f64);
                         acc.add_wholes(w as i64, *n, k, top);
                         *n = 0;
                     }
