@@ -33,7 +33,7 @@ pub fn today() -> anyhow::Result<jiff::civil::Date> {
 pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     let mut v = Validator {
         file: &loaded.file,
-        out: Vec::new(),
+        out: loaded.shape.clone(),
     };
     map_header(&mut v, loaded, checks);
     required_text(&mut v, loaded);

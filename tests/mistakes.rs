@@ -274,3 +274,100 @@ fn a_figure_says_what_it_measures_and_a_yes_no_score_reads_as_a_share() {
     );
     assert!(md.contains("| CES (“How easy was it?”) |"), "{md}");
 }
+
+#[test]
+fn validate_lists_shape_and_meaning_mistakes_in_one_run() {
+    let dir = tempdir();
+    let map = dir.path().join("m.journey.yaml");
+    std::fs::write(
+        &map,
+        "journeymap: 1\ntitle: One run\npersona: {name: P, colour: blue}\nstages:\n  - id: find\n    name: Find\n    emotion: 5\n    funnel: many\n    touchpoints: [{name: Download (Zenodo, GitHub)}]\n    pain_points:\n      - {id: slow, text: Slow, severity: high}\n    solutions:\n      - {id: fix, text: Fix, addresses: [nope]}\n    bogus:\n      nested: 1\n    goal: [1, 2]\n",
+    )
+    .unwrap();
+    let o = run(&["validate", "--format", "short", map.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let found: Vec<(u64, &str)> = out
+        .lines()
+        .map(|l| {
+            let mut parts = l.rsplit(".journey.yaml:").next().unwrap().split(':');
+            let line = parts.next().unwrap().parse().unwrap();
+            (line, &l[l.find('[').unwrap() + 1..l.find(']').unwrap()])
+        })
+        .collect();
+    // Shape (JM003, JM002) and meaning (JM012, JM013, JM011, JM051) together.
+    assert_eq!(
+        found,
+        [
+            (3, "JM003"),
+            (7, "JM012"),
+            (8, "JM013"),
+            (9, "JM003"),
+            (11, "JM051"),
+            (13, "JM011"),
+            (14, "JM003"),
+            (16, "JM002"),
+        ],
+        "{out}"
+    );
+    // A comma in a flow mapping: quote the text.
+    assert!(
+        out.contains(r#"quote it, `name: "Download (Zenodo, GitHub)"`"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn measures_under_stages_without_the_wide_layout_say_add_layout_wide_once() {
+    let (_d, map) = small_map(
+        "x\n4\n",
+        "  - id: s\n    file: a.csv\n    stages:\n      a: {csat: x}\n    emotion_from: csat\n",
+        THREE,
+    );
+    let out = stdout(&run(&["validate", "--format", "short", &map]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("error[JM105]") && out.contains("add `layout: wide`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_long_cell_is_shortened_in_its_diagnostic() {
+    let long = "x".repeat(500);
+    let (_d, map) = small_map(
+        &format!("stage,v\na,4\na,{long}\na,5\n"),
+        "  - {id: s, file: a.csv, stage_column: stage, measures: {csat: v}}\n",
+        THREE,
+    );
+    let out = stdout(&run(&["validate", "--format", "short", &map]));
+    let line = out.lines().find(|l| l.contains("JM102")).unwrap();
+    assert!(line.contains(&format!("`{}…`", "x".repeat(60))), "{line}");
+    assert!(line.len() < 300, "{line}");
+}
+
+#[test]
+fn numeric_event_names_are_names_in_every_form() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("e.csv"),
+        "user,event,time\nu1,1003,2026-01-01 10:00:00\nu1,1004,2026-01-01 10:01:00\nu2,1003,2026-01-01 11:00:00\nu1,1005,2026-01-01 10:02:00\n",
+    )
+    .unwrap();
+    let map = dir.path().join("m.journey.yaml");
+    std::fs::write(
+        &map,
+        format!(
+            "journeymap: 1\ntitle: T\npersona: {{name: P}}\nstages:\n{THREE}events:\n  - id: log\n    file: e.csv\n    actor: user\n    event: event\n    time: time\n    steps:\n      a: 1003\n      b: {{event: 1004}}\n      c: {{event: [1005]}}\n"
+        ),
+    )
+    .unwrap();
+    let j = render_json(map.to_str().unwrap());
+    let counts: Vec<u64> = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reach"]["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 1, 1]);
+}

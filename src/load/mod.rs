@@ -87,6 +87,9 @@ pub struct Loaded {
     /// The themes file the codebook was read from (`themes: x.themes.yaml`), and its display
     /// name; `None` when the codebook is inline or absent.
     pub themes_file: Option<(PathBuf, String)>,
+    /// The map's shape problems, when the rest of it could be read without the entries
+    /// they concern: reported first by validation, which checks the rest.
+    pub shape: Vec<Diagnostic>,
 }
 
 impl Loaded {
@@ -127,7 +130,8 @@ pub fn load(
         }
     })?;
     sources.add(&file, &text);
-    let mut journey: Journey = parse(&text, &file).map_err(Failure::Problems)?;
+    let (mut journey, shape): (Journey, _) =
+        parse_salvaged(&text, &file).map_err(Failure::Problems)?;
     let themes_file = read_codebook(path, &file, &confine, &mut journey, sources)?;
     let persona = match &journey.persona {
         None => None,
@@ -164,6 +168,7 @@ pub fn load(
         root,
         confine,
         themes_file,
+        shape,
     })
 }
 
@@ -266,6 +271,7 @@ pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
         root: Pos { line: 1, col: 1 },
         confine: PathBuf::from("."),
         themes_file: None,
+        shape: Vec::new(),
     })
 }
 
@@ -403,6 +409,22 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     text: &str,
     file: &str,
 ) -> Result<T, Vec<Diagnostic>> {
+    parse_salvaged(text, file).and_then(
+        |(v, shape)| {
+            if shape.is_empty() { Ok(v) } else { Err(shape) }
+        },
+    )
+}
+
+/// Parse `text` as `T`, as [`parse`] does; but when every shape problem is an entry that can
+/// be left out (an unknown key, a value of the wrong type under a key), the file is parsed
+/// again without those entries, and that value is returned with the shape problems, so that
+/// the checks of meaning run in the same pass (README: "validate reports every mistake in
+/// one run").
+pub fn parse_salvaged<T: DeserializeOwned + JsonSchema>(
+    text: &str,
+    file: &str,
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
         return Err(vec![Diagnostic::new(
             Code::MissingKey,
@@ -426,7 +448,7 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
         ]);
     }
     match serde_saphyr::from_str_with_options::<T>(text, options()) {
-        Ok(v) => Ok(v),
+        Ok(v) => Ok((v, Vec::new())),
         Err(typed) if is_limit(&typed) => Err(vec![to_diagnostic(&typed, file, text)]),
         Err(typed) => {
             // A type error may really be a syntax error further down (a bad indent turns
@@ -438,14 +460,20 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
                     let first = to_diagnostic(&typed, file, text);
                     let schema = serde_json::to_value(schemars::schema_for!(T))
                         .unwrap_or(serde_json::Value::Null);
-                    let mut all = shape::check(text, file, &schema);
+                    let (mut all, repaired) = shape::salvage(text, file, &schema);
                     // The typed parse's own finding stays unless the pass found the same
                     // line (where its message is the more precise one).
                     if !all.iter().any(|d| d.pos.line == first.pos.line) {
                         all.push(first);
                         all.sort_by_key(|d| d.pos);
+                        return Err(all);
                     }
-                    Err(all)
+                    match repaired
+                        .and_then(|t| serde_saphyr::from_str_with_options::<T>(&t, options()).ok())
+                    {
+                        Some(v) => Ok((v, all)),
+                        None => Err(all),
+                    }
                 }
             }
         }

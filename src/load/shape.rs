@@ -24,7 +24,9 @@ use crate::model::Pos;
 /// A YAML node with the position of its first character.
 #[derive(Debug)]
 enum Node {
-    Map(Vec<(String, Pos, Spanned)>),
+    /// Entries: key, where the key is, the value, and the characters from the key's first
+    /// to the value's last (what [`salvage`] blanks).
+    Map(Vec<(String, Pos, Spanned, [usize; 2])>),
     Seq(Vec<Spanned>),
     Scalar(String, bool),
     /// An alias: its target was checked where it was defined.
@@ -37,22 +39,40 @@ type Spanned = (Node, Pos);
 /// is reported as JM013, not as a type error).
 const LENIENT: &[&str] = &["#/$defs/Funnel"];
 
-/// Every shape problem of `text` against `schema`; empty when the tree cannot be built
-/// (the caller then reports the parser's own error).
-pub fn check(text: &str, file: &str, schema: &Value) -> Vec<Diagnostic> {
+/// Every shape problem of `text` against `schema` (none when the tree cannot be built: the
+/// caller then reports the parser's own error), and the text with each offending mapping entry blanked
+/// (its characters turned to spaces, line breaks kept, so every position stays where it
+/// was) when every problem is one that blanking its entry removes: an unknown key, or a
+/// value of the wrong type under a key. The meaning checks then run on what is left.
+/// `None` when a problem is not of that kind (a missing key, a list item of the wrong
+/// type): those are reported alone.
+pub fn salvage(text: &str, file: &str, schema: &Value) -> (Vec<Diagnostic>, Option<String>) {
     let Some(root) = tree(text) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let mut walk = Walk {
         file,
         root: schema,
         out: Vec::new(),
+        blank: Vec::new(),
+        whole: true,
     };
-    walk.node(&root.0, &root.1, schema, 0);
+    walk.node(&root.0, &root.1, schema, 0, None);
     walk.out.sort_by_key(|d| d.pos);
     walk.out
         .dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
-    walk.out
+    let repaired = (walk.whole && !walk.blank.is_empty()).then(|| {
+        let mut chars: Vec<char> = text.chars().collect();
+        for [from, to] in &walk.blank {
+            for c in chars.iter_mut().take(*to).skip(*from) {
+                if *c != '\n' && *c != '\r' {
+                    *c = ' ';
+                }
+            }
+        }
+        chars.into_iter().collect()
+    });
+    (walk.out, repaired)
 }
 
 /// Where the first YAML tag (`!!binary`, `!custom`) is, if any. Maps use none: a
@@ -83,7 +103,13 @@ fn pos_of(m: &serde_saphyr::granit_parser::Marker) -> Pos {
 /// The first document of `text` as a tree; `None` on a syntax error.
 fn tree(text: &str) -> Option<Spanned> {
     enum Open {
-        Map(Vec<(String, Pos, Spanned)>, Option<(String, Pos)>, Pos),
+        /// Entries, the key read (with where it starts, in lines and in characters), and
+        /// where the mapping starts.
+        Map(
+            Vec<(String, Pos, Spanned, [usize; 2])>,
+            Option<(String, Pos, usize)>,
+            Pos,
+        ),
         Seq(Vec<Spanned>, Pos),
     }
     let mut stack: Vec<Open> = Vec::new();
@@ -91,6 +117,7 @@ fn tree(text: &str) -> Option<Spanned> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.ok()?;
         let pos = pos_of(&span.start);
+        let (start, end) = (span.start.index(), span.end.index());
         let finished: Option<Spanned> = match event {
             Event::MappingStart(..) => {
                 stack.push(Open::Map(Vec::new(), None, pos));
@@ -127,9 +154,9 @@ fn tree(text: &str) -> Option<Spanned> {
                         Node::Scalar(s, _) => s.clone(),
                         _ => String::new(),
                     };
-                    *key = Some((text, node.1));
+                    *key = Some((text, node.1, start));
                 }
-                Some((k, kpos)) => entries.push((k, kpos, node)),
+                Some((k, kpos, from)) => entries.push((k, kpos, node, [from, end])),
             },
         }
     }
@@ -140,6 +167,10 @@ struct Walk<'a> {
     file: &'a str,
     root: &'a Value,
     out: Vec<Diagnostic>,
+    /// The entries whose blanking removes each problem found so far.
+    blank: Vec<[usize; 2]>,
+    /// Whether every problem found so far is removed by blanking its entry.
+    whole: bool,
 }
 
 /// What a plain or quoted scalar is under YAML 1.2's core schema.
@@ -243,9 +274,14 @@ impl<'a> Walk<'a> {
         None
     }
 
-    fn error(&mut self, code: Code, pos: Pos, msg: String, label: &str) {
+    /// A problem, and the entry whose blanking removes it (`None`: none does).
+    fn error(&mut self, code: Code, pos: Pos, msg: String, label: &str, entry: Option<[usize; 2]>) {
         self.out
             .push(Diagnostic::new(code, self.file, pos, msg).with_label(label));
+        match entry {
+            Some(e) => self.blank.push(e),
+            None => self.whole = false,
+        }
     }
 
     /// The branch of an `anyOf`/`oneOf` that fits the node's shape, if one does.
@@ -269,7 +305,15 @@ impl<'a> Walk<'a> {
         branches.iter().find(fits)
     }
 
-    fn node(&mut self, node: &Node, pos: &Pos, schema: &'a Value, depth: usize) {
+    /// `entry`: the mapping entry the node is the value of, if it is one.
+    fn node(
+        &mut self,
+        node: &Node,
+        pos: &Pos,
+        schema: &'a Value,
+        depth: usize,
+        entry: Option<[usize; 2]>,
+    ) {
         if depth > 64 || matches!(node, Node::Alias) {
             return;
         }
@@ -278,11 +322,11 @@ impl<'a> Walk<'a> {
         };
         if let Some(Value::Array(branches)) = schema.get("anyOf").or_else(|| schema.get("oneOf")) {
             match self.branch(node, branches) {
-                Some(b) => self.node(node, pos, b, depth + 1),
+                Some(b) => self.node(node, pos, b, depth + 1, entry),
                 None => {
                     let what = self.expected(branches);
                     let msg = format!("expected {what} here, found {}", describe_node(node));
-                    self.error(Code::WrongType, *pos, msg, "wrong type");
+                    self.error(Code::WrongType, *pos, msg, "wrong type", entry);
                 }
             }
             return;
@@ -299,7 +343,7 @@ impl<'a> Walk<'a> {
                 what.join(" or "),
                 describe_node(node)
             );
-            self.error(Code::WrongType, *pos, msg, "wrong type");
+            self.error(Code::WrongType, *pos, msg, "wrong type", entry);
             return;
         }
         if let (Some(Value::Array(options)), Node::Scalar(text, _)) = (schema.get("enum"), node)
@@ -312,6 +356,7 @@ impl<'a> Walk<'a> {
                 *pos,
                 format!("`{text}` is not allowed here{hint}"),
                 "not an allowed value",
+                entry,
             );
             return;
         }
@@ -327,28 +372,43 @@ impl<'a> Walk<'a> {
             Node::Map(entries) => {
                 let props = schema.get("properties").and_then(Value::as_object);
                 let extra = schema.get("additionalProperties");
-                let merged = entries.iter().any(|(k, _, _)| k == "<<");
-                for (key, kpos, value) in entries {
+                let merged = entries.iter().any(|(k, ..)| k == "<<");
+                for (i, (key, kpos, value, range)) in entries.iter().enumerate() {
                     if key == "<<" {
                         continue;
                     }
                     match props.and_then(|p| p.get(key)) {
-                        Some(s) => self.node(&value.0, &value.1, s, depth + 1),
+                        Some(s) => self.node(&value.0, &value.1, s, depth + 1, Some(*range)),
                         None => match extra {
                             Some(Value::Bool(false)) => {
                                 let allowed: Vec<&str> = props
                                     .map(|p| p.keys().map(String::as_str).collect())
                                     .unwrap_or_default();
-                                let hint = super::hint(key, &allowed);
+                                let hint = match (i.checked_sub(1).map(|p| &entries[p]), &value.0) {
+                                    // `{name: Download (Zenodo, GitHub)}`: the comma ended
+                                    // the text, and its rest became a key without a value.
+                                    (
+                                        Some((before, _, (Node::Scalar(text, true), _), _)),
+                                        Node::Scalar(none, plain),
+                                    ) if scalar_kind(none, *plain) == Scalar::Null
+                                        && !text.is_empty() =>
+                                    {
+                                        format!(
+                                            "; in a `{{...}}` mapping a comma ends a value, so `{text}` and `{key}` were read apart: if they are one text, quote it, `{before}: \"{text}, {key}\"`"
+                                        )
+                                    }
+                                    _ => super::hint(key, &allowed),
+                                };
                                 self.error(
                                     Code::UnknownKey,
                                     *kpos,
                                     format!("unknown key `{key}`{hint}"),
                                     "unknown key",
+                                    Some(*range),
                                 );
                             }
                             Some(s @ Value::Object(_)) => {
-                                self.node(&value.0, &value.1, s, depth + 1);
+                                self.node(&value.0, &value.1, s, depth + 1, Some(*range));
                             }
                             _ => {}
                         },
@@ -360,7 +420,8 @@ impl<'a> Walk<'a> {
                 if let Some(Value::Array(required)) = schema.get("required") {
                     let at = entries.first().map_or(Pos::default(), |e| e.1);
                     for r in required.iter().filter_map(Value::as_str) {
-                        if !entries.iter().any(|(k, _, _)| k == r) {
+                        if !entries.iter().any(|(k, ..)| k == r) {
+                            self.whole = false;
                             let d = Diagnostic::new(
                                 Code::MissingKey,
                                 self.file,
@@ -376,7 +437,7 @@ impl<'a> Walk<'a> {
             Node::Seq(items) => {
                 if let Some(item) = schema.get("items") {
                     for (i, ipos) in items {
-                        self.node(i, ipos, item, depth + 1);
+                        self.node(i, ipos, item, depth + 1, None);
                     }
                 }
             }

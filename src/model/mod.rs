@@ -679,6 +679,13 @@ impl<'de> Deserialize<'de> for StepMatch {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StepMatch, E> {
                 Ok(StepMatch::Event(v.to_owned()))
             }
+            // Numeric event names (`1004`) are names.
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StepMatch, E> {
+                Ok(StepMatch::Event(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StepMatch, E> {
+                Ok(StepMatch::Event(v.to_string()))
+            }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<StepMatch, A::Error> {
                 StepDetail::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(StepMatch::Detailed)

@@ -311,11 +311,20 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 T::deserialize(de::value::StrDeserializer::new(v)).map(OneOrMany::One)
             }
+            // A whole number where text is wanted is its digits (an event named `1004`).
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                T::deserialize(de::value::I64Deserializer::new(v)).map(OneOrMany::One)
+                T::deserialize(de::value::I64Deserializer::new(v))
+                    .or_else(|_: E| {
+                        T::deserialize(de::value::StringDeserializer::new(v.to_string()))
+                    })
+                    .map(OneOrMany::One)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                T::deserialize(de::value::U64Deserializer::new(v)).map(OneOrMany::One)
+                T::deserialize(de::value::U64Deserializer::new(v))
+                    .or_else(|_: E| {
+                        T::deserialize(de::value::StringDeserializer::new(v.to_string()))
+                    })
+                    .map(OneOrMany::One)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
                 T::deserialize(de::value::F64Deserializer::new(v)).map(OneOrMany::One)

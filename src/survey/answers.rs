@@ -425,7 +425,7 @@ impl Reader<'_> {
             let msg = format!(
                 "{} value `{}` in column `{}` skipped: {}",
                 measure_name(b.measure),
-                input::cell_text(cell),
+                super::plausible::shorten(&input::cell_text(cell)),
                 b.column,
                 skip_detail(why, &b.rule)
             );

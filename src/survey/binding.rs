@@ -285,7 +285,26 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
                 }
             }
         }
-        if let Some(from) = &s.emotion_from {
+        let misplaced = s.layout == Layout::Long
+            && s.measures.is_none()
+            && (!s.stages.is_empty() || s.overall.is_some());
+        if misplaced {
+            // `stages:` and `overall:` are the wide layout's; the long layout (the default)
+            // reads `measures:` and a stage column. One error, with its fix.
+            let (pos, block) = match s.stages.0.first() {
+                Some((k, _)) => (k.pos, "`stages:`"),
+                None => (s.id.pos, "`overall:`"),
+            };
+            out.push(Diagnostic::new(
+                Code::BindingCannotWork,
+                &loaded.file,
+                pos,
+                format!(
+                    "survey `{}` binds measures under {block}, which only the wide layout reads, but its layout is long (the default, which reads `measures:` and a `stage_column:`): add `layout: wide`",
+                    s.id.value
+                ),
+            ));
+        } else if let Some(from) = &s.emotion_from {
             check_emotion_from(&loaded.file, s, from, &mut out);
         }
         check_sentiment(&loaded.file, s, &mut out);

@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Pos;
 
 use super::plan::{Binding, Filter};
+use super::plausible::shorten;
 use super::value::{Rule, Skip};
 use super::{MAX_LISTED, Reader, Summary, input, measure_name};
 
@@ -26,7 +27,7 @@ impl Reader<'_> {
                 let listed: Vec<String> = held
                     .iter()
                     .take(MAX_LISTED)
-                    .map(|(v, c)| format!("`{}` ({c})", input::cell_text(v)))
+                    .map(|(v, c)| format!("`{}` ({c})", shorten(&input::cell_text(v))))
                     .collect();
                 let more = if held.len() > MAX_LISTED {
                     format!(" and {} more", held.len() - MAX_LISTED)
@@ -113,13 +114,14 @@ impl Reader<'_> {
             };
             let pos = free.remove(i).1;
             let msg = format!(
-                "label `{label}` matches no answer in column `{}`, while {count} {} `{t}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
+                "label `{label}` matches no answer in column `{}`, while {count} {} `{}` (the first at {}:{first}:{}), which is no label; did you mean `{t}`?",
                 b.column,
                 if *count == 1 {
                     "answer reads"
                 } else {
                     "answers read"
                 },
+                shorten(t),
                 self.file,
                 b.col + 1
             );
@@ -192,7 +194,7 @@ impl Reader<'_> {
             .map(|s| s.id.value.clone())
             .collect();
         for (value, (count, first)) in unknown {
-            let shown = input::cell_text(&value).into_owned();
+            let shown = shorten(&input::cell_text(&value));
             let hint = crate::suggest::did_you_mean(&shown, ids.iter().map(String::as_str));
             let msg = format!(
                 "{count} {} stage `{shown}`, which the map lacks, and {} not counted{hint}",

@@ -541,10 +541,11 @@ impl Reader<'_> {
                     .outside
                     .iter()
                     .take(10)
-                    .map(|(v, (n, _))| format!("`{v}` ({n})"))
+                    .map(|(v, (n, _))| format!("`{}` ({n})", super::plausible::shorten(v)))
                     .collect();
                 let msg = format!(
-                    "{rows} rows have a segment outside `segments:` in column `{}`: {}; they count in the stage figures but in no segment",
+                    "{rows} rows of survey `{}` have a segment outside its `segments:` in column `{}`: {}; they count in the stage figures but in no segment (list them in `segments:` to show them)",
+                    self.survey.id.value,
                     seg.column,
                     values.join(", ")
                 );
