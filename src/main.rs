@@ -13,7 +13,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match journeymap::run(cli) {
+    let result = journeymap::run(cli);
+    // A run cut short by a signal ends with the handler's exit (130), not with the error
+    // the interruption caused.
+    journeymap::output::wait_if_interrupted();
+    match result {
         Ok(outcome) => outcome.into(),
         Err(e) => {
             eprintln!("error: {e:#}");

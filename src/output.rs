@@ -47,6 +47,7 @@ pub fn clean_up_on_signals() {
         let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
     }
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
         let mut killed = Vec::new();
         if let Ok(groups) = GROUPS.lock() {
             for &pid in groups.iter() {
@@ -72,6 +73,20 @@ pub fn clean_up_on_signals() {
         }
         std::process::exit(130);
     });
+}
+
+/// Set when a signal is being handled: the run's own ending must then wait for the
+/// handler's exit (130), not race it with an error from the browser it just killed.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the run was interrupted; if so, wait here for the signal handler to clean up and
+/// exit 130 (it exits within about a second).
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 /// Process groups started by this run (Chromium), killed on the same signals.

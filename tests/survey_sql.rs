@@ -127,8 +127,16 @@ fn render_json(map: &Path, folder: &Path) -> serde_json::Value {
 
 /// Keys that describe where figures came from rather than the figures: the reasons answers
 /// were skipped (the warehouse counts them without a reason), rows left out by `where:` (the
-/// result holds only rows it kept), and the comments (not aggregated).
-const NOT_FIGURES: &[&str] = &["skipped_why", "caveat", "filtered", "verbatims", "comments"];
+/// result holds only rows it kept), the one text all skipped answers read (the warehouse
+/// counts them without their text), and the comments (not aggregated).
+const NOT_FIGURES: &[&str] = &[
+    "skipped_why",
+    "skipped_all_read",
+    "caveat",
+    "filtered",
+    "verbatims",
+    "comments",
+];
 
 /// Compare two figure trees: numbers to 1e-9 (relative) — the local reader's running mean
 /// and a warehouse's sum differ in the last bits — and everything else exactly. Returns the
