@@ -54,21 +54,30 @@ struct Links<'a> {
     rank_of: BTreeMap<&'a str, (usize, f64)>,
 }
 
-pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
-    let j: &Journey = &loaded.journey;
-    let emotion_of = |i: usize| {
-        data.emotion_from
-            .get(i)
-            .copied()
-            .flatten()
-            .map(crate::survey::measure_name)
-    };
-    let mut emotion_measures: Vec<&'static str> = Vec::new();
-    for m in (0..j.stages.value.len()).filter_map(emotion_of) {
-        if !emotion_measures.contains(&m) {
-            emotion_measures.push(m);
+/// The measure stage `i`'s emotion comes from, if any.
+fn emotion_of(data: &SurveyData, i: usize) -> Option<&'static str> {
+    data.emotion_from
+        .get(i)
+        .copied()
+        .flatten()
+        .map(crate::survey::measure_name)
+}
+
+/// Every measure a stage's emotion comes from, in stage order, each once.
+fn emotion_measures(data: &SurveyData, stages: usize) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in (0..stages).filter_map(|i| emotion_of(data, i)) {
+        if !out.contains(&m) {
+            out.push(m);
         }
     }
+    out
+}
+
+pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
+    let j: &Journey = &loaded.journey;
+    let emotion_of = |i: usize| emotion_of(data, i);
+    let emotion_measures = emotion_measures(data, j.stages.value.len());
     let emotion_from = emotion_measures.first().copied();
     let stages = &j.stages.value;
     let weighted = j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence);

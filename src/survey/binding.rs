@@ -315,7 +315,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
 }
 
 /// A number as written in a map: `5`, `0.5`.
-fn fmt(x: f64) -> String {
+pub(super) fn fmt(x: f64) -> String {
     format!("{x}")
 }
 

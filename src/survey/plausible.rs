@@ -9,6 +9,7 @@
 
 use crate::diagnostic::Code;
 
+use super::binding::fmt as num;
 use super::plan::Binding;
 use super::value::Skip;
 use super::{MAX_SHOWN, Reader, input, measure_name};
@@ -62,11 +63,6 @@ pub fn shorten(text: &str) -> String {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_owned(),
     }
-}
-
-/// `6`, `0.5`.
-fn num(x: f64) -> String {
-    format!("{x}")
 }
 
 /// The number a label carries at its end or start (`Very helpful10`, `10 - Very helpful`,
