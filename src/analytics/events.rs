@@ -604,11 +604,52 @@ impl State {
         group.clear();
         group.push((mask, hash));
         group.extend(self.spilled.remove(&who).unwrap_or_default());
-        group.sort_unstable_by_key(|&(mask, hash)| (mask.trailing_zeros(), mask, hash));
-        for &(mask, _) in &group {
-            self.advance(who, mask, t);
+        // When every row is one stage, taking them by stage is already the best order; a row
+        // that is two stages needs the matching.
+        if self.mode == StepOrder::Sequential && group.iter().any(|g| g.0.count_ones() > 1) {
+            self.tied(
+                who,
+                t,
+                &super::ties::Instant::new(group.iter().map(|g| g.0)),
+            );
+        } else {
+            group.sort_unstable_by_key(|&(mask, hash)| (mask.trailing_zeros(), mask, hash));
+            for &(mask, _) in &group {
+                self.advance(who, mask, t);
+            }
         }
         self.group = group;
+    }
+
+    /// Sequential order, several rows of an actor at instant `t`, taken in any order, one
+    /// step each (`super::ties`): a chain reaches stage m here from the latest start among
+    /// the chains that reached j − 1 before, within the window, for each j from which
+    /// stages j..=m can be taken by different rows (j = 0: a chain starts here).
+    fn tied(&mut self, who: u32, t: i64, rows: &super::ties::Instant) {
+        let (n, w) = (self.n, self.window);
+        let at = who as usize * self.stride + STEPS;
+        let (start, rest) = self.records[at..at + 2 * n].split_at_mut(n);
+        let next = &mut self.scratch;
+        for (m, next) in next.iter_mut().enumerate() {
+            *next = NONE;
+            let Some(lowest) = rows.lowest_start(m) else {
+                continue;
+            };
+            for j in lowest..=m {
+                let from = if j == 0 { t } else { start[j - 1] };
+                if from != NONE && within(t, from, w) {
+                    *next = (*next).max(from);
+                }
+            }
+        }
+        for m in 0..n {
+            if next[m] != NONE {
+                start[m] = start[m].max(next[m]);
+                if rest[m] == NONE {
+                    rest[m] = t;
+                }
+            }
+        }
     }
 
     /// One row of an actor, matching the steps in `mask`, at time `t`.

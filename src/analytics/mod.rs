@@ -8,6 +8,7 @@
 
 pub mod events;
 pub mod formats;
+pub mod ties;
 
 use std::collections::BTreeMap;
 

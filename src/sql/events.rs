@@ -2,13 +2,18 @@
 //! `analytics::events` computes it locally (README: "Reach in the warehouse").
 //!
 //! Invariants: the same rules as the local engine, written as window functions (no join per
-//! step): exact duplicate rows once; per actor, rows ordered by time, then by the lowest stage
-//! a row matches, then by the set of stages it matches as a number (compared bit by bit), the
-//! local engine's order for tied rows; `sequential`: a row reaches stage k when it matches k
-//! and the latest start of a chain at k − 1 among the actor's earlier rows is within the
-//! window; `strict`: the same with the actor's previous row only; `any`: every stage up to k
-//! happened, each latest occurrence within the window of the row. The result has the columns
-//! of the plain `steps` funnel export, so it is read back with `analytics:`.
+//! step): exact duplicate rows once. `sequential`: an actor's rows at one instant form a
+//! group, taken in any order, one step per row (`crate::analytics::ties`); a group reaches
+//! stage m with the latest start of a chain at j − 1 in the actor's earlier groups (within
+//! the window), for the lowest j from which the group's rows can take stages j..=m, decided
+//! by Hall's condition: for each set of those stages that one row could join (two stages are
+//! joined when they share an event name), at least as many rows match one of the set as the
+//! set has stages. `strict`: per actor, rows ordered by time, then by the lowest stage a row
+//! matches, then by the set of stages it matches as a number (compared bit by bit), the local
+//! engine's order for tied rows; a row reaches stage k when it matches k and the actor's
+//! previous row reached k − 1 within the window. `any`: every stage up to k happened, each
+//! latest occurrence within the window of the row. The result has the columns of the plain
+//! `steps` funnel export, so it is read back with `analytics:`.
 
 use crate::analytics::events::{self, Columns};
 use crate::model::{EventLog, OneOrMany, StepMatch, StepOrder};
@@ -155,17 +160,11 @@ pub fn event_log(
     let order = format!("partition by actor order by t, lo, {}", bits.join(", "));
     let w = window_us;
     match mode {
-        StepOrder::Sequential | StepOrder::Strict => {
+        StepOrder::Sequential => sql.push_str(&sequential(steps, w)?),
+        StepOrder::Strict => {
             sql.push_str("l0 as (\n  select *, case when m0 = 1 then t end as s0 from e\n),\n");
             for k in 1..n {
-                let prev = if mode == StepOrder::Sequential {
-                    format!(
-                        "max(s{}) over ({order} rows between unbounded preceding and 1 preceding)",
-                        k - 1
-                    )
-                } else {
-                    format!("lag(s{}) over ({order})", k - 1)
-                };
+                let prev = format!("lag(s{}) over ({order})", k - 1);
                 sql.push_str(&format!(
                     "l{k} as (\n  select *, case when m{k} = 1 and t - p{k} <= {w} then p{k} end as s{k}\n  from (select *, {prev} as p{k} from l{}) q\n),\n",
                     k - 1
@@ -301,4 +300,117 @@ pub fn event_log(
     ));
     out.push_str(&sql);
     Ok(out)
+}
+
+/// The most sets of joined stages the SQL checks.
+const MAX_JOINED_SETS: usize = 256;
+
+/// Sets of stages Hall's condition is checked on, beyond single stages: every set of two or
+/// more stages connected by shared event names (a row can match two stages only when they
+/// share a name). A set that splits into parts no row can join is checked by its parts.
+fn joined_sets(steps: &[Step]) -> Result<Vec<u64>, String> {
+    let n = steps.len();
+    let names: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|s| s.rule.events().iter().map(|e| e.trim()).collect())
+        .collect();
+    let joined = |a: usize, b: usize| names[a].iter().any(|e| names[b].contains(e));
+    let near: Vec<u64> = (0..n)
+        .map(|a| {
+            (0..n)
+                .filter(|&b| b != a && joined(a, b))
+                .fold(0u64, |m, b| m | 1 << b)
+        })
+        .collect();
+    // Grow each set from its lowest stage by stages joined to it and higher than that one.
+    let mut found: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
+    let mut todo: Vec<u64> = (0..n).map(|a| 1u64 << a).collect();
+    while let Some(set) = todo.pop() {
+        let low = set.trailing_zeros() as usize;
+        let reach = (0..n)
+            .filter(|&a| set >> a & 1 == 1)
+            .fold(0u64, |m, a| m | near[a]);
+        for b in (low + 1..n).filter(|&b| reach >> b & 1 == 1 && set >> b & 1 == 0) {
+            let grown = set | 1 << b;
+            if found.insert(grown) {
+                if found.len() > MAX_JOINED_SETS {
+                    return Err(format!(
+                        "the stages share event names in more than {MAX_JOINED_SETS} combinations, too many for the SQL to decide which rows at one instant can take which stages; count this log with `journeymap render`"
+                    ));
+                }
+                todo.push(grown);
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// `sequential`: the actor's rows grouped by instant, then one CTE per stage (see the module
+/// invariants).
+fn sequential(steps: &[Step], w: i64) -> Result<String, String> {
+    let n = steps.len();
+    let sets = joined_sets(steps)?;
+    let any_of = |set: u64| {
+        (0..n)
+            .filter(|&k| set >> k & 1 == 1)
+            .map(|k| format!("m{k} = 1"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let mut counts: Vec<String> = (0..n)
+        .map(|k| format!("count(case when m{k} = 1 then 1 end) as c{k}"))
+        .collect();
+    counts.extend(
+        sets.iter()
+            .enumerate()
+            .map(|(i, &set)| format!("count(case when {} then 1 end) as h{i}", any_of(set))),
+    );
+    let mut sql = format!(
+        "grp as (\n  select actor, t, max(m{}) as saw, {}\n  from e group by actor, t\n),\n",
+        n - 1,
+        counts.join(",\n    ")
+    );
+    // Whether the group's rows can take stages j..=m, one row each.
+    let can = |j: usize, m: usize| {
+        let span = (j..=m).fold(0u64, |s, k| s | 1 << k);
+        let mut all: Vec<String> = (j..=m).map(|k| format!("c{k} >= 1")).collect();
+        all.extend(
+            sets.iter()
+                .enumerate()
+                .filter(|&(_, &set)| set & !span == 0)
+                .map(|(i, &set)| format!("h{i} >= {}", set.count_ones())),
+        );
+        all.join(" and ")
+    };
+    sql.push_str(&format!(
+        "l0 as (\n  select *, case when {} then t end as s0 from grp\n),\n",
+        can(0, 0)
+    ));
+    for m in 1..n {
+        let mut cases = vec![format!("when {} then t", can(0, m))];
+        cases.extend((1..=m).map(|j| {
+            format!(
+                "when {} and t - p{} <= {w} then p{}",
+                can(j, m),
+                j - 1,
+                j - 1
+            )
+        }));
+        sql.push_str(&format!(
+            "l{m} as (\n  select *, case {} end as s{m}\n  from (select *, max(s{}) over (partition by actor order by t rows between unbounded preceding and 1 preceding) as p{} from l{}) q\n),\n",
+            cases.join("\n    "),
+            m - 1,
+            m - 1,
+            m - 1
+        ));
+    }
+    sql.push_str(&format!(
+        "f as (\n  select actor, {}, max(saw) as saw_last\n  from l{} group by actor\n),\n",
+        (0..n)
+            .map(|k| format!("min(case when s{k} is not null then t end) as f{k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        n - 1
+    ));
+    Ok(sql)
 }
