@@ -272,7 +272,12 @@ fn a_figure_says_what_it_measures_and_a_yes_no_score_reads_as_a_share() {
         md.contains("| Score (“Did you find it?”) | 66.7% Yes |"),
         "{md}"
     );
-    assert!(md.contains("| CES (“How easy was it?”) |"), "{md}");
+    // A mean says the scale it is on (CES: 1..7 unless `scale:` says otherwise); a share
+    // does not need one.
+    assert!(
+        md.contains("| CES (“How easy was it?”) | 3.67 on 1–7 |"),
+        "{md}"
+    );
 }
 
 #[test]
