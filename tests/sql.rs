@@ -2,7 +2,8 @@
 //! REES46-shaped log (`fixtures/events/rees46-sample.csv`, and a copy with every group of
 //! tied rows reversed) is counted by `journeymap render`, by DuckDB and by Apache Spark in
 //! local mode running the SQL `journeymap sql` writes (`fixtures/sql/run.py`), for each order
-//! rule, per user and per session, with a `where:` filter; the DuckDB result, bound under
+//! rule, per user and per session, with a `where:` filter, and so is a generated log whose
+//! steps repeat event names at one instant (`events::tied_log`); the DuckDB result, bound under
 //! `analytics:`, renders the same reach; the BigQuery and Snowflake SQL parses with sqlglot.
 
 use std::path::Path;
@@ -231,9 +232,24 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
     // The figures differ between cases, so agreeing is not agreeing on one answer.
     let distinct: std::collections::BTreeSet<_> = expected.iter().map(|e| &e.1).collect();
     assert!(distinct.len() >= CASES.len(), "{expected:?}");
+    // One event name as several steps, in the same engine sessions.
+    std::fs::write(d.join("log.csv"), crate::events::tied_log()).unwrap();
+    let mut repeated = Vec::new();
+    for (name, map) in repeated_maps(false) {
+        let file = format!("{name}.journey.yaml");
+        std::fs::write(d.join(&file), map).unwrap();
+        repeated.push((name.clone(), local_figures(&render(d, &file))));
+        for (dialect, jobs) in [("duckdb", &mut duck), ("spark", &mut spark)] {
+            let o = run_in(d, &["sql", "--dialect", dialect, &file]);
+            assert_eq!(code(&o), 0, "{}", stderr(&o));
+            let sql = d.join(format!("{name}.{dialect}.sql"));
+            std::fs::write(&sql, stdout(&o)).unwrap();
+            jobs.push((sql, d.join(format!("{name}.{dialect}.csv"))));
+        }
+    }
     run_py(d, "duckdb", &duck);
     run_py(d, "spark", &spark);
-    for (k, (tag, figures)) in expected.iter().enumerate() {
+    for (k, (tag, figures)) in expected.iter().chain(&repeated).enumerate() {
         assert_eq!(&result_figures(&duck[k].1), figures, "{tag} on DuckDB");
         assert_eq!(&result_figures(&spark[k].1), figures, "{tag} on Spark");
     }
@@ -286,6 +302,7 @@ fn bigquery_and_snowflake_sql_parses() {
                 format!("{STAGES}events:\n  - id: log\n    table: shop.events\n{binding}"),
             )
         })
+        .chain(repeated_maps(true))
         .collect();
     // Snowflake's SQL sets the session's time zone, then queries.
     parses_with_sqlglot(
@@ -429,65 +446,30 @@ fn sql_says_what_it_cannot_write() {
     assert!(stdout(&o).contains("as h25\n") && !stdout(&o).contains("as h26"));
 }
 
-/// One event name as several steps, with many rows at one instant (`events::tied_log`): the
-/// SQL decides which rows of an instant can take which stages by Hall's condition, the local
-/// engine by a matching; both give the same figures on DuckDB and Spark, also with a `where:`
-/// that makes one row two steps (an `a` on page `p2` is both `s0` and `s1`) and per session of
-/// the same rows. The BigQuery and Snowflake SQL parses.
-#[test]
-#[ignore = "needs the duckdb, pyspark and sqlglot Python packages and Java (.ci/run installs them)"]
-fn repeated_step_events_at_one_instant_count_the_same_in_the_warehouse() {
-    use crate::events::{REPEATED, repeated_map, tied_log};
-    let dir = tempdir();
-    let d = dir.path();
-    std::fs::write(d.join("log.csv"), tied_log()).unwrap();
+/// Maps with one event name as several steps, over `events::tied_log` (many rows at one
+/// instant): the SQL decides which rows of an instant can take which stages by Hall's
+/// condition, the local engine by a matching. Also with a `where:` that makes one row two
+/// steps (an `a` on page `p2` is both `s0` and `s1`), and with segments.
+fn repeated_maps(table: bool) -> Vec<(String, String)> {
+    use crate::events::{REPEATED, repeated_map};
     let mut maps: Vec<(String, String)> = REPEATED
         .iter()
         .enumerate()
         .map(|(i, steps)| (format!("repeated{i}"), repeated_map(steps, "60s", "")))
         .collect();
-    let filtered = repeated_map(&["a", "a", "b"], "20s", "")
-        .replace("      s1: a\n", "      s1: {event: a, where: {page: p2}}\n");
-    maps.push(("filtered".to_owned(), filtered));
     maps.push((
-        "segmented".to_owned(),
+        "repeated-filtered".to_owned(),
+        repeated_map(&["a", "a", "b"], "20s", "")
+            .replace("      s1: a\n", "      s1: {event: a, where: {page: p2}}\n"),
+    ));
+    maps.push((
+        "repeated-segmented".to_owned(),
         repeated_map(&["a", "b", "a"], "60s", "    segment_by: page\n"),
     ));
-    let mut duck = Vec::new();
-    let mut spark = Vec::new();
-    let mut expected = Vec::new();
-    for (name, map) in &maps {
-        let file = format!("{name}.journey.yaml");
-        std::fs::write(d.join(&file), map).unwrap();
-        expected.push(local_figures(&render(d, &file)));
-        for (dialect, jobs) in [("duckdb", &mut duck), ("spark", &mut spark)] {
-            let o = run_in(d, &["sql", "--dialect", dialect, &file]);
-            assert_eq!(code(&o), 0, "{}", stderr(&o));
-            let sql = d.join(format!("{name}.{dialect}.sql"));
-            std::fs::write(&sql, stdout(&o)).unwrap();
-            jobs.push((sql, d.join(format!("{name}.{dialect}.csv"))));
+    if table {
+        for (_, map) in &mut maps {
+            *map = map.replace("file: log.csv", "table: shop.events");
         }
     }
-    run_py(d, "duckdb", &duck);
-    run_py(d, "spark", &spark);
-    for (k, (name, _)) in maps.iter().enumerate() {
-        assert_eq!(result_figures(&duck[k].1), expected[k], "{name} on DuckDB");
-        assert_eq!(result_figures(&spark[k].1), expected[k], "{name} on Spark");
-    }
-    let tables: Vec<(String, String)> = maps
-        .iter()
-        .map(|(name, map)| {
-            (
-                name.clone(),
-                map.replace("file: log.csv", "table: shop.events"),
-            )
-        })
-        .collect();
-    parses_with_sqlglot(
-        d,
-        &tables,
-        |dialect| {
-            if dialect == "snowflake" { 2 } else { 1 }
-        },
-    );
+    maps
 }
