@@ -100,31 +100,44 @@ pub fn inputs_of_text(map: &Path) -> Vec<PathBuf> {
 /// The map and the files it names by path: persona, themes, surveys, analytics, event logs.
 fn named(path: &Path, j: &crate::model::Journey) -> Vec<PathBuf> {
     let mut out = vec![path.to_owned()];
+    out.extend(
+        named_in(j)
+            .into_iter()
+            .map(|f| crate::load::relative_to(path, f)),
+    );
+    out
+}
+
+/// Every file a map names, as it names them (relative to the map's folder): persona, themes
+/// (while it is still a path), survey files and waves, analytics exports, event logs. The one
+/// list `serve` follows and `diff` reads from a revision.
+pub fn named_in(j: &crate::model::Journey) -> Vec<&str> {
+    let mut out = Vec::new();
     if let Some(crate::model::Spanned {
         value: crate::model::PersonaRef::Path(rel),
         ..
     }) = &j.persona
     {
-        out.push(crate::load::relative_to(path, rel));
+        out.push(rel.as_str());
     }
     if let Some(crate::model::Spanned {
         value: crate::model::CodebookRef::Path(rel),
         ..
     }) = &j.themes
     {
-        out.push(crate::load::relative_to(path, rel));
+        out.push(rel.as_str());
     }
-    let named = j
+    let files = j
         .surveys
         .iter()
-        .flat_map(|s| s.files().into_iter().map(|(_, f)| &f.value))
-        .chain(j.analytics.iter().map(|a| &a.file.value))
+        .flat_map(|s| s.files().into_iter().map(|(_, f)| f.value.as_str()))
+        .chain(j.analytics.iter().map(|a| a.file.value.as_str()))
         .chain(
             j.events
                 .iter()
-                .filter_map(|e| e.file.as_ref().map(|f| &f.value)),
+                .filter_map(|e| e.file.as_ref().map(|f| f.value.as_str())),
         );
-    out.extend(named.map(|f| crate::load::relative_to(path, f)));
+    out.extend(files);
     out
 }
 

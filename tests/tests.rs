@@ -20,6 +20,7 @@ mod output;
 mod pictures;
 mod properties;
 mod real;
+mod review;
 mod safety;
 mod sentiment;
 mod serve;

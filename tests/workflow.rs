@@ -241,10 +241,20 @@ fn diff_errors_name_the_revision_and_exit_2() {
     );
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("cannot read nosuch:maps/toothbrush.journey.yaml from git"),
+        stderr(&o).contains("git does not know revision `nosuch`"),
         "{}",
         stderr(&o)
     );
+    // A revision a short history lacks, for a file and for a folder.
+    for old in ["HEAD~5:maps/toothbrush.journey.yaml", "HEAD~5:maps/"] {
+        let o = run_in(dir.path(), &["diff", old, "maps/"]);
+        assert_eq!(code(&o), 2, "{old}");
+        assert_eq!(
+            stderr(&o).trim(),
+            "error: git does not know revision `HEAD~5`",
+            "{old}"
+        );
+    }
     let o = run_in(
         dir.path(),
         &[
@@ -601,16 +611,14 @@ fn the_ci_recipe_runs_commands_that_work() {
     // The diff step itself, run by bash on a pull request that edits one map, adds one and
     // deletes another (the base branch as the remote-tracking ref the step reads).
     let step = workflow
-        .split("- name: Diff changed maps")
+        .split("- name: Diff the maps")
         .nth(1)
         .and_then(|s| s.split("- name: Comment").next())
         .unwrap();
-    let script: String = step
-        .lines()
-        .skip_while(|l| !l.trim_start().starts_with("run: |"))
-        .skip(1)
-        .map(|l| format!("{}\n", l.trim_start()))
-        .collect::<String>()
+    let script = step
+        .trim()
+        .strip_prefix("run: ")
+        .unwrap()
         .replace("${{ github.base_ref }}", "main");
     git(dir.path(), &["branch", "-f", "main"]);
     git(
@@ -623,6 +631,10 @@ fn the_ci_recipe_runs_commands_that_work() {
         dir.path().join("maps/second.journey.yaml"),
     )
     .unwrap();
+    let second = std::fs::read_to_string(dir.path().join("maps/second.journey.yaml"))
+        .unwrap()
+        .replacen("title: ", "title: Second ", 1);
+    std::fs::write(dir.path().join("maps/second.journey.yaml"), second).unwrap();
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "second"]);
     git(
@@ -633,10 +645,10 @@ fn the_ci_recipe_runs_commands_that_work() {
     let mut edited =
         std::fs::read_to_string(dir.path().join("maps/toothbrush.journey.yaml")).unwrap();
     edited = edited.replacen("title: ", "title: Edited ", 1);
-    std::fs::write(dir.path().join("maps/toothbrush.journey.yaml"), edited).unwrap();
-    std::fs::copy(
-        dir.path().join("maps/toothbrush.journey.yaml"),
+    std::fs::write(dir.path().join("maps/toothbrush.journey.yaml"), &edited).unwrap();
+    std::fs::write(
         dir.path().join("maps/third.journey.yaml"),
+        edited.replacen("title: ", "title: Third ", 1),
     )
     .unwrap();
     git(dir.path(), &["add", "."]);
@@ -660,11 +672,15 @@ fn the_ci_recipe_runs_commands_that_work() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let md = std::fs::read_to_string(dir.path().join("diff.md")).unwrap();
     assert!(
-        md.contains("`maps/second.journey.yaml` was removed."),
+        md.starts_with("**journeymap diff** of `origin/main:maps/` → `maps/`: 1 map changed, 1 map added, 1 map removed (0 maps unchanged)"),
         "{md}"
     );
-    assert!(md.contains("`maps/third.journey.yaml` is new."), "{md}");
-    assert!(md.contains("title changed"), "{md}");
+    assert!(md.contains("- ➖ `second.journey.yaml` removed"), "{md}");
+    assert!(md.contains("- ➕ `third.journey.yaml` added"), "{md}");
+    assert!(
+        md.contains("- ✏️ `toothbrush.journey.yaml`: title changed"),
+        "{md}"
+    );
     let hook = std::fs::read_to_string(root().join("examples/ci/pre-commit-config.yaml")).unwrap();
     assert!(hook.contains("entry: journeymap validate --strict"));
 }

@@ -30,6 +30,16 @@ pub struct Changes {
     pub themes: Vec<ThemeShareChange>,
     /// Surveys whose file, rows or answers changed (a new wave, a re-export).
     pub surveys: Vec<SurveyChange>,
+    /// Bindings that changed (how the map reads a source), key by key: named before the
+    /// figures they move.
+    pub bindings: Vec<BindingChange>,
+    /// Files the map reads, under the same name on both sides, whose bytes differ.
+    pub files_changed: Vec<String>,
+    /// Hand-set `funnel:` counts that changed.
+    pub funnels: Vec<FunnelChange>,
+    /// Measured reach that moved, per stage and per segment: counts of actors, not samples,
+    /// so compared as before → after.
+    pub reach: Vec<ReachChange>,
     /// Survey waves the new map has and the old one lacks.
     pub waves_added: Vec<String>,
     /// Into each added wave: the figures whose change from the wave before is significant
@@ -54,6 +64,39 @@ pub struct WaveMove {
     pub delta: f64,
     pub low: f64,
     pub high: f64,
+}
+
+/// One binding change: `kind` (`survey`, `event log`, `analytics export`, `reach of stage`,
+/// `theme`), the binding's `id` (a stage id for `reach of stage`), the `key` that changed as
+/// a dotted path (`stages.download.ces.scale`; empty when the whole binding was added or
+/// removed), and its values (`null`: absent).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BindingChange {
+    pub kind: String,
+    pub id: String,
+    pub key: String,
+    pub old: Option<serde_json::Value>,
+    pub new: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunnelChange {
+    pub stage: String,
+    pub name: String,
+    pub count: Change<Option<u64>>,
+}
+
+/// Measured reach at a stage (and segment) before and after.
+#[derive(Debug, Serialize)]
+pub struct ReachChange {
+    pub stage: String,
+    pub name: String,
+    /// The segment, or `null` for all actors.
+    pub segment: Option<String>,
+    pub count: Change<Option<u64>>,
+    pub kept: Change<Option<f64>>,
+    pub share_of_first: Change<Option<f64>>,
+    pub median_seconds_from_previous: Change<Option<f64>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -184,6 +227,13 @@ fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
 
 pub(super) fn summary(c: &Changes) -> String {
     let parts: Vec<String> = [
+        count(c.bindings.len(), "binding", "bindings", "changed"),
+        count(
+            c.files_changed.len(),
+            "source file",
+            "source files",
+            "changed",
+        ),
         count(c.stages_added.len(), "stage", "stages", "added"),
         count(c.stages_removed.len(), "stage", "stages", "removed"),
         count(c.stages_renamed.len(), "stage", "stages", "renamed"),
@@ -223,6 +273,8 @@ pub(super) fn summary(c: &Changes) -> String {
             "moved",
         ),
         count(c.themes.len(), "theme share", "theme shares", "changed"),
+        count(c.funnels.len(), "funnel count", "funnel counts", "changed"),
+        count(c.reach.len(), "measured reach", "measured reaches", "moved"),
         count(c.surveys.len(), "survey file", "survey files", "changed"),
         count(c.waves_added.len(), "survey wave", "survey waves", "added"),
         count(

@@ -10,8 +10,6 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::model::PersonaRef;
-
 /// The map at `rev:path` into `dir`, with the persona, themes and survey files it names from the
 /// same revision, so the old version is read exactly as it was. Paths are resolved as git
 /// resolves `REV:path` (from the top of the repository, or from the current folder when
@@ -21,33 +19,21 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
     if rev.starts_with('-') {
         bail!("`{rev}` is not a revision: a revision cannot start with `-`");
     }
+    known(rev, &format!("{rev}:{path}"))?;
     let in_repo = repo_path(path)?;
     let text = cat_file(rev, &in_repo)?;
     let local = dir.join(&in_repo);
     write(&local, &text)?;
-    // The files the map names, from the same revision, when they exist there. (Parsing the
-    // text alone: loading would look for the persona file before it is fetched.)
+    // The files the map names, from the same revision, when they exist there: the one list
+    // of them (`pipeline::named_in`), so a kind of file added to the format is read here
+    // too. (Parsing the text alone: loading would look for the persona file before it is
+    // fetched.)
     let text_str = String::from_utf8_lossy(&text);
     if let Ok(journey) = crate::load::parse::<crate::model::Journey>(&text_str, path) {
-        let mut names: Vec<String> = journey
-            .surveys
-            .iter()
-            .flat_map(|s| s.files().into_iter().map(|(_, f)| f.value.clone()))
-            .collect();
-        if let Some(p) = &journey.persona
-            && let PersonaRef::Path(rel) = &p.value
-        {
-            names.push(rel.clone());
-        }
-        if let Some(t) = &journey.themes
-            && let crate::model::CodebookRef::Path(rel) = &t.value
-        {
-            names.push(rel.clone());
-        }
         let base = in_repo.parent().unwrap_or(Path::new(""));
-        for rel in names {
+        for rel in crate::pipeline::named_in(&journey) {
             // A file outside the repository stays unfetched; loading then reports it.
-            let Some(named) = normalise(&base.join(&rel)) else {
+            let Some(named) = normalise(&base.join(rel)) else {
                 continue;
             };
             if let Ok(bytes) = cat_file(rev, &named) {
@@ -56,6 +42,107 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
         }
     }
     Ok(local)
+}
+
+/// The maps (`*.journey.yaml`, `*.journey.yml`) under folder `dir` at `rev`, sorted: each
+/// as its path inside the folder and its path from the top of the repository.
+pub(super) fn maps_in(rev: &str, dir: &str) -> Result<Vec<(String, String)>> {
+    if rev.starts_with('-') {
+        bail!("`{rev}` is not a revision: a revision cannot start with `-`");
+    }
+    known(rev, &format!("{rev}:{dir}"))?;
+    let top = if dir.is_empty() || dir == "." {
+        PathBuf::new()
+    } else {
+        repo_path(dir)?
+    };
+    // The revision cannot be read as an option (it does not start with `-`, and it is a
+    // commit git knows); the folder comes after `--`.
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        "--full-tree",
+        rev,
+        "--",
+    ]);
+    if !top.as_os_str().is_empty() {
+        cmd.arg(&top);
+    }
+    let out = cmd.output().context("cannot run git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "cannot list {rev}:{dir} from git: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let prefix = if top.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("{}/", crate::load::display(&top))
+    };
+    let maps: Vec<(String, String)> = out
+        .stdout
+        .split(|b| *b == 0)
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .filter(|name| name.ends_with(".journey.yaml") || name.ends_with(".journey.yml"))
+        .filter_map(|name| {
+            let inside = name.strip_prefix(&prefix)?.to_owned();
+            Some((inside, name))
+        })
+        .collect();
+    if maps.is_empty() {
+        bail!("no maps in {rev}:{dir}: folders are scanned for *.journey.yaml and *.journey.yml");
+    }
+    Ok(maps)
+}
+
+/// The bytes of `path` at `rev` (a revision git knows).
+pub(super) fn read_at(rev: &str, path: &str) -> Result<Vec<u8>> {
+    if rev.starts_with('-') {
+        bail!("`{rev}` is not a revision: a revision cannot start with `-`");
+    }
+    known(rev, &format!("{rev}:{path}"))?;
+    cat_file(rev, &repo_path(path)?)
+}
+
+/// Fails with "git does not know revision" unless `rev` names a commit git has (`what`: the
+/// side as the user wrote it, for the message when git cannot run here at all).
+fn known(rev: &str, what: &str) -> Result<()> {
+    use std::io::Write as _;
+    let spec = format!("{rev}^{{commit}}");
+    if spec.contains('\n') {
+        bail!("`{rev}` is not a revision: it holds a line break");
+    }
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch-check"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run git (is it installed?)")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(format!("{spec}\n").as_bytes());
+    }
+    let out = child.wait_with_output().context("cannot run git")?;
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        bail!(
+            "cannot read {what} from git: {}",
+            why.lines()
+                .next()
+                .unwrap_or("not a git repository")
+                .trim_start_matches("fatal: ")
+        );
+    }
+    let answer = String::from_utf8_lossy(&out.stdout);
+    if answer.split_whitespace().nth(1) == Some("commit") {
+        Ok(())
+    } else {
+        bail!("git does not know revision `{rev}`")
+    }
 }
 
 /// `path` from `REV:path` as a path from the top of the repository, without `.` or `..`.

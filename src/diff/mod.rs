@@ -6,8 +6,10 @@
 //! `REV:path` from git (`git.rs`). `changes.rs` holds what changed, `compare.rs` how it is
 //! found, `report.rs` how it is written.
 
+mod bindings;
 mod changes;
 mod compare;
+mod folder;
 mod git;
 mod report;
 
@@ -36,6 +38,9 @@ struct Side {
 }
 
 pub fn command(args: &DiffArgs) -> Result<Outcome> {
+    if folder::is_folder(&args.old, &args.new) {
+        return folder::command(&args.old, &args.new, args.format);
+    }
     let old = match side(&args.old)? {
         Ok(s) => s,
         Err(o) => return Ok(o),
@@ -44,22 +49,82 @@ pub fn command(args: &DiffArgs) -> Result<Outcome> {
         Ok(s) => s,
         Err(o) => return Ok(o),
     };
-    let changes = compare(
+    let changes = between(&old, &new);
+    let text = match args.format {
+        DiffFormat::Json => serde_json::to_string_pretty(&changes)? + "\n",
+        DiffFormat::Markdown => markdown(&changes),
+        DiffFormat::Human => human(&changes, colour()),
+    };
+    crate::output::write_stdout(text.as_bytes())?;
+    Ok(Outcome::Ok)
+}
+
+/// Whether the terminal report is coloured: stdout is a terminal and `NO_COLOR` is unset.
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+/// Everything that changed from one loaded side to the other: bindings and source files
+/// first, then the map and its figures.
+fn between(old: &Side, new: &Side) -> Changes {
+    let mut changes = compare(
         &old.label,
         &enrich(&old.loaded, &old.data),
         &new.label,
         &enrich(&new.loaded, &new.data),
     );
-    let text = match args.format {
-        DiffFormat::Json => serde_json::to_string_pretty(&changes)? + "\n",
-        DiffFormat::Markdown => markdown(&changes),
-        DiffFormat::Human => {
-            let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-            human(&changes, colour)
+    changes.bindings = bindings::compare(&old.loaded.journey, &new.loaded.journey);
+    changes.files_changed = files_changed(old, new);
+    changes.summary = changes::summary(&changes);
+    changes
+}
+
+/// The files both maps name under the same name (as the map writes it) whose bytes differ,
+/// each read where its own map reads it, through the same confinement.
+fn files_changed(old: &Side, new: &Side) -> Vec<String> {
+    let old_names = crate::pipeline::named_in(&old.loaded.journey);
+    let mut out: Vec<String> = Vec::new();
+    for rel in crate::pipeline::named_in(&new.loaded.journey) {
+        if !old_names.contains(&rel) || out.iter().any(|o| o == rel) {
+            continue;
         }
+        let real = |side: &Side| {
+            let path = crate::load::relative_to(&side.loaded.path, rel);
+            crate::load::confine::resolve(&path, &side.loaded.confine).ok()
+        };
+        if let (Some(a), Some(b)) = (real(old), real(new))
+            && !same_bytes(&a, &b)
+        {
+            out.push(rel.to_owned());
+        }
+    }
+    out
+}
+
+/// Whether two files hold the same bytes, read in blocks (event logs can be large); a file
+/// that cannot be read counts as different.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    if size(a).is_none() || size(a) != size(b) {
+        return false;
+    }
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
     };
-    crate::output::write_stdout(text.as_bytes())?;
-    Ok(Outcome::Ok)
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match fa.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return fb.read(&mut bb[..1]).is_ok_and(|m| m == 0);
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 /// Load one side; a map with errors prints its diagnostics and ends the diff (exit 1).

@@ -95,6 +95,8 @@ fn status(s: Status) -> String {
 /// The changes as marked lines, grouped by heading; empty sections are left out.
 fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
     let mut out = vec![
+        ("Bindings", binding_lines(c, style)),
+        ("Source files", file_lines(c, style)),
         ("Stages", stage_lines(c, style)),
         ("Emotions", emotion_lines(c, style)),
         ("Pain points", pain_lines(c, style)),
@@ -103,10 +105,104 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
         ("Survey measures", measure_lines(c, style)),
         ("Themes", theme_lines(c, style)),
         ("Survey files", survey_lines(c, style)),
+        ("Funnel", funnel_lines(c, style)),
+        ("Measured reach", reach_lines(c, style)),
         ("Survey waves", wave_lines(c, style)),
     ];
     out.retain(|(_, lines)| !lines.is_empty());
     out
+}
+
+fn binding_lines(c: &Changes, st: Style) -> Lines {
+    let value = |v: &Option<serde_json::Value>| {
+        v.as_ref()
+            .map_or("none".to_owned(), |v| st.code(&super::bindings::flow(v)))
+    };
+    c.bindings
+        .iter()
+        .map(|b| {
+            let what = format!("{} {}", b.kind, st.code(&b.id));
+            match (&b.old, &b.new) {
+                (None, Some(_)) if b.key.is_empty() => (Mark::Added, format!("{what} added")),
+                (Some(_), None) if b.key.is_empty() => (Mark::Removed, format!("{what} removed")),
+                (old, new) => (
+                    Mark::Changed,
+                    format!(
+                        "{what}: {} {} → {}",
+                        st.code(&b.key),
+                        value(old),
+                        value(new)
+                    ),
+                ),
+            }
+        })
+        .collect()
+}
+
+fn file_lines(c: &Changes, st: Style) -> Lines {
+    c.files_changed
+        .iter()
+        .map(|f| (Mark::Changed, format!("{} changed", st.code(f))))
+        .collect()
+}
+
+fn funnel_lines(c: &Changes, st: Style) -> Lines {
+    let n = |v: Option<u64>| v.map_or("none".to_owned(), words::int);
+    c.funnels
+        .iter()
+        .map(|f| {
+            let text = format!(
+                "{}: funnel {} → {}",
+                st.text(&f.name),
+                n(f.count.old),
+                n(f.count.new)
+            );
+            (Mark::Changed, text)
+        })
+        .collect()
+}
+
+fn reach_lines(c: &Changes, st: Style) -> Lines {
+    let n = |v: Option<u64>| v.map_or("none".to_owned(), words::int);
+    let share = |v: Option<f64>| v.map_or("none".to_owned(), words::pct);
+    let time = |v: Option<f64>| v.map_or("none".to_owned(), words::duration);
+    c.reach
+        .iter()
+        .map(|r| {
+            let place = match &r.segment {
+                Some(g) => format!("{} (segment {})", st.text(&r.name), st.code(g)),
+                None => st.text(&r.name),
+            };
+            let mut parts = vec![format!(
+                "reached by {} → {}",
+                n(r.count.old),
+                n(r.count.new)
+            )];
+            if r.kept.old != r.kept.new {
+                parts.push(format!(
+                    "kept {} → {}",
+                    share(r.kept.old),
+                    share(r.kept.new)
+                ));
+            }
+            if r.share_of_first.old != r.share_of_first.new {
+                parts.push(format!(
+                    "share of the first stage {} → {}",
+                    share(r.share_of_first.old),
+                    share(r.share_of_first.new)
+                ));
+            }
+            let m = &r.median_seconds_from_previous;
+            if m.old != m.new {
+                parts.push(format!(
+                    "median time from the stage before {} → {}",
+                    time(m.old),
+                    time(m.new)
+                ));
+            }
+            (Mark::Changed, format!("{place}: {}", parts.join("; ")))
+        })
+        .collect()
 }
 
 fn stage_lines(c: &Changes, st: Style) -> Lines {
@@ -385,6 +481,28 @@ pub fn markdown(c: &Changes) -> String {
         c.old.replace('`', "'"),
         c.new.replace('`', "'")
     );
+    s.push_str(&markdown_body(c, "###"));
+    s
+}
+
+/// Sections of figures; the others say what was edited (bindings, files, the map itself).
+const FIGURES: &[&str] = &[
+    "Survey measures",
+    "Themes",
+    "Survey files",
+    "Survey waves",
+    "Funnel",
+    "Measured reach",
+];
+
+/// More lines of figures than this are folded into a `<details>` element, so a comment reads
+/// in a minute: what was edited stays open above them.
+const FOLD_AFTER: usize = 12;
+
+/// The title change and the sections, with headings at `level` (`###`); the figure sections
+/// folded when they run long.
+pub(super) fn markdown_body(c: &Changes, level: &str) -> String {
+    let mut s = String::new();
     if let Some(t) = &c.title {
         s.push_str(&format!(
             "\nTitle: {} → {}\n",
@@ -392,11 +510,28 @@ pub fn markdown(c: &Changes) -> String {
             crate::render::md_escape(&t.new)
         ));
     }
-    for (heading, lines) in sections(c, Style { md: true }) {
-        s.push_str(&format!("\n### {heading}\n\n"));
+    let all = sections(c, Style { md: true });
+    let figure_lines: usize = all
+        .iter()
+        .filter(|(h, _)| FIGURES.contains(h))
+        .map(|(_, l)| l.len())
+        .sum();
+    let fold = figure_lines > FOLD_AFTER;
+    let mut folded = false;
+    for (heading, lines) in all {
+        if fold && !folded && FIGURES.contains(&heading) {
+            s.push_str(&format!(
+                "\n<details><summary>{figure_lines} figures moved</summary>\n"
+            ));
+            folded = true;
+        }
+        s.push_str(&format!("\n{level} {heading}\n\n"));
         for (mark, line) in lines {
             s.push_str(&format!("- {} {line}\n", mark.emoji()));
         }
+    }
+    if folded {
+        s.push_str("\n</details>\n");
     }
     s
 }
