@@ -135,7 +135,8 @@ fn pull_request(d: &Path) {
             "    file: data/book.xlsx\n    stage_column: stage\n    where: {stage: pay}\n",
         )
         .replace("window: 90m", "window: 2m\n    order: strict")
-        .replace("funnel: 400", "funnel: 200");
+        .replace("funnel: 400", "funnel: 200")
+        .replace("file: data/funnel.csv", "file: data/funnel-dec.csv");
     std::fs::write(d.join("maps/shop.journey.yaml"), map).unwrap();
     std::fs::write(
         d.join("maps/shop.themes.yaml"),
@@ -149,8 +150,9 @@ fn pull_request(d: &Path) {
     let mut log = std::fs::read_to_string(d.join("maps/data/log.csv")).unwrap();
     log.push_str("500,u9,view,ios\n530,u9,cart,x\n");
     std::fs::write(d.join("maps/data/log.csv"), log).unwrap();
+    // The export re-exported under a new name.
     std::fs::write(
-        d.join("maps/data/funnel.csv"),
+        d.join("maps/data/funnel-dec.csv"),
         "step,count\nbrowse,400\ncart,250\npay,90\n",
     )
     .unwrap();
@@ -239,6 +241,13 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
             want("event log", "log", "order", "null", "\"strict\""),
             want("event log", "log", "window", "\"90m\"", "\"2m\""),
             want(
+                "analytics export",
+                "export",
+                "file",
+                "\"data/funnel.csv\"",
+                "\"data/funnel-dec.csv\""
+            ),
+            want(
                 "theme",
                 "slow",
                 "terms",
@@ -247,16 +256,12 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
             ),
         ]
     );
-    // Every source file, by the name the map gives it (the codebook is compared by its
-    // themes above).
+    // Every source file read under the same name on both sides, by the name the map gives
+    // it (the codebook is compared by its themes above; the export's new name is a binding
+    // change).
     assert_eq!(
         j["files_changed"],
-        serde_json::json!([
-            "data/pulse.csv",
-            "data/book.xlsx",
-            "data/funnel.csv",
-            "data/log.csv"
-        ])
+        serde_json::json!(["data/pulse.csv", "data/book.xlsx", "data/log.csv"])
     );
     assert_eq!(
         j["funnels"],
@@ -313,7 +318,7 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
     );
     let summary = j["summary"].as_str().unwrap();
     assert!(
-        summary.starts_with("5 bindings changed, 4 source files changed"),
+        summary.starts_with("6 bindings changed, 3 source files changed"),
         "{summary}"
     );
 
@@ -349,6 +354,7 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
         "event log log: order none → strict",
         "event log log: window 90m → 2m",
         "theme slow: terms [slow, weeks] → [slow, weeks, waiting]",
+        "analytics export export: file data/funnel.csv → data/funnel-dec.csv",
         "data/book.xlsx changed",
         "Browse: funnel 400 → 200",
         "Cart: reached by 4 → 2",
