@@ -431,3 +431,47 @@ fn the_readme_ci_recipe_reviews_sources_and_bindings() {
     assert!(md.contains("`window` `90m` → `2m`"), "{md}");
     assert!(md.contains("- ✏️ Pay: reached by 120 → 90"), "{md}");
 }
+
+/// A source larger than a map may be (an event log of over 7 MB, beyond the 4 MB a map's text may
+/// have) is streamed out of git, not refused or held in memory: the diff at the revision
+/// counts it.
+#[test]
+fn a_large_event_log_is_read_at_the_revision() {
+    let dir = base();
+    let d = dir.path();
+    let mut log = String::from("ts,who,what,device\n");
+    for u in 0..200_000u32 {
+        log.push_str(&format!("{},user-{u:08},view,ios\n", 1000 + u));
+        if u % 4 == 0 {
+            log.push_str(&format!("{},user-{u:08},cart,ios\n", 1060 + u));
+        }
+    }
+    assert!(log.len() > 4 * 1024 * 1024 + 1024 * 1024);
+    std::fs::write(d.join("maps/data/log.csv"), &log).unwrap();
+    git(d, &["commit", "-qam", "a large log"]);
+    std::fs::write(
+        d.join("maps/shop.journey.yaml"),
+        MAP.replace("window: 90m", "window: 30s"),
+    )
+    .unwrap();
+    let o = run_in(
+        d,
+        &[
+            "diff",
+            "HEAD:maps/shop.journey.yaml",
+            "maps/shop.journey.yaml",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Every fourth user carts 60 s after viewing: inside 90 min, outside 30 s.
+    let cart = j["reach"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == "cart" && r["segment"].is_null())
+        .unwrap();
+    assert_eq!(cart["count"], serde_json::json!({"old": 50_000, "new": 0}));
+}

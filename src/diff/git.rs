@@ -36,9 +36,9 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
             let Some(named) = normalise(&base.join(rel)) else {
                 continue;
             };
-            if let Ok(bytes) = cat_file(rev, &named) {
-                write(&dir.join(&named), &bytes)?;
-            }
+            // Streamed to disk: an event log can be larger than memory. A file that is not
+            // there stays unfetched, and loading reports it at its line.
+            fetch(rev, &named, &dir.join(&named))?;
         }
     }
     Ok(local)
@@ -185,10 +185,11 @@ fn normalise(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// The blob at `rev:path`, read into memory through `git cat-file --batch`: the object name
-/// goes on standard input, so nothing in it can be taken for an option.
-fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
-    use std::io::Write as _;
+/// The blob at `rev:path` through `git cat-file --batch` (the object name goes on standard
+/// input, so nothing in it can be taken for an option), streamed into `sink`; its size is
+/// checked against `limit` before a byte is copied.
+fn blob_into(rev: &str, path: &Path, limit: u64, sink: &mut dyn std::io::Write) -> Result<()> {
+    use std::io::{BufRead as _, Read as _, Write as _};
     let spec = format!("{rev}:{}", crate::load::display(path));
     if spec.contains('\n') {
         bail!("cannot read {spec} from git: a revision or path holds a line break");
@@ -204,9 +205,40 @@ fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
         // Outside a repository git exits before reading: its own message says why.
         let _ = stdin.write_all(format!("{spec}\n").as_bytes());
     }
-    let out = child.wait_with_output().context("cannot run git")?;
-    if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr);
+    let mut out = std::io::BufReader::new(child.stdout.take().context("cannot run git")?);
+    // "<name> blob <size>\n<bytes>\n", or "<spec> missing\n".
+    let mut header = String::new();
+    let _ = out.by_ref().take(4096).read_line(&mut header);
+    let mut parts = header.trim_end().rsplitn(3, ' ');
+    let size = parts.next().and_then(|s| s.parse::<u64>().ok());
+    let kind = parts.next();
+    let outcome = match (kind, size) {
+        (Some("blob"), Some(size)) if size > limit => Err(anyhow::anyhow!(
+            "cannot read {spec} from git: it is {size} bytes, over the limit of {limit} for this kind of file"
+        )),
+        (Some("blob"), Some(size)) => {
+            let copied = std::io::copy(&mut out.by_ref().take(size), sink)
+                .with_context(|| format!("cannot copy {spec} out of git"))?;
+            if copied == size {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!(
+                    "cannot read {spec} from git: it ended early"
+                ))
+            }
+        }
+        (Some(other), Some(_)) if other != "blob" => Err(anyhow::anyhow!(
+            "cannot read {spec} from git: it is a {other}, not a file"
+        )),
+        _ => Err(anyhow::anyhow!(
+            "cannot read {spec} from git: no such file in that revision"
+        )),
+    };
+    drop(out);
+    let _ = child.kill();
+    let status = child.wait_with_output().context("cannot run git")?;
+    if outcome.is_err() && !status.status.success() && header.is_empty() {
+        let why = String::from_utf8_lossy(&status.stderr);
         bail!(
             "cannot read {spec} from git: {}",
             why.lines()
@@ -215,25 +247,14 @@ fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
                 .trim_start_matches("fatal: ")
         );
     }
-    // "<name> blob <size>\n<bytes>\n", or "<spec> missing\n".
-    let header_end = out
-        .stdout
-        .iter()
-        .position(|b| *b == b'\n')
-        .unwrap_or(out.stdout.len());
-    let header = String::from_utf8_lossy(&out.stdout[..header_end]).into_owned();
-    let mut parts = header.rsplitn(3, ' ');
-    let size = parts.next().and_then(|s| s.parse::<usize>().ok());
-    let kind = parts.next();
-    match (kind, size) {
-        (Some("blob"), Some(size)) if out.stdout.len() > header_end + size => {
-            Ok(out.stdout[header_end + 1..header_end + 1 + size].to_vec())
-        }
-        (Some(other), Some(_)) if other != "blob" => {
-            bail!("cannot read {spec} from git: it is a {other}, not a file")
-        }
-        _ => bail!("cannot read {spec} from git: no such file in that revision"),
-    }
+    outcome
+}
+
+/// A map's text at `rev:path`, no larger than a map may be.
+fn cat_file(rev: &str, path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    blob_into(rev, path, crate::load::MAX_FILE_BYTES, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// A folder only this user can enter (0700), removed when dropped, for a version from git.
@@ -248,10 +269,9 @@ pub(super) fn private_folder() -> Result<tempfile::TempDir> {
     b.tempdir().context("cannot make a temporary directory")
 }
 
-/// Write one fetched file where only this user can read it (folders 0700, files 0600): the
-/// copy may hold a private revision's survey comments while the diff runs.
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
+/// Create a file only this user can read (folders 0700, files 0600): the copy may hold a
+/// private revision's survey comments while the diff runs.
+fn create_private(path: &Path) -> Result<std::fs::File> {
     let mut folders = std::fs::DirBuilder::new();
     folders.recursive(true);
     let mut file = std::fs::OpenOptions::new();
@@ -269,8 +289,34 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
             .with_context(|| format!("cannot copy {name} out of git"))?;
     }
     file.open(path)
-        .and_then(|mut f| f.write_all(bytes))
         .with_context(|| format!("cannot copy {name} out of git"))
+}
+
+/// Write one fetched file where only this user can read it.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    create_private(path)?
+        .write_all(bytes)
+        .with_context(|| format!("cannot copy {name} out of git"))
+}
+
+/// A file the map names, from `rev` into `dest`, streamed; when the revision has no such file
+/// (or a folder there), nothing is left behind and loading says so at the map's line. Only a
+/// failure to write the copy ends the diff.
+fn fetch(rev: &str, path: &Path, dest: &Path) -> Result<()> {
+    let mut file = std::io::BufWriter::new(create_private(dest)?);
+    let copied = blob_into(rev, path, u64::MAX, &mut file)
+        .and_then(|()| std::io::Write::flush(&mut file).context("cannot copy a file out of git"));
+    match copied {
+        Ok(()) => Ok(()),
+        Err(e) if e.to_string().starts_with("cannot copy") => Err(e),
+        Err(_) => {
+            drop(file);
+            let _ = std::fs::remove_file(dest);
+            Ok(())
+        }
+    }
 }
 
 #[cfg(all(test, unix))]
