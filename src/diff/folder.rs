@@ -3,7 +3,7 @@
 //!
 //! Invariants: maps are paired by their path inside the folder; a map only the old side has
 //! and one only the new side has, with the same title, are one map renamed; every pair goes
-//! through the same comparison as two files (`super::between`); a map with errors is named as
+//! through the same comparison as two files (`super::sides::between`); a map with errors is named as
 //! not compared (its diagnostics printed) and the exit code says so, the others are still
 //! compared.
 
@@ -86,7 +86,7 @@ impl Side {
     }
 
     /// The maps inside, by path inside the folder, sorted, each with how to name it to
-    /// [`super::side`].
+    /// [`super::sides::side`].
     fn maps(&self) -> Result<Vec<(String, String)>> {
         match self {
             Side::Here(dir) => {
@@ -181,7 +181,7 @@ pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Res
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&out)? + "\n",
         DiffFormat::Markdown => markdown(&out),
-        DiffFormat::Human => human(&out, super::colour()),
+        DiffFormat::Human => human(&out, super::sides::colour()),
     };
     crate::output::write_stdout(text.as_bytes())?;
     Ok(if out.not_compared.is_empty() {
@@ -193,10 +193,10 @@ pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Res
 
 /// Two versions of one map compared; `None` when either has errors (printed).
 fn pair(old: &str, new: &str) -> Result<Option<Changes>> {
-    let (Ok(o), Ok(n)) = (super::side(old)?, super::side(new)?) else {
+    let (Ok(o), Ok(n)) = (super::sides::side(old)?, super::sides::side(new)?) else {
         return Ok(None);
     };
-    Ok(Some(super::between(&o, &n)))
+    Ok(Some(super::sides::between(&o, &n)))
 }
 
 /// A map's title, read from its text alone (empty when it has none that parses).
