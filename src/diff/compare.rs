@@ -13,12 +13,12 @@ use super::changes::*;
 
 /// Things with the same id in two lists: each new one with its old self (if any), and the
 /// old ones no new one matched, in their order.
-struct Matched<'a, T> {
-    pairs: Vec<(&'a T, Option<&'a T>)>,
-    removed: Vec<&'a T>,
+pub(super) struct Matched<'a, T> {
+    pub pairs: Vec<(&'a T, Option<&'a T>)>,
+    pub removed: Vec<&'a T>,
 }
 
-fn by_id<'a, T>(old: &'a [T], new: &'a [T], id: impl Fn(&T) -> &str) -> Matched<'a, T> {
+pub(super) fn by_id<'a, T>(old: &'a [T], new: &'a [T], id: impl Fn(&T) -> &str) -> Matched<'a, T> {
     let old_ix: HashMap<&str, &T> = old.iter().map(|o| (id(o), o)).collect();
     let new_ids: HashSet<&str> = new.iter().map(&id).collect();
     Matched {
@@ -44,7 +44,6 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     themes(&mut c, old, new);
     surveys(&mut c, old, new);
     waves(&mut c, old, new);
-    reach(&mut c, old, new);
     c.summary = summary(&c);
     c
 }
@@ -413,97 +412,6 @@ fn surveys(c: &mut Changes, old: &Context, new: &Context) {
     }
 }
 
-/// Hand-set funnel counts that changed, and measured reach that moved (count, kept, share of
-/// the first stage, median time), per stage and per segment.
-fn reach(c: &mut Changes, old: &Context, new: &Context) {
-    let m = by_id(&old.stages, &new.stages, |s| s.id);
-    for (s, o) in &m.pairs {
-        let Some(o) = o else { continue };
-        if o.funnel != s.funnel {
-            c.funnels.push(FunnelChange {
-                stage: s.id.to_owned(),
-                name: s.name.to_owned(),
-                count: Change {
-                    old: o.funnel,
-                    new: s.funnel,
-                },
-            });
-        }
-        let (or, nr) = (o.reach, s.reach);
-        if or.is_none() && nr.is_none() {
-            continue;
-        }
-        let whole = |r: Option<&crate::analytics::Reach>| {
-            r.map(|r| {
-                (
-                    r.count,
-                    r.kept,
-                    r.share_of_first,
-                    r.median_seconds_from_previous,
-                )
-            })
-        };
-        let mut places = vec![(None, whole(or), whole(nr))];
-        let (os, ns) = (segments(or), segments(nr));
-        let mut names: Vec<&str> = ns.iter().map(|g| g.segment.as_str()).collect();
-        names.extend(
-            os.iter()
-                .map(|g| g.segment.as_str())
-                .filter(|n| !ns.iter().any(|g| g.segment == *n)),
-        );
-        for name in names {
-            let part = |v: &[&crate::analytics::SegmentReach]| {
-                v.iter().find(|g| g.segment == name).map(|g| {
-                    (
-                        g.count,
-                        g.kept,
-                        g.share_of_first,
-                        g.median_seconds_from_previous,
-                    )
-                })
-            };
-            places.push((Some(name.to_owned()), part(&os), part(&ns)));
-        }
-        for (segment, a, b) in places {
-            let same = match (a, b) {
-                (Some(a), Some(b)) => {
-                    a.0 == b.0 && close(a.1, b.1) && close(a.2, b.2) && close(a.3, b.3)
-                }
-                (None, None) => true,
-                _ => false,
-            };
-            if same {
-                continue;
-            }
-            c.reach.push(ReachChange {
-                stage: s.id.to_owned(),
-                name: s.name.to_owned(),
-                segment,
-                count: Change {
-                    old: a.map(|a| a.0),
-                    new: b.map(|b| b.0),
-                },
-                kept: Change {
-                    old: a.and_then(|a| a.1),
-                    new: b.and_then(|b| b.1),
-                },
-                share_of_first: Change {
-                    old: a.and_then(|a| a.2),
-                    new: b.and_then(|b| b.2),
-                },
-                median_seconds_from_previous: Change {
-                    old: a.and_then(|a| a.3),
-                    new: b.and_then(|b| b.3),
-                },
-            });
-        }
-    }
-}
-
-fn segments(r: Option<&crate::analytics::Reach>) -> Vec<&crate::analytics::SegmentReach> {
-    r.map(|r| r.segments.iter().collect()).unwrap_or_default()
-}
-
 /// The longest common subsequence when ids are unique (stage ids are): the longest
 /// increasing run of old positions taken in the new order, in O(n log n) time and O(n)
 /// memory (patience sorting).
@@ -536,7 +444,7 @@ fn lcs_of_unique(a: &[&str], b: &[&str]) -> Vec<String> {
     out
 }
 
-fn close(a: Option<f64>, b: Option<f64>) -> bool {
+pub(super) fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => (x - y).abs() < 1e-9,
         (None, None) => true,

@@ -129,54 +129,15 @@ pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Res
                 Some(c) => out.changed.push(c),
                 None => out.not_compared.push(inside.clone()),
             },
-            None => only_new.push((inside, spec)),
+            None => only_new.push((inside.clone(), spec.clone())),
         }
     }
-    let only_old: Vec<&(String, String)> = old_maps
+    let only_old: Vec<(String, String)> = old_maps
         .iter()
         .filter(|(o, _)| !new_maps.iter().any(|(n, _)| n == o))
+        .cloned()
         .collect();
-    let old_titles: Vec<(String, String)> = only_old
-        .iter()
-        .map(|(inside, spec)| (inside.clone(), title(spec)))
-        .collect();
-    let mut renamed_from: Vec<String> = Vec::new();
-    for (inside, spec) in only_new {
-        let t = title(spec);
-        let was = old_titles
-            .iter()
-            .find(|(o, ot)| *ot == t && !t.is_empty() && !renamed_from.contains(o));
-        match was {
-            Some((o, _)) => {
-                renamed_from.push(o.clone());
-                let old_spec = &only_old
-                    .iter()
-                    .find(|(p, _)| p == o)
-                    .unwrap_or(&only_old[0])
-                    .1;
-                match pair(old_spec, spec)? {
-                    Some(changes) => out.renamed.push(Renamed {
-                        path: Change {
-                            old: o.clone(),
-                            new: inside.clone(),
-                        },
-                        title: t,
-                        changes,
-                    }),
-                    None => out.not_compared.push(inside.clone()),
-                }
-            }
-            None => out.added.push(MapRef {
-                path: inside.clone(),
-                title: t,
-            }),
-        }
-    }
-    for (o, t) in old_titles {
-        if !renamed_from.contains(&o) {
-            out.removed.push(MapRef { path: o, title: t });
-        }
-    }
+    renames(&only_old, &only_new, &mut out)?;
     out.summary = summary(&out);
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&out)? + "\n",
@@ -189,6 +150,54 @@ pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Res
     } else {
         Outcome::Problems
     })
+}
+
+/// Maps only one side has, each `(path inside the folder, how to name it)`: a new one with the
+/// title of an old one is that map renamed (and compared); the rest were added or removed.
+fn renames(
+    only_old: &[(String, String)],
+    only_new: &[(String, String)],
+    out: &mut FolderChanges,
+) -> Result<()> {
+    let old_titles: Vec<(&str, &str, String)> = only_old
+        .iter()
+        .map(|(inside, spec)| (inside.as_str(), spec.as_str(), title(spec)))
+        .collect();
+    let mut taken: Vec<&str> = Vec::new();
+    for (inside, spec) in only_new {
+        let t = title(spec);
+        let was = old_titles
+            .iter()
+            .find(|(o, _, ot)| *ot == t && !t.is_empty() && !taken.contains(o));
+        let Some((o, old_spec, _)) = was else {
+            out.added.push(MapRef {
+                path: inside.clone(),
+                title: t,
+            });
+            continue;
+        };
+        taken.push(o);
+        match pair(old_spec, spec)? {
+            Some(changes) => out.renamed.push(Renamed {
+                path: Change {
+                    old: (*o).to_owned(),
+                    new: inside.clone(),
+                },
+                title: t,
+                changes,
+            }),
+            None => out.not_compared.push(inside.clone()),
+        }
+    }
+    for (o, _, t) in old_titles {
+        if !taken.contains(&o) {
+            out.removed.push(MapRef {
+                path: o.to_owned(),
+                title: t,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Two versions of one map compared; `None` when either has errors (printed).

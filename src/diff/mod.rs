@@ -12,6 +12,8 @@ mod changes;
 mod compare;
 mod folder;
 mod git;
+mod lines;
+mod reach;
 mod report;
 mod sides;
 

@@ -17,7 +17,7 @@ use crate::load::Loaded;
 use crate::survey::SurveyData;
 
 use super::changes::{self, Changes};
-use super::{bindings, compare, git};
+use super::{bindings, compare, git, reach};
 
 /// One side of a diff, loaded and read.
 pub(super) struct Side {
@@ -35,12 +35,12 @@ pub(super) fn colour() -> bool {
 /// Everything that changed from one loaded side to the other: bindings and source files
 /// first, then the map and its figures.
 pub(super) fn between(old: &Side, new: &Side) -> Changes {
-    let mut changes = compare::compare(
-        &old.label,
-        &enrich(&old.loaded, &old.data),
-        &new.label,
-        &enrich(&new.loaded, &new.data),
+    let (old_ctx, new_ctx) = (
+        enrich(&old.loaded, &old.data),
+        enrich(&new.loaded, &new.data),
     );
+    let mut changes = compare::compare(&old.label, &old_ctx, &new.label, &new_ctx);
+    reach::compare(&mut changes, &old_ctx, &new_ctx);
     changes.bindings = bindings::compare(&old.loaded.journey, &new.loaded.journey);
     changes.files_changed = files_changed(old, new);
     changes.summary = changes::summary(&changes);
