@@ -57,7 +57,7 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src d
 const MAX_PNG_HEIGHT: f64 = 32_000.0;
 
 /// The paper a PDF is printed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
     /// A3 landscape (420 × 297 mm), the grid zoomed to the page width.
     A3,

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Format as DiagFormat;
@@ -109,13 +110,6 @@ pub struct DiffArgs {
     pub format: DiffFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    Markdown,
-    Human,
-    Json,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// Map files (or directories, scanned for *.journey.yaml).
@@ -217,40 +211,55 @@ pub fn dir_or_env(flag: Option<&std::path::Path>, var: &str) -> Option<PathBuf> 
         .filter(|d| !d.as_os_str().is_empty())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Html,
-    Markdown,
-    Json,
-    Pdf,
-    Png,
+pub use crate::format::{DiffFormat, OutputFormat};
+
+/// clap's `ValueEnum` for a library enum: its variants, each with the word the command line
+/// takes and an optional help line. The library's enums carry no clap derive.
+macro_rules! value_enum {
+    ($t:ty { $($v:path => $word:literal $(: $help:literal)?),+ $(,)? }) => {
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($v),+]
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(match self {
+                    $($v => PossibleValue::new($word)$(.help($help))?,)+
+                })
+            }
+        }
+    };
 }
 
-impl OutputFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Html => "html",
-            OutputFormat::Markdown => "md",
-            OutputFormat::Json => "json",
-            OutputFormat::Pdf => "pdf",
-            OutputFormat::Png => "png",
-        }
-    }
+value_enum!(OutputFormat {
+    OutputFormat::Html => "html",
+    OutputFormat::Markdown => "markdown",
+    OutputFormat::Json => "json",
+    OutputFormat::Pdf => "pdf",
+    OutputFormat::Png => "png",
+});
 
-    /// Made by Chromium from the HTML page: bytes, not text.
-    pub fn is_picture(self) -> bool {
-        matches!(self, OutputFormat::Pdf | OutputFormat::Png)
-    }
+value_enum!(DiffFormat {
+    DiffFormat::Markdown => "markdown",
+    DiffFormat::Human => "human",
+    DiffFormat::Json => "json",
+});
 
-    /// The format an output file's extension asks for.
-    pub fn from_path(path: &std::path::Path) -> Option<Self> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "html" | "htm" => Some(OutputFormat::Html),
-            "md" | "markdown" => Some(OutputFormat::Markdown),
-            "json" => Some(OutputFormat::Json),
-            "pdf" => Some(OutputFormat::Pdf),
-            "png" => Some(OutputFormat::Png),
-            _ => None,
-        }
-    }
-}
+value_enum!(crate::chromium::Paper {
+    crate::chromium::Paper::A3 => "a3": "A3 landscape (420 × 297 mm), the grid zoomed to the page width",
+    crate::chromium::Paper::A4 => "a4": "A4 landscape (297 × 210 mm), the grid zoomed to the page width",
+    crate::chromium::Paper::Poster => "poster": "One page as tall as the whole map, `--width` CSS pixels wide: a poster",
+});
+
+value_enum!(crate::diagnostic::Format {
+    crate::diagnostic::Format::Human => "human",
+    crate::diagnostic::Format::Short => "short",
+    crate::diagnostic::Format::Json => "json",
+    crate::diagnostic::Format::Github => "github",
+});
+
+value_enum!(crate::sql::Dialect {
+    crate::sql::Dialect::Duckdb => "duckdb",
+    crate::sql::Dialect::Bigquery => "bigquery",
+    crate::sql::Dialect::Snowflake => "snowflake",
+    crate::sql::Dialect::Spark => "spark",
+});

@@ -86,9 +86,9 @@ pub fn render(data: &[u8]) -> crate::Outcome {
     let ctx = crate::enrich::enrich(&loaded, &data);
     let renderer = Renderer::new(None);
     for format in [
-        crate::cli::OutputFormat::Html,
-        crate::cli::OutputFormat::Markdown,
-        crate::cli::OutputFormat::Json,
+        crate::format::OutputFormat::Html,
+        crate::format::OutputFormat::Markdown,
+        crate::format::OutputFormat::Json,
     ] {
         if renderer.map(&ctx, format).is_err() {
             return crate::Outcome::Failure;

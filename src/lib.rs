@@ -17,6 +17,7 @@ mod cmd;
 pub mod diagnostic;
 pub mod diff;
 pub mod enrich;
+pub mod format;
 pub mod fuzzing;
 pub mod import;
 pub mod init;

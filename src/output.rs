@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::OutputFormat;
+use crate::format::OutputFormat;
 
 /// One file to write.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result};
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
+use crate::format::OutputFormat;
 
 /// The built-in templates: (name, text). `templates export` will write these out.
 pub const BUILTIN: &[(&str, &str)] = &[

@@ -10,7 +10,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
         path: args.path.clone(),
         bind: args.bind,
         port: args.port,
-        templates: args.templates.clone(),
-        root: args.root.clone(),
+        templates: crate::cli::dir_or_env(args.templates.as_deref(), "JOURNEYMAP_TEMPLATES"),
+        root: crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT"),
     })
 }

@@ -154,7 +154,7 @@ pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
     Short,

@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::cli::DiffFormat;
+use crate::format::DiffFormat;
 
 use super::changes::{Change, Changes};
 
@@ -107,7 +107,12 @@ impl Side {
     }
 }
 
-pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Result<Outcome> {
+pub(super) fn command(
+    old_spec: &str,
+    new_spec: &str,
+    format: DiffFormat,
+    colour: bool,
+) -> Result<Outcome> {
     let (old_side, new_side) = (Side::parse(old_spec)?, Side::parse(new_spec)?);
     let (old_maps, new_maps) = (old_side.maps()?, new_side.maps()?);
     let mut out = FolderChanges {
@@ -142,7 +147,7 @@ pub(super) fn command(old_spec: &str, new_spec: &str, format: DiffFormat) -> Res
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&out)? + "\n",
         DiffFormat::Markdown => markdown(&out),
-        DiffFormat::Human => human(&out, super::sides::colour()),
+        DiffFormat::Human => human(&out, colour),
     };
     crate::output::write_stdout(text.as_bytes())?;
     Ok(if out.not_compared.is_empty() {

@@ -20,31 +20,33 @@ mod sides;
 use anyhow::Result;
 
 use crate::Outcome;
-use crate::cli::{DiffArgs, DiffFormat};
+use crate::format::DiffFormat;
 
-use sides::{between, colour, side};
+use sides::{between, side};
 
 pub use changes::Changes;
 pub use compare::compare;
 pub use report::{human, markdown};
 
-pub fn command(args: &DiffArgs) -> Result<Outcome> {
-    if folder::is_folder(&args.old, &args.new) {
-        return folder::command(&args.old, &args.new, args.format);
+/// Compare `old` with `new` (each a file, `REV:path`, a folder or `REV:folder/`) and print
+/// the changes in `format`; `colour` for a terminal report.
+pub fn command(old: &str, new: &str, format: DiffFormat, colour: bool) -> Result<Outcome> {
+    if folder::is_folder(old, new) {
+        return folder::command(old, new, format, colour);
     }
-    let old = match side(&args.old)? {
+    let old = match side(old)? {
         Ok(s) => s,
         Err(o) => return Ok(o),
     };
-    let new = match side(&args.new)? {
+    let new = match side(new)? {
         Ok(s) => s,
         Err(o) => return Ok(o),
     };
     let changes = between(&old, &new);
-    let text = match args.format {
+    let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&changes)? + "\n",
         DiffFormat::Markdown => markdown(&changes),
-        DiffFormat::Human => human(&changes, colour()),
+        DiffFormat::Human => human(&changes, colour),
     };
     crate::output::write_stdout(text.as_bytes())?;
     Ok(Outcome::Ok)

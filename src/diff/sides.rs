@@ -5,7 +5,6 @@
 //! user named it, never by its temporary copy) and is not compared; a version from git lives
 //! in a private folder removed when the side is dropped or the run interrupted.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -25,11 +24,6 @@ pub(super) struct Side {
     loaded: Loaded,
     data: SurveyData,
     _tmp: Option<(tempfile::TempDir, crate::output::Live)>,
-}
-
-/// Whether the terminal report is coloured: stdout is a terminal and `NO_COLOR` is unset.
-pub(super) fn colour() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
 /// Everything that changed from one loaded side to the other: bindings and source files

@@ -19,8 +19,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context as _, Result, anyhow};
 
 use crate::Outcome;
-use crate::cli::OutputFormat;
 use crate::diagnostic;
+use crate::format::OutputFormat;
 
 /// The path of the reload script and of the generation it polls.
 pub const LIVE_SCRIPT: &str = "/__journeymap/live.js";
@@ -58,7 +58,9 @@ pub struct Config {
     pub path: PathBuf,
     pub bind: std::net::IpAddr,
     pub port: u16,
+    /// Templates that replace the built-in ones (`--templates`, or `JOURNEYMAP_TEMPLATES`).
     pub templates: Option<PathBuf>,
+    /// The folder maps may read files from (`--root`, or `JOURNEYMAP_ROOT`).
     pub root: Option<PathBuf>,
 }
 
@@ -220,7 +222,7 @@ impl Site {
             max_age_days: None,
             today,
         };
-        let root = crate::cli::dir_or_env(self.config.root.as_deref(), "JOURNEYMAP_ROOT");
+        let root = self.config.root.clone();
         Ok((checks, root))
     }
 
@@ -297,8 +299,7 @@ impl Site {
     }
 
     fn renderer(&self, generation: u64) -> crate::render::Renderer {
-        let templates =
-            crate::cli::dir_or_env(self.config.templates.as_deref(), "JOURNEYMAP_TEMPLATES");
+        let templates = self.config.templates.clone();
         let mut renderer = crate::render::Renderer::new(templates);
         renderer.live_reload(Some(generation));
         renderer

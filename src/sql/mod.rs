@@ -17,7 +17,7 @@ pub use survey::{Refusal, aggregated_already, survey};
 
 use crate::model::TimeUnit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Duckdb,
     Bigquery,
