@@ -10,9 +10,9 @@ use crate::model::MeasureName;
 use super::judge::skip_detail;
 use super::measure::Kind;
 use super::plan::{Binding, Filter};
-use super::split::{Key, Split};
-use super::stages::StageLookup;
-use super::value::{Missing, Skip, Value};
+use super::split::Key;
+use super::tally::{Ended, Pass, Tally};
+use super::value::{Skip, Value};
 use super::wholes::Wholes;
 use super::{
     DETAILED_WARNINGS, Finished, Last, MAX_DISTINCT, Next, Reader, Summary, input, kind,
@@ -25,71 +25,6 @@ struct At {
     target: Option<usize>,
     key: Key,
     line: u64,
-}
-
-/// What one pass over the rows keeps besides the aggregates.
-pub(super) struct Pass {
-    pub(super) stages: StageLookup,
-    pub(super) missing: Missing,
-    survey_id: String,
-    pub(super) not_utf8: Option<(u64, usize)>,
-    /// The map's codebook, when it has one, and the buffers its matching reuses.
-    themes: Option<crate::themes::Matcher>,
-    scratch: crate::themes::Scratch,
-    /// Whether this survey's comments are scored for sentiment, and which are English.
-    sentiment: Option<crate::sentiment::Language>,
-    /// Which aggregates (the stages, then the journey) and measures this survey fed.
-    pub(super) touched: Vec<[bool; 4]>,
-}
-
-impl Pass {
-    fn new(reader: &Reader, not_utf8: Option<(u64, usize)>) -> Pass {
-        let stages = &reader.loaded.journey.stages.value;
-        let missing = Missing::new(reader.survey.missing.iter().map(|m| m.0.as_str()));
-        let themes = crate::themes::Matcher::for_codebook(reader.loaded.journey.codebook());
-        let survey = reader.survey;
-        let sentiment = (survey.sentiment.as_ref().is_some_and(|s| s.value)
-            || survey
-                .emotion_from
-                .as_ref()
-                .is_some_and(|m| m.value == MeasureName::Sentiment))
-        .then(|| {
-            crate::sentiment::Language::of(survey.language.as_ref().map(|l| l.value.as_str()))
-        });
-        Pass {
-            themes,
-            sentiment,
-            scratch: crate::themes::Scratch::default(),
-            stages: StageLookup::new(stages),
-            missing,
-            survey_id: reader.survey.id.value.clone(),
-            not_utf8,
-            touched: vec![[false; 4]; stages.len() + 1],
-        }
-    }
-}
-
-/// The binding plan and the counters of one pass over the rows of a file (or of one part of
-/// it, `chunks.rs`).
-pub(super) struct Tally {
-    pub(super) bindings: Vec<Binding>,
-    pub(super) filters: Vec<Filter>,
-    pub(super) split: Split,
-    pub(super) pass: Pass,
-    pub(super) stage_col: Option<usize>,
-    pub(super) wholes: Wholes,
-}
-
-/// How reading rows ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ended {
-    /// At the end of the file.
-    End,
-    /// The file cannot be read further, or the reading was called off.
-    Stopped,
-    /// At a record that starts at `edges[edge]`, not yet read into the tally; `line` is
-    /// its CSV line.
-    At { edge: usize, line: u64 },
 }
 
 /// Rows between looks at whether the reading was called off.
@@ -217,7 +152,7 @@ impl Reader<'_> {
         };
         // The small whole answers counted by value go into the accumulators before anything
         // reads them (a part is merged, or the pass is judged).
-        self.add_wholes(tally, summary);
+        self.add_wholes(&mut tally.bindings, &mut tally.wholes, summary);
         ended
     }
 

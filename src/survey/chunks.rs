@@ -16,7 +16,7 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::answers::{Ended, Tally};
+use super::tally::{Ended, Tally};
 use super::{
     Aggregate, DETAILED_WARNINGS, MAX_DISTINCT, MAX_UNKNOWN_VALUES, Reader, Summary, SurveyData,
     input, slot,

@@ -8,7 +8,6 @@
 //! that nothing reads an accumulator that misses answers. Sums of whole answers are exact
 //! integers, so adding them by value gives the same accumulator as adding them in file order.
 
-use super::answers::Tally;
 use super::plan::Binding;
 use super::value::{Missing, Value};
 use super::{Reader, Summary, kind, slot};
@@ -85,10 +84,12 @@ impl Wholes {
 
 impl Reader<'_> {
     /// Add the counted answers into the accumulators and the counts of used answers.
-    pub(super) fn add_wholes(&mut self, tally: &mut Tally, summary: &mut Summary) {
-        let Tally {
-            bindings, wholes, ..
-        } = tally;
+    pub(super) fn add_wholes(
+        &mut self,
+        bindings: &mut [Binding],
+        wholes: &mut Wholes,
+        summary: &mut Summary,
+    ) {
         let targets = wholes.targets;
         for (b, binding) in bindings.iter_mut().enumerate() {
             let Some(s) = slot(binding.measure) else {

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::rc::Rc;
 
 use super::{Cells, Record, Reopen};
-use crate::survey::input::MAX_RECORD_BYTES;
+use crate::survey::guard::MAX_RECORD_BYTES;
 
 /// simd-csv over the stream from `from`, and csv's count of lines and records.
 pub(super) struct Fast {

@@ -20,7 +20,7 @@ mod tests;
 
 use fast::{Ends, Fast, Got, MidStream, Shared, Step};
 
-use super::input::{LineGuard, csv_reader};
+use super::guard::{LineGuard, csv_reader};
 
 /// Opens the stream again at a byte offset, for csv to read on where simd-csv stopped.
 pub type Reopen = Box<dyn Fn(u64) -> std::io::Result<Box<dyn Read>>>;
