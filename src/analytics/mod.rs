@@ -8,7 +8,6 @@
 
 pub mod events;
 pub mod formats;
-pub mod ties;
 
 use std::collections::BTreeMap;
 

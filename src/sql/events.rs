@@ -3,7 +3,7 @@
 //!
 //! Invariants: the same rules as the local engine, written as window functions (no join per
 //! step): exact duplicate rows once. `sequential`: an actor's rows at one instant form a
-//! group, taken in any order, one step per row (`crate::analytics::ties`); a group reaches
+//! group, taken in any order, one step per row (`analytics/events/ties.rs`); a group reaches
 //! stage m with the latest start of a chain at j − 1 in the actor's earlier groups (within
 //! the window), for the lowest j from which the group's rows can take stages j..=m, decided
 //! by Hall's condition: for each set of those stages that one row could join (two stages are
