@@ -350,7 +350,7 @@ impl<'a> Walk<'a> {
             && !options.iter().any(|o| o.as_str() == Some(text))
         {
             let words: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
-            let hint = super::hint(text, &words);
+            let hint = hint(text, &words);
             self.error(
                 Code::WrongType,
                 *pos,
@@ -397,7 +397,7 @@ impl<'a> Walk<'a> {
                                             "; in a `{{...}}` mapping a comma ends a value, so `{text}` and `{key}` were read apart: if they are one text, quote it, `{before}: \"{text}, {key}\"`"
                                         )
                                     }
-                                    _ => super::hint(key, &allowed),
+                                    _ => hint(key, &allowed),
                                 };
                                 self.error(
                                     Code::UnknownKey,
@@ -474,5 +474,14 @@ impl<'a> Walk<'a> {
         } else {
             what.join(" or ")
         }
+    }
+}
+
+/// ", did you mean `x`?" when one of `expected` is close to `got`, else the allowed list.
+pub(super) fn hint(got: &str, expected: &[&str]) -> String {
+    match crate::suggest::did_you_mean(got, expected.iter().copied()) {
+        hint if !hint.is_empty() => hint,
+        _ if expected.is_empty() => String::new(),
+        _ => format!("; expected one of: {}", expected.join(", ")),
     }
 }
