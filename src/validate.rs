@@ -25,8 +25,21 @@ pub fn today() -> anyhow::Result<jiff::civil::Date> {
         Ok(s) if !s.is_empty() => s.parse().map_err(|_| {
             anyhow::anyhow!("JOURNEYMAP_TODAY is `{s}`, not a date; write it as YYYY-MM-DD")
         }),
-        _ => Ok(jiff::Zoned::now().date()),
+        _ => Ok(jiff::Timestamp::now().to_zoned(local_zone()).date()),
     }
+}
+
+/// This machine's time zone. Without `TZ`, `/etc/localtime` is read as the TZif file it is:
+/// asking jiff for the system zone would first list the whole time-zone database (a walk of
+/// `/usr/share/zoneinfo` that took a third of a small map's render).
+fn local_zone() -> jiff::tz::TimeZone {
+    if std::env::var_os("TZ").is_none()
+        && let Ok(bytes) = std::fs::read("/etc/localtime")
+        && let Ok(tz) = jiff::tz::TimeZone::tzif("Local", &bytes)
+    {
+        return tz;
+    }
+    jiff::tz::TimeZone::system()
 }
 
 /// Every rule over a loaded map; diagnostics sorted by position.
@@ -581,6 +594,18 @@ pub fn check_url(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_local_zone_read_directly_is_the_system_zone() {
+        // The same offsets as jiff's own lookup of the system zone, at instants a year apart
+        // (summer and winter where the zone has them).
+        let (ours, jiffs) = (super::local_zone(), jiff::tz::TimeZone::system());
+        for s in [0i64, 1_700_000_000, 1_715_000_000, 1_735_000_000] {
+            let t = jiff::Timestamp::from_second(s).unwrap();
+            assert_eq!(ours.to_offset(t), jiffs.to_offset(t), "{t}");
+        }
+    }
+
     use super::*;
 
     #[test]
