@@ -139,8 +139,8 @@ fn json_and_github_formats_carry_the_same_diagnostics() {
 }
 
 #[test]
-fn the_readme_layout_lists_every_source_file_and_no_other() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+fn the_architecture_layout_lists_every_source_file_and_no_other() {
+    let readme = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
     let listed: BTreeSet<String> = readme
         .lines()
         .filter_map(|l| l.split_whitespace().next())
