@@ -6,8 +6,8 @@
 
 use crate::model::{EventLog, EventPreset, Pos, StepOrder, TimeUnit};
 
+use super::model::{DEFAULT_WINDOW, Kind, Problem};
 use super::time::window;
-use super::{DEFAULT_WINDOW, Kind, Problem};
 
 /// A log's columns (each with where the map names it, if it does rather than a preset), the
 /// unit of epoch times if declared, the tool's name, the window and the order rule.

@@ -14,11 +14,11 @@ use crate::model::StepOrder;
 use crate::survey::input::OverLimit;
 
 use super::actors::Interner;
+use super::model::{DETAILED, Kind, MAX_NAMES, MAX_SEGMENTS, Problem};
 use super::plan::{Names, Plan, Source};
 use super::rows::Row;
 use super::state::State;
 use super::time::{Epoch, time};
-use super::{DETAILED, Kind, MAX_NAMES, MAX_SEGMENTS, Problem};
 
 /// Rows handed from the reading thread to the counting one at a time.
 const BATCH: usize = 4096;

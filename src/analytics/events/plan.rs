@@ -12,9 +12,9 @@ use crate::model::{EventLog, Pos, StepOrder};
 use crate::survey::input::LineGuard;
 
 use super::columns::{Columns, columns};
+use super::model::{Binding, MAX_STEPS, Problem, bad};
 use super::rows::{Field, StepRule};
 use super::time::Epoch;
-use super::{Binding, MAX_STEPS, Problem, bad};
 
 type Reader = std::io::BufReader<LineGuard<std::fs::File>>;
 

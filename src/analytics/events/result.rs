@@ -9,9 +9,11 @@
 use crate::model::StepOrder;
 
 use super::count::Counted;
+use super::model::{
+    DETAILED, Kind, LogResult, MAX_SEGMENTS, Problem, SegmentResult, StepResult, bad,
+};
 use super::plan::Plan;
 use super::state::{NONE, State};
-use super::{DETAILED, Kind, LogResult, MAX_SEGMENTS, Problem, SegmentResult, StepResult, bad};
 
 /// The figures of a counted log, or its problems.
 pub(super) fn finish(
