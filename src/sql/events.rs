@@ -35,17 +35,7 @@ pub fn event_log(
     steps: &[Step],
     source: Source,
 ) -> Result<String, String> {
-    let Columns {
-        actor,
-        event,
-        time,
-        session,
-        unit,
-        window,
-        window_us,
-        mode,
-        ..
-    } = events::columns(log).map_err(|p| p.message)?;
+    let cols = events::columns(log).map_err(|p| p.message)?;
     if steps.is_empty() {
         return Err(format!("event log `{}` binds no stages", log.id.value));
     }
@@ -57,28 +47,7 @@ pub fn event_log(
             events::MAX_STEPS
         ));
     }
-    let n = steps.len();
-    let key = session.as_ref().map_or(&actor.0, |s| &s.0);
-    let mut out = String::new();
-    out.push_str(&format!(
-        "-- journeymap sql: event log `{}`, {} per {}, window {}, order {}\n",
-        comment(&log.id.value),
-        comment(
-            &steps
-                .iter()
-                .map(|s| s.stage)
-                .collect::<Vec<_>>()
-                .join(" -> ")
-        ),
-        if session.is_some() { "session" } else { "user" },
-        comment(window.trim()),
-        match mode {
-            StepOrder::Sequential => "sequential",
-            StepOrder::Strict => "strict",
-            StepOrder::Any => "any",
-        }
-    ));
-    out.push_str("-- Save the result as CSV and bind it under `analytics:` (format: steps).\n");
+    let mut out = header(log, steps, &cols);
     out.push_str(d.preamble());
     let from = d.relation(
         &source,
@@ -87,131 +56,189 @@ pub fn event_log(
         None,
         &mut out,
     )?;
-    // Matching: each stage's events (exact, trimmed) and its `where:` values (trimmed, case
-    // ignored).
-    let matches: Vec<String> = steps
-        .iter()
-        .map(|s| {
-            let names: Vec<String> = s.rule.events().iter().map(|e| d.text(e.trim())).collect();
-            let mut cond = format!("{} in ({})", d.cell_path(&event.0), names.join(", "));
-            for (col, want) in s.rule.filter() {
-                let values: Vec<String> = match &want.value {
-                    OneOrMany::One(v) => vec![v.0.trim().to_owned()],
-                    OneOrMany::Many(vs) => vs.iter().map(|v| v.0.trim().to_owned()).collect(),
-                };
-                let values: Vec<String> =
-                    values.iter().map(|v| d.text(&v.to_lowercase())).collect();
-                cond.push_str(&format!(
-                    " and lower({}) in ({})",
-                    d.cell_path(&col.value),
-                    values.join(", ")
-                ));
-            }
-            cond
-        })
-        .collect();
-    let dedupe = match d {
-        Dialect::Bigquery => format!(
-            "select * from {from} as src where true qualify row_number() over (partition by to_json_string(src)) = 1"
-        ),
-        _ => format!("select distinct * from {from}"),
-    };
-    let ms = |f: &dyn Fn(usize) -> String, sep: &str| -> String {
-        (0..n).map(f).collect::<Vec<_>>().join(sep)
-    };
-    let mut sql = format!("with src as (\n  {dedupe}\n),\n");
-    // With segments: each row's segment value, `(blank)` when empty.
-    let seg = match &log.segment_by {
-        Some(by) => format!(
-            ", coalesce(nullif({}, ''), '(blank)') as seg",
-            d.cell_path(&by.value)
-        ),
-        None => String::new(),
-    };
-    let seg_e = if log.segment_by.is_some() {
-        ", seg"
-    } else {
-        ""
-    };
-    sql.push_str(&format!(
-        "r as (\n  select {} as actor, {} as tx{seg},\n    {}\n  from src\n),\n",
-        d.cell_path(key),
-        d.cell_path(&time.0),
-        ms(
-            &|k| format!("case when {} then 1 else 0 end as m{k}", matches[k]),
-            ",\n    "
-        )
-    ));
-    // Rows that match no stage count only in strict order (they break a chain).
-    let keep = if mode == StepOrder::Strict {
-        String::new()
-    } else {
-        format!(" and ({}) > 0", ms(&|k| format!("m{k}"), " + "))
-    };
-    sql.push_str(&format!(
-        "e as (\n  select actor, {} as t{seg_e}, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
-        d.micros("tx", unit),
-        ms(&|k| format!("m{k}"), ", "),
-        ms(&|k| format!("when m{k} = 1 then {k}"), " ")
-    ));
-    // The set of stages as a number, compared bit by bit from the highest (a number would
-    // overflow a bigint at 64 stages).
-    let bits: Vec<String> = (0..n).rev().map(|k| format!("m{k}")).collect();
-    let order = format!("partition by actor order by t, lo, {}", bits.join(", "));
-    let w = window_us;
-    match mode {
+    let mut sql = format!("with src as (\n  {}\n),\n", d.distinct_rows(&from));
+    sql.push_str(&rows(d, log, steps, &cols));
+    let n = steps.len();
+    let w = cols.window_us;
+    match cols.mode {
         StepOrder::Sequential => sql.push_str(&sequential(steps, w)?),
-        StepOrder::Strict => {
-            sql.push_str("l0 as (\n  select *, case when m0 = 1 then t end as s0 from e\n),\n");
-            for k in 1..n {
-                let prev = format!("lag(s{}) over ({order})", k - 1);
-                sql.push_str(&format!(
-                    "l{k} as (\n  select *, case when m{k} = 1 and t - p{k} <= {w} then p{k} end as s{k}\n  from (select *, {prev} as p{k} from l{}) q\n),\n",
-                    k - 1
-                ));
-            }
-            sql.push_str(&format!(
-                "f as (\n  select actor, {}, max(m{}) as saw_last\n  from l{} group by actor\n),\n",
-                ms(
-                    &|k| format!("min(case when s{k} is not null then t end) as f{k}"),
-                    ", "
-                ),
-                n - 1,
-                n - 1
-            ));
-        }
-        StepOrder::Any => {
-            sql.push_str(&format!(
-                "a as (\n  select *, {}\n  from e\n),\n",
-                ms(
-                    &|k| format!(
-                        "max(case when m{k} = 1 then t end) over ({order} rows between unbounded preceding and current row) as q{k}"
-                    ),
-                    ",\n    "
-                )
-            ));
-            let reached = |k: usize| {
-                (0..=k)
-                    .map(|j| format!("q{j} is not null and t - q{j} <= {w}"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            };
-            sql.push_str(&format!(
-                "f as (\n  select actor, {}, max(m{}) as saw_last\n  from a group by actor\n),\n",
-                ms(
-                    &|k| format!("min(case when {} then t end) as f{k}", reached(k)),
-                    ",\n    "
-                ),
-                n - 1
-            ));
-        }
+        StepOrder::Strict => sql.push_str(&strict(n, w)),
+        StepOrder::Any => sql.push_str(&any_order(n, w)),
     }
-    let unit_word = if session.is_some() {
+    let unit = if cols.session.is_some() {
         "sessions"
     } else {
         "users"
     };
-    let per_step = ms(
+    sql.push_str(&result(d, log, steps, unit));
+    out.push_str(&sql);
+    Ok(out)
+}
+
+/// The comment that opens the SQL: the log, its stages, the unit, the window and the order.
+fn header(log: &EventLog, steps: &[Step], cols: &Columns) -> String {
+    let stages: Vec<&str> = steps.iter().map(|s| s.stage).collect();
+    format!(
+        "-- journeymap sql: event log `{}`, {} per {}, window {}, order {}\n-- Save the result as CSV and bind it under `analytics:` (format: steps).\n",
+        comment(&log.id.value),
+        comment(&stages.join(" -> ")),
+        if cols.session.is_some() {
+            "session"
+        } else {
+            "user"
+        },
+        comment(cols.window.trim()),
+        match cols.mode {
+            StepOrder::Sequential => "sequential",
+            StepOrder::Strict => "strict",
+            StepOrder::Any => "any",
+        }
+    )
+}
+
+/// Each stage's condition on a row: its events (exact, trimmed) and its `where:` values
+/// (trimmed, case ignored).
+fn condition(d: Dialect, event: &str, step: &Step) -> String {
+    let names: Vec<String> = step
+        .rule
+        .events()
+        .iter()
+        .map(|e| d.text(e.trim()))
+        .collect();
+    let mut cond = format!("{} in ({})", d.cell_path(event), names.join(", "));
+    for (col, want) in step.rule.filter() {
+        let values: Vec<String> = match &want.value {
+            OneOrMany::One(v) => vec![v.0.trim().to_owned()],
+            OneOrMany::Many(vs) => vs.iter().map(|v| v.0.trim().to_owned()).collect(),
+        };
+        let values: Vec<String> = values.iter().map(|v| d.text(&v.to_lowercase())).collect();
+        cond.push_str(&format!(
+            " and lower({}) in ({})",
+            d.cell_path(&col.value),
+            values.join(", ")
+        ));
+    }
+    cond
+}
+
+/// `r` (each row's actor, time text, segment and the stages it matches) and `e` (the rows
+/// that count, with their time in microseconds and the lowest stage they match).
+fn rows(d: Dialect, log: &EventLog, steps: &[Step], cols: &Columns) -> String {
+    let n = steps.len();
+    let key = cols.session.as_ref().map_or(&cols.actor, |s| s).0.as_str();
+    let each = |f: &dyn Fn(usize) -> String, sep: &str| join(n, f, sep);
+    // With segments: each row's segment value, `(blank)` when empty.
+    let (seg, seg_e) = match &log.segment_by {
+        Some(by) => (
+            format!(
+                ", coalesce(nullif({}, ''), '(blank)') as seg",
+                d.cell_path(&by.value)
+            ),
+            ", seg",
+        ),
+        None => (String::new(), ""),
+    };
+    // Rows that match no stage count only in strict order (they break a chain).
+    let keep = if cols.mode == StepOrder::Strict {
+        String::new()
+    } else {
+        format!(" and ({}) > 0", each(&|k| format!("m{k}"), " + "))
+    };
+    format!(
+        "r as (\n  select {} as actor, {} as tx{seg},\n    {}\n  from src\n),\ne as (\n  select actor, {} as t{seg_e}, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
+        d.cell_path(key),
+        d.cell_path(&cols.time.0),
+        each(
+            &|k| format!(
+                "case when {} then 1 else 0 end as m{k}",
+                condition(d, &cols.event.0, &steps[k])
+            ),
+            ",\n    "
+        ),
+        d.micros("tx", cols.unit),
+        each(&|k| format!("m{k}"), ", "),
+        each(&|k| format!("when m{k} = 1 then {k}"), " ")
+    )
+}
+
+/// `f(0) sep f(1) sep … f(n − 1)`.
+fn join(n: usize, f: &dyn Fn(usize) -> String, sep: &str) -> String {
+    (0..n).map(f).collect::<Vec<_>>().join(sep)
+}
+
+/// Rows in the local engine's order for tied rows: by time, then by the lowest stage a row
+/// matches, then by the set of stages it matches, compared bit by bit from the highest (a
+/// number would overflow a bigint at 64 stages).
+fn tie_order(n: usize) -> String {
+    let bits: Vec<String> = (0..n).rev().map(|k| format!("m{k}")).collect();
+    format!("partition by actor order by t, lo, {}", bits.join(", "))
+}
+
+/// `strict`: a row reaches stage k when it matches k and the actor's previous row reached
+/// k − 1 within the window.
+fn strict(n: usize, w: i64) -> String {
+    let order = tie_order(n);
+    let mut sql = "l0 as (\n  select *, case when m0 = 1 then t end as s0 from e\n),\n".to_owned();
+    for k in 1..n {
+        sql.push_str(&format!(
+            "l{k} as (\n  select *, case when m{k} = 1 and t - p{k} <= {w} then p{k} end as s{k}\n  from (select *, lag(s{}) over ({order}) as p{k} from l{}) q\n),\n",
+            k - 1,
+            k - 1
+        ));
+    }
+    sql.push_str(&format!(
+        "f as (\n  select actor, {}, max(m{}) as saw_last\n  from l{} group by actor\n),\n",
+        join(
+            n,
+            &|k| format!("min(case when s{k} is not null then t end) as f{k}"),
+            ", "
+        ),
+        n - 1,
+        n - 1
+    ));
+    sql
+}
+
+/// `any`: stage k is reached at a row when every stage up to k happened, each latest
+/// occurrence within the window of the row.
+fn any_order(n: usize, w: i64) -> String {
+    let order = tie_order(n);
+    let reached = |k: usize| {
+        (0..=k)
+            .map(|j| format!("q{j} is not null and t - q{j} <= {w}"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    format!(
+        "a as (\n  select *, {}\n  from e\n),\nf as (\n  select actor, {}, max(m{}) as saw_last\n  from a group by actor\n),\n",
+        join(
+            n,
+            &|k| format!(
+                "max(case when m{k} = 1 then t end) over ({order} rows between unbounded preceding and current row) as q{k}"
+            ),
+            ",\n    "
+        ),
+        join(
+            n,
+            &|k| format!("min(case when {} then t end) as f{k}", reached(k)),
+            ",\n    "
+        ),
+        n - 1
+    )
+}
+
+/// The result: per stage the actors that reached it and the median seconds from the stage
+/// before (per segment too, with `segment_by:`), the actors outside the path, the unit and
+/// the dates.
+fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
+    let n = steps.len();
+    let total = if log.segment_by.is_some() {
+        ("0 as pos, ", "'' as segment, ")
+    } else {
+        ("", "")
+    };
+    let per_step = join(
+        n,
         &|k| {
             let median = if k == 0 {
                 format!("cast(null as {})", d.double())
@@ -222,11 +249,6 @@ pub fn event_log(
                 )
             };
             // With segments, the total's rows come first, with an empty segment.
-            let total = if log.segment_by.is_some() {
-                ("0 as pos, ", "'' as segment, ")
-            } else {
-                ("", "")
-            };
             format!(
                 "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds",
                 total.0,
@@ -237,52 +259,12 @@ pub fn event_log(
         },
         "\n  union all ",
     );
+    let mut sql = String::new();
     let (segment_col, per_segment, order) = match &log.segment_by {
         None => (String::new(), String::new(), "ord"),
         Some(_) => {
-            // An actor's segment: that of its earliest row of the first stage (the smallest
-            // value among rows at that instant); listed segments only, when listed.
-            let listed: Vec<String> = log
-                .segments
-                .iter()
-                .map(|s| d.text(s.value.trim()))
-                .collect();
-            let only = if listed.is_empty() {
-                String::new()
-            } else {
-                format!(" where g.seg in ({})", listed.join(", "))
-            };
-            sql.push_str(&format!(
-                "g as (\n  select actor, min(seg) as seg\n  from (select actor, t, seg, min(t) over (partition by actor) as t0 from e where m0 = 1) q\n  where t = t0 group by actor\n),\nfs as (\n  select f.*, g.seg from f join g on f.actor = g.actor{only}\n),\n"
-            ));
-            let pos = if listed.is_empty() {
-                "1".to_owned()
-            } else {
-                format!(
-                    "case seg {} end",
-                    listed
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| format!("when {v} then {}", i + 1))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )
-            };
-            let parts = ms(
-                &|k| {
-                    let (median, from) = if k == 0 {
-                        (format!("cast(null as {})", d.double()), "fs".to_owned())
-                    } else {
-                        d.median_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
-                    };
-                    format!(
-                        "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds from {from} group by seg",
-                        k + 1,
-                        d.text(steps[k].stage)
-                    )
-                },
-                "\n  union all ",
-            );
+            let (ctes, parts) = segments(d, log, steps);
+            sql.push_str(&ctes);
             (
                 ", segment".to_owned(),
                 format!("\n  union all {parts}"),
@@ -296,10 +278,58 @@ pub fn event_log(
         d.day("min(t)"),
         d.day("max(t)"),
         d.ident("count"),
-        d.text(unit_word)
+        d.text(unit)
     ));
-    out.push_str(&sql);
-    Ok(out)
+    sql
+}
+
+/// With `segment_by:`: the CTEs that give each actor its segment (that of its earliest row of
+/// the first stage, the smallest value among rows at that instant; listed segments only, when
+/// listed), and the per-segment rows of the result.
+fn segments(d: Dialect, log: &EventLog, steps: &[Step]) -> (String, String) {
+    let listed: Vec<String> = log
+        .segments
+        .iter()
+        .map(|s| d.text(s.value.trim()))
+        .collect();
+    let only = if listed.is_empty() {
+        String::new()
+    } else {
+        format!(" where g.seg in ({})", listed.join(", "))
+    };
+    let ctes = format!(
+        "g as (\n  select actor, min(seg) as seg\n  from (select actor, t, seg, min(t) over (partition by actor) as t0 from e where m0 = 1) q\n  where t = t0 group by actor\n),\nfs as (\n  select f.*, g.seg from f join g on f.actor = g.actor{only}\n),\n"
+    );
+    let pos = if listed.is_empty() {
+        "1".to_owned()
+    } else {
+        format!(
+            "case seg {} end",
+            listed
+                .iter()
+                .enumerate()
+                .map(|(i, v)| format!("when {v} then {}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    };
+    let parts = join(
+        steps.len(),
+        &|k| {
+            let (median, from) = if k == 0 {
+                (format!("cast(null as {})", d.double()), "fs".to_owned())
+            } else {
+                d.median_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
+            };
+            format!(
+                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds from {from} group by seg",
+                k + 1,
+                d.text(steps[k].stage)
+            )
+        },
+        "\n  union all ",
+    );
+    (ctes, parts)
 }
 
 /// The most sets of joined stages the SQL checks.

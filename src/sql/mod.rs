@@ -26,6 +26,17 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Every row of `from` once: exact duplicates dropped (BigQuery cannot `select distinct`
+    /// a row with nested data, so it keeps the first of each row's JSON).
+    fn distinct_rows(self, from: &str) -> String {
+        match self {
+            Dialect::Bigquery => format!(
+                "select * from {from} as src where true qualify row_number() over (partition by to_json_string(src)) = 1"
+            ),
+            _ => format!("select distinct * from {from}"),
+        }
+    }
+
     /// Whether the engine can read a local file itself (DuckDB and Spark); the others read
     /// tables only.
     pub fn reads_files(self) -> bool {
