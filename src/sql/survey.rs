@@ -83,6 +83,44 @@ pub fn survey<'a>(
             ),
         ));
     }
+    let (bound, stage_column) = bindings(stages, s, column)?;
+    let splits = splits(s, column)?;
+    let filters = filters(d, s, column)?;
+    let mut out = header(s, stage_column.is_some(), &bound);
+    let from = d
+        .relation(&source, id, &format!("survey `{id}`"), delimiter, &mut out)
+        .map_err(|why| (s.file.as_ref().map_or(s.id.pos, |f| f.pos), why))?;
+    let keys: Vec<String> = (0..splits.len()).map(|i| format!("k{i}")).collect();
+    let group: Vec<String> = stage_column
+        .iter()
+        .map(|_| "stage".to_owned())
+        .chain(keys.iter().cloned())
+        .collect();
+    let mut sql = cells(
+        d,
+        stages,
+        stage_column.as_deref(),
+        &splits,
+        &bound,
+        &from,
+        &filters,
+    );
+    sql.push_str(&parsed(d, s, &bound, &group));
+    sql.push_str(&used(d, &bound, &group));
+    sql.push_str(&figures(d, &bound, &group));
+    sql.push_str(&rows(d, &bound, &keys, &splits));
+    out.push_str(&sql);
+    Ok(out)
+}
+
+/// Each measure a survey binds (comments aside) with its column, scale and labels, and the
+/// stage column of a long layout.
+fn bindings<'a>(
+    stages: &[Stage],
+    s: &'a Survey,
+    column: &dyn Fn(&str, Pos) -> Result<String, Refusal>,
+) -> Result<(Vec<Bound<'a>>, Option<String>), Refusal> {
+    let id = &s.id.value;
     let mut bound: Vec<Bound> = Vec::new();
     let mut add = |stage: Option<&'a str>, ms: &'a crate::model::Measures| -> Result<(), Refusal> {
         for (m, spec) in listed(ms) {
@@ -137,6 +175,14 @@ pub fn survey<'a>(
             format!("survey `{id}` binds no measure to aggregate (comments are not aggregated)"),
         ));
     }
+    Ok((bound, stage_column))
+}
+
+/// The wave and segment columns, each with where the map names it.
+fn splits(
+    s: &Survey,
+    column: &dyn Fn(&str, Pos) -> Result<String, Refusal>,
+) -> Result<Vec<(String, Pos)>, Refusal> {
     let mut splits = Vec::new();
     if let Some(w) = &s.wave {
         splits.push((column(&w.column.value, w.column.pos)?, w.column.pos));
@@ -157,6 +203,15 @@ pub fn survey<'a>(
             ));
         }
     }
+    Ok(splits)
+}
+
+/// Each `where:` as a condition on the trimmed cell, case ignored.
+fn filters(
+    d: Dialect,
+    s: &Survey,
+    column: &dyn Fn(&str, Pos) -> Result<String, Refusal>,
+) -> Result<Vec<String>, Refusal> {
     let mut filters = Vec::new();
     for (col, want) in &s.filter.0 {
         let values: Vec<String> = match &want.value {
@@ -170,15 +225,16 @@ pub fn survey<'a>(
             values.join(", ")
         ));
     }
+    Ok(filters)
+}
 
+/// The comments that open the SQL: the survey, its layout and measures, how to bind the
+/// result, and that sentiment is not computed here.
+fn header(s: &Survey, long: bool, bound: &[Bound]) -> String {
     let mut out = format!(
         "-- journeymap sql: survey `{}`, {} layout: {}\n",
-        comment(id),
-        if stage_column.is_some() {
-            "long"
-        } else {
-            "wide"
-        },
+        comment(&s.id.value),
+        if long { "long" } else { "wide" },
         comment(
             &bound
                 .iter()
@@ -203,13 +259,21 @@ pub fn survey<'a>(
             "-- Comment sentiment is not computed here: journeymap scores each comment (VADER),\n-- so it needs the comments themselves, bound from a file with `comment:`.\n",
         );
     }
-    let from = d
-        .relation(&source, id, &format!("survey `{id}`"), delimiter, &mut out)
-        .map_err(|why| (s.file.as_ref().map_or(s.id.pos, |f| f.pos), why))?;
+    out
+}
 
-    // r: the cells, trimmed, of the rows `where:` keeps.
+/// `r`: the cells, trimmed, of the rows `where:` keeps.
+fn cells(
+    d: Dialect,
+    stages: &[Stage],
+    stage_column: Option<&str>,
+    splits: &[(String, Pos)],
+    bound: &[Bound],
+    from: &str,
+    filters: &[String],
+) -> String {
     let mut cols = Vec::new();
-    if let Some(sc) = &stage_column {
+    if let Some(sc) = stage_column {
         cols.push(format!("{} as stage", stage_of(d, stages, &d.cell(sc))));
     }
     for (i, (name, _)) in splits.iter().enumerate() {
@@ -218,13 +282,7 @@ pub fn survey<'a>(
     for (i, b) in bound.iter().enumerate() {
         cols.push(format!("{} as c{i}", d.cell(&b.column)));
     }
-    let keys: Vec<String> = (0..splits.len()).map(|i| format!("k{i}")).collect();
-    let group: Vec<String> = stage_column
-        .iter()
-        .map(|_| "stage".to_owned())
-        .chain(keys.iter().cloned())
-        .collect();
-    let mut sql = format!(
+    format!(
         "with r as (\n  select {}\n  from {from}{}\n),\n",
         cols.join(",\n    "),
         if filters.is_empty() {
@@ -232,8 +290,11 @@ pub fn survey<'a>(
         } else {
             format!("\n  where {}", filters.join("\n    and "))
         }
-    );
-    // p: each cell missing or not, and its number (a label's, or the one it is written as).
+    )
+}
+
+/// `p`: each cell missing or not, and its number (a label's, or the one it is written as).
+fn parsed(d: Dialect, s: &Survey, bound: &[Bound], group: &[String]) -> String {
     let mut missing: Vec<String> = ["", "na", "n/a", "-99"]
         .iter()
         .map(|m| (*m).to_owned())
@@ -280,7 +341,7 @@ pub fn survey<'a>(
         ));
         parsed.push(format!("case {} end as v{i}", arms.join("\n      ")));
     }
-    sql.push_str(&format!(
+    format!(
         "p as (\n  select {}\n  from r\n),\n",
         group
             .iter()
@@ -288,8 +349,11 @@ pub fn survey<'a>(
             .chain(parsed)
             .collect::<Vec<_>>()
             .join(",\n    ")
-    ));
-    // a: per group, each binding's answers on its scale, and the cells that are not answers.
+    )
+}
+
+/// `u`: each binding's answers on its scale, and the cells that are not answers.
+fn used(d: Dialect, bound: &[Bound], group: &[String]) -> String {
     let mut used = Vec::new();
     for (i, b) in bound.iter().enumerate() {
         let [lo, hi] = b.scale;
@@ -300,7 +364,7 @@ pub fn survey<'a>(
         used.push(format!("case when m{i} = 0 and {ok} then v{i} end as x{i}"));
         used.push(format!("m{i}"));
     }
-    sql.push_str(&format!(
+    format!(
         "u as (\n  select {}\n  from p\n),\n",
         group
             .iter()
@@ -308,7 +372,11 @@ pub fn survey<'a>(
             .chain(used)
             .collect::<Vec<_>>()
             .join(",\n    ")
-    ));
+    )
+}
+
+/// `a`: per group, each binding's counts, mean, deviation and skipped cells.
+fn figures(d: Dialect, bound: &[Bound], group: &[String]) -> String {
     let int = d.bigint();
     let count = |cond: &str| format!("sum(case when {cond} then 1 else 0 end)");
     let mut figures = Vec::new();
@@ -334,7 +402,7 @@ pub fn survey<'a>(
             count(&format!("m{i} = 0 and {x} is null"))
         ));
     }
-    sql.push_str(&format!(
+    format!(
         "a as (\n  select {}\n  from u{}\n)\n",
         group
             .iter()
@@ -347,8 +415,11 @@ pub fn survey<'a>(
         } else {
             format!("\n  group by {}", group.join(", "))
         }
-    ));
-    // One row per binding and group, named as the aggregated layout names them.
+    )
+}
+
+/// The result: one row per binding and group, named as the aggregated layout names them.
+fn rows(d: Dialect, bound: &[Bound], keys: &[String], splits: &[(String, Pos)]) -> String {
     let parts: Vec<String> = bound
         .iter()
         .enumerate()
@@ -372,13 +443,11 @@ pub fn survey<'a>(
         .map(|(i, (name, _))| format!("k{i} as {}", d.ident(name)))
         .collect();
     let order: String = keys.iter().map(|k| format!(", {k} nulls first")).collect();
-    sql.push_str(&format!(
+    format!(
         "select stage, measure, {}n, promoters, passives, detractors, top_box, mean, stddev, skipped, scale_min, scale_max\nfrom (\n  {}\n) b\nwhere n + skipped > 0\norder by stage, measure{order};\n",
         named.iter().map(|n| format!("{n}, ")).collect::<String>(),
         parts.join("\n  union all ")
-    ));
-    out.push_str(&sql);
-    Ok(out)
+    )
 }
 
 /// A survey of aggregated rows has no SQL: it is what the SQL gives.
