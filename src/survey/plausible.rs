@@ -89,109 +89,16 @@ impl Reader<'_> {
         if b.measure == MeasureName::Comment {
             return false;
         }
-        let what = measure_name(b.measure);
-        let [lo, hi] = b.rule.scale;
-        let answered = b.used + b.skipped;
-        let off = b.why.get(&Skip::OffScale).copied().unwrap_or(0);
-        // Answers beyond the scale, many and whole, that a wider question gives.
-        if let Some([olo, ohi]) = b.off.0
-            && !b.scale_given
-            && off >= 2
-            && off as f64 >= WIDER_SHARE * answered as f64
-            && olo >= 0.0
-            && ohi <= 10.0
-            && olo.fract() == 0.0
-            && ohi.fract() == 0.0
-        {
-            let all = b
-                .span
-                .0
-                .map_or([olo, ohi], |[a, z]| [a.min(olo), z.max(ohi)]);
-            let fix = if all[1] > 7.0 && b.measure != MeasureName::Nps {
-                let from = if all[0] == 0.0 {
-                    "`scale: [0, 10]`"
-                } else {
-                    "`scale: [1, 10]` (or `[0, 10]` if it starts at 0)"
-                };
-                format!(
-                    "this looks like a 0..10 question: bind it as `nps:` if it asks how likely one is to recommend, else as `score:` with {from}"
-                )
-            } else {
-                format!(
-                    "if the question runs {}..{}, add `scale: [{}, {}]`",
-                    num(all[0]),
-                    num(all[1]),
-                    num(all[0]),
-                    num(all[1])
-                )
-            };
-            let left = match (olo < lo, ohi > hi) {
-                (true, true) => format!("below {} and above {}", num(lo), num(hi)),
-                (true, false) => format!("below {}", num(lo)),
-                _ => format!("above {}", num(hi)),
-            };
-            let msg = format!(
-                "{off} of the {answered} answers in column `{}` lie outside {what}'s scale {}..{} (the answers run {}..{}) and were skipped, so the {what} figure leaves out every answer {left}: {fix}",
-                b.column,
-                num(lo),
-                num(hi),
-                num(all[0]),
-                num(all[1]),
-            );
+        if let Some(msg) = wider_question(b) {
             self.at_map(Code::AnswersContradictBinding, b.pos, msg);
             return true;
         }
-        // An NPS question whose answers never pass 5.
-        if let Some([a, z]) = b.span.0
-            && b.measure == MeasureName::Nps
-            && b.skipped * 2 <= answered
-            && a >= 1.0
-            && z <= 5.0
-            && b.used >= 2
-        {
-            let msg = format!(
-                "all {} answers used in column `{}`, bound as `nps:`, lie in 1..5, which a 0..10 recommend question almost never gives (every answer counts as a detractor: NPS −100): this looks like a 1..5 question; bind it as `csat:`, or as `score:` with `scale: [1, 5]`",
-                b.used, b.column,
-            );
-            let code = if b.used >= LOW_SAMPLE {
-                Code::AnswersContradictBinding
-            } else {
-                Code::ImplausibleBinding
-            };
+        if let Some((code, msg)) = nps_on_five(b) {
             self.at_map(code, b.pos, msg);
             return code == Code::AnswersContradictBinding;
         }
-        // Labels that stop short of the default scale, with no answer beyond them.
-        let numbers = || b.rule.labels.iter().map(|l| l.1);
-        if !b.scale_given
-            && !b.rule.labels.is_empty()
-            && let Some(span) = b.span.0
-        {
-            let a = numbers().fold(f64::INFINITY, f64::min);
-            let z = numbers().fold(f64::NEG_INFINITY, f64::max);
-            let short = a > lo || z < hi;
-            if short && span[0] >= a && span[1] <= z {
-                let points = if a.fract() == 0.0 && z.fract() == 0.0 {
-                    format!("{} points", num(z - a + 1.0))
-                } else {
-                    format!("the scale {}..{}", num(a), num(z))
-                };
-                let msg = format!(
-                    "the `values:` labels of column `{}` run {}..{}, but {what}'s scale is {}..{} unless `scale:` says otherwise, and no answer lay outside {}..{}: if the question has {points}, add `scale: [{}, {}]` (its figure and emotion are computed on {}..{} now); if it has more, add the labels it lacks",
-                    b.column,
-                    num(a),
-                    num(z),
-                    num(lo),
-                    num(hi),
-                    num(a),
-                    num(z),
-                    num(a),
-                    num(z),
-                    num(lo),
-                    num(hi),
-                );
-                self.at_map(Code::ImplausibleBinding, b.pos, msg);
-            }
+        if let Some(msg) = labels_short(b) {
+            self.at_map(Code::ImplausibleBinding, b.pos, msg);
         }
         false
     }
@@ -228,6 +135,121 @@ impl Reader<'_> {
         );
         self.at_map(Code::SkippedOneText, b.pos, msg);
     }
+}
+
+/// Answers beyond the scale, many and whole, that a wider question gives (JM126).
+fn wider_question(b: &Binding) -> Option<String> {
+    let what = measure_name(b.measure);
+    let [lo, hi] = b.rule.scale;
+    let answered = b.used + b.skipped;
+    let off = b.why.get(&Skip::OffScale).copied().unwrap_or(0);
+    let [olo, ohi] = b.off.0?;
+    let wider = !b.scale_given
+        && off >= 2
+        && off as f64 >= WIDER_SHARE * answered as f64
+        && olo >= 0.0
+        && ohi <= 10.0
+        && olo.fract() == 0.0
+        && ohi.fract() == 0.0;
+    if !wider {
+        return None;
+    }
+    let all = b
+        .span
+        .0
+        .map_or([olo, ohi], |[a, z]| [a.min(olo), z.max(ohi)]);
+    let fix = if all[1] > 7.0 && b.measure != MeasureName::Nps {
+        let from = if all[0] == 0.0 {
+            "`scale: [0, 10]`"
+        } else {
+            "`scale: [1, 10]` (or `[0, 10]` if it starts at 0)"
+        };
+        format!(
+            "this looks like a 0..10 question: bind it as `nps:` if it asks how likely one is to recommend, else as `score:` with {from}"
+        )
+    } else {
+        format!(
+            "if the question runs {}..{}, add `scale: [{}, {}]`",
+            num(all[0]),
+            num(all[1]),
+            num(all[0]),
+            num(all[1])
+        )
+    };
+    let left = match (olo < lo, ohi > hi) {
+        (true, true) => format!("below {} and above {}", num(lo), num(hi)),
+        (true, false) => format!("below {}", num(lo)),
+        _ => format!("above {}", num(hi)),
+    };
+    Some(format!(
+        "{off} of the {answered} answers in column `{}` lie outside {what}'s scale {}..{} (the answers run {}..{}) and were skipped, so the {what} figure leaves out every answer {left}: {fix}",
+        b.column,
+        num(lo),
+        num(hi),
+        num(all[0]),
+        num(all[1]),
+    ))
+}
+
+/// An NPS question whose answers never pass 5: an error from `LOW_SAMPLE` answers on, a
+/// warning below.
+fn nps_on_five(b: &Binding) -> Option<(Code, String)> {
+    let [a, z] = b.span.0?;
+    let answered = b.used + b.skipped;
+    let on_five = b.measure == MeasureName::Nps
+        && b.skipped * 2 <= answered
+        && a >= 1.0
+        && z <= 5.0
+        && b.used >= 2;
+    if !on_five {
+        return None;
+    }
+    let msg = format!(
+        "all {} answers used in column `{}`, bound as `nps:`, lie in 1..5, which a 0..10 recommend question almost never gives (every answer counts as a detractor: NPS −100): this looks like a 1..5 question; bind it as `csat:`, or as `score:` with `scale: [1, 5]`",
+        b.used, b.column,
+    );
+    let code = if b.used >= LOW_SAMPLE {
+        Code::AnswersContradictBinding
+    } else {
+        Code::ImplausibleBinding
+    };
+    Some((code, msg))
+}
+
+/// Labels that stop short of the default scale, with no answer beyond them (JM125).
+fn labels_short(b: &Binding) -> Option<String> {
+    let what = measure_name(b.measure);
+    let [lo, hi] = b.rule.scale;
+    if b.scale_given || b.rule.labels.is_empty() {
+        return None;
+    }
+    let span = b.span.0?;
+    let numbers = || b.rule.labels.iter().map(|l| l.1);
+    let a = numbers().fold(f64::INFINITY, f64::min);
+    let z = numbers().fold(f64::NEG_INFINITY, f64::max);
+    let short = a > lo || z < hi;
+    if !short || span[0] < a || span[1] > z {
+        return None;
+    }
+    let points = if a.fract() == 0.0 && z.fract() == 0.0 {
+        format!("{} points", num(z - a + 1.0))
+    } else {
+        format!("the scale {}..{}", num(a), num(z))
+    };
+    Some(format!(
+        "the `values:` labels of column `{}` run {}..{}, but {what}'s scale is {}..{} unless `scale:` says otherwise, and no answer lay outside {}..{}: if the question has {points}, add `scale: [{}, {}]` (its figure and emotion are computed on {}..{} now); if it has more, add the labels it lacks",
+        b.column,
+        num(a),
+        num(z),
+        num(lo),
+        num(hi),
+        num(a),
+        num(z),
+        num(a),
+        num(z),
+        num(lo),
+        num(hi),
+    ))
 }
 
 #[cfg(test)]
