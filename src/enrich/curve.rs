@@ -19,79 +19,18 @@ pub(super) fn curve(stages: &[StageCtx], waves: &[String], segments: &[String]) 
             .and_then(|f| f.emotion)
             .map(|m| (m, None))
     });
-    // A stage's emotion in a wave or segment: from its own measure's figure there.
-    let emotion = |st: &StageCtx,
-                   metrics: &std::collections::BTreeMap<
-        &'static str,
-        crate::survey::measure::Figure,
-    >| {
-        st.emotion_from
-            .and_then(|m| metrics.get(m))
-            .and_then(|f| f.emotion)
-    };
     let previous_wave = waves.len().checked_sub(2).map(|i| waves[i].clone());
     let previous = previous_wave.as_ref().map(|label| {
         series(stages, |st| {
             st.waves
                 .iter()
                 .find(|w| w.wave == label)
-                .and_then(|w| emotion(st, &w.metrics))
+                .and_then(|w| emotion_in(st, &w.metrics))
                 .map(|m| (m, None))
         })
     });
-    let segment_series: Vec<SegmentSeries> = segments
-        .iter()
-        .enumerate()
-        .map(|(style, label)| SegmentSeries {
-            segment: label.clone(),
-            style,
-            series: series(stages, |st| {
-                st.segments
-                    .iter()
-                    .find(|s| s.segment == label)
-                    .and_then(|s| emotion(st, &s.metrics))
-                    .map(|m| (m, None))
-            }),
-        })
-        .filter(|s| !s.series.points.is_empty())
-        // Four line styles and markers tell curves apart without colour; more would repeat
-        // them, so later segments are in the segment tables only.
-        .take(SEGMENT_STYLES)
-        .collect();
-    let description = if hand_set.points.is_empty() && measured.points.is_empty() {
-        "No stage has an emotion set or measured.".to_owned()
-    } else {
-        let parts: Vec<String> = stages
-            .iter()
-            .map(|st| {
-                let set = st.emotion.map(|e| {
-                    format!(
-                        "{}{}",
-                        crate::words::score(e.score),
-                        e.label
-                            .as_deref()
-                            .map(|l| format!(" ({l})"))
-                            .unwrap_or_default()
-                    )
-                });
-                let measured = st
-                    .emotion_measured
-                    .map(|m| format!("measured {}", two_decimals(m)));
-                let text = match (set, measured) {
-                    (Some(s), Some(m)) => format!("{s}, {m}"),
-                    (Some(s), None) => s,
-                    (None, Some(m)) => m,
-                    (None, None) => "not set".to_owned(),
-                };
-                format!("{}: {text}", st.name)
-            })
-            .collect();
-        format!(
-            "Emotion by stage, from -2 (very negative) to 2 (very positive): {}.",
-            parts.join("; ")
-        )
-    };
-    let mut description = description;
+    let segment_series = segment_series(stages, segments);
+    let mut description = description(stages, &hand_set, &measured);
     if !sentiment.points.is_empty() {
         description.push_str(&format!(
             " Comment sentiment, from -1..1 onto -2..2: {}.",
@@ -106,16 +45,103 @@ pub(super) fn curve(stages: &[StageCtx], waves: &[String], segments: &[String]) 
     {
         description.push_str(&format!(" The wave before, {label}: {}.", spoken(p)));
     }
-    let columns: Vec<Column> = stages
+    let drawn: Vec<&Series> = [&hand_set, &measured, &sentiment]
+        .into_iter()
+        .chain(segment_series.iter().map(|g| &g.series))
+        .collect();
+    let columns = columns(stages, &drawn);
+    Curve {
+        width: 100 * stages.len(),
+        height: PLOT_HEIGHT,
+        zero_y: y_of(0.0),
+        labels: labels::place(&columns, stages.len()),
+        hand_set,
+        measured,
+        sentiment,
+        previous: previous.filter(|p| !p.points.is_empty()),
+        previous_wave,
+        segments: segment_series,
+        description,
+    }
+}
+
+/// A stage's emotion in a wave or segment: from its own measure's figure there.
+fn emotion_in(
+    st: &StageCtx,
+    metrics: &std::collections::BTreeMap<&'static str, crate::survey::measure::Figure>,
+) -> Option<f64> {
+    st.emotion_from
+        .and_then(|m| metrics.get(m))
+        .and_then(|f| f.emotion)
+}
+
+/// Each segment's curve, in the order given. Four line styles and markers tell curves apart
+/// without colour; more would repeat them, so later segments are in the segment tables only.
+fn segment_series(stages: &[StageCtx], segments: &[String]) -> Vec<SegmentSeries> {
+    segments
+        .iter()
+        .enumerate()
+        .map(|(style, label)| SegmentSeries {
+            segment: label.clone(),
+            style,
+            series: series(stages, |st| {
+                st.segments
+                    .iter()
+                    .find(|s| s.segment == label)
+                    .and_then(|s| emotion_in(st, &s.metrics))
+                    .map(|m| (m, None))
+            }),
+        })
+        .filter(|s| !s.series.points.is_empty())
+        .take(SEGMENT_STYLES)
+        .collect()
+}
+
+/// The curve's text alternative: each stage's emotion, set and measured.
+fn description(stages: &[StageCtx], hand_set: &Series, measured: &Series) -> String {
+    if hand_set.points.is_empty() && measured.points.is_empty() {
+        return "No stage has an emotion set or measured.".to_owned();
+    }
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|st| {
+            let set = st.emotion.map(|e| {
+                format!(
+                    "{}{}",
+                    crate::words::score(e.score),
+                    e.label
+                        .as_deref()
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default()
+                )
+            });
+            let measured = st
+                .emotion_measured
+                .map(|m| format!("measured {}", two_decimals(m)));
+            let text = match (set, measured) {
+                (Some(s), Some(m)) => format!("{s}, {m}"),
+                (Some(s), None) => s,
+                (None, Some(m)) => m,
+                (None, None) => "not set".to_owned(),
+            };
+            format!("{}: {text}", st.name)
+        })
+        .collect();
+    format!(
+        "Emotion by stage, from -2 (very negative) to 2 (very positive): {}.",
+        parts.join("; ")
+    )
+}
+
+/// Each stage's column of the plot: the markers drawn there and the labels it wants.
+fn columns<'a>(stages: &[StageCtx<'a>], drawn: &[&Series]) -> Vec<Column<'a>> {
+    stages
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let at = |series: &Series| series.points.iter().find(|p| p.stage == st.id).map(|p| p.y);
-            let mut markers: Vec<f64> = [&hand_set, &measured, &sentiment]
-                .into_iter()
-                .chain(segment_series.iter().map(|g| &g.series))
-                .filter_map(at)
-                .collect();
+            let at =
+                |series: &&Series| series.points.iter().find(|p| p.stage == st.id).map(|p| p.y);
+            let mut markers: Vec<f64> = drawn.iter().filter_map(at).collect();
             markers.sort_by(f64::total_cmp);
             let mut wants = Vec::new();
             if let Some(e) = st.emotion {
@@ -131,20 +157,7 @@ pub(super) fn curve(stages: &[StageCtx], waves: &[String], segments: &[String]) 
                 labels: wants,
             }
         })
-        .collect();
-    Curve {
-        width: 100 * stages.len(),
-        height: PLOT_HEIGHT,
-        zero_y: y_of(0.0),
-        labels: labels::place(&columns, stages.len()),
-        hand_set,
-        measured,
-        sentiment,
-        previous: previous.filter(|p| !p.points.is_empty()),
-        previous_wave,
-        segments: segment_series,
-        description,
-    }
+        .collect()
 }
 
 /// A series as the text alternative says it: `Search -0.5; Purchase +1.2`.
