@@ -1,0 +1,141 @@
+//! What measured reach is: per stage a count, kept and lost from the stage before, a share of
+//! the first, a median time, per segment too; where it came from; the actors outside the path.
+//!
+//! Invariants: shares are computed from counts of one source, never across two.
+
+use serde::Serialize;
+
+/// Where a stage's measured reach comes from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReachSource {
+    /// The export's id in the map.
+    pub id: String,
+    pub tool: &'static str,
+    pub file: String,
+    /// The report's own title, when the file gives one.
+    pub title: Option<String>,
+    /// What is counted: users, persons.
+    pub unit: &'static str,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    /// The breakdown value or date bucket read.
+    pub segment: Option<String>,
+    /// The column whose values the reach is also given per (`segments`).
+    pub segment_by: Option<String>,
+    /// Event logs: the conversion window and the order rule.
+    pub window: Option<String>,
+    pub order: Option<&'static str>,
+    /// The step, as the file writes it, and its position in the funnel.
+    pub step: String,
+    pub step_order: usize,
+}
+
+/// A stage's measured reach.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reach {
+    /// Actors that reached at least this step.
+    pub count: u64,
+    /// From the previous stage bound to the same export: the share kept and lost (0..1),
+    /// when the count does not grow; `growth` ((this − previous) ÷ previous) when it does.
+    pub kept: Option<f64>,
+    pub lost: Option<f64>,
+    pub growth: Option<f64>,
+    /// The count over that of the first stage bound to the same export (0..1).
+    pub share_of_first: Option<f64>,
+    /// Median seconds from the stage before, over the actors that reached this one (event
+    /// logs only: exports do not give a time journeymap can vouch for).
+    pub median_seconds_from_previous: Option<f64>,
+    pub source: ReachSource,
+    /// The same figures per segment (event logs with `segment_by:`, and `steps` exports with
+    /// segment rows beside the total), in the order shown.
+    pub segments: Vec<SegmentReach>,
+}
+
+/// One segment's reach at a stage: shares from the same segment's counts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SegmentReach {
+    pub segment: String,
+    pub count: u64,
+    pub kept: Option<f64>,
+    pub lost: Option<f64>,
+    pub growth: Option<f64>,
+    pub share_of_first: Option<f64>,
+    pub median_seconds_from_previous: Option<f64>,
+}
+
+/// Kept (and so lost) and growth from the previous count, and a share of the first.
+fn shares(
+    count: u64,
+    previous: Option<u64>,
+    first: u64,
+) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let share = |n: u64, of: u64| (of > 0).then(|| n as f64 / of as f64);
+    let (kept, growth) = match previous {
+        None | Some(0) => (None, None),
+        Some(p) if count > p => (None, Some((count - p) as f64 / p as f64)),
+        Some(p) => (share(count, p), None),
+    };
+    (kept, growth, share(count, first))
+}
+
+impl SegmentReach {
+    pub(super) fn new(
+        segment: &str,
+        count: u64,
+        previous: Option<u64>,
+        first: u64,
+        median: Option<f64>,
+    ) -> SegmentReach {
+        let (kept, growth, share_of_first) = shares(count, previous, first);
+        SegmentReach {
+            segment: segment.to_owned(),
+            count,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first,
+            median_seconds_from_previous: median,
+        }
+    }
+}
+
+impl Reach {
+    /// A stage's reach from its count, the count of the previous stage bound to the same
+    /// source (if any) and that of the first: kept and lost when the count does not grow,
+    /// growth when it does, no share from a count of 0.
+    pub(super) fn new(
+        count: u64,
+        previous: Option<u64>,
+        first: u64,
+        median: Option<f64>,
+        source: ReachSource,
+    ) -> Reach {
+        let (kept, growth, share_of_first) = shares(count, previous, first);
+        Reach {
+            count,
+            kept,
+            lost: kept.map(|k| 1.0 - k),
+            growth,
+            share_of_first,
+            median_seconds_from_previous: median,
+            source,
+            segments: Vec::new(),
+        }
+    }
+}
+
+/// Actors who did a log's last stage event without reaching it along the ordered path
+/// (a log that starts mid-journey, or steps skipped).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutsidePath {
+    pub source: String,
+    pub stage: String,
+    pub actors: u64,
+}
+
+/// The reach of every stage (in map order), and the exports read.
+#[derive(Debug, Clone, Default)]
+pub struct FunnelData {
+    pub stages: Vec<Option<Reach>>,
+    pub outside_path: Vec<OutsidePath>,
+}
