@@ -71,6 +71,33 @@ fn check_waves(file: &str, s: &Survey, out: &mut Vec<Diagnostic>) {
     let mut bad =
         |pos: Pos, code: Code, msg: String| out.push(Diagnostic::new(code, file, pos, msg));
     let id = &s.id.value;
+    check_source(s, &mut bad);
+    let mut labels = Labels::default();
+    for w in &s.waves {
+        labels.add(&w.label, "wave", &mut bad);
+    }
+    if let Some(w) = &s.wave {
+        check_wave_column(w, &mut labels, &mut bad);
+    }
+    if s.segment_by.is_none()
+        && let Some(first) = s.segments.first()
+    {
+        bad(
+            first.pos,
+            Code::WaveBinding,
+            format!("survey `{id}` lists `segments:` but has no `segment_by:` column"),
+        );
+    }
+    let mut segments = Labels::default();
+    for seg in &s.segments {
+        segments.add(seg, "segment", &mut bad);
+    }
+}
+
+/// Where a survey's answers come from: one file, one file per wave, or a warehouse table;
+/// one file per wave and a wave column do not go together.
+fn check_source(s: &Survey, bad: &mut dyn FnMut(Pos, Code, String)) {
+    let id = &s.id.value;
     match (&s.file, s.waves.is_empty()) {
         (None, true) if s.table.is_some() => bad(
             s.id.pos,
@@ -104,98 +131,95 @@ fn check_waves(file: &str, s: &Survey, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    let mut labels = Labels::default();
-    for w in &s.waves {
-        labels.add(&w.label, "wave", &mut bad);
-    }
-    if let Some(w) = &s.wave {
-        use crate::model::WaveBy;
-        let by = w.by.as_ref().map(|b| b.value);
-        let by_pos = w.by.as_ref().map_or(w.column.pos, |b| b.pos);
-        match by {
-            Some(WaveBy::Ranges) | None if !w.ranges.is_empty() => {}
-            Some(WaveBy::Ranges) => bad(
-                by_pos,
-                Code::WaveBinding,
-                "`by: ranges` needs `ranges:`, a list of `{label, from, to}`".to_owned(),
+}
+
+/// A wave column: `by:` and `ranges:` that go together, `order:` only for labels, every
+/// label once, every range days in order that no other range overlaps.
+fn check_wave_column(
+    w: &crate::model::WaveColumn,
+    labels: &mut Labels,
+    bad: &mut dyn FnMut(Pos, Code, String),
+) {
+    use crate::model::WaveBy;
+    let by = w.by.as_ref().map(|b| b.value);
+    let by_pos = w.by.as_ref().map_or(w.column.pos, |b| b.pos);
+    match by {
+        Some(WaveBy::Ranges) | None if !w.ranges.is_empty() => {}
+        Some(WaveBy::Ranges) => bad(
+            by_pos,
+            Code::WaveBinding,
+            "`by: ranges` needs `ranges:`, a list of `{label, from, to}`".to_owned(),
+        ),
+        Some(b) if !w.ranges.is_empty() => bad(
+            by_pos,
+            Code::WaveBinding,
+            format!(
+                "`by: {}` and `ranges:` cannot go together; drop one",
+                by_word(b)
             ),
-            Some(b) if !w.ranges.is_empty() => bad(
-                by_pos,
-                Code::WaveBinding,
-                format!(
-                    "`by: {}` and `ranges:` cannot go together; drop one",
-                    by_word(b)
-                ),
-            ),
-            _ => {}
-        }
-        if !w.order.is_empty() && !matches!(by, Some(WaveBy::Label) | None)
-            || !w.order.is_empty() && !w.ranges.is_empty()
-        {
-            bad(
-                w.order[0].pos,
-                Code::WaveBinding,
-                "`order:` orders wave labels; waves from dates are in date order already"
-                    .to_owned(),
-            );
-        }
-        for o in &w.order {
-            labels.add(o, "wave", &mut bad);
-        }
-        let mut days = Vec::new();
-        for r in &w.ranges {
-            labels.add(&r.label, "wave", &mut bad);
-            let day = |d: &Spanned<String>, bad: &mut dyn FnMut(Pos, Code, String)| {
-                let parsed = d.value.trim().parse::<jiff::civil::Date>().ok();
-                if parsed.is_none() {
-                    bad(
-                        d.pos,
-                        Code::WaveBinding,
-                        format!("`{}` is not a day written YYYY-MM-DD", d.value),
-                    );
-                }
-                parsed
-            };
-            let (from, to) = (day(&r.from, &mut bad), day(&r.to, &mut bad));
-            if let (Some(from), Some(to)) = (from, to) {
-                if to < from {
-                    bad(
-                        r.to.pos,
-                        Code::WaveBinding,
-                        format!(
-                            "wave `{}` ends ({to}) before it starts ({from})",
-                            r.label.value
-                        ),
-                    );
-                } else if let Some((other, _, _)) =
-                    days.iter().find(|(_, f, t)| from <= *t && *f <= to)
-                {
-                    bad(
-                        r.from.pos,
-                        Code::WaveBinding,
-                        format!(
-                            "wave `{}` overlaps wave `{other}`; a day must be in one wave",
-                            r.label.value
-                        ),
-                    );
-                } else {
-                    days.push((r.label.value.clone(), from, to));
-                }
-            }
-        }
+        ),
+        _ => {}
     }
-    if s.segment_by.is_none()
-        && let Some(first) = s.segments.first()
+    if !w.order.is_empty() && !matches!(by, Some(WaveBy::Label) | None)
+        || !w.order.is_empty() && !w.ranges.is_empty()
     {
         bad(
-            first.pos,
+            w.order[0].pos,
             Code::WaveBinding,
-            format!("survey `{id}` lists `segments:` but has no `segment_by:` column"),
+            "`order:` orders wave labels; waves from dates are in date order already".to_owned(),
         );
     }
-    let mut segments = Labels::default();
-    for seg in &s.segments {
-        segments.add(seg, "segment", &mut bad);
+    for o in &w.order {
+        labels.add(o, "wave", bad);
+    }
+    check_ranges(&w.ranges, labels, bad);
+}
+
+/// Wave ranges: each a label once, days written YYYY-MM-DD, in order, overlapping no other.
+fn check_ranges(
+    ranges: &[crate::model::WaveRange],
+    labels: &mut Labels,
+    bad: &mut dyn FnMut(Pos, Code, String),
+) {
+    let mut days = Vec::new();
+    for r in ranges {
+        labels.add(&r.label, "wave", bad);
+        let day = |d: &Spanned<String>, bad: &mut dyn FnMut(Pos, Code, String)| {
+            let parsed = d.value.trim().parse::<jiff::civil::Date>().ok();
+            if parsed.is_none() {
+                bad(
+                    d.pos,
+                    Code::WaveBinding,
+                    format!("`{}` is not a day written YYYY-MM-DD", d.value),
+                );
+            }
+            parsed
+        };
+        let (from, to) = (day(&r.from, bad), day(&r.to, bad));
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if to < from {
+            bad(
+                r.to.pos,
+                Code::WaveBinding,
+                format!(
+                    "wave `{}` ends ({to}) before it starts ({from})",
+                    r.label.value
+                ),
+            );
+        } else if let Some((other, _, _)) = days.iter().find(|(_, f, t)| from <= *t && *f <= to) {
+            bad(
+                r.from.pos,
+                Code::WaveBinding,
+                format!(
+                    "wave `{}` overlaps wave `{other}`; a day must be in one wave",
+                    r.label.value
+                ),
+            );
+        } else {
+            days.push((r.label.value.clone(), from, to));
+        }
     }
 }
 
