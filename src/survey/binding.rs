@@ -421,7 +421,6 @@ fn check_emotion_from(
     out: &mut Vec<Diagnostic>,
 ) {
     let m = from.value;
-    let name = measure_name(m);
     if m == MeasureName::Comment {
         out.push(Diagnostic::new(
             Code::EmotionFromUnbound,
@@ -452,6 +451,18 @@ fn check_emotion_from(
         return;
     }
     let overall_only = s.overall.as_ref().is_some_and(binds);
+    let msg = unbound_emotion(s, m, overall_only);
+    out.push(Diagnostic::new(
+        Code::EmotionFromUnbound,
+        file,
+        from.pos,
+        msg,
+    ));
+}
+
+/// Why `emotion_from: m` finds no measure per stage in survey `s`, and what to bind.
+fn unbound_emotion(s: &Survey, m: MeasureName, overall_only: bool) -> String {
+    let name = measure_name(m);
     let bound: Vec<&str> = blocks(s)
         .iter()
         .filter(|(_, per_stage, _)| *per_stage)
@@ -461,7 +472,7 @@ fn check_emotion_from(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let msg = if m == MeasureName::Sentiment {
+    if m == MeasureName::Sentiment {
         format!(
             "`emotion_from: sentiment`, but survey `{}` binds no comment per stage{}; sentiment is read from a stage's comments, so bind a `comment:` column to the stages",
             s.id.value,
@@ -487,13 +498,7 @@ fn check_emotion_from(
             s.id.value,
             bound.join(", ")
         )
-    };
-    out.push(Diagnostic::new(
-        Code::EmotionFromUnbound,
-        file,
-        from.pos,
-        msg,
-    ));
+    }
 }
 
 /// `sentiment:` and `language:`: a language tag that is not one, sentiment asked of a survey
