@@ -234,18 +234,18 @@ fn find_step<'f>(funnel: &'f Funnel, wanted: &str) -> Option<&'f formats::Step> 
         })
 }
 
-/// Read one export: `None` when it cannot be used (reported).
-fn read_one(
+/// The bytes of an export, confined and bounded, or the diagnostic at the map's `file:`.
+fn export_bytes(
     loaded: &Loaded,
     a: &Analytics,
+    path: &std::path::Path,
+    shown: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(Funnel, String)> {
-    let path = crate::load::relative_to(&loaded.path, &a.file.value);
-    let shown = crate::load::display(&path);
+) -> Option<Vec<u8>> {
     let at_map = |diags: &mut Vec<Diagnostic>, code: Code, msg: String| {
         diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
     };
-    let bytes = match crate::load::confine::resolve(&path, &loaded.confine) {
+    let bytes = match crate::load::confine::resolve(path, &loaded.confine) {
         Err(crate::load::confine::Refusal::Refused(why)) => {
             at_map(
                 diags,
@@ -275,6 +275,18 @@ fn read_one(
             return None;
         }
     };
+    Some(bytes)
+}
+
+/// Read one export: `None` when it cannot be used (reported).
+fn read_one(
+    loaded: &Loaded,
+    a: &Analytics,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Funnel, String)> {
+    let path = crate::load::relative_to(&loaded.path, &a.file.value);
+    let shown = crate::load::display(&path);
+    let bytes = export_bytes(loaded, a, &path, &shown, diags)?;
     let text = String::from_utf8_lossy(&bytes);
     let at_file = |diags: &mut Vec<Diagnostic>, code: Code, p: &formats::Problem| {
         if p.line == 0 {
