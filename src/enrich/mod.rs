@@ -283,37 +283,8 @@ fn stage<'a>(
                 icon: t.channel.as_deref().and_then(channel_icon),
             })
             .collect(),
-        pain_points: st
-            .pain_points
-            .iter()
-            .map(|p| PainPointCtx {
-                themes: shares
-                    .iter()
-                    .zip(codebook)
-                    .filter(|(_, t)| t.pain_points.iter().any(|x| x.value == p.id.value))
-                    .map(|(s, _)| s.clone())
-                    .collect(),
-                pain_point: p,
-                severity_weight: severity_weight(p.severity),
-                addressed_by: links
-                    .addressed_by
-                    .get(p.id.value.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-            })
-            .collect(),
-        solutions: st
-            .solutions
-            .iter()
-            .map(|s| SolutionCtx {
-                solution: s,
-                addresses_detail: backlog::unique(&s.addresses)
-                    .filter_map(|id| links.pains.get(id).cloned())
-                    .collect(),
-                priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),
-                rank: links.rank_of.get(s.id.value.as_str()).map(|r| r.0),
-            })
-            .collect(),
+        pain_points: pain_points(st, &shares, codebook, links),
+        solutions: solutions(st, links),
         funnel: funnel_count(st),
         funnel_step: funnel_step(stages, i),
         frontstage: &st.frontstage,
@@ -334,6 +305,49 @@ fn stage<'a>(
         changes: split.changes,
         segments: split.segments,
     }
+}
+
+/// A stage's pain points, each with the themes that are evidence for it and the solutions
+/// that address it.
+fn pain_points<'a>(
+    st: &'a Stage,
+    shares: &[themes::ThemeShare<'a>],
+    codebook: &'a [crate::model::Theme],
+    links: &Links<'a>,
+) -> Vec<PainPointCtx<'a>> {
+    st.pain_points
+        .iter()
+        .map(|p| PainPointCtx {
+            themes: shares
+                .iter()
+                .zip(codebook)
+                .filter(|(_, t)| t.pain_points.iter().any(|x| x.value == p.id.value))
+                .map(|(s, _)| s.clone())
+                .collect(),
+            pain_point: p,
+            severity_weight: severity_weight(p.severity),
+            addressed_by: links
+                .addressed_by
+                .get(p.id.value.as_str())
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A stage's solutions, each with the pain points it addresses and its backlog rank.
+fn solutions<'a>(st: &'a Stage, links: &Links<'a>) -> Vec<SolutionCtx<'a>> {
+    st.solutions
+        .iter()
+        .map(|s| SolutionCtx {
+            solution: s,
+            addresses_detail: backlog::unique(&s.addresses)
+                .filter_map(|id| links.pains.get(id).cloned())
+                .collect(),
+            priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),
+            rank: links.rank_of.get(s.id.value.as_str()).map(|r| r.0),
+        })
+        .collect()
 }
 
 fn channel_icon(channel: &str) -> Option<&'static str> {
