@@ -102,20 +102,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         })
         .collect();
     let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
-    // The journey's comments are every stage's and the journey-level ones.
-    let mut journey_themes = crate::themes::Tally::default();
-    let mut journey = crate::survey::Aggregate::default();
-    let mut journey_waves = wave_tallies(j.codebook(), None, data);
-    for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
-        journey_themes.merge(&a.themes);
-        journey.pool_sentiment(a);
-        for (w, t) in wave_tallies(j.codebook(), Some(a), data)
-            .into_iter()
-            .zip(&mut journey_waves)
-        {
-            t.1.merge(&w.1);
-        }
-    }
+    let (journey_themes, journey, journey_waves) = journey_comments(j, data);
     let (theme_waves, theme_changes) = themes::over_waves(j.codebook(), &journey_waves);
     Context {
         summary: summary::summary(&stage_ctx, &metrics, &links.pains, &backlog),
@@ -159,6 +146,32 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         },
         lanes,
     }
+}
+
+/// The journey's comments, every stage's and the journey-level ones: their theme tally, the
+/// pooled sentiment, and the theme tally of each wave.
+fn journey_comments<'a>(
+    j: &'a Journey,
+    data: &'a SurveyData,
+) -> (
+    crate::themes::Tally,
+    crate::survey::Aggregate,
+    Vec<(&'a str, crate::themes::Tally)>,
+) {
+    let mut journey_themes = crate::themes::Tally::default();
+    let mut journey = crate::survey::Aggregate::default();
+    let mut journey_waves = wave_tallies(j.codebook(), None, data);
+    for a in data.stages.iter().chain(std::iter::once(&data.overall)) {
+        journey_themes.merge(&a.themes);
+        journey.pool_sentiment(a);
+        for (w, t) in wave_tallies(j.codebook(), Some(a), data)
+            .into_iter()
+            .zip(&mut journey_waves)
+        {
+            t.1.merge(&w.1);
+        }
+    }
+    (journey_themes, journey, journey_waves)
 }
 
 /// The theme tally of each wave of an aggregate (empty ones for a missing aggregate or
