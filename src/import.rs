@@ -47,27 +47,7 @@ fn syntax(file: &str, line: usize, col: usize, msg: impl Into<String>) -> Box<Di
 pub fn parse(text: &str, file: &str) -> Result<Diagram, Box<Diagnostic>> {
     let lines: Vec<&str> = text.lines().collect();
     let mut d = Diagram::default();
-    let mut i = 0;
-    // Front-matter: `---` ... `---` before the diagram; only its `title:` matters here.
-    while i < lines.len() && lines[i].trim().is_empty() {
-        i += 1;
-    }
-    if i < lines.len() && lines[i].trim() == "---" {
-        let start = i + 1;
-        let end = (start..lines.len())
-            .find(|&j| lines[j].trim() == "---")
-            .ok_or_else(|| {
-                syntax(
-                    file,
-                    i + 1,
-                    1,
-                    "front-matter opened with `---` is never closed",
-                )
-            })?;
-        let block = dedent(&lines[start..end]);
-        d.title = crate::load::front_matter_title(&block);
-        i = end + 1;
-    }
+    let mut i = front_matter(&lines, file, &mut d)?;
     let mut seen_header = false;
     let mut current: Option<Section> = None;
     while i < lines.len() {
@@ -95,29 +75,7 @@ pub fn parse(text: &str, file: &str) -> Result<Diagram, Box<Diagnostic>> {
         if let Some(rest) = stmt.strip_prefix("accDescr")
             && rest.trim_start().starts_with('{')
         {
-            let mut body = rest.trim_start()[1..].to_owned();
-            // Only the text added since the last look is searched, so a block that is never
-            // closed costs its length once, not once per line.
-            let mut searched = 0;
-            let tail = loop {
-                if let Some(close) = body[searched..].find('}').map(|c| c + searched) {
-                    let tail = body[close + 1..].trim().to_owned();
-                    body.truncate(close);
-                    break tail;
-                }
-                searched = body.len();
-                if i >= lines.len() {
-                    return Err(syntax(
-                        file,
-                        line_no,
-                        col,
-                        "`accDescr {` is never closed with `}`",
-                    ));
-                }
-                body.push('\n');
-                body.push_str(lines[i]);
-                i += 1;
-            };
+            let (body, tail) = acc_descr_block(rest, &lines, &mut i, file, line_no, col)?;
             let text: Vec<&str> = body
                 .lines()
                 .map(str::trim)
@@ -141,6 +99,67 @@ pub fn parse(text: &str, file: &str) -> Result<Diagram, Box<Diagnostic>> {
     }
     d.sections.extend(current);
     Ok(d)
+}
+
+/// Front-matter (`---` … `---` before the diagram): only its `title:` matters. The index of
+/// the first line after it.
+fn front_matter(lines: &[&str], file: &str, d: &mut Diagram) -> Result<usize, Box<Diagnostic>> {
+    let mut i = 0;
+    while i < lines.len() && lines[i].trim().is_empty() {
+        i += 1;
+    }
+    if i < lines.len() && lines[i].trim() == "---" {
+        let start = i + 1;
+        let end = (start..lines.len())
+            .find(|&j| lines[j].trim() == "---")
+            .ok_or_else(|| {
+                syntax(
+                    file,
+                    i + 1,
+                    1,
+                    "front-matter opened with `---` is never closed",
+                )
+            })?;
+        let block = dedent(&lines[start..end]);
+        d.title = crate::load::front_matter_title(&block);
+        i = end + 1;
+    }
+    Ok(i)
+}
+
+/// An `accDescr { … }` block from `rest` (the text after `accDescr`) over as many lines as it
+/// takes, `i` moved past them: its body, and the text after the closing brace. Only the text
+/// added since the last look is searched, so a block that is never closed costs its length
+/// once, not once per line.
+fn acc_descr_block(
+    rest: &str,
+    lines: &[&str],
+    i: &mut usize,
+    file: &str,
+    line_no: usize,
+    col: usize,
+) -> Result<(String, String), Box<Diagnostic>> {
+    let mut body = rest.trim_start()[1..].to_owned();
+    let mut searched = 0;
+    loop {
+        if let Some(close) = body[searched..].find('}').map(|c| c + searched) {
+            let tail = body[close + 1..].trim().to_owned();
+            body.truncate(close);
+            return Ok((body, tail));
+        }
+        searched = body.len();
+        if *i >= lines.len() {
+            return Err(syntax(
+                file,
+                line_no,
+                col,
+                "`accDescr {` is never closed with `}`",
+            ));
+        }
+        body.push('\n');
+        body.push_str(lines[*i]);
+        *i += 1;
+    }
 }
 
 fn statement(
