@@ -318,37 +318,7 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
     if let Some(desc) = &d.acc_descr {
         out.push_str(&format!("description: {}\n", q(desc)));
     }
-    // Actors: the most frequent becomes the persona; all are named in its description.
-    // In order of first appearance, counted through an index (a diagram may name thousands).
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for p in d
-        .sections
-        .iter()
-        .flat_map(|s| &s.tasks)
-        .flat_map(|t| &t.people)
-    {
-        match index.get(p.as_str()) {
-            Some(&i) => counts[i].1 += 1,
-            None => {
-                index.insert(p, counts.len());
-                counts.push((p.clone(), 1));
-            }
-        }
-    }
-    if let Some((name, _)) = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-    {
-        out.push_str(&format!("persona:\n  name: {}\n", q(name)));
-        if counts.len() > 1 {
-            let all: Vec<&str> = counts.iter().map(|(n, _)| n.as_str()).collect();
-            out.push_str(&format!(
-                "  description: {}\n",
-                q(&format!("Actors in the diagram: {}.", all.join(", ")))
-            ));
-        }
-    }
+    out.push_str(&persona(d));
     out.push_str("stages:\n");
     // Ids are unique whatever the names: `A`, `A-2`, `A` give a, a-2, a-3.
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -387,6 +357,42 @@ pub fn to_map(d: &Diagram, source_name: &str) -> String {
     if d.sections.is_empty() {
         // A map needs a stage; an empty diagram still imports into something valid.
         out.push_str("  - id: \"journey\"\n    name: \"Journey\"\n");
+    }
+    out
+}
+
+/// The persona: the most frequent actor, with every actor named in its description. Actors
+/// in order of first appearance, counted through an index (a diagram may name thousands).
+fn persona(d: &Diagram) -> String {
+    let mut out = String::new();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in d
+        .sections
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .flat_map(|t| &t.people)
+    {
+        match index.get(p.as_str()) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                index.insert(p, counts.len());
+                counts.push((p.clone(), 1));
+            }
+        }
+    }
+    if let Some((name, _)) = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    {
+        out.push_str(&format!("persona:\n  name: {}\n", q(name)));
+        if counts.len() > 1 {
+            let all: Vec<&str> = counts.iter().map(|(n, _)| n.as_str()).collect();
+            out.push_str(&format!(
+                "  description: {}\n",
+                q(&format!("Actors in the diagram: {}.", all.join(", ")))
+            ));
+        }
     }
     out
 }
