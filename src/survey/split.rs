@@ -499,60 +499,65 @@ impl Reader<'_> {
             self.at_csv(Code::WaveCell, 1, col + 1, msg);
         }
         if let Some(seg) = &split.segments {
-            let min_n = self.data.segment_min_n;
-            for (id, (rows, line)) in &split.segment_rows {
-                if *rows < min_n {
-                    let msg = format!(
-                        "segment `{}` of column `{}` has {rows} {} in this file, fewer than the {min_n} a segment needs (`segment_min_n:`); its figures are shown as too small",
-                        self.data.segments[usize::from(*id)],
-                        seg.column,
-                        if *rows == 1 { "row" } else { "rows" }
-                    );
-                    self.at_csv(Code::SmallSegment, *line, seg.col + 1, msg);
-                }
-            }
-            for (text, pos, id) in &seg.listed {
-                if !split.segment_rows.contains_key(id) {
-                    let values: Vec<String> = seg
-                        .outside
-                        .keys()
-                        .take(10)
-                        .map(|v| format!("`{v}`"))
-                        .collect();
-                    let hint =
-                        crate::suggest::did_you_mean(text, seg.outside.keys().map(String::as_str));
-                    let msg = format!(
-                        "segment `{text}` matches no row of column `{}` in {}{}{hint}",
-                        seg.column,
-                        self.file,
-                        if values.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" (values outside the list: {})", values.join(", "))
-                        }
-                    );
-                    self.at_map(Code::SegmentNoRows, *pos, msg);
-                }
-            }
-            if !seg.outside.is_empty() {
-                let rows: u64 = seg.outside.values().map(|v| v.0).sum();
-                let first = seg.outside.values().map(|v| v.1).min().unwrap_or(1);
-                let values: Vec<String> = seg
-                    .outside
-                    .iter()
-                    .take(10)
-                    .map(|(v, (n, _))| format!("`{}` ({n})", super::plausible::shorten(v)))
-                    .collect();
-                let msg = format!(
-                    "{rows} rows of survey `{}` have a segment outside its `segments:` in column `{}`: {}; they count in the stage figures but in no segment (list them in `segments:` to show them)",
-                    self.survey.id.value,
-                    seg.column,
-                    values.join(", ")
-                );
-                self.at_csv(Code::RowsOutsideSegments, first, seg.col + 1, msg);
-            }
+            self.judge_segments(seg, &split.segment_rows);
         }
         self.spread_filtered(split.filtered, touched);
+    }
+
+    /// Segments: one with too few rows, a listed one no row has, and rows in no listed one.
+    fn judge_segments(&mut self, seg: &Segments, segment_rows: &BTreeMap<u16, (u64, u64)>) {
+        let min_n = self.data.segment_min_n;
+        for (id, (rows, line)) in segment_rows {
+            if *rows < min_n {
+                let msg = format!(
+                    "segment `{}` of column `{}` has {rows} {} in this file, fewer than the {min_n} a segment needs (`segment_min_n:`); its figures are shown as too small",
+                    self.data.segments[usize::from(*id)],
+                    seg.column,
+                    if *rows == 1 { "row" } else { "rows" }
+                );
+                self.at_csv(Code::SmallSegment, *line, seg.col + 1, msg);
+            }
+        }
+        for (text, pos, id) in &seg.listed {
+            if !segment_rows.contains_key(id) {
+                let values: Vec<String> = seg
+                    .outside
+                    .keys()
+                    .take(10)
+                    .map(|v| format!("`{v}`"))
+                    .collect();
+                let hint =
+                    crate::suggest::did_you_mean(text, seg.outside.keys().map(String::as_str));
+                let msg = format!(
+                    "segment `{text}` matches no row of column `{}` in {}{}{hint}",
+                    seg.column,
+                    self.file,
+                    if values.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (values outside the list: {})", values.join(", "))
+                    }
+                );
+                self.at_map(Code::SegmentNoRows, *pos, msg);
+            }
+        }
+        if !seg.outside.is_empty() {
+            let rows: u64 = seg.outside.values().map(|v| v.0).sum();
+            let first = seg.outside.values().map(|v| v.1).min().unwrap_or(1);
+            let values: Vec<String> = seg
+                .outside
+                .iter()
+                .take(10)
+                .map(|(v, (n, _))| format!("`{}` ({n})", super::plausible::shorten(v)))
+                .collect();
+            let msg = format!(
+                "{rows} rows of survey `{}` have a segment outside its `segments:` in column `{}`: {}; they count in the stage figures but in no segment (list them in `segments:` to show them)",
+                self.survey.id.value,
+                seg.column,
+                values.join(", ")
+            );
+            self.at_csv(Code::RowsOutsideSegments, first, seg.col + 1, msg);
+        }
     }
 
     /// Rows left out by `where:`, put on the figures of the wave and segment they would
