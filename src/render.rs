@@ -21,6 +21,34 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/html/map.html.j2"),
     ),
     (
+        "html/summary.html.j2",
+        include_str!("../templates/html/summary.html.j2"),
+    ),
+    (
+        "html/persona.html.j2",
+        include_str!("../templates/html/persona.html.j2"),
+    ),
+    (
+        "html/grid.html.j2",
+        include_str!("../templates/html/grid.html.j2"),
+    ),
+    (
+        "html/said.html.j2",
+        include_str!("../templates/html/said.html.j2"),
+    ),
+    (
+        "html/themes.html.j2",
+        include_str!("../templates/html/themes.html.j2"),
+    ),
+    (
+        "html/backlog.html.j2",
+        include_str!("../templates/html/backlog.html.j2"),
+    ),
+    (
+        "html/surveys.html.j2",
+        include_str!("../templates/html/surveys.html.j2"),
+    ),
+    (
         "html/index.html.j2",
         include_str!("../templates/html/index.html.j2"),
     ),

@@ -332,6 +332,13 @@ fn exported_templates_reproduce_the_built_in_output_byte_for_byte() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     for f in [
         "html/map.html.j2",
+        "html/summary.html.j2",
+        "html/persona.html.j2",
+        "html/grid.html.j2",
+        "html/said.html.j2",
+        "html/themes.html.j2",
+        "html/backlog.html.j2",
+        "html/surveys.html.j2",
         "html/style.css",
         "markdown/map.md.j2",
         "html/index.html.j2",
@@ -367,6 +374,47 @@ fn exported_templates_reproduce_the_built_in_output_byte_for_byte() {
         .output()
         .unwrap();
     assert!(stdout(&o).contains("--custom: 1;"));
+}
+
+/// The page is a skeleton and its parts: a folder holding one part alone (here the backlog)
+/// replaces that part, and every other part stays built in.
+#[test]
+fn one_part_of_the_page_is_overridden_alone() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("html")).unwrap();
+    std::fs::write(
+        dir.path().join("html/backlog.html.j2"),
+        "<section id=\"our-backlog\"><h2>Our {{ backlog|length }} ideas</h2></section>\n",
+    )
+    .unwrap();
+    let builtin = stdout(&run(&[
+        "render",
+        "examples/toothbrush/toothbrush.journey.yaml",
+    ]));
+    let o = run(&[
+        "render",
+        "examples/toothbrush/toothbrush.journey.yaml",
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(
+        page.contains("<section id=\"our-backlog\"><h2>Our "),
+        "{page}"
+    );
+    assert!(!page.contains("<h2 id=\"backlog-h\">Opportunity backlog</h2>"));
+    // The rest is the built-in page: the same text before and after the backlog.
+    let cut = |p: &str| {
+        let start = p
+            .find("<section aria-labelledby=\"backlog-h\">")
+            .or_else(|| p.find("<section id=\"our-backlog\">"))
+            .unwrap();
+        let end = p[start..].find("</section>").unwrap() + start + "</section>".len();
+        (p[..start].to_owned(), p[end..].to_owned())
+    };
+    assert_eq!(cut(&builtin), cut(&page));
+    assert!(page.contains("<h2 id=\"journey-h\">The journey</h2>"));
 }
 
 #[test]
