@@ -50,38 +50,13 @@ const THEMES: &str = "themes:
 
 /// The workbook with `rows` more answers at stage `pay`, csat 5 (sheet rows 8 on).
 fn workbook(path: &Path, rows: usize) {
-    let src =
-        std::fs::File::open(root().join("tests/fixtures/workbooks/row-numbers.xlsx")).unwrap();
-    let mut src = zip::ZipArchive::new(src).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        if !f.name().starts_with("xl/worksheets/sheet") {
-            out.raw_copy_file(f).unwrap();
-            continue;
-        }
-        let name = f.name().to_owned();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
-        drop(f);
-        let mut more = String::new();
-        for r in 8..8 + rows {
-            more.push_str(&format!(
-                "<row r=\"{r}\"><c r=\"A{r}\" t=\"inlineStr\"><is><t>pay</t></is></c><c r=\"B{r}\" t=\"n\"><v>5</v></c></row>"
-            ));
-        }
-        let last = 7 + rows;
-        let xml = xml
-            .replace(
-                "<dimension ref=\"A1:C7\" />",
-                &format!("<dimension ref=\"A1:C{last}\" />"),
-            )
-            .replace("</sheetData>", &format!("{more}</sheetData>"));
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut out, xml.as_bytes()).unwrap();
+    let mut more = String::new();
+    for r in 8..8 + rows {
+        more.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\" t=\"inlineStr\"><is><t>pay</t></is></c><c r=\"B{r}\" t=\"n\"><v>5</v></c></row>"
+        ));
     }
-    out.finish().unwrap();
+    crate::util::row_numbers_xlsx_with(path, &more, 7 + rows);
 }
 
 /// The base: the map and its five sources, committed on `main`, with `origin/main` at it.

@@ -145,3 +145,33 @@ pub fn exit(o: &Output) -> i32 {
         .code()
         .unwrap_or_else(|| -o.status.signal().unwrap_or(0))
 }
+
+/// `tests/fixtures/workbooks/row-numbers.xlsx` (a sheet of rows 1..=7, columns A..C) written
+/// to `dest` with `rows` (whole `<row>` elements, numbered up to `last`) added after row 7.
+pub fn row_numbers_xlsx_with(dest: &Path, rows: &str, last: usize) {
+    let src =
+        std::fs::File::open(root().join("tests/fixtures/workbooks/row-numbers.xlsx")).unwrap();
+    let mut src = zip::ZipArchive::new(src).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(dest).unwrap());
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        if !f.name().starts_with("xl/worksheets/sheet") {
+            out.raw_copy_file(f).unwrap();
+            continue;
+        }
+        let name = f.name().to_owned();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
+        drop(f);
+        let xml = xml
+            .replace(
+                "<dimension ref=\"A1:C7\" />",
+                &format!("<dimension ref=\"A1:C{last}\" />"),
+            )
+            .replace("</sheetData>", &format!("{rows}</sheetData>"));
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, xml.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+}

@@ -201,38 +201,15 @@ fn what_is_not_a_readable_workbook_is_refused_with_what_to_do() {
 #[test]
 fn the_count_of_more_skipped_values_stands_at_a_row_that_holds_one() {
     let dir = crate::util::tempdir();
-    let src = std::fs::File::open(format!("{DIR}/row-numbers.xlsx")).unwrap();
-    let mut src = zip::ZipArchive::new(src).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(dir.path().join("p.xlsx")).unwrap());
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        if !f.name().starts_with("xl/worksheets/sheet") {
-            out.raw_copy_file(f).unwrap();
-            continue;
-        }
-        let name = f.name().to_owned();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
-        drop(f);
-        // After row 7: an empty row 8, then rows 20..=29 with an answer off the scale, each
-        // under a comment of three lines.
-        let mut rows = String::new();
-        for r in 20..30 {
-            rows.push_str(&format!(
-                "<row r=\"{r}\"><c r=\"A{r}\" t=\"inlineStr\"><is><t>pay</t></is></c><c r=\"B{r}\" t=\"n\"><v>7</v></c><c r=\"C{r}\" t=\"inlineStr\"><is><t>one\ntwo\nthree</t></is></c></row>"
-            ));
-        }
-        let xml = xml
-            .replace(
-                "<dimension ref=\"A1:C7\" />",
-                "<dimension ref=\"A1:C29\" />",
-            )
-            .replace("</sheetData>", &format!("{rows}</sheetData>"));
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut out, xml.as_bytes()).unwrap();
+    // After row 7: an empty row 8, then rows 20..=29 with an answer off the scale, each
+    // under a comment of three lines.
+    let mut rows = String::new();
+    for r in 20..30 {
+        rows.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\" t=\"inlineStr\"><is><t>pay</t></is></c><c r=\"B{r}\" t=\"n\"><v>7</v></c><c r=\"C{r}\" t=\"inlineStr\"><is><t>one\ntwo\nthree</t></is></c></row>"
+        ));
     }
-    out.finish().unwrap();
+    crate::util::row_numbers_xlsx_with(&dir.path().join("p.xlsx"), &rows, 29);
     std::fs::write(
         dir.path().join("m.journey.yaml"),
         "journeymap: 1\ntitle: W\npersona: {name: P}\nstages:\n  - {id: pay, name: Pay, touchpoints: [{name: T}]}\nsurveys:\n  - id: s\n    file: p.xlsx\n    stage_column: stage\n    measures: {csat: csat, comment: comment}\n",

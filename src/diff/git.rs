@@ -111,21 +111,11 @@ pub(super) fn read_at(rev: &str, path: &str) -> Result<Vec<u8>> {
 /// Fails with "git does not know revision" unless `rev` names a commit git has (`what`: the
 /// side as the user wrote it, for the message when git cannot run here at all).
 fn known(rev: &str, what: &str) -> Result<()> {
-    use std::io::Write as _;
     let spec = format!("{rev}^{{commit}}");
     if spec.contains('\n') {
         bail!("`{rev}` is not a revision: it holds a line break");
     }
-    let mut child = Command::new("git")
-        .args(["cat-file", "--batch-check"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .context("cannot run git (is it installed?)")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(format!("{spec}\n").as_bytes());
-    }
+    let child = cat_file_batch("--batch-check", &spec)?;
     let out = child.wait_with_output().context("cannot run git")?;
     if !out.status.success() {
         let why = String::from_utf8_lossy(&out.stderr);
@@ -185,26 +175,34 @@ fn normalise(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// The blob at `rev:path` through `git cat-file --batch` (the object name goes on standard
-/// input, so nothing in it can be taken for an option), streamed into `sink`; its size is
-/// checked against `limit` before a byte is copied.
-fn blob_into(rev: &str, path: &Path, limit: u64, sink: &mut dyn std::io::Write) -> Result<()> {
-    use std::io::{BufRead as _, Read as _, Write as _};
-    let spec = format!("{rev}:{}", crate::load::display(path));
-    if spec.contains('\n') {
-        bail!("cannot read {spec} from git: a revision or path holds a line break");
-    }
+/// `git cat-file MODE` (`--batch` or `--batch-check`) asked about one object: the name goes
+/// on standard input, so nothing in it can be taken for an option. Outside a repository git
+/// exits before reading; its own message on stderr says why.
+fn cat_file_batch(mode: &str, spec: &str) -> Result<std::process::Child> {
+    use std::io::Write as _;
     let mut child = Command::new("git")
-        .args(["cat-file", "--batch"])
+        .args(["cat-file", mode])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .context("cannot run git (is it installed?)")?;
     if let Some(mut stdin) = child.stdin.take() {
-        // Outside a repository git exits before reading: its own message says why.
         let _ = stdin.write_all(format!("{spec}\n").as_bytes());
     }
+    Ok(child)
+}
+
+/// The blob at `rev:path` through `git cat-file --batch` (the object name goes on standard
+/// input, so nothing in it can be taken for an option), streamed into `sink`; its size is
+/// checked against `limit` before a byte is copied.
+fn blob_into(rev: &str, path: &Path, limit: u64, sink: &mut dyn std::io::Write) -> Result<()> {
+    use std::io::{BufRead as _, Read as _};
+    let spec = format!("{rev}:{}", crate::load::display(path));
+    if spec.contains('\n') {
+        bail!("cannot read {spec} from git: a revision or path holds a line break");
+    }
+    let mut child = cat_file_batch("--batch", &spec)?;
     let mut out = std::io::BufReader::new(child.stdout.take().context("cannot run git")?);
     // "<name> blob <size>\n<bytes>\n", or "<spec> missing\n".
     let mut header = String::new();
@@ -305,17 +303,41 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// (or a folder there), nothing is left behind and loading says so at the map's line. Only a
 /// failure to write the copy ends the diff.
 fn fetch(rev: &str, path: &Path, dest: &Path) -> Result<()> {
-    let mut file = std::io::BufWriter::new(create_private(dest)?);
+    let mut file = Writes {
+        inner: std::io::BufWriter::new(create_private(dest)?),
+        failed: false,
+    };
     let copied = blob_into(rev, path, u64::MAX, &mut file)
         .and_then(|()| std::io::Write::flush(&mut file).context("cannot copy a file out of git"));
     match copied {
         Ok(()) => Ok(()),
-        Err(e) if e.to_string().starts_with("cannot copy") => Err(e),
+        Err(e) if file.failed => Err(e),
         Err(_) => {
             drop(file);
             let _ = std::fs::remove_file(dest);
             Ok(())
         }
+    }
+}
+
+/// A writer that remembers whether writing to it failed: a copy that could not be written is
+/// this machine's problem, not the revision's.
+struct Writes<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Writes<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
     }
 }
 
