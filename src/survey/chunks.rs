@@ -410,21 +410,7 @@ impl Reader<'_> {
             summary: s,
             ..
         } = part;
-        summary.rows += s.rows;
-        summary.rows_filtered += s.rows_filtered;
-        summary.rows_unknown_stage += s.rows_unknown_stage;
-        summary.values_used += s.values_used;
-        summary.values_missing += s.values_missing;
-        summary.values_skipped += s.values_skipped;
-        summary.comments += s.comments;
-        summary.comments_scored += s.comments_scored;
-        for (why, n) in &s.comments_not_english {
-            *summary.comments_not_english.entry(why).or_insert(0) += n;
-        }
-        if summary.first_not_english.is_none() {
-            summary.first_not_english = s.first_not_english.map(|(l, c)| (l + offset, c));
-        }
-        summary.rows_without_wave += s.rows_without_wave;
+        merge_summary(summary, s, offset);
         // Detailed warnings: each binding's first few over the whole file, in file order.
         let mut owner = vec![None; diags.len()];
         for (i, b) in t.bindings.iter().enumerate() {
@@ -448,37 +434,7 @@ impl Reader<'_> {
                 self.diags.push(d);
             }
         }
-        for (m, p) in tally.bindings.iter_mut().zip(t.bindings) {
-            for (ml, pl) in m.labels.iter_mut().zip(&p.labels) {
-                ml.2 += pl.2;
-            }
-            m.used += p.used;
-            m.skipped += p.skipped;
-            m.span.merge(p.span);
-            m.off.merge(p.off);
-            for (why, n) in p.why {
-                *m.why.entry(why).or_insert(0) += n;
-            }
-            merge_first_seen(&mut m.unlabelled, p.unlabelled, offset);
-        }
-        for (m, p) in tally.filters.iter_mut().zip(t.filters) {
-            for (mh, ph) in m.hits.iter_mut().zip(&p.hits) {
-                *mh += ph;
-            }
-            for (k, n) in p.seen {
-                *m.seen.entry(k).or_insert(0) += n;
-            }
-        }
-        let pass = &mut tally.pass;
-        merge_first_seen(&mut pass.stages.unknown, t.pass.stages.unknown, offset);
-        if pass.not_utf8.is_none() {
-            pass.not_utf8 = t.pass.not_utf8.map(|(line, col)| (line + offset, col));
-        }
-        for (m, p) in pass.touched.iter_mut().zip(&t.pass.touched) {
-            for (a, b) in m.iter_mut().zip(p) {
-                *a |= *b;
-            }
-        }
+        merge_tally(tally, t, offset);
         let SurveyData {
             stages, overall, ..
         } = data;
@@ -486,6 +442,60 @@ impl Reader<'_> {
             m.absorb(p, offset);
         }
         self.data.overall.absorb(overall, offset);
+    }
+}
+
+/// A part's summary counts added to the file's, its lines `offset` short.
+fn merge_summary(summary: &mut Summary, s: Summary, offset: u64) {
+    summary.rows += s.rows;
+    summary.rows_filtered += s.rows_filtered;
+    summary.rows_unknown_stage += s.rows_unknown_stage;
+    summary.values_used += s.values_used;
+    summary.values_missing += s.values_missing;
+    summary.values_skipped += s.values_skipped;
+    summary.comments += s.comments;
+    summary.comments_scored += s.comments_scored;
+    for (why, n) in &s.comments_not_english {
+        *summary.comments_not_english.entry(why).or_insert(0) += n;
+    }
+    if summary.first_not_english.is_none() {
+        summary.first_not_english = s.first_not_english.map(|(l, c)| (l + offset, c));
+    }
+    summary.rows_without_wave += s.rows_without_wave;
+}
+
+/// A part's binding, filter and pass counts added to the file's, its lines `offset` short.
+fn merge_tally(tally: &mut Tally, t: Tally, offset: u64) {
+    for (m, p) in tally.bindings.iter_mut().zip(t.bindings) {
+        for (ml, pl) in m.labels.iter_mut().zip(&p.labels) {
+            ml.2 += pl.2;
+        }
+        m.used += p.used;
+        m.skipped += p.skipped;
+        m.span.merge(p.span);
+        m.off.merge(p.off);
+        for (why, n) in p.why {
+            *m.why.entry(why).or_insert(0) += n;
+        }
+        merge_first_seen(&mut m.unlabelled, p.unlabelled, offset);
+    }
+    for (m, p) in tally.filters.iter_mut().zip(t.filters) {
+        for (mh, ph) in m.hits.iter_mut().zip(&p.hits) {
+            *mh += ph;
+        }
+        for (k, n) in p.seen {
+            *m.seen.entry(k).or_insert(0) += n;
+        }
+    }
+    let pass = &mut tally.pass;
+    merge_first_seen(&mut pass.stages.unknown, t.pass.stages.unknown, offset);
+    if pass.not_utf8.is_none() {
+        pass.not_utf8 = t.pass.not_utf8.map(|(line, col)| (line + offset, col));
+    }
+    for (m, p) in pass.touched.iter_mut().zip(&t.pass.touched) {
+        for (a, b) in m.iter_mut().zip(p) {
+            *a |= *b;
+        }
     }
 }
 
