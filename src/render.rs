@@ -193,6 +193,26 @@ impl Renderer {
     }
 
     /// Render one map's context in `format`.
+    /// Compile the built-in templates of `format` ahead of the render, so that a command can
+    /// do it on a second thread while its maps load. A template that fails to compile is
+    /// left for the render to report; a user's templates are compiled in the render's child.
+    pub fn prepare(&self, format: OutputFormat) {
+        let folder = match format {
+            OutputFormat::Json => return,
+            OutputFormat::Markdown => "markdown/",
+            OutputFormat::Html | OutputFormat::Pdf | OutputFormat::Png => "html/",
+        };
+        if self.user_dir.is_some() {
+            return;
+        }
+        for (name, _) in BUILTIN
+            .iter()
+            .filter(|(n, _)| n.starts_with(folder) && n.ends_with(".j2"))
+        {
+            let _ = self.env.get_template(name);
+        }
+    }
+
     pub fn map<C: Serialize>(&self, ctx: &C, format: OutputFormat) -> Result<String> {
         match format {
             OutputFormat::Json => json(ctx),

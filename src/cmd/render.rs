@@ -157,7 +157,12 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         max_age_days: None,
         today: crate::validate::today()?,
     };
-    let (results, sources) = pipeline::check_all(&plan.maps, checks, plan.root.as_deref());
+    // The templates compile on a second thread while the maps load and their files are read.
+    let renderer = crate::render::Renderer::new(plan.templates.clone());
+    let (results, sources) = std::thread::scope(|s| {
+        s.spawn(|| renderer.prepare(plan.format));
+        pipeline::check_all(&plan.maps, checks, plan.root.as_deref())
+    });
     let outcome = report(&results, &sources, args);
     if outcome != Outcome::Ok {
         if args.diagnostics == Format::Human {
@@ -177,7 +182,7 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         .zip(&plan.maps)
         .filter_map(|(c, (_, root))| c.map.map(|m| (m, root.clone())))
         .collect();
-    let targets = pages(&plan, &maps)?;
+    let targets = pages(&plan, &renderer, &maps)?;
     if plan.destination != Destination::Stdout && !args.check {
         let templates = args
             .templates
@@ -209,8 +214,11 @@ fn report(results: &[Checked], sources: &diagnostic::Sources, args: &RenderArgs)
 }
 
 /// The pages to write: one per map, and the index page of a directory render.
-fn pages(plan: &Plan, maps: &[((Loaded, SurveyData), Option<PathBuf>)]) -> Result<Vec<Target>> {
-    let renderer = crate::render::Renderer::new(plan.templates.clone());
+fn pages(
+    plan: &Plan,
+    renderer: &crate::render::Renderer,
+    maps: &[((Loaded, SurveyData), Option<PathBuf>)],
+) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
     let mut entries = Vec::new();
     // One Chromium prints every page of the run.

@@ -401,9 +401,6 @@ impl SurveyData {
 
 /// Read every survey of a map. Errors in a survey stop that survey only.
 pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
-    if !loaded.journey.codebook().is_empty() {
-        crate::themes::warm_up();
-    }
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
     let mut emotion = emotion::Claims::new(loaded);
