@@ -92,15 +92,20 @@ pub struct Options {
     pub chromium: Option<PathBuf>,
     /// The longest any one page may take, start-up included.
     pub timeout: Duration,
+    /// The folders Chromium is looked for in (the command's `PATH`).
+    pub search: Vec<PathBuf>,
+    /// The time a PDF is stamped with, in seconds since 1970 (`SOURCE_DATE_EPOCH`); none:
+    /// 2000-01-01.
+    pub stamp: Option<i64>,
 }
 
-/// The Chromium to run: the one named, else the first of [`NAMES`] on PATH.
-pub fn find(named: Option<&Path>) -> Result<PathBuf> {
+/// The Chromium to run: the one named, else the first of [`NAMES`] in the `search` folders.
+pub fn find(named: Option<&Path>, search: &[PathBuf]) -> Result<PathBuf> {
     if let Some(path) = named {
         let resolved = if path.components().count() > 1 {
             Some(path.to_owned())
         } else {
-            on_path(&path.to_string_lossy())
+            on_path(&path.to_string_lossy(), search)
         };
         return match resolved {
             Some(p) if p.is_file() => Ok(p),
@@ -110,7 +115,7 @@ pub fn find(named: Option<&Path>) -> Result<PathBuf> {
             ),
         };
     }
-    NAMES.iter().find_map(|n| on_path(n)).ok_or_else(|| {
+    NAMES.iter().find_map(|n| on_path(n, search)).ok_or_else(|| {
         anyhow!(
             "PDF and PNG are made by Chromium, and none was found on PATH (looked for {}); install it (Debian and Ubuntu: `apt-get install chromium`; Fedora: `dnf install chromium`; macOS: Google Chrome), or name it with --chromium PATH or JOURNEYMAP_CHROMIUM",
             NAMES.join(", ")
@@ -118,9 +123,9 @@ pub fn find(named: Option<&Path>) -> Result<PathBuf> {
     })
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
+fn on_path(name: &str, search: &[PathBuf]) -> Option<PathBuf> {
+    search
+        .iter()
         .map(|dir| dir.join(name))
         .find(|p| is_executable(p))
 }
@@ -211,12 +216,14 @@ pub struct Chromium {
     timeout: Duration,
     /// The page the tab is shown next, served by the interceptor.
     page: std::sync::Arc<std::sync::Mutex<String>>,
+    /// See [`Options::stamp`].
+    stamp: Option<i64>,
 }
 
 impl Chromium {
     /// Start the user's Chromium headless and connect to it.
     pub fn start(options: &Options) -> Result<Chromium> {
-        let path = find(options.chromium.as_deref())?;
+        let path = find(options.chromium.as_deref(), &options.search)?;
         let deadline = Instant::now() + options.timeout;
         let profile = tempfile::Builder::new()
             .prefix("journeymap-chromium-")
@@ -265,6 +272,7 @@ impl Chromium {
             process,
             timeout: options.timeout,
             page,
+            stamp: options.stamp,
         })
     }
 
@@ -363,7 +371,7 @@ impl Chromium {
                     format!("{fit}\n@page {{ size: {w:.2}mm {h:.2}mm; margin: {MARGIN_MM}mm; }}");
                 media(tab, "")?;
                 self.load(&with_css(html, &page))?;
-                print(tab)
+                print(tab, self.stamp)
             }
         }
     }
@@ -607,7 +615,7 @@ fn screenshot(tab: &Tab, width: u32, scale: f64) -> Result<Vec<u8>> {
     )
 }
 
-fn print(tab: &Tab) -> Result<Vec<u8>> {
+fn print(tab: &Tab, stamp: Option<i64>) -> Result<Vec<u8>> {
     let mut pdf = tab.print_to_pdf(Some(PrintToPdfOptions {
         display_header_footer: Some(false),
         print_background: Some(true),
@@ -615,18 +623,16 @@ fn print(tab: &Tab) -> Result<Vec<u8>> {
         prefer_css_page_size: Some(true),
         ..PrintToPdfOptions::default()
     }))?;
-    fix_dates(&mut pdf);
+    fix_dates(&mut pdf, stamp);
     Ok(pdf)
 }
 
 /// Chromium stamps a PDF with the time it was made. The same map should give the same
-/// bytes, so the stamp becomes `SOURCE_DATE_EPOCH` (the reproducible-builds convention)
-/// or else 2000-01-01, written over the old one in place: same length, so the file's
-/// cross-reference offsets stay right.
-fn fix_dates(pdf: &mut [u8]) {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
+/// bytes, so the stamp becomes `stamp` (`SOURCE_DATE_EPOCH`, the reproducible-builds
+/// convention) or else 2000-01-01, written over the old one in place: same length, so the
+/// file's cross-reference offsets stay right.
+fn fix_dates(pdf: &mut [u8], stamp: Option<i64>) {
+    let epoch = stamp
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
         .unwrap_or_else(|| jiff::Timestamp::from_second(946_684_800).unwrap_or_default());
     let digits = epoch.strftime("%Y%m%d%H%M%S").to_string();
@@ -656,14 +662,11 @@ mod tests {
 
     #[test]
     fn pdf_dates_are_replaced_in_place_and_odd_ones_left_alone() {
-        if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
-            return;
-        }
         let mut pdf =
             b"<</CreationDate (D:20261203103853+00'00')\n/ModDate (D:20261203103853Z)/Title (x)>>"
                 .to_vec();
         let len = pdf.len();
-        fix_dates(&mut pdf);
+        fix_dates(&mut pdf, None);
         assert_eq!(pdf.len(), len);
         let text = String::from_utf8(pdf).unwrap();
         assert_eq!(
@@ -672,7 +675,7 @@ mod tests {
         );
         // A stamp of another shape is not touched.
         let mut odd = b"/CreationDate (D:2026)".to_vec();
-        fix_dates(&mut odd);
+        fix_dates(&mut odd, None);
         assert_eq!(odd, b"/CreationDate (D:2026)");
     }
 }

@@ -51,7 +51,7 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
             let data = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 SurveyData::default()
             } else {
-                let (mut data, survey_diags) = crate::survey::read_all(&loaded);
+                let (mut data, survey_diags) = crate::survey::read_all(&loaded, checks.reading);
                 diagnostics.extend(survey_diags);
                 let (funnels, funnel_diags) = crate::analytics::read_all(&loaded);
                 diagnostics.extend(funnel_diags);

@@ -16,30 +16,26 @@ pub struct Checks {
     /// Warn when `reviewed:` is older than this many days (only `validate` sets it).
     pub max_age_days: Option<u32>,
     pub today: jiff::civil::Date,
+    /// How the surveys are read.
+    pub reading: crate::survey::Reading,
 }
 
-/// Today's date, or `JOURNEYMAP_TODAY` (YYYY-MM-DD) so that tests and reproducible builds
-/// can pin it; an override that is not a date is an error, not silently ignored.
-pub fn today() -> anyhow::Result<jiff::civil::Date> {
-    match std::env::var("JOURNEYMAP_TODAY") {
-        Ok(s) if !s.is_empty() => s.parse().map_err(|_| {
-            anyhow::anyhow!("JOURNEYMAP_TODAY is `{s}`, not a date; write it as YYYY-MM-DD")
-        }),
-        _ => Ok(jiff::Timestamp::now().to_zoned(local_zone()).date()),
-    }
+/// Where today's date comes from: a date pinned by the command (`JOURNEYMAP_TODAY`, so that
+/// tests and reproducible builds can pin it), or the clock in the machine's time zone.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    Pinned(jiff::civil::Date),
+    Local(jiff::tz::TimeZone),
 }
 
-/// This machine's time zone. Without `TZ`, `/etc/localtime` is read as the TZif file it is:
-/// asking jiff for the system zone would first list the whole time-zone database (a walk of
-/// `/usr/share/zoneinfo` that took a third of a small map's render).
-fn local_zone() -> jiff::tz::TimeZone {
-    if std::env::var_os("TZ").is_none()
-        && let Ok(bytes) = std::fs::read("/etc/localtime")
-        && let Ok(tz) = jiff::tz::TimeZone::tzif("Local", &bytes)
-    {
-        return tz;
+impl Clock {
+    /// Today's date (read again on each call: `serve` runs past midnight).
+    pub fn today(&self) -> jiff::civil::Date {
+        match self {
+            Clock::Pinned(d) => *d,
+            Clock::Local(tz) => jiff::Timestamp::now().to_zoned(tz.clone()).date(),
+        }
     }
-    jiff::tz::TimeZone::system()
 }
 
 /// Every rule over a loaded map; diagnostics sorted by position.
@@ -594,17 +590,6 @@ pub fn check_url(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn the_local_zone_read_directly_is_the_system_zone() {
-        // The same offsets as jiff's own lookup of the system zone, at instants a year apart
-        // (summer and winter where the zone has them).
-        let (ours, jiffs) = (super::local_zone(), jiff::tz::TimeZone::system());
-        for s in [0i64, 1_700_000_000, 1_715_000_000, 1_735_000_000] {
-            let t = jiff::Timestamp::from_second(s).unwrap();
-            assert_eq!(ours.to_offset(t), jiffs.to_offset(t), "{t}");
-        }
-    }
 
     use super::*;
 

@@ -215,7 +215,7 @@ proptest! {
         let url = if scheme.is_empty() { format!("docs/{rest}") } else { format!("{scheme}:{rest}") };
         let yaml = format!("journeymap: 1\ntitle: t\nlinks: [{{title: L, url: {}}}]\nstages: [{{id: a, name: A}}]\n", q(&url));
         let loaded = journeymap::load::from_text(&yaml, "p.journey.yaml").unwrap();
-        let checks = journeymap::validate::Checks { max_age_days: None, today: jiff::civil::date(2026, 11, 22) };
+        let checks = journeymap::validate::Checks { max_age_days: None, today: jiff::civil::date(2026, 11, 22), reading: journeymap::survey::Reading::on_every_core() };
         let errors = journeymap::validate::validate(&loaded, checks)
             .into_iter()
             .filter(|d| d.code == journeymap::diagnostic::Code::LinkScheme)

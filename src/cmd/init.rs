@@ -6,6 +6,6 @@ use anyhow::Result;
 
 use crate::Outcome;
 
-pub fn run(dir: &Path) -> Result<Outcome> {
-    crate::init::init(dir)
+pub fn run(dir: &Path, today: jiff::civil::Date) -> Result<Outcome> {
+    crate::init::init(dir, today)
 }

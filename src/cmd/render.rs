@@ -144,19 +144,22 @@ fn picture(
     let options = crate::chromium::Options {
         chromium: named,
         timeout: std::time::Duration::from_secs(args.timeout),
+        search: std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default(),
+        stamp: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok()),
     };
     // Find the browser now: without one, nothing is rendered or written.
-    crate::chromium::find(options.chromium.as_deref())?;
+    crate::chromium::find(options.chromium.as_deref(), &options.search)?;
     Ok(Some((shot, options)))
 }
 
 pub fn run(args: &RenderArgs) -> Result<Outcome> {
     let plan = Plan::new(args)?;
     // Load and validate everything first: nothing is written unless every map is fine.
-    let checks = crate::validate::Checks {
-        max_age_days: None,
-        today: crate::validate::today()?,
-    };
+    let checks = super::checks(None)?;
     // The templates compile on a second thread while the maps load and their files are read.
     let renderer = crate::render::Renderer::new(plan.templates.clone());
     let (results, sources) = std::thread::scope(|s| {

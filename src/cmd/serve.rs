@@ -12,5 +12,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
         port: args.port,
         templates: crate::cli::dir_or_env(args.templates.as_deref(), "JOURNEYMAP_TEMPLATES"),
         root: crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT"),
+        clock: super::clock()?,
+        reading: super::reading(),
     })
 }

@@ -22,10 +22,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
             });
         }
     };
-    let checks = crate::validate::Checks {
-        max_age_days: None,
-        today: crate::validate::today()?,
-    };
+    let checks = super::checks(None)?;
     let mut errors: Vec<Diagnostic> = crate::validate::validate(&loaded, checks)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
@@ -270,7 +267,7 @@ fn file_sql(
             "{shown} is a workbook; load its sheet into a table and name it with `table:`"
         )));
     }
-    let input = crate::survey::input::open(&path, survey)
+    let input = crate::survey::input::open(&path, survey, false)
         .map_err(|e| at(format!("{shown}: {}", e.message)))?;
     if input.decoding != crate::survey::input::Decoding::Utf8 {
         return Err(at(format!(

@@ -8,10 +8,7 @@ use crate::diagnostic::{self, Format};
 use crate::pipeline;
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
-    let checks = crate::validate::Checks {
-        max_age_days: Some(args.max_age),
-        today: crate::validate::today()?,
-    };
+    let checks = super::checks(Some(args.max_age))?;
     let maps = pipeline::collect_maps(&args.paths)?;
     let root = crate::cli::dir_or_env(args.root.as_deref(), "JOURNEYMAP_ROOT");
     let (results, sources) = pipeline::check_all(&maps, checks, root.as_deref());

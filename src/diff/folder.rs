@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::format::DiffFormat;
+use crate::validate::Checks;
 
 use super::changes::{Change, Changes};
 
@@ -107,12 +108,8 @@ impl Side {
     }
 }
 
-pub(super) fn command(
-    old_spec: &str,
-    new_spec: &str,
-    format: DiffFormat,
-    colour: bool,
-) -> Result<Outcome> {
+pub(super) fn command(old_spec: &str, new_spec: &str, options: &super::Options) -> Result<Outcome> {
+    let (format, colour, checks) = (options.format, options.colour, options.checks);
     let (old_side, new_side) = (Side::parse(old_spec)?, Side::parse(new_spec)?);
     let (old_maps, new_maps) = (old_side.maps()?, new_side.maps()?);
     let mut out = FolderChanges {
@@ -129,7 +126,7 @@ pub(super) fn command(
     let mut only_new = Vec::new();
     for (inside, spec) in &new_maps {
         match old_maps.iter().find(|(o, _)| o == inside) {
-            Some((_, old)) => match pair(old, spec)? {
+            Some((_, old)) => match pair(old, spec, checks)? {
                 Some(c) if c.summary == "no changes" => out.unchanged.push(inside.clone()),
                 Some(c) => out.changed.push(c),
                 None => out.not_compared.push(inside.clone()),
@@ -142,7 +139,7 @@ pub(super) fn command(
         .filter(|(o, _)| !new_maps.iter().any(|(n, _)| n == o))
         .cloned()
         .collect();
-    renames(&only_old, &only_new, &mut out)?;
+    renames(&only_old, &only_new, &mut out, checks)?;
     out.summary = summary(&out);
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&out)? + "\n",
@@ -163,6 +160,7 @@ fn renames(
     only_old: &[(String, String)],
     only_new: &[(String, String)],
     out: &mut FolderChanges,
+    checks: Checks,
 ) -> Result<()> {
     let old_titles: Vec<(&str, &str, String)> = only_old
         .iter()
@@ -182,7 +180,7 @@ fn renames(
             continue;
         };
         taken.push(o);
-        match pair(old_spec, spec)? {
+        match pair(old_spec, spec, checks)? {
             Some(changes) => out.renamed.push(Renamed {
                 path: Change {
                     old: (*o).to_owned(),
@@ -206,8 +204,11 @@ fn renames(
 }
 
 /// Two versions of one map compared; `None` when either has errors (printed).
-fn pair(old: &str, new: &str) -> Result<Option<Changes>> {
-    let (Ok(o), Ok(n)) = (super::sides::side(old)?, super::sides::side(new)?) else {
+fn pair(old: &str, new: &str, checks: Checks) -> Result<Option<Changes>> {
+    let (Ok(o), Ok(n)) = (
+        super::sides::side(old, checks)?,
+        super::sides::side(new, checks)?,
+    ) else {
         return Ok(None);
     };
     Ok(Some(super::sides::between(&o, &n)))

@@ -28,17 +28,28 @@ pub use changes::Changes;
 pub use compare::compare;
 pub use report::{human, markdown};
 
+/// How a diff is made and printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub format: DiffFormat,
+    /// Colour the terminal report.
+    pub colour: bool,
+    /// The checks each version of a map is loaded with.
+    pub checks: crate::validate::Checks,
+}
+
 /// Compare `old` with `new` (each a file, `REV:path`, a folder or `REV:folder/`) and print
-/// the changes in `format`; `colour` for a terminal report.
-pub fn command(old: &str, new: &str, format: DiffFormat, colour: bool) -> Result<Outcome> {
+/// the changes as `options` say.
+pub fn command(old: &str, new: &str, options: &Options) -> Result<Outcome> {
+    let (format, colour) = (options.format, options.colour);
     if folder::is_folder(old, new) {
-        return folder::command(old, new, format, colour);
+        return folder::command(old, new, options);
     }
-    let old = match side(old)? {
+    let old = match side(old, options.checks)? {
         Ok(s) => s,
         Err(o) => return Ok(o),
     };
-    let new = match side(new)? {
+    let new = match side(new, options.checks)? {
         Ok(s) => s,
         Err(o) => return Ok(o),
     };

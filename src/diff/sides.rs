@@ -14,6 +14,7 @@ use crate::diagnostic::{Format, Severity, Sources};
 use crate::enrich::enrich;
 use crate::load::Loaded;
 use crate::survey::SurveyData;
+use crate::validate::Checks;
 
 use super::changes::{self, Changes};
 use super::{bindings, compare, git, reach};
@@ -90,7 +91,7 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 }
 
 /// Load one side; a map with errors prints its diagnostics and ends the diff (exit 1).
-pub(super) fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
+pub(super) fn side(spec: &str, checks: Checks) -> Result<std::result::Result<Side, Outcome>> {
     let (path, tmp, label) = if Path::new(spec).exists() {
         (PathBuf::from(spec), None, spec.to_owned())
     } else if let Some((rev, path)) = spec.split_once(':').filter(|(r, _)| !r.is_empty()) {
@@ -107,10 +108,6 @@ pub(super) fn side(spec: &str) -> Result<std::result::Result<Side, Outcome>> {
     let copy = tmp.as_ref().map(|(t, _)| (t.path(), rev));
     // A version from git reads its files from the copy of the repository it was put in.
     let root = tmp.as_ref().map(|(t, _)| t.path().to_owned());
-    let checks = crate::validate::Checks {
-        max_age_days: None,
-        today: crate::validate::today()?,
-    };
     let checked = crate::pipeline::check(&path, &mut sources, checks, root.as_deref());
     let errors = checked
         .diagnostics

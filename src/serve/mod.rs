@@ -62,6 +62,10 @@ pub struct Config {
     pub templates: Option<PathBuf>,
     /// The folder maps may read files from (`--root`, or `JOURNEYMAP_ROOT`).
     pub root: Option<PathBuf>,
+    /// Today's date, read again for each page.
+    pub clock: crate::validate::Clock,
+    /// How the surveys are read.
+    pub reading: crate::survey::Reading,
 }
 
 /// One page's answer.
@@ -216,11 +220,10 @@ impl Site {
 
     /// The checks `render` runs (no review-age warning), and the folder maps may read from.
     fn checks(&self) -> Result<(crate::validate::Checks, Option<PathBuf>), Page> {
-        let today = crate::validate::today()
-            .map_err(|e| self.problem("journeymap", &format!("{e:#}"), 500))?;
         let checks = crate::validate::Checks {
             max_age_days: None,
-            today,
+            today: self.config.clock.today(),
+            reading: self.config.reading,
         };
         let root = self.config.root.clone();
         Ok((checks, root))

@@ -172,23 +172,9 @@ impl Reader<'_> {
     /// One row: its stage (or the journey), its measure, and the accumulator it stands for,
     /// pooled into the figures; or the first reason it cannot be.
     fn aggregated_row(&mut self, row: &Row, score_scale: Option<[f64; 2]>, summary: &mut Summary) {
-        let stages = &self.loaded.journey.stages.value;
         let line = row.line;
-        let stage_text = input::cell_text(row.text("stage")).into_owned();
-        let target = if stage_text.is_empty() || stage_text.eq_ignore_ascii_case("overall") {
-            None
-        } else {
-            let Some(i) = resolve_stage(stages, stage_text.as_bytes()) else {
-                summary.rows_unknown_stage += 1;
-                let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
-                let hint = crate::suggest::did_you_mean(&stage_text, ids);
-                let msg = format!(
-                    "row names stage `{stage_text}`, which the map lacks; not counted{hint}"
-                );
-                self.at_csv(Code::RowsUnknownStage, line, row.cols["stage"] + 1, msg);
-                return;
-            };
-            Some(i)
+        let Some(target) = self.row_target(row, summary) else {
+            return;
         };
         let measure = input::cell_text(row.text("measure")).to_ascii_lowercase();
         let m = match measure.as_str() {
@@ -204,30 +190,8 @@ impl Reader<'_> {
                 return;
             }
         };
-        let scale = match row_scale(row, m) {
-            Ok(Some(scale)) => scale,
-            Ok(None) => match m {
-                MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
-                _ => default_scale(m),
-            },
-            Err(r) => {
-                let col = row.cols.get(r.column).map_or(1, |c| c + 1);
-                let msg = format!("{} row: {}", measure_name(m), r.message);
-                self.at_csv(Code::AggregatedRow, line, col, msg);
-                return;
-            }
-        };
-        let skipped = match row.count("skipped") {
-            Ok(k) => k.unwrap_or(0),
-            Err(r) => {
-                let col = row.cols.get(r.column).map_or(1, |c| c + 1);
-                let msg = format!("{} row: {}", measure_name(m), r.message);
-                self.at_csv(Code::AggregatedRow, line, col, msg);
-                return;
-            }
-        };
-        let acc = match row_acc(row, m, scale) {
-            Ok(acc) => acc,
+        let (scale, skipped, acc) = match row_figures(row, m, score_scale) {
+            Ok(f) => f,
             Err(r) => {
                 let col = row.cols.get(r.column).map_or(1, |c| c + 1);
                 let msg = format!("{} row: {}", measure_name(m), r.message);
@@ -256,6 +220,43 @@ impl Reader<'_> {
             }
         });
     }
+
+    /// The stage a row names (`None`: the journey), or nothing when the map lacks it (said).
+    fn row_target(&mut self, row: &Row, summary: &mut Summary) -> Option<Option<usize>> {
+        let stages = &self.loaded.journey.stages.value;
+        let stage_text = input::cell_text(row.text("stage")).into_owned();
+        if stage_text.is_empty() || stage_text.eq_ignore_ascii_case("overall") {
+            return Some(None);
+        }
+        if let Some(i) = resolve_stage(stages, stage_text.as_bytes()) {
+            return Some(Some(i));
+        }
+        summary.rows_unknown_stage += 1;
+        let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
+        let hint = crate::suggest::did_you_mean(&stage_text, ids);
+        let msg = format!("row names stage `{stage_text}`, which the map lacks; not counted{hint}");
+        self.at_csv(Code::RowsUnknownStage, row.line, row.cols["stage"] + 1, msg);
+        None
+    }
+}
+
+/// A row's scale (its own, else the binding's `scale:` for a score, else the measure's),
+/// answers skipped elsewhere, and accumulator; or the first cell that makes it impossible.
+fn row_figures(
+    row: &Row,
+    m: MeasureName,
+    score_scale: Option<[f64; 2]>,
+) -> Result<([f64; 2], u64, Acc), Refusal> {
+    let scale = match row_scale(row, m)? {
+        Some(scale) => scale,
+        None => match m {
+            MeasureName::Score => score_scale.unwrap_or(default_scale(m)),
+            _ => default_scale(m),
+        },
+    };
+    let skipped = row.count("skipped")?.unwrap_or(0);
+    let acc = row_acc(row, m, scale)?;
+    Ok((scale, skipped, acc))
 }
 
 /// The scale a row's answers were on (`scale_min`, `scale_max`), when the row gives it.
@@ -314,35 +315,7 @@ fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
         None => acc,
     };
     match m {
-        MeasureName::Nps => {
-            let p = row.required_count("promoters")?;
-            let d = row.required_count("detractors")?;
-            let pas = row.count("passives")?;
-            let sum = p
-                .checked_add(d)
-                .and_then(|x| x.checked_add(pas.unwrap_or(0)));
-            let fits = match (sum, pas) {
-                (Some(s), Some(_)) => s == n,
-                (Some(s), None) => s <= n,
-                (None, _) => false,
-            };
-            if !fits {
-                return Err(Refusal {
-                    column: "n",
-                    message: format!(
-                        "promoters {p} + passives {} + detractors {d} do not add up to n = {n}",
-                        pas.map_or("(absent)".to_owned(), |x| x.to_string())
-                    ),
-                });
-            }
-            Ok(with_moments(Acc {
-                n,
-                promoters: p,
-                passives: pas.unwrap_or(n - p - d),
-                detractors: d,
-                ..Acc::default()
-            }))
-        }
+        MeasureName::Nps => nps_acc(row, n).map(with_moments),
         MeasureName::Csat => {
             let top = row.required_count("top_box")?;
             if top > n {
@@ -357,38 +330,78 @@ fn row_acc(row: &Row, m: MeasureName, scale: [f64; 2]) -> Result<Acc, Refusal> {
                 ..Acc::default()
             }))
         }
-        _ => {
-            let Some(mean) = mean else {
-                return Err(Refusal {
-                    column: "mean",
-                    message: "`mean` is empty; a mean measure needs it".to_owned(),
-                });
-            };
-            if stddev.is_none() && n > 1 {
-                return Err(Refusal {
-                    column: "stddev",
-                    message: "`stddev` is empty; the interval of a mean needs it".to_owned(),
-                });
-            }
-            // Answers on [lo, hi] with this mean spread at most (mean - lo)(hi - mean)
-            // (Bhatia–Davis), times n / (n - 1) for a sample standard deviation.
-            if let Some(sd) = stddev
-                && n > 1
-            {
-                let max_var = (mean - scale[0]) * (scale[1] - mean) * n as f64 / (n - 1) as f64;
-                if sd * sd > max_var * (1.0 + 1e-9) + 1e-12 {
-                    return Err(Refusal {
-                        column: "stddev",
-                        message: format!(
-                            "`stddev` is {sd}, but {n} answers on {}..{} with a mean of {mean} cannot spread more than {:.3}",
-                            fmt(scale[0]),
-                            fmt(scale[1]),
-                            max_var.sqrt()
-                        ),
-                    });
-                }
-            }
-            Ok(Acc::from_moments(n, mean, stddev.unwrap_or(0.0)))
+        _ => mean_acc(n, mean, stddev, scale),
+    }
+}
+
+/// An NPS row's counts: promoters, detractors and (when given) passives that add up to n.
+fn nps_acc(row: &Row, n: u64) -> Result<Acc, Refusal> {
+    let p = row.required_count("promoters")?;
+    let d = row.required_count("detractors")?;
+    let pas = row.count("passives")?;
+    let sum = p
+        .checked_add(d)
+        .and_then(|x| x.checked_add(pas.unwrap_or(0)));
+    let fits = match (sum, pas) {
+        (Some(s), Some(_)) => s == n,
+        (Some(s), None) => s <= n,
+        (None, _) => false,
+    };
+    if !fits {
+        return Err(Refusal {
+            column: "n",
+            message: format!(
+                "promoters {p} + passives {} + detractors {d} do not add up to n = {n}",
+                pas.map_or("(absent)".to_owned(), |x| x.to_string())
+            ),
+        });
+    }
+    Ok(Acc {
+        n,
+        promoters: p,
+        passives: pas.unwrap_or(n - p - d),
+        detractors: d,
+        ..Acc::default()
+    })
+}
+
+/// A mean measure's row: its mean, and a standard deviation that answers on the scale can
+/// have.
+fn mean_acc(
+    n: u64,
+    mean: Option<f64>,
+    stddev: Option<f64>,
+    scale: [f64; 2],
+) -> Result<Acc, Refusal> {
+    let Some(mean) = mean else {
+        return Err(Refusal {
+            column: "mean",
+            message: "`mean` is empty; a mean measure needs it".to_owned(),
+        });
+    };
+    if stddev.is_none() && n > 1 {
+        return Err(Refusal {
+            column: "stddev",
+            message: "`stddev` is empty; the interval of a mean needs it".to_owned(),
+        });
+    }
+    // Answers on [lo, hi] with this mean spread at most (mean - lo)(hi - mean)
+    // (Bhatia–Davis), times n / (n - 1) for a sample standard deviation.
+    if let Some(sd) = stddev
+        && n > 1
+    {
+        let max_var = (mean - scale[0]) * (scale[1] - mean) * n as f64 / (n - 1) as f64;
+        if sd * sd > max_var * (1.0 + 1e-9) + 1e-12 {
+            return Err(Refusal {
+                column: "stddev",
+                message: format!(
+                    "`stddev` is {sd}, but {n} answers on {}..{} with a mean of {mean} cannot spread more than {:.3}",
+                    fmt(scale[0]),
+                    fmt(scale[1]),
+                    max_var.sqrt()
+                ),
+            });
         }
     }
+    Ok(Acc::from_moments(n, mean, stddev.unwrap_or(0.0)))
 }

@@ -278,9 +278,8 @@ impl Reader<'_> {
         wholes: &mut Wholes,
         summary: &mut Summary,
     ) {
-        let At { target, key, line } = at;
-        let fed = target.unwrap_or(pass.touched.len() - 1);
-        let parts = key.wave.is_some() || key.segment.is_some();
+        let fed = at.target.unwrap_or(pass.touched.len() - 1);
+        let parts = at.key.wave.is_some() || at.key.segment.is_some();
         if !parts && wholes.count(bi, fed, cell) {
             return;
         }
@@ -294,43 +293,72 @@ impl Reader<'_> {
                 summary.values_missing += 1;
                 return;
             }
-            Value::Number(_) | Value::Whole(_) => {
-                let (scale, k, top) = (b.rule.scale, kind(b.measure), b.top_from);
-                let agg = self.data.target(target);
-                match agg.scales[s] {
-                    // Pooled answers must share a scale; the first one read is kept.
-                    Some(pooled) if pooled != scale => Skip::OtherScale,
-                    _ => {
-                        summary.values_used += 1;
-                        b.used += 1;
-                        b.span.add(match value {
-                            Value::Whole(w) => w as f64,
-                            Value::Number(x) => x,
-                            _ => 0.0,
-                        });
-                        agg.scales[s] = Some(scale);
-                        let add = |acc: &mut super::Acc| match value {
-                            Value::Whole(w) => acc.add_whole(w, k, top),
-                            Value::Number(x) => acc.add(x, k, top),
-                            _ => {}
-                        };
-                        add(&mut agg.accs[s]);
-                        wholes.ready(bi, fed);
-                        if parts {
-                            for part in key.parts() {
-                                let agg = agg.part(part);
-                                agg.scales[s].get_or_insert(scale);
-                                add(&mut agg.accs[s]);
-                            }
-                        }
-                        pass.touched[fed][s] = true;
-                        return;
-                    }
+            Value::Number(_) | Value::Whole(_) => match self.use_value(b, value, at, s, parts) {
+                None => {
+                    summary.values_used += 1;
+                    wholes.ready(bi, fed);
+                    pass.touched[fed][s] = true;
+                    return;
                 }
-            }
+                Some(why) => why,
+            },
             Value::Invalid(why) => why,
         };
         summary.values_skipped += 1;
+        pass.touched[fed][s] = true;
+        self.skip(b, cell, label, why, at, s);
+    }
+
+    /// Add a number to the aggregates the row feeds (measure slot `s`); why it is skipped
+    /// when its scale is not the one already pooled there.
+    fn use_value(
+        &mut self,
+        b: &mut Binding,
+        value: Value,
+        at: At,
+        s: usize,
+        parts: bool,
+    ) -> Option<Skip> {
+        let (scale, k, top) = (b.rule.scale, kind(b.measure), b.top_from);
+        let agg = self.data.target(at.target);
+        // Pooled answers must share a scale; the first one read is kept.
+        if agg.scales[s].is_some_and(|pooled| pooled != scale) {
+            return Some(Skip::OtherScale);
+        }
+        b.used += 1;
+        b.span.add(match value {
+            Value::Whole(w) => w as f64,
+            Value::Number(x) => x,
+            _ => 0.0,
+        });
+        agg.scales[s] = Some(scale);
+        let add = |acc: &mut super::Acc| match value {
+            Value::Whole(w) => acc.add_whole(w, k, top),
+            Value::Number(x) => acc.add(x, k, top),
+            _ => {}
+        };
+        add(&mut agg.accs[s]);
+        if parts {
+            for part in at.key.parts() {
+                let agg = agg.part(part);
+                agg.scales[s].get_or_insert(scale);
+                add(&mut agg.accs[s]);
+            }
+        }
+        None
+    }
+
+    /// Count a skipped answer where it is reported: the binding (its reasons, off-scale
+    /// values, unlabelled cells, the first few warnings) and the aggregates it would feed.
+    fn skip(
+        &mut self,
+        b: &mut Binding,
+        cell: &[u8],
+        label: Option<usize>,
+        why: Skip,
+        at: At,
+        s: usize,
+    ) {
         b.skipped += 1;
         if why == Skip::OffScale {
             let x = match label {
@@ -342,16 +370,15 @@ impl Reader<'_> {
             }
         }
         *b.why.entry(why).or_insert(0) += 1;
-        self.data.each(target, key, |agg| {
+        self.data.each(at.target, at.key, |agg| {
             *agg.skips[s].entry(why).or_insert(0) += 1;
             agg.skipped_text[s].add(cell);
         });
-        pass.touched[fed][s] = true;
         if matches!(why, Skip::NotLabel | Skip::NotNumber) {
             if let Some(c) = b.unlabelled.get_mut(cell) {
                 c.0 += 1;
             } else if b.unlabelled.len() < MAX_DISTINCT {
-                b.unlabelled.insert(cell.to_vec(), (1, line));
+                b.unlabelled.insert(cell.to_vec(), (1, at.line));
             }
         }
         if b.warned < DETAILED_WARNINGS {
@@ -364,7 +391,7 @@ impl Reader<'_> {
                 b.column,
                 skip_detail(why, &b.rule)
             );
-            self.at_csv(Code::ValueSkipped, line, b.col + 1, msg);
+            self.at_csv(Code::ValueSkipped, at.line, b.col + 1, msg);
         }
     }
 

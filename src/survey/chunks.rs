@@ -26,38 +26,27 @@ use crate::diagnostic::Diagnostic;
 /// Bytes each part must have for the file to be cut (unless `JOURNEYMAP_THREADS` is set).
 const MIN_PART_BYTES: u64 = 8 * 1024 * 1024;
 /// At most this many parts, whatever the machine.
-const MAX_PARTS: usize = 16;
+pub const MAX_PARTS: usize = 16;
 /// Bytes looked at past a guessed cut, and line starts tried there.
 const WINDOW: usize = 256 * 1024;
 const TRIES: usize = 64;
 /// Records after a line start that must all have the header's width for it to be a cut.
 const LOOK_AHEAD: usize = 32;
 
-/// How many threads read surveys: `JOURNEYMAP_THREADS` when set (and then files are cut
-/// whatever their size, which the tests use), else the machine's cores. A value that is not
-/// a number is said once on stderr and ignored.
-fn threads() -> (usize, bool) {
-    let cores = || {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(MAX_PARTS)
-    };
-    let Some(value) = std::env::var_os("JOURNEYMAP_THREADS") else {
-        return (cores(), false);
-    };
-    match value.to_str().and_then(|v| v.trim().parse::<usize>().ok()) {
-        Some(n) => (n.clamp(1, MAX_PARTS), true),
-        None => {
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                eprintln!(
-                    "journeymap: JOURNEYMAP_THREADS={} is not a number of threads (1 to {MAX_PARTS}); surveys are read on every core",
-                    value.to_string_lossy()
-                );
-            });
-            (cores(), false)
-        }
-    }
+/// Tell the threads reading these parts to stop.
+fn call_off(cancels: &[AtomicBool]) {
+    cancels
+        .iter()
+        .for_each(|c| c.store(true, Ordering::Relaxed));
+}
+
+/// What the reader of every part shares with the file's reader.
+struct Shared<'a> {
+    loaded: &'a crate::load::Loaded,
+    survey: &'a crate::model::Survey,
+    spec: &'a crate::model::Spanned<String>,
+    reading: super::Reading,
+    file: &'a str,
 }
 
 /// Where a file is cut.
@@ -88,7 +77,7 @@ struct Part {
 impl Plan {
     /// A plan to cut the file the reader is reading, or `None` when it is read in one go.
     pub(super) fn new(reader: &Reader, input: &input::Input, tally: &Tally) -> Option<Plan> {
-        let (threads, forced) = threads();
+        let (threads, forced) = (reader.reading.threads, reader.reading.cut_always);
         let path = reader.path?;
         if threads < 2
             || reader.rows.is_some()
@@ -150,9 +139,13 @@ impl Plan {
     ) -> Ended {
         let cancels: Vec<AtomicBool> = self.cuts.iter().map(|_| AtomicBool::new(false)).collect();
         let blanks: Vec<SurveyData> = self.cuts.iter().map(|_| reader.data.blank()).collect();
-        let (loaded, survey, spec) = (reader.loaded, reader.survey, reader.spec);
-        let file = reader.file.clone();
-        let file = &file;
+        let from = Shared {
+            loaded: reader.loaded,
+            survey: reader.survey,
+            spec: reader.spec,
+            reading: reader.reading,
+            file: &reader.file.clone(),
+        };
         let plan = &self;
         std::thread::scope(|scope| {
             let handles: Vec<_> = blanks
@@ -160,33 +153,8 @@ impl Plan {
                 .enumerate()
                 .map(|(k, data)| {
                     let cancel = &cancels[k];
-                    let file = file.clone();
-                    scope.spawn(move || {
-                        let mut diags = Vec::new();
-                        let mut first_names = None;
-                        let mut data = data;
-                        let mut part = Reader {
-                            loaded,
-                            survey,
-                            file,
-                            rows: None,
-                            spec,
-                            path: Some(&plan.path),
-                            fixed_wave: None,
-                            first_names: &mut first_names,
-                            diags: &mut diags,
-                            data: &mut data,
-                            line_base: 0,
-                        };
-                        let (tally, summary, ended) = plan.read_part(&mut part, k, cancel)?;
-                        Some(Part {
-                            data,
-                            diags,
-                            tally,
-                            summary,
-                            ended,
-                        })
-                    })
+                    let from = &from;
+                    scope.spawn(move || plan.read_apart(from, k, data, cancel))
                 })
                 .collect();
             let mut slots: Vec<Option<_>> = handles.into_iter().map(Some).collect();
@@ -197,9 +165,7 @@ impl Plan {
                 Ended::At { edge, .. } => edge,
                 _ => cancels.len(),
             };
-            cancels[..first]
-                .iter()
-                .for_each(|c| c.store(true, Ordering::Relaxed));
+            call_off(&cancels[..first]);
             let (mut taken, mut again) = (0, 0);
             while let Ended::At { edge: k, line } = ended {
                 let offset = line - 1;
@@ -211,13 +177,7 @@ impl Plan {
                 ended = match part {
                     Some(p) => {
                         taken += 1;
-                        let next = match p.ended {
-                            Ended::At { edge, line } => Ended::At {
-                                edge,
-                                line: line + offset,
-                            },
-                            other => other,
-                        };
+                        let next = p.ended.shifted(offset);
                         reader.absorb(tally, summary, p, offset);
                         next
                     }
@@ -231,13 +191,9 @@ impl Plan {
                     Ended::At { edge, .. } => edge,
                     _ => cancels.len(),
                 };
-                cancels[k + 1..upto]
-                    .iter()
-                    .for_each(|c| c.store(true, Ordering::Relaxed));
+                call_off(&cancels[k + 1..upto]);
             }
-            cancels
-                .iter()
-                .for_each(|c| c.store(true, Ordering::Relaxed));
+            call_off(&cancels);
             if self.trace {
                 eprintln!(
                     "chunks: {}: {} parts; {taken} read on other threads and taken in, {again} read again in order",
@@ -246,6 +202,40 @@ impl Plan {
                 );
             }
             ended
+        })
+    }
+
+    /// Part `k` read on a thread of its own into a blank copy of the data.
+    fn read_apart(
+        &self,
+        from: &Shared,
+        k: usize,
+        mut data: SurveyData,
+        cancel: &AtomicBool,
+    ) -> Option<Part> {
+        let mut diags = Vec::new();
+        let mut first_names = None;
+        let mut part = Reader {
+            loaded: from.loaded,
+            survey: from.survey,
+            reading: from.reading,
+            file: from.file.to_owned(),
+            rows: None,
+            spec: from.spec,
+            path: Some(&self.path),
+            fixed_wave: None,
+            first_names: &mut first_names,
+            diags: &mut diags,
+            data: &mut data,
+            line_base: 0,
+        };
+        let (tally, summary, ended) = self.read_part(&mut part, k, cancel)?;
+        Some(Part {
+            data,
+            diags,
+            tally,
+            summary,
+            ended,
         })
     }
 

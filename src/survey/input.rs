@@ -14,6 +14,7 @@ use encoding_rs::Encoding;
 
 use crate::model::{Source, Survey};
 
+pub use super::cells::{cell, cell_text};
 use super::guard::csv_reader;
 pub use super::guard::{
     LineGuard, MAX_COLUMNS, MAX_LINE_BYTES, MAX_QUOTED_BYTES, MAX_RECORD_BYTES, OverLimit,
@@ -96,7 +97,8 @@ fn malformed(line: u64, message: impl Into<String>) -> OpenError {
 /// Files larger than this get a progress bar on an interactive stderr.
 const PROGRESS_FROM_BYTES: u64 = 32 * 1024 * 1024;
 
-pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
+/// Open a survey file; `progress`: show a bar while a large one is read.
+pub fn open(path: &Path, survey: &Survey, progress: bool) -> Result<Input, OpenError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
     if !meta.is_file() {
@@ -104,7 +106,7 @@ pub fn open(path: &Path, survey: &Survey) -> Result<Input, OpenError> {
     }
     let file = File::open(path)
         .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
-    let progress = progress_bar(meta.len());
+    let progress = progress.then(|| progress_bar(meta.len())).flatten();
     let raw: Box<dyn Read> = match &progress {
         Some(pb) => Box::new(pb.wrap_read(file)),
         None => Box::new(file),
@@ -140,20 +142,12 @@ pub fn from_bytes(bytes: std::sync::Arc<[u8]>, survey: &Survey) -> Result<Input,
     from_reader_as(raw, survey, None, Some(reopen))
 }
 
-/// A survey export from a reader, with the delimiter fixed when it is given (a workbook's
-/// rows handed over as CSV). `reopen` opens the same bytes again at an offset; without it
-/// the rows are read by csv alone (`records.rs`).
-pub fn from_reader_as(
-    raw: Box<dyn Read>,
+/// The encoding of a file from its head: a byte-order mark's, else the one `encoding:`
+/// declares, else UTF-8; and whether there was a mark. Line ends of CR alone are refused.
+fn encoding_of(
+    head: &[u8],
     survey: &Survey,
-    delimiter: Option<u8>,
-    reopen: Option<Reopen>,
-) -> Result<Input, OpenError> {
-    let mut buffered = BufReader::with_capacity(64 * 1024, raw);
-    let head = buffered
-        .fill_buf()
-        .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
-
+) -> Result<(&'static Encoding, Option<&'static Encoding>), OpenError> {
     let declared = match survey.encoding.as_deref() {
         None => None,
         Some(label) => Some(Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
@@ -170,7 +164,24 @@ pub fn from_reader_as(
         ));
     }
     let bom = Encoding::for_bom(head).map(|(e, _)| e);
-    let encoding = bom.or(declared).unwrap_or(encoding_rs::UTF_8);
+    Ok((bom.or(declared).unwrap_or(encoding_rs::UTF_8), bom))
+}
+
+/// A survey export from a reader, with the delimiter fixed when it is given (a workbook's
+/// rows handed over as CSV). `reopen` opens the same bytes again at an offset; without it
+/// the rows are read by csv alone (`records.rs`).
+pub fn from_reader_as(
+    raw: Box<dyn Read>,
+    survey: &Survey,
+    delimiter: Option<u8>,
+    reopen: Option<Reopen>,
+) -> Result<Input, OpenError> {
+    let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| err(format!("cannot read: {}", crate::load::io_reason(&e))))?;
+
+    let (encoding, bom) = encoding_of(head, survey)?;
     // Sniff the delimiter from the raw head of the file: delimiters are ASCII, so only UTF-16
     // needs decoding first.
     let delimiter = match survey.delimiter.as_deref() {
@@ -280,8 +291,7 @@ pub fn field_counts(bytes: &[u8], delimiter: u8, most: usize) -> Vec<usize> {
 }
 
 fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if len < PROGRESS_FROM_BYTES || !std::io::stderr().is_terminal() {
+    if len < PROGRESS_FROM_BYTES {
         return None;
     }
     let pb = indicatif::ProgressBar::new(len);
@@ -338,57 +348,6 @@ pub fn csv_reason(e: &csv::Error) -> String {
 
 fn memmem(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Field `i` of a record, trimmed of ASCII whitespace (and of the `\r` of a CRLF line end);
-/// empty when the row is shorter.
-#[inline(always)]
-pub fn cell(rec: &impl Fields, i: usize) -> &[u8] {
-    let c = rec.field(i).unwrap_or(b"");
-    // Most cells start and end with a printable ASCII byte: nothing to trim.
-    match (c.first(), c.last()) {
-        (Some(&a), Some(&b)) if (b'!'..=b'~').contains(&a) && (b'!'..=b'~').contains(&b) => c,
-        _ => trimmed(c),
-    }
-}
-
-/// A cell without the whitespace (and BOM or no-break space) at its ends.
-fn trimmed(c: &[u8]) -> &[u8] {
-    let c = c.trim_ascii();
-    // A BOM or a no-break space pasted at either end is not part of the answer (a stage
-    // "\u{feff}a" is stage `a`).
-    if c.first().is_some_and(|b| *b >= 0xC2) || c.last().is_some_and(|b| *b >= 0x80) {
-        return trim_invisible(c);
-    }
-    c
-}
-
-fn trim_invisible(mut c: &[u8]) -> &[u8] {
-    const BOM: &[u8] = "\u{feff}".as_bytes();
-    const NBSP: &[u8] = "\u{a0}".as_bytes();
-    loop {
-        let before = c.len();
-        for edge in [BOM, NBSP] {
-            c = c.strip_prefix(edge).unwrap_or(c);
-            c = c.strip_suffix(edge).unwrap_or(c);
-        }
-        c = c.trim_ascii();
-        if c.len() == before {
-            return c;
-        }
-    }
-}
-
-/// Text of a header cell: UTF-8, or Windows-1252 when the bytes are not UTF-8.
-pub fn cell_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.into(),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-        }
-    }
 }
 
 fn read_row(

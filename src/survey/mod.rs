@@ -12,11 +12,13 @@ mod aggregated;
 pub use aggregated::COLUMNS as AGGREGATED_COLUMNS;
 mod answers;
 pub mod binding;
+mod cells;
 pub mod change;
 mod chunks;
 mod emotion;
 mod guard;
 pub mod input;
+mod interval;
 mod judge;
 pub mod measure;
 mod plan;
@@ -399,8 +401,41 @@ impl SurveyData {
     }
 }
 
+/// How surveys are read: the command sets it from its flags and environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Threads that may read parts of one large CSV file (1 to [`chunks::MAX_PARTS`]).
+    pub threads: usize,
+    /// Cut every file into `threads` parts whatever its size, and say on stderr how the
+    /// parts were read (the tests' setting, `JOURNEYMAP_THREADS`).
+    pub cut_always: bool,
+    /// Show a progress bar while a large file is read (an interactive stderr).
+    pub progress: bool,
+}
+
+impl Reading {
+    /// Every core, files cut only when large, no progress bar.
+    pub fn on_every_core() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Reading {
+            threads: cores.min(chunks::MAX_PARTS),
+            cut_always: false,
+            progress: false,
+        }
+    }
+
+    /// `n` threads (clamped to 1 to [`chunks::MAX_PARTS`]), every file cut.
+    pub fn cut_into(n: usize) -> Self {
+        Reading {
+            threads: n.clamp(1, chunks::MAX_PARTS),
+            cut_always: true,
+            progress: false,
+        }
+    }
+}
+
 /// Read every survey of a map. Errors in a survey stop that survey only.
-pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
+pub fn read_all(loaded: &Loaded, reading: Reading) -> (SurveyData, Vec<Diagnostic>) {
     let mut data = SurveyData::for_map(loaded);
     let mut diags = Vec::new();
     let mut emotion = emotion::Claims::new(loaded);
@@ -413,6 +448,7 @@ pub fn read_all(loaded: &Loaded) -> (SurveyData, Vec<Diagnostic>) {
             let mut reader = Reader {
                 loaded,
                 survey,
+                reading,
                 file,
                 rows: None,
                 spec,
@@ -489,6 +525,7 @@ pub fn read_bytes(
         let mut reader = Reader {
             loaded,
             survey: s,
+            reading: Reading::on_every_core(),
             file: "fuzz.csv".to_owned(),
             rows: None,
             spec,
@@ -514,6 +551,7 @@ pub fn read_bytes(
 struct Reader<'a> {
     loaded: &'a Loaded,
     survey: &'a Survey,
+    reading: Reading,
     /// The file as shown in diagnostics (`file.xlsx[Sheet]` for a workbook), and as the
     /// map names it.
     file: String,
@@ -603,7 +641,7 @@ impl Reader<'_> {
             }
         }
         let mut sheet_name = None;
-        let mut input = match open(path, self.survey) {
+        let mut input = match open(path, self.survey, self.reading) {
             Ok((i, sheet)) => {
                 if let Some((name, rows)) = sheet {
                     self.file = format!("{}[{name}]", self.file);
@@ -862,12 +900,16 @@ type Sheet = (String, std::sync::Arc<workbook::RowMap>);
 
 /// A survey file opened for reading: a CSV export, or a workbook's sheet handed over as CSV
 /// (with the sheet's name and its rows).
-fn open(path: &Path, survey: &Survey) -> Result<(input::Input, Option<Sheet>), input::OpenError> {
+fn open(
+    path: &Path,
+    survey: &Survey,
+    reading: Reading,
+) -> Result<(input::Input, Option<Sheet>), input::OpenError> {
     if workbook::is_workbook(path) {
         let w = workbook::open(path, survey)?;
         return Ok((w.input, Some((w.sheet, w.rows))));
     }
-    input::open(path, survey).map(|i| (i, None))
+    input::open(path, survey, reading.progress).map(|i| (i, None))
 }
 
 /// A stage named by a survey cell: its id in any case, or its name.

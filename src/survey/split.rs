@@ -149,51 +149,10 @@ impl Reader<'_> {
             WaveRule::Fixed(id)
         } else if let Some(spec) = &survey.wave {
             let col = self.column(names, &spec.column.value, spec.column.pos, "the wave")?;
-            let by = spec.by.as_ref().map(|b| b.value);
-            let dated = match by {
-                Some(WaveBy::Label) => false,
-                Some(_) => true,
-                None => !spec.ranges.is_empty(),
-            };
-            let rule = if dated {
-                let order = match day_order(spec.day_order) {
-                    Some(o) => Some(o),
-                    None => self.sniff_day_order(col, spec.column.pos)?,
-                };
-                match by {
-                    Some(WaveBy::Month) => CellRule::Bucket(Bucket::Month, order),
-                    Some(WaveBy::Quarter) => CellRule::Bucket(Bucket::Quarter, order),
-                    _ => {
-                        let mut ranges = Vec::new();
-                        for r in &spec.ranges {
-                            // Validation reports a range that does not parse.
-                            let (Ok(from), Ok(to)) =
-                                (r.from.value.parse::<Date>(), r.to.value.parse::<Date>())
-                            else {
-                                return None;
-                            };
-                            let id = self.wave_id(&r.label.value, r.label.pos)?;
-                            declared.push((id, r.label.value.clone(), r.label.pos));
-                            ranges.push((from, to, id));
-                        }
-                        CellRule::Ranges(ranges, order)
-                    }
-                }
-            } else if spec.order.is_empty() {
-                CellRule::Label(None)
-            } else {
-                let mut listed = Vec::new();
-                for o in &spec.order {
-                    let id = self.wave_id(o.value.trim(), o.pos)?;
-                    declared.push((id, o.value.trim().to_owned(), o.pos));
-                    listed.push((o.value.trim().to_owned(), id));
-                }
-                CellRule::Label(Some(listed))
-            };
             WaveRule::Column {
                 col,
                 column: names[col].clone(),
-                rule,
+                rule: self.wave_cells(spec, col, &mut declared)?,
             }
         } else {
             WaveRule::None
@@ -230,6 +189,57 @@ impl Reader<'_> {
             unusable: 0,
             filtered: HashMap::new(),
         })
+    }
+
+    /// How a wave column's cells name waves: by date (ranges, months or quarters, in the day
+    /// order given or sniffed), by label in a listed order, or by label as they come.
+    fn wave_cells(
+        &mut self,
+        spec: &crate::model::WaveColumn,
+        col: usize,
+        declared: &mut Vec<(u16, String, Pos)>,
+    ) -> Option<CellRule> {
+        let by = spec.by.as_ref().map(|b| b.value);
+        let dated = match by {
+            Some(WaveBy::Label) => false,
+            Some(_) => true,
+            None => !spec.ranges.is_empty(),
+        };
+        if !dated {
+            if spec.order.is_empty() {
+                return Some(CellRule::Label(None));
+            }
+            let mut listed = Vec::new();
+            for o in &spec.order {
+                let id = self.wave_id(o.value.trim(), o.pos)?;
+                declared.push((id, o.value.trim().to_owned(), o.pos));
+                listed.push((o.value.trim().to_owned(), id));
+            }
+            return Some(CellRule::Label(Some(listed)));
+        }
+        let order = match day_order(spec.day_order) {
+            Some(o) => Some(o),
+            None => self.sniff_day_order(col, spec.column.pos)?,
+        };
+        match by {
+            Some(WaveBy::Month) => Some(CellRule::Bucket(Bucket::Month, order)),
+            Some(WaveBy::Quarter) => Some(CellRule::Bucket(Bucket::Quarter, order)),
+            _ => {
+                let mut ranges = Vec::new();
+                for r in &spec.ranges {
+                    // Validation reports a range that does not parse.
+                    let (Ok(from), Ok(to)) =
+                        (r.from.value.parse::<Date>(), r.to.value.parse::<Date>())
+                    else {
+                        return None;
+                    };
+                    let id = self.wave_id(&r.label.value, r.label.pos)?;
+                    declared.push((id, r.label.value.clone(), r.label.pos));
+                    ranges.push((from, to, id));
+                }
+                Some(CellRule::Ranges(ranges, order))
+            }
+        }
     }
 
     /// A wave's id, declared by the map at `pos`; `None` past [`MAX_WAVES`] (reported).
@@ -418,7 +428,7 @@ impl Reader<'_> {
         let Some(path) = self.path else {
             return Some(None);
         };
-        let Ok((mut input, sheet)) = super::open(path, self.survey) else {
+        let Ok((mut input, sheet)) = super::open(path, self.survey, self.reading) else {
             return Some(None);
         };
         let row_of = |line: u64| sheet.as_ref().map_or(line, |(_, rows)| rows.row_of(line));

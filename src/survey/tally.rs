@@ -77,3 +77,16 @@ pub(super) enum Ended {
     /// its CSV line.
     At { edge: usize, line: u64 },
 }
+
+impl Ended {
+    /// The same end, its line counted `offset` lines further on (a part's end, in the file).
+    pub(super) fn shifted(self, offset: u64) -> Ended {
+        match self {
+            Ended::At { edge, line } => Ended::At {
+                edge,
+                line: line + offset,
+            },
+            other => other,
+        }
+    }
+}

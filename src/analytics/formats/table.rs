@@ -24,6 +24,51 @@ struct Row {
     to: Option<String>,
 }
 
+/// Where each column of a table export is (0-based): the step name and count always, the rest
+/// when the file has them (`journeymap sql` adds median, outside-path, unit and dates to a
+/// `steps` CSV).
+struct Columns {
+    name: usize,
+    count: usize,
+    segment: Option<usize>,
+    median: Option<usize>,
+    outside: Option<usize>,
+    unit: Option<usize>,
+    from: Option<usize>,
+    to: Option<usize>,
+}
+
+impl Columns {
+    fn of(header: &[String], kind: Table) -> Result<Columns, Vec<Problem>> {
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let (name, count, segment) = match kind {
+            Table::Posthog => (col("name"), col("count"), col("breakdown_value")),
+            Table::Steps => (col("step"), col("count"), col("segment")),
+        };
+        let steps_col = |name: &str| match kind {
+            Table::Steps => col(name),
+            Table::Posthog => None,
+        };
+        let (Some(name), Some(count)) = (name, count) else {
+            return Err(vec![problem(
+                1,
+                1,
+                "the header needs a step name and a `count` column",
+            )]);
+        };
+        Ok(Columns {
+            name,
+            count,
+            segment,
+            median: steps_col("median_seconds"),
+            outside: steps_col("outside_path"),
+            unit: steps_col("unit"),
+            from: steps_col("date_from"),
+            to: steps_col("date_to"),
+        })
+    }
+}
+
 /// A PostHog funnel CSV (`name, breakdown_value, action_id, count, …`, counts already
 /// cumulative, one group of rows per breakdown value) or a plain `step, count[, segment]`
 /// CSV (steps in file order).
@@ -36,30 +81,7 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
         Err(e) => return Err(vec![problem(1, 1, format!("cannot read the header: {e}"))]),
     };
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (name_col, count_col, seg_col) = match kind {
-        Table::Posthog => (col("name"), col("count"), col("breakdown_value")),
-        Table::Steps => (col("step"), col("count"), col("segment")),
-    };
-    // What `journeymap sql` adds to a `steps` CSV.
-    let steps_col = |name: &str| match kind {
-        Table::Steps => col(name),
-        Table::Posthog => None,
-    };
-    let (median_col, outside_col, unit_col, from_col, to_col) = (
-        steps_col("median_seconds"),
-        steps_col("outside_path"),
-        steps_col("unit"),
-        steps_col("date_from"),
-        steps_col("date_to"),
-    );
-    let (Some(name_col), Some(count_col)) = (name_col, count_col) else {
-        return Err(vec![problem(
-            1,
-            1,
-            "the header needs a step name and a `count` column",
-        )]);
-    };
+    let cols = Columns::of(&header, kind)?;
     let mut funnel = Funnel {
         tool: match kind {
             Table::Posthog => "PostHog funnel export",
@@ -71,9 +93,45 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         },
         ..Funnel::default()
     };
-    let mut problems = Vec::new();
-    let mut segments: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
+    let (rows, segments, mut problems) = read_rows(&mut rdr, &cols);
+    let chosen = choose(choice, &segments, &cols)?;
+    if !chosen.is_empty() {
+        funnel.segment = Some(chosen.clone());
+    }
+    // The total of a plain CSV comes with its segments (`journeymap sql` with `segment_by:`).
+    if kind == Table::Steps && chosen.is_empty() {
+        for seg in segments.iter().filter(|s| !s.is_empty()) {
+            let mut steps = Vec::new();
+            for row in rows.iter().filter(|r| &r.segment == seg) {
+                let median = median_of(row, &cols, &mut problems);
+                match step(row, steps.len() + 1, &cols, median) {
+                    Ok(s) => steps.push(s),
+                    Err(p) => problems.push(p),
+                }
+            }
+            funnel.parts.push((seg.clone(), steps));
+        }
+    }
+    for row in rows.into_iter().filter(|r| r.segment == chosen) {
+        let median = median_of(&row, &cols, &mut problems);
+        take_extras(&mut funnel, &row, &cols, &mut problems);
+        match step(&row, funnel.steps.len() + 1, &cols, median) {
+            Ok(s) => funnel.steps.push(s),
+            Err(p) => problems.push(p),
+        }
+        funnel.date_from = row.from.or(funnel.date_from);
+        funnel.date_to = row.to.or(funnel.date_to);
+    }
+    finish(funnel, problems)
+}
+
+/// Every row with a cell that is not blank, the segments in order of first appearance, and
+/// the rows that could not be read.
+fn read_rows(
+    rdr: &mut csv::Reader<&[u8]>,
+    cols: &Columns,
+) -> (Vec<Row>, Vec<String>, Vec<Problem>) {
+    let (mut rows, mut segments, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -83,133 +141,116 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
-        let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_owned();
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let segment = seg_col.map(cell).unwrap_or_default();
+        let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_owned();
+        let segment = cols.segment.map(cell).unwrap_or_default();
         if !segments.contains(&segment) {
             segments.push(segment.clone());
         }
         let extra = |c: Option<usize>| c.map(cell).filter(|v| !v.is_empty());
         rows.push(Row {
             segment,
-            name: cell(name_col),
-            count: cell(count_col),
-            line,
-            median: extra(median_col),
-            outside: extra(outside_col),
-            unit: extra(unit_col),
-            from: extra(from_col),
-            to: extra(to_col),
+            name: cell(cols.name),
+            count: cell(cols.count),
+            line: rec.position().map_or(0, |p| p.line()),
+            median: extra(cols.median),
+            outside: extra(cols.outside),
+            unit: extra(cols.unit),
+            from: extra(cols.from),
+            to: extra(cols.to),
         });
     }
-    let chosen = match (choice.segment, segments.as_slice()) {
+    (rows, segments, problems)
+}
+
+/// The segment whose rows are the funnel: the one `segment:` names, the only one, or the
+/// rows without a segment (a plain CSV's total); several and none named is an error.
+fn choose(choice: &Choice, segments: &[String], cols: &Columns) -> Result<String, Vec<Problem>> {
+    let col = cols.segment.map_or(1, |c| c + 1);
+    let listed = || -> String {
+        let l: Vec<String> = segments.iter().map(|s| format!("`{s}`")).collect();
+        l.join(", ")
+    };
+    match (choice.segment, segments) {
         (Some(w), _) => match segments.iter().find(|s| crate::words::same_name(s, w)) {
-            Some(s) => s.clone(),
+            Some(s) => Ok(s.clone()),
             None => {
-                let listed: Vec<String> = segments.iter().map(|s| format!("`{s}`")).collect();
                 let hint = crate::suggest::did_you_mean(w, segments.iter().map(String::as_str));
-                return Err(vec![problem(
+                Err(vec![problem(
                     1,
-                    seg_col.map_or(1, |c| c + 1),
+                    col,
                     format!(
                         "no row is of segment `{w}`; the file holds {}{hint}",
-                        listed.join(", ")
+                        listed()
                     ),
-                )]);
+                )])
             }
         },
-        (None, [one]) => one.clone(),
-        (None, many) => {
-            // A plain CSV's rows without a segment are the total.
-            if let Some(blank) = many.iter().find(|s| s.is_empty()) {
-                blank.clone()
-            } else {
-                let listed: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();
-                return Err(vec![problem(
-                    1,
-                    seg_col.map_or(1, |c| c + 1),
-                    format!(
-                        "the file holds one funnel per segment ({}); say which with `segment:` (their counts are never added together)",
-                        listed.join(", ")
-                    ),
-                )]);
-            }
-        }
-    };
-    if !chosen.is_empty() {
-        funnel.segment = Some(chosen.clone());
+        (None, [one]) => Ok(one.clone()),
+        (None, many) => match many.iter().find(|s| s.is_empty()) {
+            Some(blank) => Ok(blank.clone()),
+            None => Err(vec![problem(
+                1,
+                col,
+                format!(
+                    "the file holds one funnel per segment ({}); say which with `segment:` (their counts are never added together)",
+                    listed()
+                ),
+            )]),
+        },
     }
-    let median_of =
-        |row: &Row, problems: &mut Vec<Problem>| match row.median.as_deref().map(str::parse::<f64>)
-        {
-            None => None,
-            Some(Ok(m)) if m.is_finite() && m >= 0.0 => Some(m),
-            Some(_) => {
-                let col = median_col.map_or(1, |c| c + 1);
-                problems.push(problem(
-                    row.line,
-                    col,
-                    "`median_seconds` is not a number of seconds (0 or more)",
-                ));
-                None
-            }
-        };
-    // The total of a plain CSV comes with its segments (`journeymap sql` with `segment_by:`).
-    if kind == Table::Steps && chosen.is_empty() {
-        for seg in segments.iter().filter(|s| !s.is_empty()) {
-            let mut steps = Vec::new();
-            for row in rows.iter().filter(|r| &r.segment == seg) {
-                let median_seconds = median_of(row, &mut problems);
-                match count(&row.count) {
-                    Ok(n) => steps.push(Step {
-                        order: steps.len() + 1,
-                        name: numbered(&row.name).map_or(row.name.clone(), |(_, n)| n.to_owned()),
-                        label: row.name.clone(),
-                        count: n,
-                        line: row.line,
-                        col: count_col + 1,
-                        median_seconds,
-                    }),
-                    Err(why) => problems.push(count_problem(row.line, count_col + 1, why)),
-                }
-            }
-            funnel.parts.push((seg.clone(), steps));
+}
+
+/// A row's median time to the step, when it has a valid one.
+fn median_of(row: &Row, cols: &Columns, problems: &mut Vec<Problem>) -> Option<f64> {
+    match row.median.as_deref().map(str::parse::<f64>) {
+        None => None,
+        Some(Ok(m)) if m.is_finite() && m >= 0.0 => Some(m),
+        Some(_) => {
+            problems.push(problem(
+                row.line,
+                cols.median.map_or(1, |c| c + 1),
+                "`median_seconds` is not a number of seconds (0 or more)",
+            ));
+            None
         }
     }
-    for row in rows.into_iter().filter(|r| r.segment == chosen) {
-        let median_seconds = median_of(&row, &mut problems);
-        let Row { name, line, .. } = row;
-        if let Some(o) = &row.outside {
-            match count(o) {
-                Ok(o) => funnel.outside_path = Some(o),
-                Err(why) => {
-                    problems.push(count_problem(line, outside_col.map_or(1, |c| c + 1), why))
-                }
-            }
-        }
-        if row.unit.as_deref() == Some("sessions") {
-            funnel.unit = "sessions";
-        }
-        funnel.date_from = row.from.or(funnel.date_from);
-        funnel.date_to = row.to.or(funnel.date_to);
-        match count(&row.count) {
-            Ok(n) => {
-                let order = funnel.steps.len() + 1;
-                funnel.steps.push(Step {
-                    order,
-                    name: numbered(&name).map_or(name.clone(), |(_, n)| n.to_owned()),
-                    label: name,
-                    count: n,
-                    line,
-                    col: count_col + 1,
-                    median_seconds,
-                });
-            }
-            Err(why) => problems.push(count_problem(line, count_col + 1, why)),
+}
+
+/// A row as the funnel's step number `order`.
+fn step(
+    row: &Row,
+    order: usize,
+    cols: &Columns,
+    median_seconds: Option<f64>,
+) -> Result<Step, Problem> {
+    let n = count(&row.count).map_err(|why| count_problem(row.line, cols.count + 1, why))?;
+    Ok(Step {
+        order,
+        name: numbered(&row.name).map_or(row.name.clone(), |(_, n)| n.to_owned()),
+        label: row.name.clone(),
+        count: n,
+        line: row.line,
+        col: cols.count + 1,
+        median_seconds,
+    })
+}
+
+/// What a `steps` row says of the whole funnel: those outside the path, and the unit.
+fn take_extras(funnel: &mut Funnel, row: &Row, cols: &Columns, problems: &mut Vec<Problem>) {
+    if let Some(o) = &row.outside {
+        match count(o) {
+            Ok(o) => funnel.outside_path = Some(o),
+            Err(why) => problems.push(count_problem(
+                row.line,
+                cols.outside.map_or(1, |c| c + 1),
+                why,
+            )),
         }
     }
-    finish(funnel, problems)
+    if row.unit.as_deref() == Some("sessions") {
+        funnel.unit = "sessions";
+    }
 }

@@ -82,7 +82,7 @@ pub fn check(path: &Path, format: Format) -> Result<(), Refusal> {
 }
 
 /// A limit passed, said for the user: what, and what to do.
-fn over(what: impl std::fmt::Display) -> Refusal {
+pub(super) fn over(what: impl std::fmt::Display) -> Refusal {
     Refusal::Limit(format!(
         "{what}; this is a limit that keeps journeymap safe on hostile files: export the sheet as CSV if the workbook is genuine"
     ))
@@ -164,7 +164,7 @@ fn zip_parts(path: &Path, format: Format) -> Result<(), Refusal> {
                 || name == "[Content_Types].xml");
         let mut counter = Counter::new(&name, compressed, whole.then_some(held));
         if format == Format::Ods && name == "content.xml" {
-            let cells = ods_cells(BufReader::new(&mut counter.of(&mut part)));
+            let cells = super::ods::cells(BufReader::new(&mut counter.of(&mut part)));
             let cells = match cells {
                 Ok(c) => c,
                 Err(Ok(e)) => return Err(counter.why(e)),
@@ -316,197 +316,6 @@ impl<R: Read> Read for Counted<'_, R> {
         }
         Ok(n)
     }
-}
-
-/// What calamine makes of an `.ods`'s `content.xml`: per table, the cells it collects row
-/// element by row element (a value repeated across columns is copied that many times), and
-/// the rectangle it then fills from the first to the last row and column with a value
-/// (repeated rows copied), for the values and again for the formulas; and the text those
-/// cells hold once copied (a `<text:s text:c="…"/>` is that many spaces).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct OdsCost {
-    cells: u64,
-    text: u64,
-}
-
-/// Text cells of sheets read whole may hold, once laid out.
-pub const MAX_WHOLE_TEXT: u64 = 256 * 1024 * 1024;
-
-/// The cells of an `.ods`'s content, or why it is refused; an error reading it is `Err(Ok)`.
-fn ods_cells<R: std::io::BufRead>(input: R) -> Result<u64, Result<String, Refusal>> {
-    let cost = ods_cost(input)?;
-    if cost.text > MAX_WHOLE_TEXT {
-        return Err(Err(over(format!(
-            "the workbook's cells hold more than {} MiB of text once laid out, the limit for an .ods (read whole)",
-            MAX_WHOLE_TEXT / (1024 * 1024)
-        ))));
-    }
-    Ok(cost.cells)
-}
-
-fn ods_cost<R: std::io::BufRead>(input: R) -> Result<OdsCost, Result<String, Refusal>> {
-    use quick_xml::events::{BytesStart, Event};
-    /// calamine's own caps on a sheet's rows and columns.
-    const ROWS: u64 = 1_048_576;
-    const COLS: u64 = 16_384;
-    #[derive(Default)]
-    struct Table {
-        collected: u64,
-        rows: u64,
-        first: Option<u64>,
-        last: u64,
-        width: u64,
-        text: u64,
-    }
-    #[derive(Default)]
-    struct Row {
-        repeats: u64,
-        cols: u64,
-        width: u64,
-        text: u64,
-    }
-    struct Cell {
-        repeats: u64,
-        valued: bool,
-        /// Its text is its content (a string without a `office:string-value`).
-        content: bool,
-        text: u64,
-    }
-    fn number(e: &BytesStart, key: &[u8]) -> Result<u64, Result<String, Refusal>> {
-        match e.try_get_attribute(key) {
-            Ok(Some(a)) => std::str::from_utf8(&a.value)
-                .ok()
-                .and_then(|s| s.trim().parse::<u64>().ok())
-                .ok_or_else(|| Ok("a repeat count that is not a number".to_owned())),
-            Ok(None) => Ok(1),
-            Err(e) => Err(Ok(e.to_string())),
-        }
-    }
-    fn cell_of(e: &BytesStart, repeats: u64) -> Cell {
-        let mut cell = Cell {
-            repeats,
-            valued: false,
-            content: false,
-            text: 0,
-        };
-        let mut set = false;
-        let mut string = false;
-        for a in e.attributes().flatten() {
-            match a.key.as_ref() {
-                b"office:value"
-                | b"office:string-value"
-                | b"office:date-value"
-                | b"office:time-value"
-                | b"office:boolean-value" => {
-                    set = true;
-                    cell.text += a.value.len() as u64;
-                }
-                b"office:value-type" => string = a.value.as_ref() == b"string",
-                b"table:formula" => {
-                    cell.valued = true;
-                    cell.text += a.value.len() as u64;
-                }
-                _ => {}
-            }
-        }
-        cell.valued |= set || string;
-        cell.content = string && !set;
-        cell
-    }
-    let is_cell = |n: &[u8]| n == b"table:table-cell" || n == b"table:covered-table-cell";
-    let mut reader = quick_xml::Reader::from_reader(input);
-    let mut buf = Vec::new();
-    let mut cost = OdsCost::default();
-    let mut table = Table::default();
-    let mut row: Option<Row> = None;
-    let mut cell: Option<Cell> = None;
-    loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| Ok(e.to_string()))?;
-        // A self-closing element ends where it starts.
-        let (start, end): (Option<BytesStart>, Option<Vec<u8>>) = match event {
-            Event::Eof => break,
-            Event::Start(e) => (Some(e.into_owned()), None),
-            Event::Empty(e) => {
-                let name = e.name().as_ref().to_vec();
-                (Some(e.into_owned()), Some(name))
-            }
-            Event::End(e) => (None, Some(e.name().as_ref().to_vec())),
-            Event::Text(t) => {
-                if let Some(c) = cell.as_mut().filter(|c| c.content) {
-                    c.text += t.len() as u64;
-                }
-                (None, None)
-            }
-            _ => (None, None),
-        };
-        if let Some(e) = start {
-            let name = e.name().as_ref().to_vec();
-            if name == b"table:table-row" {
-                row = Some(Row {
-                    repeats: number(&e, b"table:number-rows-repeated")?,
-                    ..Row::default()
-                });
-            } else if is_cell(&name)
-                && let Some(r) = row.as_ref()
-            {
-                let repeats = number(&e, b"table:number-columns-repeated")?;
-                cell = Some(cell_of(&e, repeats.min(COLS.saturating_sub(r.cols))));
-            } else if let Some(c) = cell.as_mut().filter(|c| c.content) {
-                match name.as_slice() {
-                    b"text:s" => c.text = c.text.saturating_add(number(&e, b"text:c")?),
-                    b"text:p" => c.text += 1,
-                    _ => {}
-                }
-                if c.text > MAX_XML_RUN {
-                    return Err(Err(over(format!(
-                        "a cell of the workbook holds more than {MAX_XML_RUN} bytes of text, the limit for one cell"
-                    ))));
-                }
-            }
-        }
-        let Some(name) = end else {
-            buf.clear();
-            continue;
-        };
-        if is_cell(&name) {
-            if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
-                r.cols += c.repeats;
-                if c.valued {
-                    r.width = r.cols;
-                    r.text = r.text.saturating_add(c.text.saturating_mul(c.repeats));
-                }
-            }
-        } else if name == b"table:table-row" {
-            if let Some(r) = row.take() {
-                let repeats = r.repeats.min(ROWS.saturating_sub(table.rows));
-                table.collected += r.width;
-                if r.width > 0 {
-                    table.first.get_or_insert(table.rows);
-                    table.last = table.rows + repeats.max(1) - 1;
-                    table.width = table.width.max(r.width);
-                    table.text = table.text.saturating_add(r.text.saturating_mul(repeats));
-                }
-                table.rows += repeats;
-            }
-        } else if name == b"table:table" {
-            let rect = table
-                .first
-                .map_or(0, |f| (table.last - f + 1).saturating_mul(table.width));
-            // Values and formulas: each collected, then laid out.
-            cost.cells = cost
-                .cells
-                .saturating_add(table.collected.saturating_add(rect).saturating_mul(2));
-            cost.text = cost.text.saturating_add(table.text);
-            if cost.cells > MAX_WHOLE_CELLS || cost.text > MAX_WHOLE_TEXT {
-                return Ok(cost);
-            }
-            table = Table::default();
-        }
-        buf.clear();
-    }
-    Ok(cost)
 }
 
 // ---------------------------------------------------------------------------------------
