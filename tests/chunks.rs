@@ -1,4 +1,4 @@
-//! Large exports are read on every core (`src/survey/chunks.rs`): cut at record boundaries,
+//! Large exports are read on every core (`src/survey/chunks/`): cut at record boundaries,
 //! each part read on its own thread, the parts taken in in file order. Whatever the number
 //! of parts, every output is byte for byte what one thread gives. `JOURNEYMAP_THREADS=N`
 //! cuts even small files into N parts and says on stderr how each was read.

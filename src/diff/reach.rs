@@ -96,6 +96,11 @@ fn moved(
         (None, None) => true,
         _ => false,
     };
+    // One figure of the four, before and after.
+    let of = |k: fn(Figures) -> Option<f64>| Change {
+        old: a.and_then(k),
+        new: b.and_then(k),
+    };
     (!same).then(|| ReachChange {
         stage: s.id.to_owned(),
         name: s.name.to_owned(),
@@ -104,17 +109,8 @@ fn moved(
             old: a.map(|a| a.0),
             new: b.map(|b| b.0),
         },
-        kept: Change {
-            old: a.and_then(|a| a.1),
-            new: b.and_then(|b| b.1),
-        },
-        share_of_first: Change {
-            old: a.and_then(|a| a.2),
-            new: b.and_then(|b| b.2),
-        },
-        median_seconds_from_previous: Change {
-            old: a.and_then(|a| a.3),
-            new: b.and_then(|b| b.3),
-        },
+        kept: of(|f| f.1),
+        share_of_first: of(|f| f.2),
+        median_seconds_from_previous: of(|f| f.3),
     })
 }

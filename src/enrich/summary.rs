@@ -365,41 +365,38 @@ mod tests {
             low,
             high,
             low_sample: n < LOW_SAMPLE,
-            mean: None,
             scale: [1.0, 5.0],
-            promoters: None,
-            passives: None,
-            detractors: None,
-            top_box: None,
-            stddev: None,
-            emotion: None,
             skipped,
-            skipped_why: Vec::new(),
-            skipped_all_read: None,
-            question: None,
-            yes: None,
-            filtered: 0,
-            caveat: None,
+            ..Figure::default()
         }
     }
 
     #[test]
     fn a_reading_says_the_sample_and_its_interval() {
-        assert_eq!(
-            reading("nps", &figure(412, 3.6, 20.2, 0)),
-            "412 answers; 95% interval between +4 and +20."
-        );
-        assert_eq!(
-            reading("csat", &figure(1250, 61.25, 66.75, 50)),
-            "1,250 answers; 95% interval between 61.3% and 66.8%. 50 of 1,300 answers not used."
-        );
-        assert_eq!(
-            reading("ces", &figure(12, 3.1, 4.45, 0)),
-            "Only 12 answers: read it as a direction, not a number (95% interval between 3.1 and 4.45)."
-        );
-        assert_eq!(
-            reading("ces", &figure(1, 4.0, 4.0, 0)),
-            "Only 1 answer: read it as a direction, not a number (95% interval between 4 and 4)."
-        );
+        let cases = [
+            (
+                "nps",
+                figure(412, 3.6, 20.2, 0),
+                "412 answers; 95% interval between +4 and +20.",
+            ),
+            (
+                "csat",
+                figure(1250, 61.25, 66.75, 50),
+                "1,250 answers; 95% interval between 61.3% and 66.8%. 50 of 1,300 answers not used.",
+            ),
+            (
+                "ces",
+                figure(12, 3.1, 4.45, 0),
+                "Only 12 answers: read it as a direction, not a number (95% interval between 3.1 and 4.45).",
+            ),
+            (
+                "ces",
+                figure(1, 4.0, 4.0, 0),
+                "Only 1 answer: read it as a direction, not a number (95% interval between 4 and 4).",
+            ),
+        ];
+        for (measure, fig, want) in cases {
+            assert_eq!(reading(measure, &fig), want);
+        }
     }
 }

@@ -159,33 +159,29 @@ impl Reader<'_> {
     /// One row: filters, its stage, then each bound cell.
     #[inline]
     fn row(&mut self, rec: &input::Cells, tally: &mut Tally, summary: &mut Summary) {
-        let Tally {
-            bindings,
-            filters,
-            split,
-            pass,
-            stage_col,
-            wholes,
-        } = tally;
         let line = rec.line() + self.line_base;
         if rec.len() == 1 && input::cell(rec, 0).is_empty() {
             return; // a blank line
         }
         summary.rows += 1;
         let mut keep = true;
-        for f in filters.iter_mut() {
+        for f in tally.filters.iter_mut() {
             // Every filter sees every row, so that one that keeps nothing can be named.
             keep &= f.admits(input::cell(rec, f.col));
         }
         if !keep {
             summary.rows_filtered += 1;
-            self.note_filtered(split, rec);
+            self.note_filtered(&mut tally.split, rec);
             return;
         }
         let stages = &self.loaded.journey.stages.value;
-        let row_stage = match *stage_col {
+        let row_stage = match tally.stage_col {
             None => None,
-            Some(sc) => match pass.stages.resolve(stages, input::cell(rec, sc), line) {
+            Some(sc) => match tally
+                .pass
+                .stages
+                .resolve(stages, input::cell(rec, sc), line)
+            {
                 Some(i) => Some(i),
                 None => {
                     summary.rows_unknown_stage += 1;
@@ -193,18 +189,25 @@ impl Reader<'_> {
                 }
             },
         };
-        let Some(key) = self.key(split, rec, line) else {
+        let Some(key) = self.key(&mut tally.split, rec, line) else {
             summary.rows_without_wave += 1;
             return;
         };
-        for (i, b) in bindings.iter_mut().enumerate() {
+        for (i, b) in tally.bindings.iter_mut().enumerate() {
             let cell = input::cell(rec, b.col);
             let target = if b.per_row { row_stage } else { b.stage };
             let at = At { target, key, line };
             if b.measure == MeasureName::Comment {
-                self.comment(b, cell, at, pass, summary);
+                self.comment(b, cell, at, &mut tally.pass, summary);
             } else {
-                self.answer((i, b), cell, at, pass, wholes, summary);
+                self.answer(
+                    (i, b),
+                    cell,
+                    at,
+                    &mut tally.pass,
+                    &mut tally.wholes,
+                    summary,
+                );
             }
         }
     }

@@ -325,7 +325,7 @@ pub enum Kind {
 }
 
 /// A measure's figures as outputs show them: `value` unrounded, a 95% interval, `n`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Figure {
     pub n: u64,
     pub value: f64,
@@ -387,25 +387,11 @@ pub fn figure(acc: &Acc, kind: Kind, scale: [f64; 2]) -> Option<Figure> {
     let n = acc.n as f64;
     let base = Figure {
         n: acc.n,
-        value: 0.0,
-        low: 0.0,
-        high: 0.0,
         low_sample: acc.n < LOW_SAMPLE,
         mean: acc.known_mean(),
         scale,
-        promoters: None,
-        passives: None,
-        detractors: None,
-        top_box: None,
-        stddev: None,
         emotion: acc.known_mean().map(|m| to_emotion(m, scale)),
-        skipped: 0,
-        skipped_why: Vec::new(),
-        skipped_all_read: None,
-        question: None,
-        yes: None,
-        filtered: 0,
-        caveat: None,
+        ..Figure::default()
     };
     Some(match kind {
         Kind::Nps => {

@@ -4,11 +4,14 @@
 //! Invariants: collects every problem and never stops early; each diagnostic points at the
 //! offending value; the result is sorted by file and position so output is deterministic.
 
+mod stage_rules;
+
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Loaded;
-use crate::model::{Funnel, Link, Pos, Spanned, Stage};
+use crate::model::{Link, Pos, Spanned};
+use stage_rules::{references, stages, themes};
 
 /// What validation checks beyond the map itself.
 #[derive(Debug, Clone, Copy)]
@@ -202,175 +205,6 @@ fn visible_ids(v: &mut Validator, j: &crate::model::Journey) {
 fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}')
-}
-
-/// The ids a map defines, each kind with its first definitions.
-struct MapIds<'a> {
-    stages: Ids<'a>,
-    pain_points: Ids<'a>,
-}
-
-/// Each stage: its id, emotion, touchpoints, links, the ids of its pain points and
-/// solutions, and its funnel count against the stage before.
-fn stages<'a>(v: &mut Validator, stages: &'a [Stage]) -> MapIds<'a> {
-    let mut stage_ids = Ids::new("stage");
-    let mut pain_ids = Ids::new("pain point");
-    let mut solution_ids = Ids::new("solution");
-    let mut previous_funnel: Option<(u64, &str)> = None;
-    for stage in stages {
-        v.slug(&stage.id);
-        stage_ids.add(v, &stage.id);
-        v.links(&stage.links);
-        emotion_range(v, stage);
-        if stage.touchpoints.is_empty() {
-            v.report(
-                Code::NoTouchpoints,
-                stage.id.pos,
-                format!("stage `{}` has no touchpoints", stage.id.value),
-            );
-        }
-        for t in &stage.touchpoints {
-            v.links(&t.links);
-        }
-        for p in &stage.pain_points {
-            pain_ids.add(v, &p.id);
-            v.links(&p.links);
-        }
-        for s in &stage.solutions {
-            solution_ids.add(v, &s.id);
-            v.links(&s.links);
-        }
-        funnel(v, stage, &mut previous_funnel);
-    }
-    MapIds {
-        stages: stage_ids,
-        pain_points: pain_ids,
-    }
-}
-
-fn emotion_range(v: &mut Validator, stage: &Stage) {
-    if let Some(e) = &stage.emotion {
-        let s = e.value.score;
-        if !(-2.0..=2.0).contains(&s) {
-            v.report(
-                Code::EmotionOutOfRange,
-                e.pos,
-                format!(
-                    "emotion {s} is outside -2..2; use -2 (very negative) to 2 (very positive)"
-                ),
-            );
-        }
-    }
-}
-
-/// A funnel count is a whole number of 0 or more, and usually shrinks from stage to stage.
-fn funnel<'a>(v: &mut Validator, stage: &'a Stage, previous: &mut Option<(u64, &'a str)>) {
-    match &stage.funnel {
-        Some(Spanned {
-            value: Funnel::Invalid(text),
-            pos,
-        }) => v.report(
-            Code::FunnelNotCount,
-            *pos,
-            format!("funnel {text} is not a count; write the number of people who reached this stage, a whole number of 0 or more"),
-        ),
-        Some(Spanned {
-            value: Funnel::Count(n),
-            pos,
-        }) => {
-            if let Some((prev, prev_id)) = previous.filter(|(prev, _)| n > prev) {
-                v.report(
-                    Code::FunnelGrows,
-                    *pos,
-                    format!("the funnel grows from {prev} at `{prev_id}` to {n} at `{}`; a funnel counts people who reached each stage, so it usually shrinks", stage.id.value),
-                );
-            }
-            *previous = Some((*n, &stage.id.value));
-        }
-        None => {}
-    }
-}
-
-/// Solutions address pain points that exist; pain points are addressed by some solution.
-fn references(v: &mut Validator, stages: &[Stage], pain_ids: &Ids) {
-    let mut addressed = std::collections::BTreeSet::new();
-    for stage in stages {
-        for s in &stage.solutions {
-            for target in &s.addresses {
-                if pain_ids.first.contains_key(target.value.as_str()) {
-                    addressed.insert(target.value.as_str());
-                    continue;
-                }
-                let hint =
-                    crate::suggest::did_you_mean(&target.value, pain_ids.first.keys().copied());
-                v.report(
-                    Code::UnknownPainPoint,
-                    target.pos,
-                    format!(
-                        "solution `{}` addresses `{}`, which is not a pain point id in this map{hint}",
-                        s.id.value, target.value
-                    ),
-                );
-            }
-        }
-    }
-    for p in stages.iter().flat_map(|s| &s.pain_points) {
-        if !addressed.contains(p.id.value.as_str()) {
-            v.report(
-                Code::UnaddressedPainPoint,
-                p.id.pos,
-                format!(
-                    "pain point `{}` is not addressed by any solution",
-                    p.id.value
-                ),
-            );
-        }
-    }
-}
-
-/// The codebook: unique theme ids, terms that can match, pain points the map has.
-fn themes(v: &mut Validator, themes: &[crate::model::Theme], pain_ids: &Ids) {
-    let mut theme_ids = Ids::new("theme");
-    for t in themes {
-        theme_ids.add(v, &t.id);
-        if t.terms.is_empty() {
-            v.report(
-                Code::BadTheme,
-                t.id.pos,
-                format!(
-                    "theme `{}` has no terms: give it the words or phrases that mark its comments",
-                    t.id.value
-                ),
-            );
-        }
-        for term in t.terms.iter().chain(&t.exclude) {
-            if let Err(e) = crate::themes::term_key(&term.value) {
-                v.report(
-                    Code::BadTheme,
-                    term.pos,
-                    format!(
-                        "term `{}` of theme `{}` cannot match: {}",
-                        term.value,
-                        t.id.value,
-                        e.describe()
-                    ),
-                );
-            }
-        }
-        for p in &t.pain_points {
-            if !pain_ids.first.contains_key(p.value.as_str()) {
-                let hint = crate::suggest::did_you_mean(&p.value, pain_ids.first.keys().copied());
-                v.report(
-                    Code::BadTheme,
-                    p.pos,
-                    format!(
-                        "theme `{}` is evidence for `{}`, which is not a pain point id in this map{hint}",
-                        t.id.value, p.value
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// Each survey: a unique id, a readable file inside the map's folder, and stages the map has.
