@@ -373,30 +373,20 @@ mod tests {
 
     #[test]
     fn a_reading_says_the_sample_and_its_interval() {
-        let cases = [
-            (
-                "nps",
-                figure(412, 3.6, 20.2, 0),
-                "412 answers; 95% interval between +4 and +20.",
-            ),
-            (
-                "csat",
-                figure(1250, 61.25, 66.75, 50),
-                "1,250 answers; 95% interval between 61.3% and 66.8%. 50 of 1,300 answers not used.",
-            ),
-            (
-                "ces",
-                figure(12, 3.1, 4.45, 0),
-                "Only 12 answers: read it as a direction, not a number (95% interval between 3.1 and 4.45).",
-            ),
-            (
-                "ces",
-                figure(1, 4.0, 4.0, 0),
-                "Only 1 answer: read it as a direction, not a number (95% interval between 4 and 4).",
-            ),
+        let figures = [
+            ("nps", figure(412, 3.6, 20.2, 0)),
+            ("csat", figure(1250, 61.25, 66.75, 50)),
+            ("ces", figure(12, 3.1, 4.45, 0)),
+            ("ces", figure(1, 4.0, 4.0, 0)),
         ];
-        for (measure, fig, want) in cases {
-            assert_eq!(reading(measure, &fig), want);
+        let want = [
+            "412 answers; 95% interval between +4 and +20.",
+            "1,250 answers; 95% interval between 61.3% and 66.8%. 50 of 1,300 answers not used.",
+            "Only 12 answers: read it as a direction, not a number (95% interval between 3.1 and 4.45).",
+            "Only 1 answer: read it as a direction, not a number (95% interval between 4 and 4).",
+        ];
+        for ((measure, fig), want) in figures.iter().zip(want) {
+            assert_eq!(reading(measure, fig), want);
         }
     }
 }
