@@ -16,12 +16,18 @@
 //! what any call costs); words are numbered in order of first appearance and every sum runs in
 //! that order, so a text's scores are the same bits on every run.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Maps keyed by text the run made itself: a fast hash, the same on every run.
+type Fast = foldhash::fast::FixedState;
 
 /// Characters that make a token punctuation (YAKE's "exclude" set).
 const PUNCTUATION: &str = r##"!"#$%&'()*+,-./:,<=>?@[\]^_`{|}~"##;
 /// The English stop words of the reference implementation, one per line.
 const STOP_WORDS: &str = include_str!("stopwords-en.txt");
+/// The stop words as a set, made once per run.
+static STOP: LazyLock<HashSet<&'static str, Fast>> = LazyLock::new(|| STOP_WORDS.lines().collect());
 /// Apostrophes a word may hold.
 const APOSTROPHES: [char; 6] = ['\'', '\u{b4}', '\u{2b9}', '\u{2bc}', '\u{2019}', '\u{2032}'];
 
@@ -53,7 +59,7 @@ struct Sentence {
 /// characters), numbered in order of first appearance, with what each needs for its score.
 #[derive(Default)]
 struct Terms {
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, Fast>,
     /// Per term: its occurrences as (sentence, tag).
     seen: Vec<Vec<(usize, Tag)>>,
     /// Per term: the terms just before it, and just after it, once per occurrence.
@@ -62,14 +68,15 @@ struct Terms {
 }
 
 impl Terms {
-    fn id(&mut self, term: String) -> usize {
-        let next = self.index.len();
-        let id = *self.index.entry(term).or_insert(next);
-        if id == next {
-            self.seen.push(Vec::new());
-            self.left.push(Vec::new());
-            self.right.push(Vec::new());
+    fn id(&mut self, term: &str) -> usize {
+        if let Some(&id) = self.index.get(term) {
+            return id;
         }
+        let id = self.index.len();
+        self.index.insert(term.to_owned(), id);
+        self.seen.push(Vec::new());
+        self.left.push(Vec::new());
+        self.right.push(Vec::new());
         id
     }
 }
@@ -77,7 +84,7 @@ impl Terms {
 /// The keyphrases (one to `ngrams` words, lower-cased) of `comments`, best first; ties broken
 /// by the phrase.
 pub fn keyphrases(comments: &[&str], ngrams: usize) -> Vec<String> {
-    let stop: std::collections::HashSet<&str> = STOP_WORDS.lines().collect();
+    let stop = &*STOP;
     let mut terms = Terms::default();
     let sentences: Vec<Sentence> = comments
         .iter()
@@ -88,7 +95,7 @@ pub fn keyphrases(comments: &[&str], ngrams: usize) -> Vec<String> {
     for (k, s) in sentences.iter().enumerate() {
         context(k, s, &mut terms);
     }
-    let is_stop = |lower: &str| is_stop_word(lower, &stop);
+    let is_stop = |lower: &str| is_stop_word(lower, stop);
     let scores = term_scores(&terms, &sentences, &is_stop);
     let mut found: Vec<(f64, String)> = candidates(&sentences, ngrams, &is_stop)
         .into_iter()
@@ -104,7 +111,7 @@ pub fn keyphrases(comments: &[&str], ngrams: usize) -> Vec<String> {
 
 /// A stop word: listed, listed without its final `s`, or under three characters that are not
 /// punctuation.
-fn is_stop_word(lower: &str, stop: &std::collections::HashSet<&str>) -> bool {
+fn is_stop_word(lower: &str, stop: &HashSet<&str, Fast>) -> bool {
     let single = single(lower);
     stop.contains(lower)
         || stop.contains(single)
@@ -152,7 +159,7 @@ fn sentence(text: &str, terms: &mut Terms) -> Sentence {
     for token in tokens(text) {
         let lower = token.to_lowercase();
         s.tags.push(tag(token, s.terms.is_empty()));
-        s.terms.push(terms.id(single(&lower).to_owned()));
+        s.terms.push(terms.id(single(&lower)));
         s.lower.push(lower);
     }
     s
@@ -363,7 +370,7 @@ fn candidates(
     n: usize,
     is_stop: &dyn Fn(&str) -> bool,
 ) -> Vec<(Phrase, usize)> {
-    let mut index: HashMap<&[String], usize> = HashMap::new();
+    let mut index: HashMap<&[String], usize, Fast> = HashMap::default();
     let mut out: Vec<(Phrase, usize)> = Vec::new();
     for (k, s) in sentences.iter().enumerate() {
         for j in 0..s.lower.len() {
