@@ -138,11 +138,12 @@ impl Drop for Live {
 /// an input is caught too.
 pub fn refuse_inputs(targets: &[Target], inputs: &[PathBuf]) -> Result<()> {
     for t in targets {
-        if !t.path.exists() {
+        // An output that cannot be opened (it does not exist yet) is no input.
+        let Ok(out) = same_file::Handle::from_path(&t.path) else {
             continue;
-        }
+        };
         for input in inputs {
-            if same_file::is_same_file(&t.path, input).unwrap_or(false) {
+            if same_file::Handle::from_path(input).is_ok_and(|h| h == out) {
                 bail!(
                     "refusing to write {}: it is the same file as {}, an input of this run; choose another output",
                     t.path.display(),
