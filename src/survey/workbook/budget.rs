@@ -82,7 +82,7 @@ pub fn check(path: &Path, format: Format) -> Result<(), Refusal> {
 }
 
 /// A limit passed, said for the user: what, and what to do.
-pub(super) fn over(what: impl std::fmt::Display) -> Refusal {
+fn over(what: impl std::fmt::Display) -> Refusal {
     Refusal::Limit(format!(
         "{what}; this is a limit that keeps journeymap safe on hostile files: export the sheet as CSV if the workbook is genuine"
     ))
@@ -164,7 +164,7 @@ fn zip_parts(path: &Path, format: Format) -> Result<(), Refusal> {
                 || name == "[Content_Types].xml");
         let mut counter = Counter::new(&name, compressed, whole.then_some(held));
         if format == Format::Ods && name == "content.xml" {
-            let cells = super::ods::cells(BufReader::new(&mut counter.of(&mut part)));
+            let cells = ods_cells(BufReader::new(&mut counter.of(&mut part)));
             let cells = match cells {
                 Ok(c) => c,
                 Err(Ok(e)) => return Err(counter.why(e)),
@@ -316,6 +316,32 @@ impl<R: Read> Read for Counted<'_, R> {
         }
         Ok(n)
     }
+}
+
+/// Text cells of sheets read whole may hold, once laid out.
+pub const MAX_WHOLE_TEXT: u64 = 256 * 1024 * 1024;
+
+/// The cells of an `.ods`'s content (`ods.rs`), or why it is refused; an error reading it is
+/// `Err(Ok)`.
+fn ods_cells<R: std::io::BufRead>(input: R) -> Result<u64, Result<String, Refusal>> {
+    let limits = super::ods::Limits {
+        cell_text: MAX_XML_RUN,
+        cells: MAX_WHOLE_CELLS,
+        text: MAX_WHOLE_TEXT,
+    };
+    let cost = super::ods::cost(input, &limits).map_err(|f| match f {
+        super::ods::Failed::Damaged(e) => Ok(e),
+        super::ods::Failed::CellText => Err(over(format!(
+            "a cell of the workbook holds more than {MAX_XML_RUN} bytes of text, the limit for one cell"
+        ))),
+    })?;
+    if cost.text > MAX_WHOLE_TEXT {
+        return Err(Err(over(format!(
+            "the workbook's cells hold more than {} MiB of text once laid out, the limit for an .ods (read whole)",
+            MAX_WHOLE_TEXT / (1024 * 1024)
+        ))));
+    }
+    Ok(cost.cells)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,26 +5,36 @@
 //! those cells hold once copied (a `<text:s text:c="…"/>` is that many spaces).
 //!
 //! Invariants: the walk keeps one table, one row and one cell of counts, whatever the file;
+//! it knows no budget but the limits it is handed (`budget.rs` decides what they mean);
 //! every count saturates; a repeat count is capped where calamine caps it.
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::budget::{MAX_WHOLE_CELLS, MAX_XML_RUN, Refusal, over};
-
-/// Text cells of sheets read whole may hold, once laid out.
-pub const MAX_WHOLE_TEXT: u64 = 256 * 1024 * 1024;
+/// Where the walk stops: the most text in one cell, and the cells and text of the whole
+/// content past which counting further is pointless (the budget refuses it already).
+pub(super) struct Limits {
+    pub cell_text: u64,
+    pub cells: u64,
+    pub text: u64,
+}
 /// calamine's own caps on a sheet's rows and columns.
 const ROWS: u64 = 1_048_576;
 const COLS: u64 = 16_384;
 
-/// What reading fails with: `Ok` an error of the XML (the file is damaged), `Err` a refusal.
-type Failed = Result<String, Refusal>;
+/// Why the walk stopped early.
+#[derive(Debug)]
+pub(super) enum Failed {
+    /// The XML cannot be read (the file is damaged).
+    Damaged(String),
+    /// A cell holds more text than [`Limits::cell_text`].
+    CellText,
+}
 
 /// The cells and text calamine would make of the content.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct Cost {
-    cells: u64,
-    text: u64,
+pub(super) struct Cost {
+    pub cells: u64,
+    pub text: u64,
 }
 
 #[derive(Default)]
@@ -54,34 +64,29 @@ struct Cell {
 }
 
 /// Where the walk is: the table, row and cell being read, and the cost so far.
-#[derive(Default)]
-struct Walk {
+struct Walk<'a> {
+    limits: &'a Limits,
     cost: Cost,
     table: Table,
     row: Option<Row>,
     cell: Option<Cell>,
 }
 
-/// The cells of an `.ods`'s content, or why it is refused; an error reading it is `Err(Ok)`.
-pub(super) fn cells<R: std::io::BufRead>(input: R) -> Result<u64, Failed> {
-    let cost = cost(input)?;
-    if cost.text > MAX_WHOLE_TEXT {
-        return Err(Err(over(format!(
-            "the workbook's cells hold more than {} MiB of text once laid out, the limit for an .ods (read whole)",
-            MAX_WHOLE_TEXT / (1024 * 1024)
-        ))));
-    }
-    Ok(cost.cells)
-}
-
-fn cost<R: std::io::BufRead>(input: R) -> Result<Cost, Failed> {
+/// The cells and text calamine would make of the content, counted until past `limits`.
+pub(super) fn cost<R: std::io::BufRead>(input: R, limits: &Limits) -> Result<Cost, Failed> {
     let mut reader = quick_xml::Reader::from_reader(input);
     let mut buf = Vec::new();
-    let mut walk = Walk::default();
+    let mut walk = Walk {
+        limits,
+        cost: Cost::default(),
+        table: Table::default(),
+        row: None,
+        cell: None,
+    };
     loop {
         let event = reader
             .read_event_into(&mut buf)
-            .map_err(|e| Ok(e.to_string()))?;
+            .map_err(|e| Failed::Damaged(e.to_string()))?;
         // A self-closing element ends where it starts.
         let (start, end): (Option<BytesStart>, Option<Vec<u8>>) = match event {
             Event::Eof => break,
@@ -116,7 +121,7 @@ fn is_cell(name: &[u8]) -> bool {
     name == b"table:table-cell" || name == b"table:covered-table-cell"
 }
 
-impl Walk {
+impl Walk<'_> {
     /// An element starts: a row, a cell, or text inside a cell.
     fn start(&mut self, e: &BytesStart) -> Result<(), Failed> {
         let name = e.name();
@@ -137,10 +142,8 @@ impl Walk {
                 b"text:p" => c.text += 1,
                 _ => {}
             }
-            if c.text > MAX_XML_RUN {
-                return Err(Err(over(format!(
-                    "a cell of the workbook holds more than {MAX_XML_RUN} bytes of text, the limit for one cell"
-                ))));
+            if c.text > self.limits.cell_text {
+                return Err(Failed::CellText);
             }
         }
         Ok(())
@@ -169,7 +172,7 @@ impl Walk {
             let cells = t.collected.saturating_add(rect).saturating_mul(2);
             self.cost.cells = self.cost.cells.saturating_add(cells);
             self.cost.text = self.cost.text.saturating_add(t.text);
-            return self.cost.cells > MAX_WHOLE_CELLS || self.cost.text > MAX_WHOLE_TEXT;
+            return self.cost.cells > self.limits.cells || self.cost.text > self.limits.text;
         }
         false
     }
@@ -195,9 +198,9 @@ fn number(e: &BytesStart, key: &[u8]) -> Result<u64, Failed> {
         Ok(Some(a)) => std::str::from_utf8(&a.value)
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
-            .ok_or_else(|| Ok("a repeat count that is not a number".to_owned())),
+            .ok_or_else(|| Failed::Damaged("a repeat count that is not a number".to_owned())),
         Ok(None) => Ok(1),
-        Err(e) => Err(Ok(e.to_string())),
+        Err(e) => Err(Failed::Damaged(e.to_string())),
     }
 }
 
