@@ -26,7 +26,6 @@ use crate::model::Survey;
 use super::input::{self, Input, OpenError};
 
 mod budget;
-mod ods;
 
 pub use budget::{MAX_WHOLE_CELLS, MAX_WORKBOOK_BYTES};
 
