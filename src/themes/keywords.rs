@@ -245,12 +245,12 @@ fn contraction(word: &str) -> Option<usize> {
 /// A token's tag.
 fn tag(word: &str, first: bool) -> Tag {
     let punct = |c: &char| PUNCTUATION.contains(*c);
-    let kinds = {
-        let mut p: Vec<char> = word.chars().filter(punct).collect();
-        p.sort_unstable();
-        p.dedup();
-        p.len()
-    };
+    // The kinds of punctuation in the word, as bits of their ASCII codes (all are ASCII).
+    let kinds = word
+        .chars()
+        .filter(punct)
+        .fold(0u128, |bits, c| bits | 1 << (c as u32 & 127))
+        .count_ones();
     let digits = word.chars().any(|c| c.is_ascii_digit());
     let letters = word.chars().any(char::is_alphabetic);
     if digits && word.replace(',', "").parse::<f64>().is_ok() {
