@@ -125,10 +125,7 @@ fn exports_that_cannot_be_right_are_refused_at_their_line() {
             format!("journeymap: 1\ntitle: T\npersona: {{name: P}}\nstages:\n  - {{id: a, name: A, touchpoints: [{{name: T}}], reach: {{source: x, step: 1}}}}\nanalytics:\n  - id: x\n    file: {file}\n{extra}"),
         )
         .unwrap();
-        let o = run_in(
-            dir.path(),
-            &["validate", "--format", "short", "m.journey.yaml"],
-        );
+        let o = crate::util::validate_short(dir.path());
         (code(&o), stdout(&o))
     };
     let (c, out) = validate("mixpanel-funnels-api.json", "");

@@ -34,11 +34,11 @@ fn init_checks_every_path_before_writing_any() {
     let p = dir.path();
     write(p, "surveys", "a file where init wants a folder");
     let o = run_in(p, &["init", "."]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("surveys is a file, not a folder"),
-        "{}",
-        stderr(&o)
+    crate::util::exits_saying(
+        &o,
+        2,
+        crate::util::stderr,
+        "surveys is a file, not a folder",
     );
     assert!(!p.join("starter.journey.yaml").exists());
     assert!(!p.join("journeymap.schema.json").exists());
@@ -97,12 +97,7 @@ fn scans_follow_symlinked_maps_and_a_map_named_twice_is_said_so() {
         p,
         &["render", "m.journey.yaml", "./m.journey.yaml", "-o", "out/"],
     );
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("is named more than once"),
-        "{}",
-        stderr(&o)
-    );
+    crate::util::exits_saying(&o, 2, crate::util::stderr, "is named more than once");
 }
 
 #[test]
@@ -158,10 +153,7 @@ fn classic_mac_line_ends_are_refused_not_merged() {
         b"stage,nps\ra,9\ra,10\ra,3\r",
         "stage_column: stage, measures: {nps: nps}",
     );
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     assert_eq!(code(&o), 1);
     assert!(
         stdout(&o).contains(
@@ -200,10 +192,7 @@ fn yaml_tags_are_refused() {
             "m.journey.yaml",
             &MAP.replace("title: t", &format!("title: {tagged}")),
         );
-        let o = run_in(
-            dir.path(),
-            &["validate", "--format", "short", "m.journey.yaml"],
-        );
+        let o = crate::util::validate_short(dir.path());
         assert_eq!(code(&o), 1);
         assert!(
             stdout(&o).starts_with(&format!("m.journey.yaml:2:{col}: error[JM002]: YAML tags")),
@@ -221,10 +210,7 @@ fn messages_speak_of_the_map_not_the_yaml_library() {
         "m.journey.yaml",
         &MAP.replace("title: t\n", "title: t\ntitle: u\n"),
     );
-    let out = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let out = stdout(&crate::util::validate_short(dir.path()));
     assert!(
         out.contains("the key `title` appears twice in the same mapping"),
         "{out}"
@@ -235,10 +221,7 @@ fn messages_speak_of_the_map_not_the_yaml_library() {
         "m.journey.yaml",
         &MAP.replace("title: t", "title: ~"),
     );
-    let out = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let out = stdout(&crate::util::validate_short(dir.path()));
     assert!(out.contains("expected text here, found nothing"), "{out}");
     assert!(!out.contains("Option<"));
 }
@@ -397,10 +380,7 @@ fn a_carriage_return_in_a_header_is_shown_not_sent_to_the_terminal() {
         b"stage,\"n\rps\"\na,9\n",
         "stage_column: stage, measures: {nps: score}",
     );
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     let out = stdout(&o);
     assert!(out.contains("`n\\rps`"), "{out:?}");
     assert!(!out.contains('\r'), "{out:?}");
@@ -484,10 +464,7 @@ fn a_non_finite_number_is_refused_with_a_way_out() {
         "m.journey.yaml",
         &MAP.replace("name: A,", "name: A, emotion: .nan,"),
     );
-    let out = stdout(&run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ));
+    let out = stdout(&crate::util::validate_short(dir.path()));
     assert!(
         out.starts_with("m.journey.yaml:5:22: error[JM002]: invalid type: string \".nan\", expected a number from -2 to 2, or {score, label}; `.nan` and `.inf` are not numbers a map can use"),
         "{out}"

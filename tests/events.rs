@@ -245,10 +245,7 @@ fn a_log_funnel_says_what_it_could_not_count() {
         format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    window: 0d\n    steps: {{browse: view, cart: cart}}\n"),
     )
     .unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("m.journey.yaml:14:13: error[JM145]: a window of zero lets no one go from one stage to the next"), "{}", stdout(&o));
 }

@@ -187,10 +187,7 @@ fn a_persona_path_that_is_a_directory_is_an_error_at_the_persona() {
         "journeymap: 1\ntitle: x\npersona: people\nstages:\n  - {id: a, name: A, touchpoints: [{name: t}]}\n",
     )
     .unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     assert_eq!(code(&o), 1);
     assert_eq!(
         stdout(&o),

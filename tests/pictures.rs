@@ -70,11 +70,11 @@ fn without_chromium_a_pdf_is_refused_naming_the_package_and_nothing_is_written()
         .args(["--chromium", "/nowhere/chromium"])
         .output()
         .unwrap();
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("/nowhere/chromium, is not a file"),
-        "{}",
-        stderr(&o)
+    crate::util::exits_saying(
+        &o,
+        2,
+        crate::util::stderr,
+        "/nowhere/chromium, is not a file",
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

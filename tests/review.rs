@@ -161,11 +161,8 @@ fn gfm_blocks(md: &str) -> Vec<(String, String)> {
     out
 }
 
-#[test]
-fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
-    let dir = base();
-    let d = dir.path();
-    pull_request(d);
+/// `diff -f json` of the shop map against `HEAD`, which must succeed.
+fn diff_json(d: &Path) -> serde_json::Value {
     let o = run_in(
         d,
         &[
@@ -177,7 +174,15 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
         ],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
+    let dir = base();
+    let d = dir.path();
+    pull_request(d);
+    let j = diff_json(d);
     let bindings: Vec<(String, String, String, String, String)> = j["bindings"]
         .as_array()
         .unwrap()
@@ -265,17 +270,7 @@ fn a_pull_request_diff_names_every_binding_file_and_figure_it_changed() {
     assert_ne!(ios_cart["kept"]["old"], ios_cart["kept"]["new"]);
     // The survey figures the bindings and files moved: browse CSAT now counts enterprise
     // answers, pay CSAT only the book's pay rows plus three new ones.
-    let measures: Vec<(String, String)> = j["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["stage"].as_str().unwrap().to_owned(),
-                m["measure"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let measures = crate::util::stage_measures(&j["measures"]);
     for place in ["browse", "cart", "pay"] {
         assert!(
             measures.contains(&(place.to_owned(), "csat".to_owned())),
@@ -429,18 +424,7 @@ fn a_large_event_log_is_read_at_the_revision() {
         MAP.replace("window: 90m", "window: 30s"),
     )
     .unwrap();
-    let o = run_in(
-        d,
-        &[
-            "diff",
-            "HEAD:maps/shop.journey.yaml",
-            "maps/shop.journey.yaml",
-            "-f",
-            "json",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let j = diff_json(d);
     // Every fourth user carts 60 s after viewing: inside 90 min, outside 30 s.
     let cart = j["reach"]
         .as_array()

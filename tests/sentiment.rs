@@ -259,15 +259,12 @@ surveys:
 
     // Declared German: none is scored, said at the map's line, and no figure is shown.
     write("    language: de\n");
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
-    assert_eq!(code(&o), 0);
-    assert!(
-        stdout(&o).contains("m.journey.yaml:12:15: warning[JM124]: survey `s` declares `language: de`, and sentiment is English only (VADER): none of its comments will be scored"),
-        "{}",
-        stdout(&o)
+    let o = crate::util::validate_short(dir.path());
+    crate::util::exits_saying(
+        &o,
+        0,
+        crate::util::stdout,
+        "m.journey.yaml:12:15: warning[JM124]: survey `s` declares `language: de`, and sentiment is English only (VADER): none of its comments will be scored",
     );
     let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
     let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -281,13 +278,7 @@ surveys:
 #[test]
 fn a_sentiment_binding_that_cannot_work_is_refused_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.csv"), "stage,csat\nbuy,4\n").unwrap();
-    let text = "journeymap: 1
-title: Bad sentiment
-persona: {name: Tester}
-stages:
-  - {id: buy, name: Buy, touchpoints: [{name: Web}]}
-surveys:
+    let surveys = "surveys:
   - id: s
     file: a.csv
     stage_column: stage
@@ -304,11 +295,8 @@ surveys:
     measures: {csat: csat}
     language: english
 ";
-    std::fs::write(dir.path().join("m.journey.yaml"), text).unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let csv = "stage,csat\nbuy,4\n";
+    let o = crate::util::validate_buy_map(dir.path(), "Bad sentiment", csv, surveys);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     for want in [

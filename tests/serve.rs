@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use crate::util::{cmd, code, root, stderr, tempdir};
 
 /// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
 impl Drop for Server {
@@ -24,25 +24,31 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    /// Start `serve` as `command` says (its stdout is read for the address it prints).
+    pub fn start(command: &mut std::process::Command) -> Server {
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("http://")
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("serve printed {line:?}"))
+            .to_owned();
+        Server { child, addr }
+    }
+}
+
 fn serve(args: &[&str]) -> Server {
-    let mut child = cmd()
-        .args(["serve", "--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("http://")
-        .and_then(|a| a.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("serve printed {line:?}"))
-        .to_owned();
-    Server { child, addr }
+    Server::start(
+        cmd()
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .stderr(Stdio::piped()),
+    )
 }
 
 /// GET `path`: the status and the body.
@@ -249,12 +255,7 @@ fn a_port_in_use_is_refused_with_a_way_out() {
         .args(["serve", "no/such/map.journey.yaml"])
         .output()
         .unwrap();
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("no such file or directory"),
-        "{}",
-        stderr(&o)
-    );
+    crate::util::exits_saying(&o, 2, crate::util::stderr, "no such file or directory");
 }
 
 #[test]

@@ -486,7 +486,7 @@ fn aggregated_rows_carry_their_scale_and_skipped_answers() {
         "stage,measure,n,promoters,passives,detractors,top_box,mean,stddev,skipped,scale_min,scale_max\nsearch,csat,40,,,,10,5.5,1.2,0,7,1\nsearch,nps,10,5,3,2,,,,0,1,10\nsearch,ces,10,,,,,3,1,0,1,\n",
     )
     .unwrap();
-    let o = run_in(d, &["validate", "--format", "short", "m.journey.yaml"]);
+    let o = crate::util::validate_short(d);
     let err = stdout(&o) + &stderr(&o);
     assert!(err.contains("agg.csv:2:11: error[JM107]: csat row: the scale 7..1 cannot be right: it is reversed or empty"), "{err}");
     assert!(err.contains("agg.csv:3:11: error[JM107]: nps row: the scale 1..10 cannot be right: NPS is answered on 0..10"), "{err}");

@@ -226,15 +226,12 @@ fn a_survey_path_that_is_a_directory_or_a_fifo_fails_fast() {
     let dir = tempdir();
     std::fs::create_dir(dir.path().join("answers.csv")).unwrap();
     std::fs::write(dir.path().join("m.journey.yaml"), MAP).unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stdout(&o).contains("error[JM000]: survey file answers.csv is not a regular file"),
-        "{}",
-        stdout(&o)
+    let o = crate::util::validate_short(dir.path());
+    crate::util::exits_saying(
+        &o,
+        1,
+        crate::util::stdout,
+        "error[JM000]: survey file answers.csv is not a regular file",
     );
     #[cfg(unix)]
     {
@@ -263,10 +260,7 @@ fn an_unknown_encoding_or_delimiter_is_reported_at_the_binding() {
         ("    delimiter: \"#\"\n", "delimiter `#` is not supported"),
     ] {
         std::fs::write(dir.path().join("m.journey.yaml"), format!("{MAP}{extra}")).unwrap();
-        let o = run_in(
-            dir.path(),
-            &["validate", "--format", "short", "m.journey.yaml"],
-        );
+        let o = crate::util::validate_short(dir.path());
         assert_eq!(code(&o), 1, "{extra}");
         let out = stdout(&o);
         assert!(

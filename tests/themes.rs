@@ -258,10 +258,7 @@ themes:
   - {id: harm, label: Harm, terms: [hurt], exclude: [\"*\"], pain_points: [hrut]}
 ";
     std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     assert_eq!(code(&o), 1);
     let lines: Vec<String> = stdout(&o)
         .lines()
@@ -305,22 +302,13 @@ themes:
 #[test]
 fn a_codebook_without_comments_to_count_is_said() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.csv"), "stage,csat\nbuy,4\nbuy,5\n").unwrap();
-    let map = "journeymap: 1
-title: No comments
-persona: {name: Tester}
-stages:
-  - {id: buy, name: Buy, touchpoints: [{name: Web}]}
-surveys:
+    let rest = "surveys:
   - {id: s, file: a.csv, stage_column: stage, measures: {csat: csat}}
 themes:
   - {id: price, label: Price, terms: [price*]}
 ";
-    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
-    let o = run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let csv = "stage,csat\nbuy,4\nbuy,5\n";
+    let o = crate::util::validate_buy_map(dir.path(), "No comments", csv, rest);
     assert_eq!(code(&o), 0, "a warning, not an error");
     assert!(
         stdout(&o).contains("m.journey.yaml:9:10: warning[JM123]: the map has a theme codebook, but no substantive comment was read"),

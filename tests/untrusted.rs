@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::serve::Server;
 use crate::util::{
     TODAY, WALL, all_text, code, exit, limited, root, run_in, stderr, stdout, tempdir,
 };
@@ -111,11 +112,11 @@ fn a_table_name_is_one_quoted_name_whatever_it_holds() {
     )
     .unwrap();
     let o = run_in(d, &["validate", "--format", "short", "bad.journey.yaml"]);
-    assert_eq!(code(&o), 1);
-    assert!(
-        stdout(&o).contains("bad.journey.yaml:9:12: error[JM145]: event log `log`: `table:` `a..b` has an empty part"),
-        "{}",
-        stdout(&o)
+    crate::util::exits_saying(
+        &o,
+        1,
+        crate::util::stdout,
+        "bad.journey.yaml:9:12: error[JM145]: event log `log`: `table:` `a..b` has an empty part",
     );
 }
 
@@ -357,7 +358,7 @@ fn an_empty_time_is_an_error_wherever_it_is() {
     )
     .unwrap();
     log_map(d, "events.csv", "");
-    let o = run_in(d, &["validate", "--format", "short", "m.journey.yaml"]);
+    let o = crate::util::validate_short(d);
     let text = stdout(&o);
     assert_eq!(code(&o), 1, "{text}");
     for line in [2, 3, 5] {
@@ -387,7 +388,7 @@ fn times_out_of_range_are_refused_not_wrapped() {
     )
     .unwrap();
     log_map(d, "events.csv", "    time_unit: us\n");
-    let o = run_in(d, &["validate", "--format", "short", "m.journey.yaml"]);
+    let o = crate::util::validate_short(d);
     let text = stdout(&o);
     assert_eq!(code(&o), 1, "{text}");
     assert!(
@@ -845,43 +846,17 @@ fn an_interrupted_pdf_leaves_no_folder_behind() {
 }
 
 /// `journeymap serve` of a small map, under `prlimit` with `limits`; killed when dropped.
-struct Served {
-    child: std::process::Child,
-    addr: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve_map(d: &Path, limits: &[&str]) -> Served {
+fn serve_map(d: &Path, limits: &[&str]) -> Server {
     std::fs::write(d.join("m.journey.yaml"), STAGES).unwrap();
-    let mut child = Command::new("prlimit")
-        .args(limits)
-        .arg(env!("CARGO_BIN_EXE_journeymap"))
-        .args(["serve", "--port", "0", "m.journey.yaml"])
-        .current_dir(d)
-        .env("JOURNEYMAP_TODAY", TODAY)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
+    Server::start(
+        Command::new("prlimit")
+            .args(limits)
+            .arg(env!("CARGO_BIN_EXE_journeymap"))
+            .args(["serve", "--port", "0", "m.journey.yaml"])
+            .current_dir(d)
+            .env("JOURNEYMAP_TODAY", TODAY)
+            .stderr(std::process::Stdio::null()),
     )
-    .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("http://")
-        .and_then(|a| a.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("serve printed {line:?}"))
-        .to_owned();
-    Served { child, addr }
 }
 
 /// Send `bytes` (as much as the server takes, from a thread of its own) and read its answer

@@ -57,6 +57,40 @@ pub fn python_json(args: &[&std::ffi::OsStr]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `validate --format short m.journey.yaml` in `dir`.
+pub fn validate_short(dir: &Path) -> Output {
+    run_in(dir, &["validate", "--format", "short", "m.journey.yaml"])
+}
+
+/// Writes `csv` as `a.csv` and a one-stage map (stage `buy`) titled `title`, whose keys after
+/// `stages:` are `rest`, as `m.journey.yaml` in `dir`; then `validate --format short` of it.
+pub fn validate_buy_map(dir: &Path, title: &str, csv: &str, rest: &str) -> Output {
+    std::fs::write(dir.join("a.csv"), csv).unwrap();
+    let head =
+        "persona: {name: Tester}\nstages:\n  - {id: buy, name: Buy, touchpoints: [{name: Web}]}";
+    let map = format!("journeymap: 1\ntitle: {title}\n{head}\n{rest}");
+    std::fs::write(dir.join("m.journey.yaml"), map).unwrap();
+    validate_short(dir)
+}
+
+/// The `(stage, measure)` of every entry of a JSON array, in its order.
+pub fn stage_measures(list: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().expect("a string").to_owned();
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|m| (text(&m["stage"]), text(&m["measure"])))
+        .collect()
+}
+
+/// Asserts that the run exited with `want` and that its `stream` (`stdout` or `stderr`)
+/// contains `text`.
+pub fn exits_saying(o: &Output, want: i32, stream: fn(&Output) -> String, text: &str) {
+    let said = stream(o);
+    assert_eq!(code(o), want, "{said}");
+    assert!(said.contains(text), "wanted {text:?} in:\n{said}");
+}
+
 pub fn code(o: &Output) -> i32 {
     o.status.code().expect("exited normally, not by a signal")
 }

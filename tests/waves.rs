@@ -7,13 +7,7 @@ use std::path::Path;
 
 use crate::util::{code, run_in, stdout, tempdir};
 
-const STAGES: &str = "journeymap: 1
-title: Waves
-persona: {name: P}
-stages:
-  - {id: refund, name: Refund, touchpoints: [{name: T}]}
-  - {id: pay, name: Pay, touchpoints: [{name: T}]}
-";
+const STAGES: &str = "journeymap: 1\ntitle: Waves\npersona: {name: P}\nstages:\n  - {id: refund, name: Refund, touchpoints: [{name: T}]}\n  - {id: pay, name: Pay, touchpoints: [{name: T}]}\n";
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
@@ -31,56 +25,82 @@ fn rows(out: &mut String, stage: &str, measure: &str, value: u32, n: usize, segm
     }
 }
 
+/// A wave file: the header, `runs` of rows, then one `Free` row at stage `pay` per CES answer.
+fn wave(runs: &[(&str, &str, u32, usize, &str)], ces: &[u32]) -> String {
+    let mut out = "stage,nps,csat,ces,plan\n".to_owned();
+    for &(stage, measure, value, n, plan) in runs {
+        rows(&mut out, stage, measure, value, n, plan);
+    }
+    for &v in ces {
+        rows(&mut out, "pay", "ces", v, 1, "Free");
+    }
+    out
+}
+
 /// Two waves, one file each. Refund NPS: 50 promoters, 30 passives, 20 detractors, then
 /// 70, 20, 10 (the README's worked example). Pay CSAT: 48 of 80 in the top two boxes, then
 /// 56 of 70 (Newcombe 1998). Pay CES: ten answers, then twelve.
 fn two_waves(dir: &Path) {
-    let head = "stage,nps,csat,ces,plan\n";
-    let mut q2 = head.to_owned();
-    rows(&mut q2, "refund", "nps", 10, 50, "Pro");
-    rows(&mut q2, "refund", "nps", 8, 30, "Free");
-    rows(&mut q2, "refund", "nps", 3, 20, "Free");
-    rows(&mut q2, "pay", "csat", 5, 48, "Pro");
-    rows(&mut q2, "pay", "csat", 2, 32, "Free");
-    for v in [3, 4, 4, 5, 2, 3, 4, 5, 3, 4] {
-        rows(&mut q2, "pay", "ces", v, 1, "Free");
-    }
-    let mut q3 = head.to_owned();
-    rows(&mut q3, "refund", "nps", 9, 70, "Pro");
-    rows(&mut q3, "refund", "nps", 7, 20, "Free");
-    rows(&mut q3, "refund", "nps", 0, 10, "Free");
-    rows(&mut q3, "pay", "csat", 4, 56, "Pro");
-    rows(&mut q3, "pay", "csat", 1, 14, "Free");
-    for v in [5, 6, 4, 6, 5, 7, 5, 6, 4, 5, 6, 5] {
-        rows(&mut q3, "pay", "ces", v, 1, "Free");
-    }
+    // (stage, measure, answer, rows, plan) of each file, then the CES answers one by one.
+    let q2 = wave(
+        &[
+            ("refund", "nps", 10, 50, "Pro"),
+            ("refund", "nps", 8, 30, "Free"),
+            ("refund", "nps", 3, 20, "Free"),
+            ("pay", "csat", 5, 48, "Pro"),
+            ("pay", "csat", 2, 32, "Free"),
+        ],
+        &[3, 4, 4, 5, 2, 3, 4, 5, 3, 4],
+    );
+    let mut q3 = wave(
+        &[
+            ("refund", "nps", 9, 70, "Pro"),
+            ("refund", "nps", 7, 20, "Free"),
+            ("refund", "nps", 0, 10, "Free"),
+            ("pay", "csat", 4, 56, "Pro"),
+            ("pay", "csat", 1, 14, "Free"),
+        ],
+        &[5, 6, 4, 6, 5, 7, 5, 6, 4, 5, 6, 5],
+    );
     // Four NPS answers of a third plan: a segment too small to show.
     rows(&mut q3, "pay", "nps", 10, 4, "Enterprise");
     write(dir, "q2.csv", &q2);
     write(dir, "q3.csv", &q3);
+    pulse(
+        dir,
+        "    waves:
+      - {label: 2026-Q2, file: q2.csv}
+      - {label: 2026-Q3, file: q3.csv}
+    stage_column: stage
+    measures: {nps: nps, csat: csat, ces: ces}
+    segment_by: plan
+",
+    );
+}
+
+/// The map in `dir`: the stages and one survey, `pulse`, whose other keys are `binding`.
+fn pulse(dir: &Path, binding: &str) {
     write(
         dir,
         "m.journey.yaml",
-        &format!(
-            "{STAGES}surveys:
-  - id: pulse
-    waves:
-      - {{label: 2026-Q2, file: q2.csv}}
-      - {{label: 2026-Q3, file: q3.csv}}
-    stage_column: stage
-    measures: {{nps: nps, csat: csat, ces: ces}}
-    segment_by: plan
-"
-        ),
+        &format!("{STAGES}surveys:\n  - id: pulse\n{binding}"),
     );
 }
 
 /// `validate --format short` of the map in `dir`.
+fn validate_run(dir: &Path) -> std::process::Output {
+    crate::util::validate_short(dir)
+}
+
+/// What `validate --format short` of the map in `dir` prints.
 fn validate(dir: &Path) -> String {
-    stdout(&run_in(
-        dir,
-        &["validate", "--format", "short", "m.journey.yaml"],
-    ))
+    stdout(&validate_run(dir))
+}
+
+/// Asserts that `validate` of the map in `dir` prints `line`.
+fn validate_says(dir: &Path, line: &str) {
+    let v = validate(dir);
+    assert!(v.contains(line), "wanted {line:?} in:\n{v}");
 }
 
 fn json(dir: &Path) -> serde_json::Value {
@@ -182,15 +202,10 @@ fn segments_are_figured_per_wave_and_too_small_ones_are_never_figures() {
     assert_eq!(pro["waves"][0]["wave"], "2026-Q2");
     assert_eq!(pro["waves"][0]["metrics"]["csat"]["n"], 48);
     // The small segment is a warning that names it.
-    let o = run_in(
+    assert_eq!(code(&validate_run(dir.path())), 0);
+    validate_says(
         dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
-    assert_eq!(code(&o), 0);
-    assert!(
-        stdout(&o).contains("warning[JM118]: segment `Enterprise` of column `plan` has 4 rows"),
-        "{}",
-        stdout(&o)
+        "warning[JM118]: segment `Enterprise` of column `plan` has 4 rows",
     );
     // In Markdown, as a GFM parser reads it: "too small (n=4)" in the Pay segment table.
     let o = run_in(dir.path(), &["render", "-f", "markdown", "m.journey.yaml"]);
@@ -207,15 +222,10 @@ fn wave_files_must_have_the_same_columns() {
     two_waves(dir.path());
     let q3 = std::fs::read_to_string(dir.path().join("q3.csv")).unwrap();
     write(dir.path(), "q3.csv", &q3.replacen("plan", "tier", 1));
-    let o = run_in(
+    assert_eq!(code(&validate_run(dir.path())), 1);
+    validate_says(
         dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stdout(&o).contains("m.journey.yaml:11:32: error[JM115]: survey `pulse`: wave file q3.csv does not have the columns of the first wave file (q2.csv): it lacks `plan` and adds `tier`"),
-        "{}",
-        stdout(&o)
+        "m.journey.yaml:11:32: error[JM115]: survey `pulse`: wave file q3.csv does not have the columns of the first wave file (q2.csv): it lacks `plan` and adds `tier`",
     );
 }
 
@@ -225,13 +235,10 @@ fn dated(dir: &Path, dates: &[&str], wave: &str) -> std::process::Output {
         writeln!(csv, "{d},pay,{}", 1 + i % 5).unwrap();
     }
     write(dir, "dated.csv", &csv);
-    write(
+    pulse(
         dir,
-        "m.journey.yaml",
         &format!(
-            "{STAGES}surveys:
-  - id: pulse
-    file: dated.csv
+            "    file: dated.csv
     stage_column: stage
     measures: {{csat: csat}}
     wave: {wave}
@@ -277,10 +284,9 @@ fn slashed_dates_show_their_order_or_the_map_must_say_it() {
         &["13/1/2024", "1/2/2024", "1/13/2024"],
         "{column: ended, by: month}",
     );
-    let v = validate(dir.path());
-    assert!(
-        v.contains("dated.csv:4:1: error[JM116]: the dates in wave column `ended` disagree: `13/1/2024` at line 2 can only be day first, and `1/13/2024` here can only be month first"),
-        "{v}"
+    validate_says(
+        dir.path(),
+        "dated.csv:4:1: error[JM116]: the dates in wave column `ended` disagree: `13/1/2024` at line 2 can only be day first, and `1/13/2024` here can only be month first",
     );
 }
 
@@ -303,10 +309,9 @@ fn ranges_name_periods_and_a_day_outside_them_is_reported() {
     // A day outside every range is an error at its row, and the render refuses.
     let o = dated(dir.path(), &[&days[..], &["2026-07-01"]].concat(), ranges);
     assert_eq!(code(&o), 1);
-    let v = validate(dir.path());
-    assert!(
-        v.contains("dated.csv:6:1: error[JM116]: wave column `ended`: 2026-07-01 is in none of the wave `ranges:`; the row is in no figure"),
-        "{v}"
+    validate_says(
+        dir.path(),
+        "dated.csv:6:1: error[JM116]: wave column `ended`: 2026-07-01 is in none of the wave `ranges:`; the row is in no figure",
     );
     // Overlapping ranges are refused before any file is read.
     dated(
@@ -314,11 +319,7 @@ fn ranges_name_periods_and_a_day_outside_them_is_reported() {
         &["2026-01-05"],
         "{column: ended, ranges: [{label: A, from: 2026-01-01, to: 2026-03-31}, {label: B, from: 2026-03-01, to: 2026-06-30}]}",
     );
-    let v = validate(dir.path());
-    assert!(
-        v.contains("error[JM115]: wave `B` overlaps wave `A`"),
-        "{v}"
-    );
+    validate_says(dir.path(), "error[JM115]: wave `B` overlaps wave `A`");
 }
 
 #[test]
@@ -333,10 +334,9 @@ fn a_survey_without_waves_beside_one_with_is_refused() {
             "{map}  - id: old\n    file: q2.csv\n    stage_column: stage\n    measures: {{csat: csat}}\n"
         ),
     );
-    let v = validate(dir.path());
-    assert!(
-        v.contains("error[JM115]: survey `old` has no waves while survey `pulse` has"),
-        "{v}"
+    validate_says(
+        dir.path(),
+        "error[JM115]: survey `old` has no waves while survey `pulse` has",
     );
 }
 
@@ -366,17 +366,7 @@ fn diff_says_which_stages_moved_significantly_into_a_new_wave() {
     assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
     let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(d["waves_added"], serde_json::json!(["2026-Q3"]));
-    let moved: Vec<(String, String)> = d["moved_significantly"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["stage"].as_str().unwrap().to_owned(),
-                m["measure"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let moved = crate::util::stage_measures(&d["moved_significantly"]);
     assert_eq!(
         moved,
         [

@@ -102,10 +102,7 @@ fn diagnostics_name_the_sheet_row_and_column() {
             format!("journeymap: 1\ntitle: W\npersona: {{name: P}}\nstages:\n  - {{id: pay, name: Pay, touchpoints: [{{name: T}}]}}\nsurveys:\n  - id: s\n    file: {file}\n    stage_column: stage\n    measures: {{csat: csat, comment: comment}}\n"),
         )
         .unwrap();
-        let o = crate::util::run_in(
-            dir.path(),
-            &["validate", "--format", "short", "m.journey.yaml"],
-        );
+        let o = crate::util::validate_short(dir.path());
         // Row 3 holds a comment with a line break; the value off the scale is on row 6,
         // column B.
         assert_eq!(
@@ -172,10 +169,7 @@ fn what_is_not_a_readable_workbook_is_refused_with_what_to_do() {
             format!("journeymap: 1\ntitle: W\npersona: {{name: P}}\nstages:\n  - {{id: pay, name: Pay, touchpoints: [{{name: T}}]}}\nsurveys:\n  - id: s\n    file: {file}\n{sheet}    stage_column: stage\n    measures: {{csat: csat}}\n"),
         )
         .unwrap();
-        let o = crate::util::run_in(
-            dir.path(),
-            &["validate", "--format", "short", "m.journey.yaml"],
-        );
+        let o = crate::util::validate_short(dir.path());
         assert_eq!(code(&o), 1, "{file}");
         let out = stdout(&o);
         assert!(
@@ -215,10 +209,7 @@ fn the_count_of_more_skipped_values_stands_at_a_row_that_holds_one() {
         "journeymap: 1\ntitle: W\npersona: {name: P}\nstages:\n  - {id: pay, name: Pay, touchpoints: [{name: T}]}\nsurveys:\n  - id: s\n    file: p.xlsx\n    stage_column: stage\n    measures: {csat: csat, comment: comment}\n",
     )
     .unwrap();
-    let o = crate::util::run_in(
-        dir.path(),
-        &["validate", "--format", "short", "m.journey.yaml"],
-    );
+    let o = crate::util::validate_short(dir.path());
     let text = stdout(&o);
     let rows: Vec<&str> = text
         .lines()

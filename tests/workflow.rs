@@ -55,6 +55,19 @@ fn diff_head(dir: &Path, args: &[&str]) -> std::process::Output {
     run_in(dir, &all)
 }
 
+/// The toothbrush example rendered as `format`, with the templates of `templates` (a folder)
+/// over the built-in ones when given.
+fn toothbrush(format: &str, templates: Option<&str>) -> std::process::Output {
+    let mut args = vec![
+        "render",
+        "-f",
+        format,
+        "examples/toothbrush/toothbrush.journey.yaml",
+    ];
+    args.extend(templates.iter().flat_map(|t| ["--templates", *t]));
+    run(&args)
+}
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from}");
@@ -231,52 +244,52 @@ fn diff_reports_survey_measures_that_moved_with_their_intervals() {
 #[test]
 fn diff_errors_name_the_revision_and_exit_2() {
     let dir = repo();
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "nosuch:maps/toothbrush.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-        ],
-    );
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("git does not know revision `nosuch`"),
-        "{}",
-        stderr(&o)
-    );
-    // A revision a short history lacks, for a file and for a folder.
-    for old in ["HEAD~5:maps/toothbrush.journey.yaml", "HEAD~5:maps/"] {
-        let o = run_in(dir.path(), &["diff", old, "maps/"]);
-        assert_eq!(code(&o), 2, "{old}");
-        assert_eq!(
-            stderr(&o).trim(),
-            "error: git does not know revision `HEAD~5`",
-            "{old}"
-        );
-    }
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "HEAD:maps/missing.journey.yaml",
-            "maps/toothbrush.journey.yaml",
-        ],
-    );
-    assert_eq!(code(&o), 2);
     let outside = tempdir();
     std::fs::copy(
         dir.path().join("maps/toothbrush.journey.yaml"),
         outside.path().join("m.yaml"),
     )
     .unwrap();
-    let o = run_in(outside.path(), &["diff", "HEAD:m.yaml", "m.yaml"]);
-    assert_eq!(code(&o), 2, "outside a repository");
-    assert!(
-        stderr(&o).contains("cannot read HEAD:m.yaml from git"),
-        "{}",
-        stderr(&o)
-    );
+    let map = "maps/toothbrush.journey.yaml";
+    // (where, old, new, what stderr says): a revision git lacks (a short history's too, for
+    // a file and a folder), a file the revision lacks, and a map outside any repository.
+    let cases = [
+        (
+            dir.path(),
+            "nosuch:maps/toothbrush.journey.yaml",
+            map,
+            "git does not know revision `nosuch`",
+        ),
+        (
+            dir.path(),
+            "HEAD~5:maps/toothbrush.journey.yaml",
+            "maps/",
+            "error: git does not know revision `HEAD~5`",
+        ),
+        (
+            dir.path(),
+            "HEAD~5:maps/",
+            "maps/",
+            "error: git does not know revision `HEAD~5`",
+        ),
+        (
+            dir.path(),
+            "HEAD:maps/missing.journey.yaml",
+            map,
+            "error: cannot read HEAD:maps/missing.journey.yaml from git: no such file in that revision",
+        ),
+        (
+            outside.path(),
+            "HEAD:m.yaml",
+            "m.yaml",
+            "cannot read HEAD:m.yaml from git",
+        ),
+    ];
+    for (at, old, new, says) in cases {
+        let o = run_in(at, &["diff", old, new]);
+        assert_eq!(code(&o), 2, "{old}");
+        assert!(stderr(&o).contains(says), "{old}: {}", stderr(&o));
+    }
     // Identical versions: nothing to report.
     let o = diff_head(dir.path(), &[]);
     assert_eq!(
@@ -350,20 +363,8 @@ fn exported_templates_reproduce_the_built_in_output_byte_for_byte() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("never overwrites"));
     for format in ["html", "markdown"] {
-        let builtin = run(&[
-            "render",
-            "-f",
-            format,
-            "examples/toothbrush/toothbrush.journey.yaml",
-        ]);
-        let exported = run(&[
-            "render",
-            "-f",
-            format,
-            "examples/toothbrush/toothbrush.journey.yaml",
-            "--templates",
-            t.to_str().unwrap(),
-        ]);
+        let builtin = toothbrush(format, None);
+        let exported = toothbrush(format, t.to_str());
         assert!(builtin.stdout == exported.stdout, "{format}");
     }
     // A changed file wins, through the flag or the environment; the others stay built in.
@@ -387,16 +388,8 @@ fn one_part_of_the_page_is_overridden_alone() {
         "<section id=\"our-backlog\"><h2>Our {{ backlog|length }} ideas</h2></section>\n",
     )
     .unwrap();
-    let builtin = stdout(&run(&[
-        "render",
-        "examples/toothbrush/toothbrush.journey.yaml",
-    ]));
-    let o = run(&[
-        "render",
-        "examples/toothbrush/toothbrush.journey.yaml",
-        "--templates",
-        dir.path().to_str().unwrap(),
-    ]);
+    let builtin = stdout(&toothbrush("html", None));
+    let o = toothbrush("html", dir.path().to_str());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let page = stdout(&o);
     assert!(
@@ -426,14 +419,7 @@ fn a_broken_template_names_its_file_and_line_and_exits_2() {
         "# {{ title }}\n{% for s in stages %}\n{{ s.name }\n",
     )
     .unwrap();
-    let o = run(&[
-        "render",
-        "-f",
-        "markdown",
-        "examples/toothbrush/toothbrush.journey.yaml",
-        "--templates",
-        dir.path().to_str().unwrap(),
-    ]);
+    let o = toothbrush("markdown", dir.path().to_str());
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert!(
@@ -444,25 +430,13 @@ fn a_broken_template_names_its_file_and_line_and_exits_2() {
         "{err}"
     );
     assert!(err.contains(":3)"), "the line: {err}");
-    let o = run(&[
-        "render",
-        "examples/toothbrush/toothbrush.journey.yaml",
-        "--templates",
-        "no/such/dir",
-    ]);
+    let o = toothbrush("html", Some("no/such/dir"));
     assert_eq!(code(&o), 2);
 }
 
 #[test]
 fn the_custom_template_example_renders() {
-    let o = run(&[
-        "render",
-        "-f",
-        "markdown",
-        "examples/toothbrush/toothbrush.journey.yaml",
-        "--templates",
-        "examples/custom-template",
-    ]);
+    let o = toothbrush("markdown", Some("examples/custom-template"));
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.starts_with("# Replacing an electric toothbrush: one-page summary\n"));

@@ -12,7 +12,7 @@ use crate::load::Loaded;
 use crate::model::{Analytics, FunnelFormat, Pos, ReachBinding, Stage};
 
 use super::formats::{self, Choice, Format, Funnel};
-use super::reach::{FunnelData, OutsidePath, Reach, ReachSource, SegmentReach};
+use super::reach::{FunnelData, OutsidePath, Reach, ReachFigures, ReachSource, SegmentReach};
 
 /// Export files larger than this are refused: a funnel export is a few kilobytes.
 const MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -26,12 +26,7 @@ pub(super) fn read_exports<'a>(loaded: &'a Loaded, diags: &mut Vec<Diagnostic>) 
     for a in &loaded.journey.analytics {
         if funnels.contains_key(a.id.value.as_str()) {
             let msg = format!("two analytics exports have the id `{}`", a.id.value);
-            diags.push(Diagnostic::new(
-                Code::DuplicateId,
-                &loaded.file,
-                a.id.pos,
-                msg,
-            ));
+            diags.push(loaded.at(Code::DuplicateId, a.id.pos, msg));
             continue;
         }
         if let Some((funnel, shown)) = read_one(loaded, a, diags) {
@@ -77,19 +72,14 @@ pub(super) fn bind_stages(
                 actors,
             });
         }
-        if let (Some(g), Some((prev, prev_stage))) = (reach.growth, before) {
+        if let (Some(g), Some((prev, prev_stage))) = (reach.figures.growth, before) {
             let msg = format!(
                 "the measured reach grows from stage `{prev_stage}` ({prev}) to `{}` ({}, +{:.1}%): export `{id}` is not a closed, ordered funnel over these steps (an open funnel, or steps bound out of order); the counts are shown as they are",
                 st.id.value,
                 step.count,
                 g * 100.0
             );
-            diags.push(Diagnostic::new(
-                Code::ReachGrows,
-                &loaded.file,
-                b.step.pos,
-                msg,
-            ));
+            diags.push(loaded.at(Code::ReachGrows, b.step.pos, msg));
         }
         run.previous.insert(id, (step.count, st.id.value.as_str()));
         data.stages[i] = Some(reach);
@@ -116,12 +106,7 @@ fn lookup<'f>(
                 "stage `{}` takes its reach from `{id}`, which is not one of the map's `analytics:` exports{hint}",
                 st.id.value
             );
-            diags.push(Diagnostic::new(
-                Code::StepNotFound,
-                &loaded.file,
-                b.source.pos,
-                msg,
-            ));
+            diags.push(loaded.at(Code::StepNotFound, b.source.pos, msg));
         }
         return None;
     };
@@ -140,12 +125,7 @@ fn lookup<'f>(
             b.step.value.0,
             labels.join(", ")
         );
-        diags.push(Diagnostic::new(
-            Code::StepNotFound,
-            &loaded.file,
-            b.step.pos,
-            msg,
-        ));
+        diags.push(loaded.at(Code::StepNotFound, b.step.pos, msg));
         return None;
     };
     Some((*a, funnel, step))
@@ -178,25 +158,31 @@ fn reach_at<'a>(
         step: step.label.clone(),
         step_order: step.order,
     };
-    let mut reach = Reach::new(step.count, before, base, step.median_seconds, source);
+    let figures = ReachFigures::new(step.count, before, base, step.median_seconds);
     let first_order = *run.first_step.entry(id).or_insert(step.order);
     let before_order = run.previous_step.insert(id, step.order);
-    reach.segments = funnel
+    let segments = funnel
         .parts
         .iter()
         .filter_map(|(segment, steps)| {
             let at = |order: usize| steps.iter().find(|s| s.order == order);
             let here = at(step.order)?;
-            Some(SegmentReach::new(
-                segment,
-                here.count,
-                before_order.and_then(at).map(|s| s.count),
-                at(first_order).map_or(0, |s| s.count),
-                here.median_seconds,
-            ))
+            Some(SegmentReach {
+                segment: segment.clone(),
+                figures: ReachFigures::new(
+                    here.count,
+                    before_order.and_then(at).map(|s| s.count),
+                    at(first_order).map_or(0, |s| s.count),
+                    here.median_seconds,
+                ),
+            })
         })
         .collect();
-    reach
+    Reach {
+        figures,
+        source,
+        segments,
+    }
 }
 
 fn format_of(f: FunnelFormat) -> Format {
@@ -243,7 +229,7 @@ fn export_bytes(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vec<u8>> {
     let at_map = |diags: &mut Vec<Diagnostic>, code: Code, msg: String| {
-        diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
+        diags.push(loaded.at(code, a.file.pos, msg));
     };
     let bytes = match crate::load::confine::resolve(path, &loaded.confine) {
         Err(crate::load::confine::Refusal::Refused(why)) => {
@@ -291,7 +277,7 @@ fn read_one(
     let at_file = |diags: &mut Vec<Diagnostic>, code: Code, p: &formats::Problem| {
         if p.line == 0 {
             let msg = format!("analytics export `{}` ({shown}): {}", a.id.value, p.message);
-            diags.push(Diagnostic::new(code, &loaded.file, a.file.pos, msg));
+            diags.push(loaded.at(code, a.file.pos, msg));
         } else {
             let pos = Pos {
                 line: usize::try_from(p.line).unwrap_or(usize::MAX),

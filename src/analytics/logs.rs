@@ -9,7 +9,7 @@ use crate::load::Loaded;
 use crate::model::Pos;
 
 use super::events;
-use super::reach::{FunnelData, OutsidePath, Reach, ReachSource, SegmentReach};
+use super::reach::{FunnelData, OutsidePath, Reach, ReachFigures, ReachSource, SegmentReach};
 
 /// A log without a `file:` is counted in the warehouse (`journeymap sql`); its result comes
 /// back through `analytics:` and a stage's `reach:`. Say so for each stage that has none, and
@@ -20,23 +20,13 @@ fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec
             "event log `{}` names neither a `file:` (counted here) nor a `table:` (counted in the warehouse by `journeymap sql`); add one",
             log.id.value
         );
-        diags.push(Diagnostic::new(
-            Code::EventLog,
-            &loaded.file,
-            log.id.pos,
-            msg,
-        ));
+        diags.push(loaded.at(Code::EventLog, log.id.pos, msg));
         return;
     }
     // What the warehouse SQL needs of the binding is checked here too: a log counted
     // elsewhere is no less wrong for that.
     if let Err(p) = events::columns(log) {
-        diags.push(Diagnostic::new(
-            Code::EventLog,
-            &loaded.file,
-            p.pos.unwrap_or(log.id.pos),
-            p.message,
-        ));
+        diags.push(loaded.at(Code::EventLog, p.pos.unwrap_or(log.id.pos), p.message));
     }
     for (key, _) in &log.steps.0 {
         let stage = match log_stage(loaded, log, key) {
@@ -51,12 +41,7 @@ fn warehouse_only(loaded: &Loaded, log: &crate::model::EventLog, diags: &mut Vec
                 "stage `{}` is bound to event log `{}`, which has only a `table:`: run `journeymap sql` in the warehouse, save the result as CSV, bind it under `analytics:` and give the stage `reach: {{source: <that id>, step: {}}}`",
                 key.value, log.id.value, key.value
             );
-            diags.push(Diagnostic::new(
-                Code::WarehouseOnly,
-                &loaded.file,
-                key.pos,
-                msg,
-            ));
+            diags.push(loaded.at(Code::WarehouseOnly, key.pos, msg));
         }
     }
 }
@@ -80,12 +65,7 @@ pub fn log_stage(
                 "event log `{}` binds stage `{}`, which the map lacks{hint}",
                 log.id.value, key.value
             );
-            Box::new(Diagnostic::new(
-                Code::SurveyUnknownStage,
-                &loaded.file,
-                key.pos,
-                msg,
-            ))
+            Box::new(loaded.at(Code::SurveyUnknownStage, key.pos, msg))
         })
 }
 
@@ -112,12 +92,7 @@ pub(super) fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<
                     "stage `{}` takes its reach from two sources; keep one",
                     key.value
                 );
-                diags.push(Diagnostic::new(
-                    Code::StepNotFound,
-                    &loaded.file,
-                    key.pos,
-                    msg,
-                ));
+                diags.push(loaded.at(Code::StepNotFound, key.pos, msg));
                 continue;
             }
             steps.push((i, m, key.pos));
@@ -130,7 +105,7 @@ pub(super) fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<
                 &format!("event log `{}`: file", log.id.value),
                 &format!("event log {shown}"),
             );
-            diags.push(Diagnostic::new(code, &loaded.file, file.pos, msg));
+            diags.push(loaded.at(code, file.pos, msg));
             continue;
         }
         let binding = events::Binding { log, steps };
@@ -146,9 +121,7 @@ pub(super) fn read_logs(loaded: &Loaded, data: &mut FunnelData, diags: &mut Vec<
                         events::Kind::StepUnused => Code::StepEventUnused,
                     };
                     let d = match (p.line, p.pos) {
-                        (0, pos) => {
-                            Diagnostic::new(code, &loaded.file, pos.unwrap_or(file.pos), p.message)
-                        }
+                        (0, pos) => loaded.at(code, pos.unwrap_or(file.pos), p.message),
                         (line, _) => Diagnostic::new(
                             code,
                             &shown,
@@ -194,17 +167,23 @@ fn place_log(
             step: s.events.clone(),
             step_order: k + 1,
         };
-        let mut reach = Reach::new(s.actors, previous, first, s.median_seconds, source);
-        reach.segments = r
+        let segments = r
             .segments
             .iter()
             .map(|seg| {
                 let (count, median) = seg.steps[k];
                 let before = k.checked_sub(1).map(|j| seg.steps[j].0);
-                SegmentReach::new(&seg.label, count, before, seg.steps[0].0, median)
+                SegmentReach {
+                    segment: seg.label.clone(),
+                    figures: ReachFigures::new(count, before, seg.steps[0].0, median),
+                }
             })
             .collect();
-        data.stages[s.stage] = Some(reach);
+        data.stages[s.stage] = Some(Reach {
+            figures: ReachFigures::new(s.actors, previous, first, s.median_seconds),
+            source,
+            segments,
+        });
         previous = Some(s.actors);
     }
     if let Some(last) = r.steps.last() {

@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 
 pub use logs::log_stage;
-pub use reach::{FunnelData, OutsidePath, Reach, ReachSource, SegmentReach};
+pub use reach::{FunnelData, OutsidePath, Reach, ReachFigures, ReachSource, SegmentReach};
 
 /// Read every export and event log of a map and bind its stages.
 pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {

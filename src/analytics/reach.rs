@@ -30,9 +30,9 @@ pub struct ReachSource {
     pub step_order: usize,
 }
 
-/// A stage's measured reach.
+/// Reach figures at one place (a stage, or one segment at a stage).
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Reach {
+pub struct ReachFigures {
     /// Actors that reached at least this step.
     pub count: u64,
     /// From the previous stage bound to the same export: the share kept and lost (0..1),
@@ -45,6 +45,13 @@ pub struct Reach {
     /// Median seconds from the stage before, over the actors that reached this one (event
     /// logs only: exports do not give a time journeymap can vouch for).
     pub median_seconds_from_previous: Option<f64>,
+}
+
+/// A stage's measured reach.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reach {
+    #[serde(flatten)]
+    pub figures: ReachFigures,
     pub source: ReachSource,
     /// The same figures per segment (event logs with `segment_by:`, and `steps` exports with
     /// segment rows beside the total), in the order shown.
@@ -55,12 +62,8 @@ pub struct Reach {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SegmentReach {
     pub segment: String,
-    pub count: u64,
-    pub kept: Option<f64>,
-    pub lost: Option<f64>,
-    pub growth: Option<f64>,
-    pub share_of_first: Option<f64>,
-    pub median_seconds_from_previous: Option<f64>,
+    #[serde(flatten)]
+    pub figures: ReachFigures,
 }
 
 /// Kept (and so lost) and growth from the previous count, and a share of the first.
@@ -78,48 +81,24 @@ fn shares(
     (kept, growth, share(count, first))
 }
 
-impl SegmentReach {
+impl ReachFigures {
+    /// The figures from a count, the count of the previous stage bound to the same source
+    /// (if any) and that of the first: kept and lost when the count does not grow, growth
+    /// when it does, no share from a count of 0.
     pub(super) fn new(
-        segment: &str,
         count: u64,
         previous: Option<u64>,
         first: u64,
         median: Option<f64>,
-    ) -> SegmentReach {
+    ) -> ReachFigures {
         let (kept, growth, share_of_first) = shares(count, previous, first);
-        SegmentReach {
-            segment: segment.to_owned(),
+        ReachFigures {
             count,
             kept,
             lost: kept.map(|k| 1.0 - k),
             growth,
             share_of_first,
             median_seconds_from_previous: median,
-        }
-    }
-}
-
-impl Reach {
-    /// A stage's reach from its count, the count of the previous stage bound to the same
-    /// source (if any) and that of the first: kept and lost when the count does not grow,
-    /// growth when it does, no share from a count of 0.
-    pub(super) fn new(
-        count: u64,
-        previous: Option<u64>,
-        first: u64,
-        median: Option<f64>,
-        source: ReachSource,
-    ) -> Reach {
-        let (kept, growth, share_of_first) = shares(count, previous, first);
-        Reach {
-            count,
-            kept,
-            lost: kept.map(|k| 1.0 - k),
-            growth,
-            share_of_first,
-            median_seconds_from_previous: median,
-            source,
-            segments: Vec::new(),
         }
     }
 }

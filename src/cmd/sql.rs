@@ -56,7 +56,7 @@ pub fn run(args: &SqlArgs) -> Result<Outcome> {
                 out.push_str(&text);
             }
             Err((code, pos, why)) => {
-                problems.push(Diagnostic::new(code, &loaded.file, pos, why));
+                problems.push(loaded.at(code, pos, why));
             }
         }
     }

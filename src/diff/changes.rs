@@ -225,68 +225,63 @@ fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
     (n > 0).then(|| format!("{n} {} {what}", if n == 1 { one } else { many }))
 }
 
-pub(super) fn summary(c: &Changes) -> String {
-    let parts: Vec<String> = [
-        count(c.bindings.len(), "binding", "bindings", "changed"),
-        count(
-            c.files_changed.len(),
-            "source file",
-            "source files",
-            "changed",
-        ),
-        count(c.stages_added.len(), "stage", "stages", "added"),
-        count(c.stages_removed.len(), "stage", "stages", "removed"),
-        count(c.stages_renamed.len(), "stage", "stages", "renamed"),
-        count(c.stages_moved.len(), "stage", "stages", "moved"),
-        count(c.emotions.len(), "emotion", "emotions", "changed"),
-        count(
-            c.pain_points_added.len(),
-            "pain point",
-            "pain points",
-            "added",
-        ),
-        count(
-            c.pain_points_removed.len(),
-            "pain point",
-            "pain points",
-            "removed",
-        ),
-        count(c.severities.len(), "severity", "severities", "changed"),
-        count(c.solutions_added.len(), "solution", "solutions", "added"),
-        count(
-            c.solutions_removed.len(),
-            "solution",
-            "solutions",
-            "removed",
-        ),
-        count(
-            c.solutions_changed.len(),
-            "solution",
-            "solutions",
-            "changed",
-        ),
-        count(c.backlog.len(), "backlog rank", "backlog ranks", "changed"),
-        count(
-            c.measures.len(),
-            "survey measure",
-            "survey measures",
-            "moved",
-        ),
-        count(c.themes.len(), "theme share", "theme shares", "changed"),
-        count(c.funnels.len(), "funnel count", "funnel counts", "changed"),
-        count(c.reach.len(), "measured reach", "measured reaches", "moved"),
-        count(c.surveys.len(), "survey file", "survey files", "changed"),
-        count(c.waves_added.len(), "survey wave", "survey waves", "added"),
-        count(
-            c.moved_significantly.len(),
-            "figure",
-            "figures",
-            "moved significantly",
-        ),
+/// What the summary names, in its order: (one, many, what happened); `counts` gives how many.
+const SUMMARY: [(&str, &str, &str); 21] = [
+    ("binding", "bindings", "changed"),
+    ("source file", "source files", "changed"),
+    ("stage", "stages", "added"),
+    ("stage", "stages", "removed"),
+    ("stage", "stages", "renamed"),
+    ("stage", "stages", "moved"),
+    ("emotion", "emotions", "changed"),
+    ("pain point", "pain points", "added"),
+    ("pain point", "pain points", "removed"),
+    ("severity", "severities", "changed"),
+    ("solution", "solutions", "added"),
+    ("solution", "solutions", "removed"),
+    ("solution", "solutions", "changed"),
+    ("backlog rank", "backlog ranks", "changed"),
+    ("survey measure", "survey measures", "moved"),
+    ("theme share", "theme shares", "changed"),
+    ("funnel count", "funnel counts", "changed"),
+    ("measured reach", "measured reaches", "moved"),
+    ("survey file", "survey files", "changed"),
+    ("survey wave", "survey waves", "added"),
+    ("figure", "figures", "moved significantly"),
+];
+
+fn counts(c: &Changes) -> [usize; 21] {
+    [
+        c.bindings.len(),
+        c.files_changed.len(),
+        c.stages_added.len(),
+        c.stages_removed.len(),
+        c.stages_renamed.len(),
+        c.stages_moved.len(),
+        c.emotions.len(),
+        c.pain_points_added.len(),
+        c.pain_points_removed.len(),
+        c.severities.len(),
+        c.solutions_added.len(),
+        c.solutions_removed.len(),
+        c.solutions_changed.len(),
+        c.backlog.len(),
+        c.measures.len(),
+        c.themes.len(),
+        c.funnels.len(),
+        c.reach.len(),
+        c.surveys.len(),
+        c.waves_added.len(),
+        c.moved_significantly.len(),
     ]
-    .into_iter()
-    .flatten()
-    .collect();
+}
+
+pub(super) fn summary(c: &Changes) -> String {
+    let parts: Vec<String> = counts(c)
+        .into_iter()
+        .zip(SUMMARY)
+        .filter_map(|(n, (one, many, what))| count(n, one, many, what))
+        .collect();
     if parts.is_empty() && c.title.is_none() {
         "no changes".to_owned()
     } else if parts.is_empty() {

@@ -290,10 +290,15 @@ fn moved(old: &Option<Figure>, new: &Option<Figure>) -> Option<Option<bool>> {
 /// Theme shares that changed, per stage and overall, with whether their intervals overlap:
 /// what an edit to the codebook did to the figures.
 fn themes(c: &mut Changes, old: &Context, new: &Context) {
-    let mut places = vec![("overall", "Overall", &new.themes, Some(&old.themes))];
+    let mut places = vec![(
+        "overall",
+        "Overall",
+        &new.said.themes,
+        Some(&old.said.themes),
+    )];
     let m = by_id(&old.stages, &new.stages, |s| s.id);
     for (s, o) in &m.pairs {
-        places.push((s.id, s.name, &s.themes, o.map(|o| &o.themes)));
+        places.push((s.id, s.name, &s.said.themes, o.map(|o| &o.said.themes)));
     }
     for (id, name, new_t, old_t) in places {
         let Some(old_t) = old_t else { continue };
@@ -342,11 +347,12 @@ fn waves(c: &mut Changes, old: &Context, new: &Context) {
     if c.waves_added.is_empty() {
         return;
     }
-    let places = std::iter::once(("overall", "Overall", &new.changes, &new.theme_changes)).chain(
-        new.stages
-            .iter()
-            .map(|s| (s.id, s.name, &s.changes, &s.theme_changes)),
-    );
+    let places = std::iter::once(("overall", "Overall", &new.changes, &new.said.theme_changes))
+        .chain(
+            new.stages
+                .iter()
+                .map(|s| (s.id, s.name, &s.changes, &s.said.theme_changes)),
+        );
     for (id, name, changes, theme_changes) in places {
         let added = |to: &str| c.waves_added.iter().any(|w| w == to);
         let moves: Vec<(super::changes::WaveMove, bool)> = changes

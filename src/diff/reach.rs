@@ -5,7 +5,7 @@
 //! the ones only the old version has; reach counts every actor, so figures are compared as
 //! they are, with no interval.
 
-use crate::analytics::{Reach, SegmentReach};
+use crate::analytics::{Reach, ReachFigures, SegmentReach};
 use crate::enrich::{Context, StageCtx};
 
 use super::changes::{Change, Changes, FunnelChange, ReachChange};
@@ -15,21 +15,12 @@ use super::compare::{by_id, close};
 /// before.
 type Figures = (u64, Option<f64>, Option<f64>, Option<f64>);
 
-fn of_total(r: &Reach) -> Figures {
+fn of(f: &ReachFigures) -> Figures {
     (
-        r.count,
-        r.kept,
-        r.share_of_first,
-        r.median_seconds_from_previous,
-    )
-}
-
-fn of_segment(g: &SegmentReach) -> Figures {
-    (
-        g.count,
-        g.kept,
-        g.share_of_first,
-        g.median_seconds_from_previous,
+        f.count,
+        f.kept,
+        f.share_of_first,
+        f.median_seconds_from_previous,
     )
 }
 
@@ -64,7 +55,11 @@ fn places(
     if old.is_none() && new.is_none() {
         return Vec::new();
     }
-    let mut out = vec![(None, old.map(of_total), new.map(of_total))];
+    let mut out = vec![(
+        None,
+        old.map(|r| of(&r.figures)),
+        new.map(|r| of(&r.figures)),
+    )];
     let (os, ns) = (segments(old), segments(new));
     let mut names: Vec<&str> = ns.iter().map(|g| g.segment.as_str()).collect();
     names.extend(
@@ -74,7 +69,7 @@ fn places(
     );
     for name in names {
         let part =
-            |v: &[&SegmentReach]| v.iter().find(|g| g.segment == name).map(|g| of_segment(g));
+            |v: &[&SegmentReach]| v.iter().find(|g| g.segment == name).map(|g| of(&g.figures));
         out.push((Some(name.to_owned()), part(&os), part(&ns)));
     }
     out

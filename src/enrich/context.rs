@@ -48,22 +48,11 @@ pub struct Context<'a> {
     pub waves: Vec<WaveFigures<'a>>,
     pub changes: Vec<WaveChange<'a>>,
     pub segments: Vec<SegmentFigures<'a>>,
-    /// The share of all substantive comments (every stage's and the journey's) in each
-    /// theme of the codebook, and of those in none.
-    pub themes: Vec<super::ThemeShare<'a>>,
-    pub unthemed: Option<super::Unthemed>,
-    /// With waves and a codebook: the journey's theme shares per wave, and each theme's
-    /// change from one wave to the next.
-    pub theme_waves: Vec<super::themes::WaveThemes<'a>>,
-    pub theme_changes: Vec<super::themes::ThemeChange<'a>>,
-    /// The mean sentiment of every English comment scored (every stage's and the
-    /// journey's), with those left out as not English counted; null when none was scored.
-    pub sentiment: Option<Figure>,
-    /// Journey-level comments (`overall: {comment: …}`): pinned quotes first, then a
-    /// sample, in file order.
-    pub verbatims: Vec<&'a Verbatim>,
-    /// Non-empty journey-level comments read.
-    pub comments: u64,
+    /// What all the comments say: theme shares and sentiment over every stage's and the
+    /// journey's comments; quotes and the count of the journey-level ones (`overall:
+    /// {comment: …}`).
+    #[serde(flatten)]
+    pub said: Said<'a>,
     /// What was read from each survey file: rows, values used, missing and skipped.
     pub survey_summary: &'a [Summary],
     /// The measure that `emotion_from` derives emotions from, if any: the first stage's that
@@ -76,6 +65,26 @@ pub struct Context<'a> {
     /// Which optional lanes have content in at least one stage.
     pub lanes: Lanes,
     pub emotion_curve: Curve,
+}
+
+/// What the comments of a place (the journey, or one stage) say.
+#[derive(Debug, Serialize)]
+pub struct Said<'a> {
+    /// The share of the substantive comments in each theme of the codebook, and of those in
+    /// none.
+    pub themes: Vec<super::ThemeShare<'a>>,
+    pub unthemed: Option<super::Unthemed>,
+    /// With waves and a codebook: the theme shares per wave, and each theme's change from
+    /// one wave to the next.
+    pub theme_waves: Vec<super::themes::WaveThemes<'a>>,
+    pub theme_changes: Vec<super::themes::ThemeChange<'a>>,
+    /// The mean sentiment of the English comments scored, with those left out as not
+    /// English counted; null when none was scored.
+    pub sentiment: Option<Figure>,
+    /// Quotes: pinned ones first, then a sample, in file order.
+    pub verbatims: Vec<&'a Verbatim>,
+    /// Non-empty comments read.
+    pub comments: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,21 +113,9 @@ pub struct StageCtx<'a> {
     pub links: &'a [Link],
     /// Survey measures of this stage, by measure name.
     pub metrics: BTreeMap<&'static str, Figure>,
-    /// The share of this stage's substantive comments in each theme of the codebook, and
-    /// of those in none.
-    pub themes: Vec<super::ThemeShare<'a>>,
-    pub unthemed: Option<super::Unthemed>,
-    /// With waves and a codebook: the stage's theme shares per wave, and each theme's
-    /// change from one wave to the next.
-    pub theme_waves: Vec<super::themes::WaveThemes<'a>>,
-    pub theme_changes: Vec<super::themes::ThemeChange<'a>>,
-    /// The mean sentiment of this stage's English comments (also `metrics.sentiment`), or
-    /// null.
-    pub sentiment: Option<Figure>,
-    /// Up to five verbatim comments, in file order.
-    pub verbatims: Vec<&'a Verbatim>,
-    /// Non-empty comments about this stage in all surveys.
-    pub comments: u64,
+    /// What this stage's comments say (its `sentiment` is also `metrics.sentiment`).
+    #[serde(flatten)]
+    pub said: Said<'a>,
     /// The figures of each survey wave, earliest first (`metrics` are the latest wave's).
     pub waves: Vec<WaveFigures<'a>>,
     /// Each figure's change from one wave to the next, with its 95% interval.
@@ -300,13 +297,17 @@ impl Lanes {
         self.touchpoints |= !st.touchpoints.is_empty();
         self.emotion |= st.emotion.is_some()
             || st.emotion_measured.is_some()
-            || st.sentiment.as_ref().is_some_and(|f| f.emotion.is_some());
+            || st
+                .said
+                .sentiment
+                .as_ref()
+                .is_some_and(|f| f.emotion.is_some());
         self.pain_points |= !st.pain_points.is_empty();
         self.solutions |= !st.solutions.is_empty();
         self.metrics |= !st.metrics.is_empty();
         self.waves |= !st.trends.is_empty();
         self.segments |= !st.segments.is_empty();
-        self.verbatims |= !st.verbatims.is_empty();
+        self.verbatims |= !st.said.verbatims.is_empty();
         self.funnel |= st.funnel.is_some() || st.reach.is_some();
         self.frontstage |= !st.frontstage.is_empty();
         self.backstage |= !st.backstage.is_empty();

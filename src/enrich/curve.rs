@@ -13,7 +13,8 @@ pub(super) fn curve(stages: &[StageCtx], waves: &[String], segments: &[String]) 
     let measured = series(stages, |st| st.emotion_measured.map(|m| (m, None)));
     // The comments' sentiment, a curve of its own unless it is the measured one already.
     let sentiment = series(stages, |st| {
-        st.sentiment
+        st.said
+            .sentiment
             .as_ref()
             .filter(|_| st.emotion_from != Some("sentiment"))
             .and_then(|f| f.emotion)

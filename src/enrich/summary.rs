@@ -257,9 +257,9 @@ fn largest_drop<'a>(stages: &[StageCtx<'a>]) -> Option<LowestStage<'a>> {
         let before = stages[..i].iter().rev().find_map(|p| {
             p.reach
                 .filter(|pr| pr.source.id == r.source.id)
-                .map(|pr| (p.name, pr.count))
+                .map(|pr| (p.name, pr.figures.count))
         })?;
-        Some((i, r.lost?, before, r.count, true))
+        Some((i, r.figures.lost?, before, r.figures.count, true))
     });
     let from_funnel = stages.iter().filter_map(|st| {
         let step = st.funnel_step.as_ref()?;

@@ -86,6 +86,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// A diagnostic at `pos` in the map file.
+    pub fn at(&self, code: Code, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, &self.file, pos, message)
+    }
+
     /// The file that holds the codebook, for diagnostics about it.
     pub fn codebook_file(&self) -> &str {
         self.themes_file.as_ref().map_or(&self.file, |(_, f)| f)

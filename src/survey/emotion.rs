@@ -93,9 +93,8 @@ impl<'a> Claims<'a> {
             measure_name(m),
             listed.join(", ")
         );
-        diags.push(Diagnostic::new(
+        diags.push(self.loaded.at(
             Code::EmotionFromConflict,
-            &self.loaded.file,
             if from.pos == Pos::default() {
                 survey.id.pos
             } else {

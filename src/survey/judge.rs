@@ -60,12 +60,8 @@ impl Reader<'_> {
                             "`where:` value `{w}` matches no row of column `{}` in {}; check its spelling",
                             f.column, self.file
                         );
-                        self.diags.push(Diagnostic::new(
-                            Code::FilterValueUnused,
-                            &self.loaded.file,
-                            *pos,
-                            msg,
-                        ));
+                        self.diags
+                            .push(self.loaded.at(Code::FilterValueUnused, *pos, msg));
                     }
                 }
             }

@@ -191,12 +191,7 @@ fn check_pins(loaded: &Loaded, data: &SurveyData, diags: &mut Vec<Diagnostic>) {
                 pin.value,
                 agg.comments()
             );
-            diags.push(Diagnostic::new(
-                Code::PinNotFound,
-                &loaded.file,
-                pin.pos,
-                msg,
-            ));
+            diags.push(loaded.at(Code::PinNotFound, pin.pos, msg));
         }
     }
 }

@@ -64,8 +64,7 @@ pub(super) struct Last {
 impl Reader<'_> {
     /// A problem with the binding, at the map line that declares it.
     pub(super) fn at_map(&mut self, code: Code, pos: Pos, msg: String) {
-        self.diags
-            .push(Diagnostic::new(code, &self.loaded.file, pos, msg));
+        self.diags.push(self.loaded.at(code, pos, msg));
     }
 
     /// A problem at a CSV line and (1-based) column of the survey file; its code says

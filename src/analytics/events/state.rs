@@ -17,11 +17,11 @@ pub(super) const NONE: i64 = i64::MIN;
 /// one of them, the first pending row's steps and hash, flags, then `n` chain starts, `n`
 /// first arrivals and, in any order, `n` latest times.
 const T: usize = 0;
-const LINE: usize = 1;
-const MASK: usize = 2;
-const HASH: usize = 3;
-const FLAGS: usize = 4;
-const STEPS: usize = 5;
+const LINE: usize = T + 1;
+const MASK: usize = LINE + 1;
+const HASH: usize = MASK + 1;
+const FLAGS: usize = HASH + 1;
+const STEPS: usize = FLAGS + 1;
 /// Flags: more pending rows are in `State::spilled`; a row matched the last step.
 const SPILLED: i64 = 1;
 const SAW_LAST: i64 = 2;

@@ -127,10 +127,8 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
                 Some((k, _)) => (k.pos, "`stages:`"),
                 None => (s.id.pos, "`overall:`"),
             };
-            out.push(Diagnostic::new(
-                Code::BindingCannotWork,
-                &loaded.file,
-                pos,
+            out.push(loaded.at(
+Code::BindingCannotWork, pos,
                 format!(
                     "survey `{}` binds measures under {block}, which only the wide layout reads, but its layout is long (the default, which reads `measures:` and a `stage_column:`): add `layout: wide`",
                     s.id.value

@@ -175,12 +175,7 @@ pub(super) fn check_waves_agree(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
             "survey `{}` has no waves while survey `{}` has; its answers cannot be put on the map's timeline. Give it a wave column, or `waves: [{{label: ..., file: ...}}]` with the wave it belongs to",
             s.id.value, with.id.value
         );
-        out.push(Diagnostic::new(
-            Code::WaveBinding,
-            &loaded.file,
-            s.id.pos,
-            msg,
-        ));
+        out.push(loaded.at(Code::WaveBinding, s.id.pos, msg));
     }
     fn bucket(s: &Survey) -> Option<&Spanned<WaveBy>> {
         s.wave
@@ -196,7 +191,7 @@ pub(super) fn check_waves_agree(loaded: &Loaded, out: &mut Vec<Diagnostic>) {
                     by_word(b.value),
                     by_word(first.value)
                 );
-                out.push(Diagnostic::new(Code::WaveBinding, &loaded.file, b.pos, msg));
+                out.push(loaded.at(Code::WaveBinding, b.pos, msg));
             }
         }
     }
