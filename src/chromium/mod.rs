@@ -1,5 +1,5 @@
 //! Render, for `-f pdf` and `-f png`: a rendered HTML page becomes a PDF or a PNG in the
-//! Chromium the user already has, driven over the DevTools protocol (headless_chrome).
+//! Chromium the user already has, driven over the DevTools protocol (`cdp`).
 //!
 //! Invariants: the browser is found (flag, `JOURNEYMAP_CHROMIUM`, then PATH), never
 //! downloaded; it runs with a fresh profile in a process group of its own, with its
@@ -9,6 +9,7 @@
 //! step has a deadline; whatever happens (an error, a hang, a crash, a signal) the whole
 //! group is killed and the browser reaped and its profile removed, so nothing is left.
 
+mod cdp;
 mod page;
 mod process;
 
@@ -18,9 +19,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use headless_chrome::{Browser, Tab};
 
-use page::{content_size, media, number, print, screenshot, serve_only_the_page, viewport};
+use cdp::Cdp;
+use page::{content_size, media, number, print, screenshot, viewport};
 pub use process::find;
 use process::{Process, command, wait_for_devtools};
 
@@ -94,13 +95,10 @@ pub struct Options {
 
 /// Chromium, started once for every page of a run.
 pub struct Chromium {
-    /// The DevTools connection: the tab's calls go through it while it lives.
-    _browser: Browser,
-    tab: std::sync::Arc<Tab>,
+    /// The DevTools connection to the one page every shot is taken in.
+    cdp: std::sync::Mutex<Cdp>,
     process: Process,
     timeout: Duration,
-    /// The page the tab is shown next, served by the interceptor.
-    page: std::sync::Arc<std::sync::Mutex<String>>,
     /// See [`Options::stamp`].
     stamp: Option<i64>,
 }
@@ -141,22 +139,17 @@ impl Chromium {
         };
         let ws = wait_for_devtools(&mut process, tail, deadline, options.timeout)?;
         let left = deadline.saturating_duration_since(Instant::now());
-        let browser = Browser::connect_with_timeout(ws, left.max(Duration::from_secs(1)))
-            .map_err(|e| anyhow!("cannot connect to Chromium ({}): {e}", path.display()))?;
-        browser.set_default_timeout(options.timeout);
-        let tab = browser
-            .new_tab()
-            .map_err(|e| anyhow!("Chromium ({}) opened no page: {e}", path.display()))?;
-        tab.set_default_timeout(options.timeout);
-        let page = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        serve_only_the_page(&tab, std::sync::Arc::clone(&page))
-            .map_err(|e| anyhow!("cannot set Chromium ({}) up: {e}", path.display()))?;
+        let cdp = Cdp::connect(&ws, left.max(Duration::from_secs(1))).map_err(|e| {
+            anyhow!(
+                "cannot connect to Chromium ({}): {e:#}{}",
+                path.display(),
+                process.what_it_said()
+            )
+        })?;
         Ok(Chromium {
-            _browser: browser,
-            tab,
+            cdp: std::sync::Mutex::new(cdp),
             process,
             timeout: options.timeout,
-            page,
             stamp: options.stamp,
         })
     }
@@ -203,12 +196,16 @@ impl Chromium {
     }
 
     fn shoot_now(&self, html: &str, shot: Shot) -> Result<Vec<u8>> {
-        let tab = &self.tab;
+        let mut cdp = self
+            .cdp
+            .lock()
+            .map_err(|_| anyhow!("an earlier page failed"))?;
+        let tab = &mut *cdp;
         match shot {
             Shot::Png { width, scale } => {
                 viewport(tab, width, 900, scale)?;
                 media(tab, "")?;
-                self.load(html)?;
+                tab.load(html)?;
                 screenshot(tab, width, scale)
             }
             Shot::Pdf { paper, width } => {
@@ -223,7 +220,7 @@ impl Chromium {
                 // Chromium evaluates print media queries against its default paper, not the
                 // one asked for, so the grid's zoom is measured and set here: its natural
                 // width (zoom 1, columns at their set widths) against the content box.
-                self.load(&with_css(html, MEASURE_GRID))?;
+                tab.load(&with_css(html, MEASURE_GRID))?;
                 let natural = number(tab, GRID_WIDTH)?;
                 let zoom = if natural > content {
                     // Rounded down, so that the zoomed grid never ends past the edge.
@@ -237,7 +234,7 @@ impl Chromium {
                     None => {
                         // Lay the page out as it will print, measure it, and make the page
                         // that tall.
-                        self.load(&with_css(html, &fit))?;
+                        tab.load(&with_css(html, &fit))?;
                         let (_, height) = content_size(tab)?;
                         let w = content / PX_PER_INCH * MM_PER_INCH + 2.0 * MARGIN_MM;
                         let h = (height + POSTER_SLACK_PX) / PX_PER_INCH * MM_PER_INCH
@@ -255,19 +252,10 @@ impl Chromium {
                 let page =
                     format!("{fit}\n@page {{ size: {w:.2}mm {h:.2}mm; margin: {MARGIN_MM}mm; }}");
                 media(tab, "")?;
-                self.load(&with_css(html, &page))?;
+                tab.load(&with_css(html, &page))?;
                 print(tab, self.stamp)
             }
         }
-    }
-
-    /// Show `html` in the tab, handed over from memory (nothing is written to disk).
-    fn load(&self, html: &str) -> Result<()> {
-        if let Ok(mut page) = self.page.lock() {
-            html.clone_into(&mut page);
-        }
-        self.tab.navigate_to(PAGE_URL)?.wait_until_navigated()?;
-        Ok(())
     }
 }
 
@@ -283,6 +271,8 @@ fn with_css(html: &str, css: &str) -> String {
 impl Drop for Chromium {
     fn drop(&mut self) {
         // Close politely first; the process guard kills whatever is left.
-        let _ = self.tab.close(false);
+        if let Ok(cdp) = self.cdp.get_mut() {
+            cdp.close();
+        }
     }
 }

@@ -1,107 +1,45 @@
-//! What is done to the tab: the page served from memory and nothing else fetched, the
-//! viewport and media set, sizes measured, the screenshot or PDF taken, the PDF's dates fixed.
+//! What is done to the page: the viewport and media set, sizes measured, the screenshot or
+//! PDF taken, the PDF's dates fixed.
 
 use anyhow::{Result, bail};
-use headless_chrome::Tab;
-use headless_chrome::browser::tab::RequestPausedDecision;
-use headless_chrome::protocol::cdp::{Emulation, Fetch, Network, Page};
-use headless_chrome::types::PrintToPdfOptions;
+use serde_json::{Value, json};
 
-use super::{MAX_PNG_HEIGHT, PAGE_CSP, PAGE_URL};
+use super::MAX_PNG_HEIGHT;
+use super::cdp::{Cdp, bytes};
 
-/// Every request of the tab is paused and answered here: the page's own address with the
-/// page and its policy, anything else (a style sheet, an image, a frame, a file, the network)
-/// with a failure.
-pub(super) fn serve_only_the_page(
-    tab: &Tab,
-    page: std::sync::Arc<std::sync::Mutex<String>>,
-) -> Result<()> {
-    use base64::Engine as _;
-    tab.enable_request_interception(std::sync::Arc::new(
-        move |_transport, _session, event: Fetch::events::RequestPausedEvent| {
-            let p = event.params;
-            if p.request.url == PAGE_URL && p.resource_Type == Network::ResourceType::Document {
-                let html = page.lock().map(|h| h.clone()).unwrap_or_default();
-                let header = |name: &str, value: &str| Fetch::HeaderEntry {
-                    name: name.to_owned(),
-                    value: value.to_owned(),
-                };
-                return RequestPausedDecision::Fulfill(Fetch::FulfillRequest {
-                    request_id: p.request_id,
-                    response_code: 200,
-                    response_headers: Some(vec![
-                        header("Content-Type", "text/html; charset=utf-8"),
-                        header("Content-Security-Policy", PAGE_CSP),
-                        header("Cache-Control", "no-store"),
-                    ]),
-                    binary_response_headers: None,
-                    body: Some(base64::engine::general_purpose::STANDARD.encode(html)),
-                    response_phrase: None,
-                });
-            }
-            RequestPausedDecision::Fail(Fetch::FailRequest {
-                request_id: p.request_id,
-                error_reason: Network::ErrorReason::BlockedByClient,
-            })
-        },
-    ))?;
-    tab.enable_fetch(
-        Some(&[Fetch::RequestPattern {
-            url_pattern: Some("*".to_owned()),
-            resource_Type: None,
-            request_stage: Some(Fetch::RequestStage::Request),
-        }]),
-        None,
-    )?;
+pub(super) fn viewport(cdp: &mut Cdp, width: u32, height: u32, scale: f64) -> Result<()> {
+    let size =
+        json!({"width": width, "height": height, "deviceScaleFactor": scale, "mobile": false});
+    cdp.call("Emulation.setDeviceMetricsOverride", size)?;
     Ok(())
 }
 
-pub(super) fn viewport(tab: &Tab, width: u32, height: u32, scale: f64) -> Result<()> {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height,
-        device_scale_factor: scale,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })?;
-    Ok(())
-}
-
-pub(super) fn media(tab: &Tab, media: &str) -> Result<()> {
-    tab.call_method(Emulation::SetEmulatedMedia {
-        media: Some(media.to_owned()),
-        features: None,
-    })?;
+pub(super) fn media(cdp: &mut Cdp, media: &str) -> Result<()> {
+    cdp.call("Emulation.setEmulatedMedia", json!({ "media": media }))?;
     Ok(())
 }
 
 /// A number the page works out (DevTools evaluation is not bound by the page's CSP).
-pub(super) fn number(tab: &Tab, expression: &str) -> Result<f64> {
-    let value = tab.evaluate(expression, false)?.value;
-    Ok(value.and_then(|v| v.as_f64()).unwrap_or(0.0))
+pub(super) fn number(cdp: &mut Cdp, expression: &str) -> Result<f64> {
+    let asked = json!({"expression": expression, "returnByValue": true});
+    let r = cdp.call("Runtime.evaluate", asked)?;
+    Ok(r["result"]["value"].as_f64().unwrap_or(0.0))
 }
 
 /// The laid-out size of the whole page, in CSS pixels.
-pub(super) fn content_size(tab: &Tab) -> Result<(f64, f64)> {
-    let m = tab.call_method(Page::GetLayoutMetrics(None))?;
-    Ok((m.css_content_size.width, m.css_content_size.height))
+pub(super) fn content_size(cdp: &mut Cdp) -> Result<(f64, f64)> {
+    let m = cdp.call("Page.getLayoutMetrics", json!({}))?;
+    let size = &m["cssContentSize"];
+    let px = |v: &Value| v.as_f64().unwrap_or(0.0);
+    Ok((px(&size["width"]), px(&size["height"])))
 }
 
-pub(super) fn screenshot(tab: &Tab, width: u32, scale: f64) -> Result<Vec<u8>> {
+pub(super) fn screenshot(cdp: &mut Cdp, width: u32, scale: f64) -> Result<Vec<u8>> {
     // Grow the viewport to the whole page, then measure again: a page can lay out a little
     // differently at its full height.
     let mut height = 0.0;
     for _ in 0..3 {
-        let (_, h) = content_size(tab)?;
+        let (_, h) = content_size(cdp)?;
         if (h - height).abs() < 0.5 {
             break;
         }
@@ -111,31 +49,21 @@ pub(super) fn screenshot(tab: &Tab, width: u32, scale: f64) -> Result<Vec<u8>> {
                 "the page is {height:.0} px tall, and at --scale {scale} the picture would be taller than {MAX_PNG_HEIGHT:.0} px; lower --scale or use -f pdf --paper poster"
             );
         }
-        viewport(tab, width, height.ceil() as u32, scale)?;
+        viewport(cdp, width, height.ceil() as u32, scale)?;
     }
-    let clip = Page::Viewport {
-        x: 0.0,
-        y: 0.0,
-        width: f64::from(width),
-        height: height.ceil(),
-        scale: 1.0,
-    };
-    tab.capture_screenshot(
-        Page::CaptureScreenshotFormatOption::Png,
-        None,
-        Some(clip),
-        true,
-    )
+    let clip = json!({"x": 0.0, "y": 0.0, "width": f64::from(width), "height": height.ceil(), "scale": 1.0});
+    let shot = json!({"format": "png", "clip": clip, "fromSurface": true});
+    bytes(&cdp.call("Page.captureScreenshot", shot)?)
 }
 
-pub(super) fn print(tab: &Tab, stamp: Option<i64>) -> Result<Vec<u8>> {
-    let mut pdf = tab.print_to_pdf(Some(PrintToPdfOptions {
-        display_header_footer: Some(false),
-        print_background: Some(true),
-        scale: Some(1.0),
-        prefer_css_page_size: Some(true),
-        ..PrintToPdfOptions::default()
-    }))?;
+pub(super) fn print(cdp: &mut Cdp, stamp: Option<i64>) -> Result<Vec<u8>> {
+    let options = json!({
+        "displayHeaderFooter": false,
+        "printBackground": true,
+        "scale": 1.0,
+        "preferCSSPageSize": true,
+    });
+    let mut pdf = bytes(&cdp.call("Page.printToPDF", options)?)?;
     fix_dates(&mut pdf, stamp);
     Ok(pdf)
 }
