@@ -207,6 +207,9 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
 /// `f` over `items` on every core, results in the order of `items`. Maps are independent,
 /// and reading a large survey is the slow part of a render.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(items.len());

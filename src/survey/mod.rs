@@ -99,8 +99,9 @@ fn kind(m: MeasureName) -> Kind {
 /// How surveys are read: the command sets it from its flags and environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading {
-    /// Threads that may read parts of one large CSV file (1 to [`chunks::MAX_PARTS`]).
-    pub threads: usize,
+    /// Threads that may read parts of one large CSV file (1 to [`chunks::MAX_PARTS`]); none:
+    /// one per core, counted only when a file is large enough to be cut.
+    pub threads: Option<usize>,
     /// Cut every file into `threads` parts whatever its size, and say on stderr how the
     /// parts were read (the tests' setting, `JOURNEYMAP_THREADS`).
     pub cut_always: bool,
@@ -111,18 +112,25 @@ pub struct Reading {
 impl Reading {
     /// Every core, files cut only when large, no progress bar.
     pub fn on_every_core() -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Reading {
-            threads: cores.min(chunks::MAX_PARTS),
+            threads: None,
             cut_always: false,
             progress: false,
         }
     }
 
+    /// The threads a file may be read on: as set, or one per core.
+    pub fn threads(&self) -> usize {
+        self.threads.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            cores.min(chunks::MAX_PARTS)
+        })
+    }
+
     /// `n` threads (clamped to 1 to [`chunks::MAX_PARTS`]), every file cut.
     pub fn cut_into(n: usize) -> Self {
         Reading {
-            threads: n.clamp(1, chunks::MAX_PARTS),
+            threads: Some(n.clamp(1, chunks::MAX_PARTS)),
             cut_always: true,
             progress: false,
         }

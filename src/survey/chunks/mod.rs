@@ -76,9 +76,9 @@ struct Part {
 impl Plan {
     /// A plan to cut the file the reader is reading, or `None` when it is read in one go.
     pub(super) fn new(reader: &Reader, input: &input::Input, tally: &Tally) -> Option<Plan> {
-        let (threads, forced) = (reader.reading.threads, reader.reading.cut_always);
+        let forced = reader.reading.cut_always;
         let path = reader.path?;
-        if threads < 2
+        if reader.reading.threads == Some(1)
             || reader.rows.is_some()
             || input.decoding != input::Decoding::Utf8
             || tally.split.has_parts()
@@ -95,10 +95,14 @@ impl Plan {
         };
         let start = input.reader.position().byte() + bom;
         let body = len.checked_sub(start)?;
+        // Cores are counted only for a file large enough to cut.
         let parts = if forced {
-            threads
+            reader.reading.threads()
         } else {
-            threads.min(usize::try_from(body / MIN_PART_BYTES).unwrap_or(usize::MAX))
+            match usize::try_from(body / MIN_PART_BYTES).unwrap_or(usize::MAX) {
+                0 | 1 => return None,
+                most => reader.reading.threads().min(most),
+            }
         };
         if parts < 2 {
             return None;
