@@ -79,6 +79,14 @@ impl Cdp {
         Ok(cdp)
     }
 
+    /// How long each later read may wait (connecting had what was left of the start-up's).
+    pub(super) fn set_timeout(&mut self, timeout: Duration) -> Result<()> {
+        self.timeout = timeout;
+        self.socket.get_ref().set_read_timeout(Some(timeout))?;
+        self.socket.get_ref().set_write_timeout(Some(timeout))?;
+        Ok(())
+    }
+
     /// Send a command to the page (or, before it is attached, to the browser) and wait for
     /// its answer, answering the page's requests meanwhile.
     pub(super) fn call(&mut self, method: &str, params: Value) -> Result<Value> {

@@ -139,13 +139,15 @@ impl Chromium {
         };
         let ws = wait_for_devtools(&mut process, tail, deadline, options.timeout)?;
         let left = deadline.saturating_duration_since(Instant::now());
-        let cdp = Cdp::connect(&ws, left.max(Duration::from_secs(1))).map_err(|e| {
-            anyhow!(
-                "cannot connect to Chromium ({}): {e:#}{}",
-                path.display(),
-                process.what_it_said()
-            )
-        })?;
+        let cdp = Cdp::connect(&ws, left.max(Duration::from_secs(1)))
+            .and_then(|mut cdp| cdp.set_timeout(options.timeout).map(|()| cdp))
+            .map_err(|e| {
+                anyhow!(
+                    "cannot connect to Chromium ({}): {e:#}{}",
+                    path.display(),
+                    process.what_it_said()
+                )
+            })?;
         Ok(Chromium {
             cdp: std::sync::Mutex::new(cdp),
             process,
