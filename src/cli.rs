@@ -32,6 +32,11 @@ pub enum Command {
     },
     /// Print the JSON Schema of the map format, for editors' YAML language servers.
     Schema,
+    /// Explain a diagnostic code: what it means, how to fix it, and a map that gets it.
+    Explain {
+        /// The code, as `validate` prints it (JM108).
+        code: String,
+    },
     /// Print the SQL that computes the map's event-log funnels in a warehouse, exactly as
     /// `render` computes them locally; save its result as CSV and bind it under `analytics:`.
     Sql(SqlArgs),

@@ -154,3 +154,35 @@ fn the_architecture_layout_lists_every_source_file_and_no_other() {
         .collect();
     assert_eq!(listed, files);
 }
+
+/// `journeymap explain` answers for every code of the registry: its summary, a fix, and the
+/// code's fixture with the report that names the code; an unknown code is refused (exit 2)
+/// with the nearest one.
+#[test]
+fn explain_answers_for_every_code_with_a_map_that_gets_it() {
+    for c in Code::ALL {
+        let o = run(&["explain", c.id()]);
+        assert_eq!(code(&o), 0, "{}", c.id());
+        let text = stdout(&o);
+        assert!(text.starts_with(&format!("{} (", c.id())), "{text}");
+        assert!(text.contains(c.summary()), "{text}");
+        assert!(text.contains("How to fix it: "), "{text}");
+        assert!(
+            text.contains(&format!("[{}]", c.id())),
+            "{}: the example's report does not name the code:\n{text}",
+            c.id()
+        );
+    }
+    // Lower case and bare numbers are the same code.
+    assert_eq!(
+        stdout(&run(&["explain", "jm108"])),
+        stdout(&run(&["explain", "108"]))
+    );
+    let o = run(&["explain", "JM10"]);
+    assert_eq!(code(&o), 2);
+    let err = crate::util::stderr(&o);
+    assert!(
+        err.contains("there is no diagnostic code `JM10`; did you mean JM101?"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod completions;
 mod diff;
+mod explain;
 mod import;
 mod init;
 mod render;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Templates(TemplatesCommand::Export { dir }) => templates::export(&dir),
         Command::Schema => schema::run(),
+        Command::Explain { code } => explain::run(&code),
         Command::Sql(args) => sql::run(&args),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => completions::man(),

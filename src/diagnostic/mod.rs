@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::model::Pos;
 
 mod code;
+pub mod explain;
 pub use code::Code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
