@@ -24,32 +24,6 @@ pub struct Example {
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_read_as_written_or_as_numbers() {
-        assert_eq!(parse("JM108"), Some(Code::FilterKeepsNothing));
-        assert_eq!(parse(" jm108 "), Some(Code::FilterKeepsNothing));
-        assert_eq!(parse("108"), Some(Code::FilterKeepsNothing));
-        assert_eq!(parse("50"), Some(Code::NoTouchpoints));
-        // A prefixed code has three digits: `JM10` is not JM010.
-        assert_eq!(parse("JM10"), None);
-        assert_eq!(parse("JM1080"), None);
-        assert_eq!(parse("JMabc"), None);
-        assert_eq!(parse("JM999"), None);
-        assert_eq!(parse("-1"), None);
-    }
-
-    #[test]
-    fn every_code_has_an_example() {
-        for c in Code::ALL {
-            assert!(example(*c).is_some(), "{c}");
-        }
-    }
-}
-
 /// The example of `code`: the first fixture folder named after it.
 pub fn example(code: Code) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.code == code.id())
@@ -266,5 +240,31 @@ pub fn fix(code: Code) -> &'static str {
             "Review the map with its owner and set `reviewed:` to today, or raise --max-age."
         }
         Code::ReviewInFuture => "Set `reviewed:` to the day the map was reviewed.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_as_written_or_as_numbers() {
+        assert_eq!(parse("JM108"), Some(Code::FilterKeepsNothing));
+        assert_eq!(parse(" jm108 "), Some(Code::FilterKeepsNothing));
+        assert_eq!(parse("108"), Some(Code::FilterKeepsNothing));
+        assert_eq!(parse("50"), Some(Code::NoTouchpoints));
+        // A prefixed code has three digits: `JM10` is not JM010.
+        assert_eq!(parse("JM10"), None);
+        assert_eq!(parse("JM1080"), None);
+        assert_eq!(parse("JMabc"), None);
+        assert_eq!(parse("JM999"), None);
+        assert_eq!(parse("-1"), None);
+    }
+
+    #[test]
+    fn every_code_has_an_example() {
+        for c in Code::ALL {
+            assert!(example(*c).is_some(), "{c}");
+        }
     }
 }
