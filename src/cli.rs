@@ -1,4 +1,4 @@
-//! The command line (README: "Validation", "Rendering", "Diff"). Doc comments here are the `--help` text.
+//! The command line (the guide: "Validation", "Rendering", "Diff"). Doc comments here are the `--help` text.
 
 use std::path::PathBuf;
 

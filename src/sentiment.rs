@@ -1,6 +1,6 @@
 //! Sentiment: each substantive comment scored with VADER (vader-parity, whose scores equal
 //! Python's vaderSentiment 3.3.2; tests/fixtures/real/sentiment.py checks that on real
-//! exports), English only (README: "Sentiment").
+//! exports), English only (the guide: "Sentiment").
 //!
 //! A survey may declare its comments' language (`language: en`); otherwise each comment's
 //! language is detected with whichlang, which tells 16 languages apart. A comment that is

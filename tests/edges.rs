@@ -353,8 +353,8 @@ fn an_output_that_is_a_symlink_is_written_through() {
             .unwrap()
             .starts_with("<!DOCTYPE html>")
     );
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    assert!(readme.contains("a symlink is written through to its target"));
+    let guide = std::fs::read_to_string(root().join("docs/reviewing-changes.md")).unwrap();
+    assert!(guide.contains("a symlink is written through to its target"));
 }
 
 #[test]

@@ -490,7 +490,7 @@ fn repeated_step_events_at_one_instant_count_as_the_brute_force_does() {
 /// begun, and so does a step whose previous step was never reached; an event of a step already
 /// reached is no intervention). journeymap's strict order breaks a chain on any other row
 /// between two steps and starts again at the next entry. Steps A, B, C, window 60 s, one
-/// actor per journey; the README's table says the same.
+/// actor per journey; the guide's table says the same.
 #[test]
 fn strict_order_against_clickhouses_documented_strict_order() {
     let dir = tempdir();

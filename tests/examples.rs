@@ -41,8 +41,8 @@ fn output_is_byte_identical_for_identical_input() {
     }
 }
 
-/// The JSON output is the contract for scripts (README: "Template context"): check its shape, and
-/// recompute every backlog priority from the map's own fields with the README's formula.
+/// The JSON output is the contract for scripts (the guide: "Template context"): check its shape, and
+/// recompute every backlog priority from the map's own fields with the guide's formula.
 #[test]
 fn json_context_has_the_contract_shape_and_right_priorities() {
     for map in example_maps() {

@@ -44,12 +44,12 @@ fn each_invalid_fixture_reports_exactly_what_its_snapshot_says() {
 }
 
 #[test]
-fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
+fn every_diagnostic_code_has_a_fixture_and_an_entry_in_the_guide() {
     let cases: BTreeSet<String> = std::fs::read_dir(root().join("tests/fixtures/invalid"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy()[..5].to_owned())
         .collect();
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/validation.md")).unwrap();
     for code in Code::ALL {
         let id = code.id();
         assert!(
@@ -59,10 +59,10 @@ fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
         );
         assert!(
             readme.contains(&format!("| {id} |")),
-            "README does not list {id}"
+            "docs/validation.md does not list {id}"
         );
     }
-    // And the other way: every code the README's table lists is a code journeymap has,
+    // And the other way: every code the guide's table lists is a code journeymap has,
     // and warnings are marked as such there.
     for line in readme.lines() {
         let Some(rest) = line.strip_prefix("| JM") else {
@@ -72,7 +72,7 @@ fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
         let code = Code::ALL
             .iter()
             .find(|c| c.id() == id)
-            .unwrap_or_else(|| panic!("README lists {id}, which is no code"));
+            .unwrap_or_else(|| panic!("docs/validation.md lists {id}, which is no code"));
         let says_warning = rest[3..]
             .trim_start_matches(" |")
             .trim()
@@ -80,7 +80,7 @@ fn every_diagnostic_code_has_a_fixture_and_a_readme_entry() {
         assert_eq!(
             says_warning,
             code.severity() == journeymap::diagnostic::Severity::Warning,
-            "README and the registry disagree on {id}'s severity"
+            "The guide and the registry disagree on {id}'s severity"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Binding mistakes a new user makes on a real export, each said at its line (README:
+//! Binding mistakes a new user makes on a real export, each said at its line (the guide:
 //! "Plausibility", "One `emotion_from` per stage"): labels short of the scale, a 1..5
 //! question bound as NPS, a 0..10 question bound as CSAT, a top answer glued to its label,
 //! several surveys each with `emotion_from`; and what the figures say once bound right.

@@ -1,6 +1,6 @@
 //! Real survey exports from `fixtures/real/` (see its ATTRIBUTION.md): every file loads,
 //! and every figure matches an independent computation (`fixtures/real/expected.py`:
-//! Python's csv module and the README's formulas written out again, columns picked by hand).
+//! Python's csv module and the guide's formulas written out again, columns picked by hand).
 
 use crate::util::{code, python_json, root, run, stdout};
 

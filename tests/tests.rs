@@ -7,6 +7,7 @@
 mod analytics;
 mod browser;
 mod chunks;
+mod docs;
 mod edges;
 mod events;
 mod examples;

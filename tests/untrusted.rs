@@ -1,5 +1,5 @@
 //! Untrusted maps, round 3: each test reproduces one finding of a hostile probe of the
-//! warehouse SQL, workbooks, event logs, PDF through Chromium and `serve` (README: "Running
+//! warehouse SQL, workbooks, event logs, PDF through Chromium and `serve` (the guide: "Running
 //! on untrusted pull requests", "Limits"), and is named after what must hold now. Runs that
 //! read hostile files are under the kernel's limits (`prlimit --as=512M --cpu=5`), as the
 //! hostile corpus is: a refusal must come as a diagnostic within them, never as an abort.

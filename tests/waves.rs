@@ -38,7 +38,7 @@ fn wave(runs: &[(&str, &str, u32, usize, &str)], ces: &[u32]) -> String {
 }
 
 /// Two waves, one file each. Refund NPS: 50 promoters, 30 passives, 20 detractors, then
-/// 70, 20, 10 (the README's worked example). Pay CSAT: 48 of 80 in the top two boxes, then
+/// 70, 20, 10 (the guide's worked example). Pay CSAT: 48 of 80 in the top two boxes, then
 /// 56 of 70 (Newcombe 1998). Pay CES: ten answers, then twelve.
 fn two_waves(dir: &Path) {
     // (stage, measure, answer, rows, plan) of each file, then the CES answers one by one.
@@ -142,7 +142,7 @@ fn each_wave_has_its_figures_and_each_change_its_interval() {
     // The headline is the latest wave.
     assert_eq!(refund["metrics"], waves[1]["metrics"]);
 
-    // NPS: the README's worked example, by hand: +30, [+9.23, +49.02].
+    // NPS: the guide's worked example, by hand: +30, [+9.23, +49.02].
     let c = change(refund, "nps");
     assert_eq!(
         (c["from"].as_str(), c["to"].as_str()),

@@ -440,7 +440,7 @@ fn the_custom_template_example_renders() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let md = stdout(&o);
     assert!(md.starts_with("# Replacing an electric toothbrush: one-page summary\n"));
-    // The backlog's first entry, computed by hand in README: (2 + 2) × 3 ÷ 1 = 12.
+    // The backlog's first entry, computed by hand in the guide: (2 + 2) × 3 ÷ 1 = 12.
     assert!(md.contains("1. **A charger and head compatibility table on every brush page** (Reviews and Q\\&A), priority 12, Content team"));
 }
 

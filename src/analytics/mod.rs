@@ -1,4 +1,4 @@
-//! Measured reach: funnel exports from analytics tools bound to stages (README: "Measured
+//! Measured reach: funnel exports from analytics tools bound to stages (the guide: "Measured
 //! reach").
 //!
 //! Invariants: a stage's reach is a count the export gives for the step the map names;

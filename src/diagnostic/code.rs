@@ -1,5 +1,5 @@
 //! The registry of diagnostic codes: every code journeymap can print, with its severity and
-//! a one-line summary, in one place. Diagnostics take a [`Code`], never a string; the README
+//! a one-line summary, in one place. Diagnostics take a [`Code`], never a string; the guide's
 //! table is tested against [`Code::ALL`] in both directions.
 
 use super::Severity;
@@ -13,7 +13,7 @@ macro_rules! codes {
         }
 
         impl Code {
-            /// Every code, in the README's order.
+            /// Every code, in the guide's order.
             pub const ALL: &'static [Code] = &[$( Code::$variant, )*];
 
             /// The code as printed: `JM010`.
@@ -26,7 +26,7 @@ macro_rules! codes {
                 match self { $( Code::$variant => Severity::$severity, )* }
             }
 
-            /// What the code means, in one line (the README's table).
+            /// What the code means, in one line (the guide's table, docs/validation.md).
             pub fn summary(self) -> &'static str {
                 match self { $( Code::$variant => $summary, )* }
             }

@@ -1,5 +1,5 @@
 //! Enrich: a validated map becomes the render context, the only thing templates see and
-//! exactly what `-f json` prints (README: "Template context").
+//! exactly what `-f json` prints (the guide: "Template context").
 //!
 //! Invariants: the map's fields appear as written (the emotion shorthand `1` is normalised to
 //! `{score: 1}`); everything computed is added beside them, never in place of them; numbers

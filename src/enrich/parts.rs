@@ -1,5 +1,5 @@
 //! Figures per wave and per segment, and the change between waves, for one stage or for the
-//! whole journey (README: "Waves and segments").
+//! whole journey (the guide: "Waves and segments").
 //!
 //! Invariants: waves come in the map's order; a change compares a wave with the latest
 //! earlier wave that has the same measure; a segment figure with fewer answers than the

@@ -1,5 +1,5 @@
 //! Confinement: the one rule for which files journeymap reads, or hands to a warehouse engine,
-//! on behalf of a map that someone else may have written (README: "Running on untrusted pull
+//! on behalf of a map that someone else may have written (the guide: "Running on untrusted pull
 //! requests").
 //!
 //! Invariants: it fails closed. A path is allowed only when it resolves (through `..` and

@@ -83,7 +83,7 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
 /// Parse `text` as `T`, as [`parse`] does; but when every shape problem is an entry that can
 /// be left out (an unknown key, a value of the wrong type under a key), the file is parsed
 /// again without those entries, and that value is returned with the shape problems, so that
-/// the checks of meaning run in the same pass (README: "validate reports every mistake in
+/// the checks of meaning run in the same pass (the guide: "validate reports every mistake in
 /// one run").
 pub fn parse_salvaged<T: DeserializeOwned + JsonSchema>(
     text: &str,

@@ -1,4 +1,4 @@
-//! Model: serde types that mirror the map file (README: "The map format, by example" and "Surveys"), and nothing else.
+//! Model: serde types that mirror the map file (the guide: "The map format, by example" and "Surveys"), and nothing else.
 //!
 //! Invariants: no logic lives here beyond parsing shorthand forms; every struct denies
 //! unknown fields so that typos are errors; values that validation points at are wrapped in

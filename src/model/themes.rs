@@ -47,7 +47,7 @@ pub struct ThemesFile {
 }
 
 /// A theme of the comment codebook: a comment belongs to it when one of its terms matches
-/// and none of its `exclude` terms does (README: "Themes").
+/// and none of its `exclude` terms does (the guide: "Themes").
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {

@@ -1,5 +1,5 @@
 //! `journeymap sql`: the SQL that computes an event log's funnel in a warehouse exactly as
-//! `analytics::events` computes it locally (README: "Reach in the warehouse").
+//! `analytics::events` computes it locally (the guide: "Reach in the warehouse").
 //!
 //! Invariants: the same rules as the local engine, written as window functions (no join per
 //! step): exact duplicate rows once. `sequential`: an actor's rows at one instant form a

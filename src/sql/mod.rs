@@ -1,6 +1,6 @@
 //! `journeymap sql`: the SQL that computes, in a warehouse, exactly what journeymap computes
 //! locally: an event log's funnel (`events`) and a survey's aggregates (`survey`), each
-//! written for one of four dialects (README: "Reach in the warehouse", "Surveys in the
+//! written for one of four dialects (the guide: "Reach in the warehouse", "Surveys in the
 //! warehouse").
 //!
 //! Invariants: every dialect difference lives in `Dialect`; every name and text from a map

@@ -1,5 +1,5 @@
 //! The SQL of a survey binding: one row per stage (or the journey), measure, wave cell and
-//! segment cell, with the columns of the aggregated layout (README: "Surveys in the
+//! segment cell, with the columns of the aggregated layout (the guide: "Surveys in the
 //! warehouse"), so that its result, bound with `layout: aggregated`, gives the figures the
 //! local reader gives.
 //!

@@ -158,7 +158,7 @@ fn sentiment(earlier: &super::Aggregate, later: &super::Aggregate) -> Option<Cha
 mod tests {
     use super::*;
 
-    /// The README's worked example ("Waves and segments"): 50 promoters and 20 detractors
+    /// The guide's worked example ("Waves and segments"): 50 promoters and 20 detractors
     /// of 100 (NPS +30), then 70 and 10 of 100 (NPS +60). Adjusted: 50.75/103 - 20.75/103 =
     /// 0.291262, variance (0.692718 - 0.291262²)/103 = 0.0059159; 70.75/103 - 10.75/103 =
     /// 0.582524, (0.791262 - 0.582524²)/103 = 0.0043876; half-width 1.96 × √0.0103036 =

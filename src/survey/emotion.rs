@@ -1,4 +1,4 @@
-//! Which measure gives each stage its emotion (README: "One `emotion_from` per stage"): a
+//! Which measure gives each stage its emotion (the guide: "One `emotion_from` per stage"): a
 //! survey's `emotion_from` drives the stages its measure fed; two surveys that feed one
 //! stage with different measures are an error at the second survey's `emotion_from`, and
 //! surveys that feed it with the same measure are pooled, as the stage's figure is.

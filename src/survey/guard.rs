@@ -1,5 +1,5 @@
 //! What one line, record or cell of a CSV stream may hold, checked as the bytes stream past
-//! (README: "Limits"), and the CSV reader every survey stream is read with.
+//! (the guide: "Limits"), and the CSV reader every survey stream is read with.
 //!
 //! Invariants: memory stays bounded whatever a file holds; a refusal is an `io::Error` of kind
 //! `InvalidData` carrying an [`OverLimit`], so a reader tells a budget from damage.

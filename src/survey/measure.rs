@@ -1,4 +1,4 @@
-//! Survey arithmetic (README: "Measures"), pure: accumulators that take one answer at a time or a
+//! Survey arithmetic (the guide: "Measures"), pure: accumulators that take one answer at a time or a
 //! pre-aggregated row, pool by merging, and turn into the figures outputs show.
 //!
 //! Invariants: accumulators hold counts and running moments only (no answers are kept), so

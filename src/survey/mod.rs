@@ -1,4 +1,4 @@
-//! Survey: stream CSV exports into per-stage and overall aggregates (README: "Surveys").
+//! Survey: stream CSV exports into per-stage and overall aggregates (the guide: "Surveys").
 //!
 //! Invariants: each file is read once as a stream of reused records; column indexes
 //! are resolved before the first row; numbers are parsed from bytes; nothing is dropped

@@ -1,4 +1,4 @@
-//! Whether a binding's answers fit the question it claims (README: "Plausibility"): labels
+//! Whether a binding's answers fit the question it claims (the guide: "Plausibility"): labels
 //! that stop short of the measure's default scale, an `nps:` column whose answers all lie in
 //! 1..5, answers beyond the scale that a wider question would give, and skipped answers that
 //! are all one text (a glued label, `Very helpful10`).

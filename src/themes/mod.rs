@@ -1,5 +1,5 @@
 //! Themes: which themes of a map's codebook a comment belongs to, by a fixed rule that anyone
-//! can recompute (README: "Themes"; tests/fixtures/real/themes.py is the rule written again in
+//! can recompute (the guide: "Themes"; tests/fixtures/real/themes.py is the rule written again in
 //! Python), and the tally of an aggregate's comments per theme.
 //!
 //! The rule: text is NFC-normalised and case-folded (Unicode full case folding), then read as

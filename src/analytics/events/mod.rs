@@ -1,4 +1,4 @@
-//! Reach measured from a raw event log (README: "Reach from event logs"): per actor (a user,
+//! Reach measured from a raw event log (the guide: "Reach from event logs"): per actor (a user,
 //! or a session), the furthest stage reached in order within a conversion window.
 //!
 //! Invariants: the file is streamed once and only per-actor state is kept (for each stage,

@@ -1,4 +1,4 @@
-//! An actor's rows at one instant, in sequential order (README: "Reach from event logs"):
+//! An actor's rows at one instant, in sequential order (the guide: "Reach from event logs"):
 //! they may be taken in any order, each row as at most one step of a chain.
 //!
 //! Invariants: a chain that reaches stage `m` at this instant takes stages `j..=m` from

@@ -1,5 +1,5 @@
 //! Funnel exports as analytics tools write them, read into one shape: the actors that
-//! reached at least each step, in step order (README: "Measured reach").
+//! reached at least each step, in step order (the guide: "Measured reach").
 //!
 //! Invariants: only counts are taken from a file; every rate is recomputed from them (a rate
 //! the file reports is only checked against them); a count is a whole, non-negative number

@@ -1,4 +1,4 @@
-//! Waves and segments: which part of the data each row belongs to (README: "Waves and
+//! Waves and segments: which part of the data each row belongs to (the guide: "Waves and
 //! segments").
 //!
 //! Invariants: a kept row whose wave cannot be told is reported at its line and counted in no

@@ -1,7 +1,7 @@
 //! Budgets of a workbook, checked before calamine opens it: calamine allocates from what a
 //! file claims (a cell's column, a row's repeat count, a part's size, a header's counts) and
 //! an allocation that fails aborts the process. Each check reads only what it counts, in
-//! bounded memory, and refuses a file past a limit with what the limit is (README: "Limits").
+//! bounded memory, and refuses a file past a limit with what the limit is (the guide: "Limits").
 //!
 //! Invariants: every workbook passes [`check`] before calamine sees it. `.xlsx`/`.ods`: the
 //! zip's entry count is read from its end record before the zip is opened; every XML part is
