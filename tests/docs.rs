@@ -192,3 +192,57 @@ fn the_readme_is_short_and_the_guide_has_its_chapters() {
         );
     }
 }
+
+/// The commands whose `--help` the reference holds, in its order.
+const HELP_OF: &[&[&str]] = &[
+    &["render"],
+    &["serve"],
+    &["validate"],
+    &["init"],
+    &["schema"],
+    &["explain"],
+    &["sql"],
+    &["diff"],
+    &["templates", "export"],
+    &["import", "mermaid"],
+    &["completions"],
+    &["man"],
+];
+
+const HELP_START: &str = "<!-- Generated from `journeymap COMMAND --help` by tests/docs.rs; `JOURNEYMAP_UPDATE_DOCS=1 cargo test --test tests docs::` rewrites it. -->\n";
+const HELP_END: &str = "<!-- End of the generated help. -->\n";
+
+/// The reference's "Every flag" section holds each command's `--help` exactly as the binary
+/// prints it (clap is the one definition); `JOURNEYMAP_UPDATE_DOCS=1` rewrites the section.
+#[test]
+fn the_reference_holds_every_commands_help_as_the_binary_prints_it() {
+    let mut generated = String::from(HELP_START);
+    for command in HELP_OF {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{command:?}");
+        generated.push_str(&format!(
+            "\n### `journeymap {}`\n\n```text\n{}```\n",
+            command.join(" "),
+            stdout(&o)
+        ));
+    }
+    generated.push('\n');
+    generated.push_str(HELP_END);
+    let path = root().join("docs/reference.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find(HELP_START)
+        .expect("the reference has the generated section");
+    let end = text.find(HELP_END).expect("the generated section ends") + HELP_END.len();
+    if std::env::var_os("JOURNEYMAP_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{generated}{}", &text[..start], &text[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert!(
+        text[start..end] == generated,
+        "docs/reference.md's help section is stale: run JOURNEYMAP_UPDATE_DOCS=1 cargo test --test tests docs::"
+    );
+}
