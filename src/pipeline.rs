@@ -207,12 +207,11 @@ pub fn collect_maps(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>
 /// `f` over `items` on every core, results in the order of `items`. Maps are independent,
 /// and reading a large survey is the slow part of a render.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(items.len());
+    // Cores are counted only when there is more than one map to share out.
+    let workers = match items.len() {
+        0 | 1 => 1,
+        n => std::thread::available_parallelism().map_or(1, |c| c.get().min(n)),
+    };
     if workers <= 1 {
         return items.iter().map(f).collect();
     }

@@ -24,7 +24,7 @@ pub fn run(asked: &str) -> Result<Outcome> {
 }
 
 /// The explanation, as printed.
-pub fn text(code: Code) -> String {
+fn text(code: Code) -> String {
     let mut out = format!(
         "{} ({}): {}\n\nHow to fix it: {}\n",
         code.id(),

@@ -337,6 +337,10 @@ mod tests {
         assert_eq!(parse("JMabc"), None);
         assert_eq!(parse("JM999"), None);
         assert_eq!(parse("-1"), None);
+        // Text that is not ASCII is no code, and no slice of it panics.
+        assert_eq!(parse("Jé108"), None);
+        assert_eq!(parse("ＪＭ108"), None);
+        assert_eq!(parse(""), None);
     }
 
     #[test]

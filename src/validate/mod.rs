@@ -131,26 +131,16 @@ fn required_text(v: &mut Validator, loaded: &Loaded) {
                 );
             }
         }
-        for p in &st.pain_points {
-            if p.id.value.trim().is_empty() {
-                empty(v, p.id.pos, "a pain point's `id:`".to_owned());
-            } else if p.text.trim().is_empty() {
-                empty(
-                    v,
-                    p.id.pos,
-                    format!("the text of pain point `{}`", p.id.value),
-                );
-            }
-        }
-        for s in &st.solutions {
-            if s.id.value.trim().is_empty() {
-                empty(v, s.id.pos, "a solution's `id:`".to_owned());
-            } else if s.text.trim().is_empty() {
-                empty(
-                    v,
-                    s.id.pos,
-                    format!("the text of solution `{}`", s.id.value),
-                );
+        let cards = (st
+            .pain_points
+            .iter()
+            .map(|p| ("pain point", &p.id, &p.text)))
+        .chain(st.solutions.iter().map(|s| ("solution", &s.id, &s.text)));
+        for (what, id, text) in cards {
+            if id.value.trim().is_empty() {
+                empty(v, id.pos, format!("a {what}'s `id:`"));
+            } else if text.trim().is_empty() {
+                empty(v, id.pos, format!("the text of {what} `{}`", id.value));
             }
         }
     }
