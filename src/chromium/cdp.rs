@@ -30,8 +30,10 @@ pub(super) struct Cdp {
     target: Option<String>,
     /// The page the tab is shown next, served to its request for [`PAGE_URL`].
     page: String,
-    /// The page settled since the last navigation.
-    loaded: bool,
+    /// The loaders (one per document) that settled since the last navigation began: the
+    /// page shown is the one whose loader `Page.navigate` names, not an earlier document
+    /// (the first `about:blank`) settling late.
+    settled: Vec<String>,
     /// How long any one read may wait.
     timeout: Duration,
 }
@@ -61,7 +63,7 @@ impl Cdp {
             session: None,
             target: None,
             page: String::new(),
-            loaded: false,
+            settled: Vec::new(),
             timeout,
         };
         let made = cdp.call("Target.createTarget", json!({"url": "about:blank"}))?;
@@ -109,13 +111,14 @@ impl Cdp {
     /// `networkAlmostIdle` lifecycle event).
     pub(super) fn load(&mut self, html: &str) -> Result<()> {
         html.clone_into(&mut self.page);
-        self.loaded = false;
+        self.settled.clear();
         let r = self.call("Page.navigate", json!({ "url": PAGE_URL }))?;
         if let Some(error) = r.get("errorText").and_then(Value::as_str) {
             bail!("the page did not load: {error}");
         }
+        let loader = text(&r, "loaderId")?;
         let deadline = Instant::now() + self.timeout;
-        while !self.loaded {
+        while !self.settled.contains(&loader) {
             let message = self.receive(deadline)?;
             self.event(&message)?;
         }
@@ -166,7 +169,9 @@ impl Cdp {
             // Loaded, and painted: the first paints give DOM nodes the ids a tagged PDF
             // quotes, so a page printed before they settle is not the same bytes twice.
             Some("Page.lifecycleEvent") if params["name"] == "networkAlmostIdle" => {
-                self.loaded = true;
+                if let Some(loader) = params["loaderId"].as_str() {
+                    self.settled.push(loader.to_owned());
+                }
                 Ok(())
             }
             Some("Inspector.detached" | "Target.detachedFromTarget" | "Target.targetCrashed") => {
