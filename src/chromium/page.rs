@@ -65,7 +65,41 @@ pub(super) fn print(cdp: &mut Cdp, stamp: Option<i64>) -> Result<Vec<u8>> {
     });
     let mut pdf = bytes(&cdp.call("Page.printToPDF", options)?)?;
     fix_dates(&mut pdf, stamp);
+    fix_node_ids(&mut pdf);
     Ok(pdf)
+}
+
+/// A tagged PDF names its structure elements after the page's DOM nodes (`/ID
+/// (node00000132)`), numbered by a counter of the renderer that does not start at the same
+/// place on every run. Each becomes its rank among them (`node00000001` is the lowest), in
+/// place: same length, same order (the ID tree stays sorted), the same bytes for the same
+/// page.
+pub(super) fn fix_node_ids(pdf: &mut [u8]) {
+    const KEY: &[u8] = b"(node";
+    const DIGITS: usize = 8;
+    let at: Vec<usize> = memchr::memmem::find_iter(pdf, KEY)
+        .map(|i| i + KEY.len())
+        .filter(|&i| {
+            pdf.get(i..i + DIGITS)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                && pdf.get(i + DIGITS) == Some(&b')')
+        })
+        .collect();
+    let id = |pdf: &[u8], i: usize| -> u64 {
+        pdf[i..i + DIGITS]
+            .iter()
+            .fold(0, |n, d| n * 10 + u64::from(d - b'0'))
+    };
+    let mut ids: Vec<u64> = at.iter().map(|&i| id(pdf, i)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for i in at {
+        let rank = ids.binary_search(&id(pdf, i)).unwrap_or_default() + 1;
+        let text = format!("{rank:0DIGITS$}");
+        if text.len() == DIGITS {
+            pdf[i..i + DIGITS].copy_from_slice(text.as_bytes());
+        }
+    }
 }
 
 /// Chromium stamps a PDF with the time it was made. The same map should give the same
@@ -118,5 +152,24 @@ mod tests {
         let mut odd = b"/CreationDate (D:2026)".to_vec();
         fix_dates(&mut odd, None);
         assert_eq!(odd, b"/CreationDate (D:2026)");
+    }
+
+    #[test]
+    fn node_ids_become_their_ranks_in_place() {
+        let run = |ids: [u32; 3]| {
+            let mut pdf = format!(
+                "/ID (node{:08})>> /K 1 /ID (node{:08}) (node{:08}) (node1) (node0000000x) (node{:08})",
+                ids[0], ids[1], ids[2], ids[0]
+            )
+            .into_bytes();
+            let len = pdf.len();
+            fix_node_ids(&mut pdf);
+            assert_eq!(pdf.len(), len);
+            String::from_utf8(pdf).unwrap()
+        };
+        let want = "/ID (node00000001)>> /K 1 /ID (node00000003) (node00000002) (node1) (node0000000x) (node00000001)";
+        // Two runs whose counter started at different places give the same bytes.
+        assert_eq!(run([132, 840, 133]), want);
+        assert_eq!(run([133, 841, 134]), want);
     }
 }
