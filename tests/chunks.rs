@@ -242,6 +242,32 @@ fn many_unknown_stage_values_are_counted_as_one_thread_counts_them() {
 }
 
 #[test]
+fn header_rows_and_rows_left_out_read_the_same_on_any_threads() {
+    // A header of three rows and a `not:` filter: parts start past the header, and the rows
+    // each part leaves out add up to what one thread leaves out.
+    let dir = tempdir();
+    let mut csv = String::from("stage,done,nps\nStage,Completed,Recommend\n,,(0-10)\n");
+    for i in 0..6000 {
+        let done = if i % 7 == 0 { "" } else { "2026-10-01" };
+        csv.push_str(&format!("look,{done},{}\n", i % 11));
+    }
+    std::fs::write(dir.path().join("answers.csv"), csv).unwrap();
+    let map = "journeymap: 1\ntitle: T\npersona: {name: P}\nstages:\n  - {id: look, name: Look, emotion: 0, touchpoints: [{name: Web}]}\nsurveys:\n  - id: s\n    file: answers.csv\n    header_rows: 3\n    where: {done: {not: \"\"}}\n    stage_column: stage\n    measures: {nps: nps}\n";
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let read = same_on_any_threads(dir.path(), "m.journey.yaml", &[2, 4]);
+    assert!(
+        read.iter().any(|r| r.1 > 1),
+        "the parts were taken in: {read:?}"
+    );
+    let one = with_threads(1, dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    let j: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    // 6000 rows, every seventh (0, 7, .. 5999: 858 of them) without a completion date.
+    assert_eq!(j["survey_summary"][0]["rows"], 6000);
+    assert_eq!(j["survey_summary"][0]["rows_filtered"], 858);
+    assert_eq!(j["stages"][0]["metrics"]["nps"]["n"], 6000 - 858);
+}
+
+#[test]
 fn a_thread_count_that_is_no_number_is_said_and_ignored() {
     let o = cmd()
         .env("JOURNEYMAP_THREADS", "two")

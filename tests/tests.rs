@@ -17,6 +17,7 @@ mod init_schema;
 mod invalid;
 mod markdown;
 mod mistakes;
+mod other_tools;
 mod output;
 mod pictures;
 mod properties;

@@ -145,7 +145,7 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
     ),
     (
         Code::BindingCannotWork,
-        "Change the binding as the message says: a layout needs its columns, an encoding must be one journeymap knows, a setting must fit the others.",
+        "Change the binding as the message says: a layout needs its columns, an encoding must be one journeymap knows, `header_rows:` is for exports whose `source:` does not set it, a setting must fit the others.",
     ),
     (
         Code::MalformedCsv,
@@ -157,7 +157,7 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
     ),
     (
         Code::FilterKeepsNothing,
-        "Make the `where:` values match what the column holds (the values it has are listed), or remove the filter.",
+        "Make the `where:` values match what the column holds (the values it has are listed), or remove the filter. Under `{not: ...}`, the values listed are the ones every row held: leave fewer out.",
     ),
     (
         Code::LabelTypo,

@@ -146,6 +146,8 @@ fn walk(at: &str, old: &Value, new: &Value, out: &mut Vec<(String, Option<Value>
 /// A value as a short flow text (`[a, b]`, `{k: v}`, text as it is), for reports.
 pub fn flow(v: &Value) -> String {
     let text = match v {
+        // An empty value (`where: {submitdate: {not: ""}}`) is written as YAML writes it.
+        Value::String(s) if s.is_empty() => "\"\"".to_owned(),
         Value::String(s) => s.clone(),
         Value::Array(items) => format!(
             "[{}]",
@@ -187,5 +189,6 @@ mod tests {
             super::flow(&json!({"brand": ["a", "b"], "n": 2})),
             "{brand: [a, b], n: 2}"
         );
+        assert_eq!(super::flow(&json!({"not": ["", "x"]})), "{not: [\"\", x]}");
     }
 }

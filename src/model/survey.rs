@@ -40,6 +40,10 @@ pub struct Survey {
     pub segment_min_n: Option<Spanned<u64>>,
     #[serde(default)]
     pub source: Source,
+    /// Header rows above the answers (default: the source's, 1 for `plain`); the first names
+    /// the columns, the rest are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_rows: Option<Spanned<u64>>,
     #[serde(default)]
     pub layout: Layout,
     /// Character encoding of the file (utf-8, utf-16, windows-1252); detected when absent.
@@ -69,9 +73,10 @@ pub struct Survey {
     /// declared, it is taken for every comment; absent, each comment's language is detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Spanned<String>>,
-    /// Keep rows whose column equals the value (or one of a list).
+    /// Keep rows whose column equals the value (or one of a list), or, with `{not: ...}`,
+    /// does not (`{not: ""}`: rows where the column is not empty).
     #[serde(default, rename = "where")]
-    pub filter: Pairs<Spanned<OneOrMany<Scalar>>>,
+    pub filter: Pairs<Spanned<Wanted>>,
     /// Extra codes that mean "no answer".
     #[serde(default)]
     pub missing: Vec<Scalar>,
@@ -286,6 +291,75 @@ impl<'de> Deserialize<'de> for Scalar {
         // As written: `1.0` stays `1.0`, `.nan` stays `.nan` (a number's own text, not its
         // value printed again), so a `where:` value matches the cell that says the same.
         d.deserialize_str(V)
+    }
+}
+
+/// A `where:` condition on a survey column: the values a kept row holds, or (`{not: ...}`)
+/// the values it does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Wanted {
+    Is(OneOrMany<Scalar>),
+    Not { not: OneOrMany<Scalar> },
+}
+
+impl Wanted {
+    /// The values named, and whether a row is kept for holding one (`false`: for holding
+    /// none).
+    pub fn values(&self) -> (Vec<&str>, bool) {
+        let (values, keep) = match self {
+            Wanted::Is(v) => (v, true),
+            Wanted::Not { not } => (not, false),
+        };
+        let values = match values {
+            OneOrMany::One(v) => vec![v.0.as_str()],
+            OneOrMany::Many(vs) => vs.iter().map(|v| v.0.as_str()).collect(),
+        };
+        (values, keep)
+    }
+}
+
+impl<'de> Deserialize<'de> for Wanted {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Not {
+            not: OneOrMany<Scalar>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Wanted;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value, a list of values, or `{not: value or list}`")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Wanted, A::Error> {
+                Not::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|n| Wanted::Not { not: n.not })
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Wanted, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(|v| Wanted::Is(OneOrMany::Many(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Wanted, E> {
+                Ok(one(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Wanted, E> {
+                Ok(one(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Wanted, E> {
+                Ok(one(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Wanted, E> {
+                Ok(one(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Wanted, E> {
+                Ok(one(v.to_string()))
+            }
+        }
+        fn one(v: String) -> Wanted {
+            Wanted::Is(OneOrMany::One(Scalar(v)))
+        }
+        d.deserialize_any(V)
     }
 }
 

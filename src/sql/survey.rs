@@ -11,7 +11,7 @@
 //! otherwise. Wave and segment cells are grouped as they are, and the aggregated reader puts
 //! them in waves and segments as it does for answers. The file is read in one pass.
 
-use crate::model::{Layout, Measure, MeasureName, OneOrMany, Pos, Spanned, Stage, Survey};
+use crate::model::{Layout, Measure, MeasureName, Pos, Spanned, Stage, Survey};
 use crate::survey::binding::{column_of, default_scale, listed, whole};
 use crate::survey::measure_name;
 
@@ -214,14 +214,15 @@ fn filters(
 ) -> Result<Vec<String>, Refusal> {
     let mut filters = Vec::new();
     for (col, want) in &s.filter.0 {
-        let values: Vec<String> = match &want.value {
-            OneOrMany::One(v) => vec![v.0.trim().to_lowercase()],
-            OneOrMany::Many(vs) => vs.iter().map(|v| v.0.trim().to_lowercase()).collect(),
-        };
-        let values: Vec<String> = values.iter().map(|v| d.text(v)).collect();
+        let (values, keep) = want.value.values();
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| d.text(&v.trim().to_lowercase()))
+            .collect();
         filters.push(format!(
-            "lower(coalesce({}, '')) in ({})",
+            "lower(coalesce({}, '')) {} ({})",
             d.cell(&column(&col.value, col.pos)?),
+            if keep { "in" } else { "not in" },
             values.join(", ")
         ));
     }

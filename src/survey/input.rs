@@ -212,8 +212,14 @@ pub fn from_reader_as(
     let mut reader = csv_reader(stream, delimiter);
     let mut pending = None;
     let mut not_utf8 = None;
-    let (names, header_rows) =
-        read_headers(&mut reader, survey.source, &mut pending, &mut not_utf8)?;
+    let rows = survey.header_rows.as_ref().map(|h| h.value);
+    let (names, header_rows) = read_headers(
+        &mut reader,
+        survey.source,
+        rows,
+        &mut pending,
+        &mut not_utf8,
+    )?;
     if names.len() > MAX_COLUMNS {
         return Err(malformed(
             1,
@@ -361,8 +367,12 @@ fn read_row(
                 let line = rec.position().map_or(0, csv::Position::line);
                 not_utf8.get_or_insert((line, col + 1));
             }
+            // Records end at `\n` (`csv_reader`): the `\r` of a CRLF line end is not part of
+            // the last column's name.
             Ok(Some(
-                rec.iter().map(|c| cell_text(c).into_owned()).collect(),
+                rec.iter()
+                    .map(|c| cell_text(c.strip_suffix(b"\r").unwrap_or(c)).into_owned())
+                    .collect(),
             ))
         }
         Ok(false) => Ok(None),
@@ -378,6 +388,7 @@ fn read_row(
 fn read_headers(
     reader: &mut csv::Reader<LineGuard<Box<dyn Read>>>,
     source: Source,
+    rows: Option<u64>,
     pending: &mut Option<csv::ByteRecord>,
     not_utf8: &mut Option<(u64, usize)>,
 ) -> Result<(Vec<String>, usize), OpenError> {
@@ -385,7 +396,24 @@ fn read_headers(
         return Err(malformed(1, "the file is empty; it needs a header row"));
     };
     match source {
-        Source::Plain | Source::GoogleForms | Source::MsForms => Ok((first, 1)),
+        Source::Plain | Source::GoogleForms | Source::MsForms => {
+            // `header_rows:` (checked against the map before any file is read): the first
+            // names the columns, the others are passed over.
+            let rows = rows.unwrap_or(1).max(1);
+            for line in 2..=rows {
+                if read_row(reader, not_utf8)?.is_none() {
+                    return Err(malformed(
+                        1,
+                        format!(
+                            "the file has {} {} but `header_rows: {rows}` says the header alone has {rows}; lower `header_rows:`",
+                            line - 1,
+                            if line == 2 { "row" } else { "rows" }
+                        ),
+                    ));
+                }
+            }
+            Ok((first, rows as usize))
+        }
         Source::Qualtrics => {
             // Row 2 is the question text. Exports since 2017 add a row of ImportIds
             // (`{"ImportId":"QID1"}`); older ones start their answers at row 3.

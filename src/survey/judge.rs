@@ -19,46 +19,17 @@ impl Reader<'_> {
     pub(super) fn judge_filters(&mut self, filters: &[Filter], summary: &Summary) {
         let kept = summary.rows - summary.rows_filtered;
         for f in filters {
-            let total: u64 = f.hits.iter().sum();
-            if total == 0 && summary.rows > 0 {
-                let asked: Vec<&str> = f.wanted.iter().map(|(w, _)| w.as_str()).collect();
-                let mut held: Vec<(&Vec<u8>, &u64)> = f.seen.iter().collect();
-                held.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-                let listed: Vec<String> = held
-                    .iter()
-                    .take(MAX_LISTED)
-                    .map(|(v, c)| format!("`{}` ({c})", shorten(&input::cell_text(v))))
-                    .collect();
-                let more = if held.len() > MAX_LISTED {
-                    format!(" and {} more", held.len() - MAX_LISTED)
-                } else {
-                    String::new()
-                };
-                let texts: Vec<String> = held
-                    .iter()
-                    .map(|(v, _)| input::cell_text(v).into_owned())
-                    .collect();
-                let hint = nearest_value(&asked, &texts);
-                let msg = format!(
-                    "`where: {{{}: {}}}` keeps none of the {} of {}: column `{}` holds {}{more}{hint}",
-                    f.column,
-                    asked.join(" | "),
-                    rows(summary.rows),
-                    self.file,
-                    f.column,
-                    if listed.is_empty() {
-                        "no values".to_owned()
-                    } else {
-                        listed.join(", ")
-                    }
-                );
+            if f.passed == 0 && summary.rows > 0 {
+                let msg = self.keeps_nothing(f, summary.rows);
                 self.at_map(Code::FilterKeepsNothing, f.pos, msg);
-            } else if kept > 0 || total > 0 {
+            } else if kept > 0 || f.passed > 0 {
                 for ((w, pos), hits) in f.wanted.iter().zip(&f.hits) {
                     if *hits == 0 {
                         let msg = format!(
-                            "`where:` value `{w}` matches no row of column `{}` in {}; check its spelling",
-                            f.column, self.file
+                            "`where:` value `{w}`{} matches no row of column `{}` in {}; check its spelling",
+                            if f.keep { "" } else { " (under `not:`)" },
+                            f.column,
+                            self.file
                         );
                         self.diags
                             .push(self.loaded.at(Code::FilterValueUnused, *pos, msg));
@@ -68,7 +39,7 @@ impl Reader<'_> {
         }
         if kept == 0
             && summary.rows > 0
-            && filters.iter().all(|f| f.hits.iter().sum::<u64>() > 0)
+            && filters.iter().all(|f| f.passed > 0)
             && let Some(f) = filters.first()
         {
             let msg = format!(
@@ -77,6 +48,78 @@ impl Reader<'_> {
                 rows(summary.rows)
             );
             self.at_map(Code::FilterKeepsNothing, f.pos, msg);
+        }
+    }
+
+    /// Why a `where:` condition let no row through: what the column holds instead of the
+    /// values kept (with the nearest to what was asked), or that every row held a value
+    /// left out.
+    fn keeps_nothing(&self, f: &Filter, rows_read: u64) -> String {
+        let asked: Vec<&str> = f.wanted.iter().map(|(w, _)| w.as_str()).collect();
+        let quoted = |v: &str| format!("`{}`", shorten(v));
+        let mut held: Vec<(String, u64)> = if f.keep {
+            f.seen
+                .iter()
+                .map(|(v, c)| (input::cell_text(v).into_owned(), *c))
+                .collect()
+        } else {
+            asked
+                .iter()
+                .zip(&f.hits)
+                .filter(|(_, c)| **c > 0)
+                .map(|(v, c)| ((*v).to_owned(), *c))
+                .collect()
+        };
+        held.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let listed: Vec<String> = held
+            .iter()
+            .take(MAX_LISTED)
+            .map(|(v, c)| {
+                format!(
+                    "{} ({c})",
+                    if v.is_empty() {
+                        "empty".to_owned()
+                    } else {
+                        quoted(v)
+                    }
+                )
+            })
+            .collect();
+        let more = if held.len() > MAX_LISTED {
+            format!(" and {} more", held.len() - MAX_LISTED)
+        } else {
+            String::new()
+        };
+        let listed = if listed.is_empty() {
+            "no values".to_owned()
+        } else {
+            listed.join(", ")
+        };
+        let asked = asked
+            .iter()
+            .map(|a| format!("{a:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if f.keep {
+            let texts: Vec<String> = held.into_iter().map(|(v, _)| v).collect();
+            let wanted: Vec<&str> = f.wanted.iter().map(|(w, _)| w.as_str()).collect();
+            let hint = nearest_value(&wanted, &texts);
+            format!(
+                "`where: {{{}: {}}}` keeps none of the {} of {}: column `{}` holds {listed}{more}{hint}",
+                f.column,
+                wanted.join(" | "),
+                rows(rows_read),
+                self.file,
+                f.column,
+            )
+        } else {
+            format!(
+                "`where: {{{}: {{not: [{asked}]}}}}` keeps none of the {} of {}: every row's `{}` is one of the values left out: {listed}{more}",
+                f.column,
+                rows(rows_read),
+                self.file,
+                f.column,
+            )
         }
     }
 

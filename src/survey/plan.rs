@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::Code;
-use crate::model::{Layout, Measure, MeasureName, Measures, OneOrMany, Pos};
+use crate::model::{Layout, Measure, MeasureName, Measures, Pos};
 
 use super::binding::{self, column_of, default_scale};
 use super::value::{Rule, Skip};
@@ -75,15 +75,28 @@ pub(super) struct Filter {
     pub(super) column: String,
     pub(super) pos: Pos,
     pub(super) wanted: Vec<(String, Pos)>,
+    /// Whether a row holding one of `wanted` is kept (`false`: `{not: ...}`, left out).
+    pub(super) keep: bool,
+    /// Rows that held each of `wanted`.
     pub(super) hits: Vec<u64>,
+    /// Rows this condition let through.
+    pub(super) passed: u64,
     /// Values of the column that matched nothing: text -> count (bounded).
     pub(super) seen: HashMap<Vec<u8>, u64>,
 }
 
 impl Filter {
-    /// Whether the cell is one of the wanted values (ASCII case ignored: YAML `true` keeps
-    /// `True`), counting what it saw.
+    /// Whether the row is kept: the cell is one of the wanted values (ASCII case ignored:
+    /// YAML `true` keeps `True`), or for `{not: ...}` none of them; counting what it saw.
     pub(super) fn admits(&mut self, cell: &[u8]) -> bool {
+        let kept = self.holds(cell) == self.keep;
+        self.passed += u64::from(kept);
+        kept
+    }
+
+    /// Whether the cell is one of the values named, counting it (or, bounded, what else
+    /// the column held).
+    fn holds(&mut self, cell: &[u8]) -> bool {
         let folded = |w: &str| {
             !cell.is_ascii()
                 && std::str::from_utf8(cell).is_ok_and(|c| crate::words::same_name(w, c))
@@ -192,19 +205,19 @@ impl Reader<'_> {
                 ok = false;
                 continue;
             };
-            let wanted: Vec<(String, Pos)> = match &want.value {
-                OneOrMany::One(v) => vec![(v.0.trim().to_owned(), want.pos)],
-                OneOrMany::Many(vs) => vs
-                    .iter()
-                    .map(|v| (v.0.trim().to_owned(), want.pos))
-                    .collect(),
-            };
+            let (values, keep) = want.value.values();
+            let wanted: Vec<(String, Pos)> = values
+                .iter()
+                .map(|v| (v.trim().to_owned(), want.pos))
+                .collect();
             out.push(Filter {
                 col: i,
                 column: names[i].clone(),
                 pos: want.pos,
                 hits: vec![0; wanted.len()],
                 wanted,
+                keep,
+                passed: 0,
                 seen: HashMap::new(),
             });
         }

@@ -10,7 +10,7 @@ mod waves;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Loaded;
-use crate::model::{Layout, Measure, MeasureName, Measures, Pos, Spanned, Survey};
+use crate::model::{Layout, Measure, MeasureName, Measures, Pos, Source, Spanned, Survey};
 
 use super::measure_name;
 use waves::{check_waves, check_waves_agree};
@@ -138,10 +138,41 @@ Code::BindingCannotWork, pos,
             check_emotion_from(&loaded.file, s, from, &mut out);
         }
         check_sentiment(&loaded.file, s, &mut out);
+        check_header_rows(&loaded.file, s, &mut out);
         check_waves(&loaded.file, s, &mut out);
     }
     check_waves_agree(loaded, &mut out);
     out
+}
+
+/// The most header rows a map may declare.
+const MAX_HEADER_ROWS: u64 = 20;
+
+/// `header_rows:` counts the rows of a plain export's header: at least one (the names), and
+/// not with a vendor whose exports carry their own.
+fn check_header_rows(file: &str, s: &Survey, out: &mut Vec<Diagnostic>) {
+    let Some(h) = &s.header_rows else { return };
+    let vendor = match s.source {
+        Source::Qualtrics => {
+            Some("`source: qualtrics` reads its own header rows (3, or 2 in exports before 2017)")
+        }
+        Source::Surveymonkey => Some("`source: surveymonkey` reads its own two header rows"),
+        Source::Plain | Source::GoogleForms | Source::MsForms => None,
+    };
+    let problem = match vendor {
+        Some(v) => format!("{v}; remove `header_rows:`"),
+        None if !(1..=MAX_HEADER_ROWS).contains(&h.value) => format!(
+            "`header_rows: {}` is not a number of header rows; write 1 to {MAX_HEADER_ROWS} (1, the default, is the row of column names alone)",
+            h.value
+        ),
+        None => return,
+    };
+    out.push(Diagnostic::new(
+        Code::BindingCannotWork,
+        file,
+        h.pos,
+        problem,
+    ));
 }
 
 /// A number as written in a map: `5`, `0.5`.

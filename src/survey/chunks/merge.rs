@@ -153,6 +153,7 @@ pub(super) fn merge_tally(tally: &mut Tally, t: Tally, offset: u64) {
         merge_first_seen(&mut m.unlabelled, p.unlabelled, offset);
     }
     for (m, p) in tally.filters.iter_mut().zip(t.filters) {
+        m.passed += p.passed;
         for (mh, ph) in m.hits.iter_mut().zip(&p.hits) {
             *mh += ph;
         }
