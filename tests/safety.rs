@@ -341,7 +341,9 @@ fn diagnostics_cost_the_file_once_not_once_per_diagnostic() {
     let (o, took) = limited(p, &["validate", "m.journey.yaml"], &[]);
     let text = all_text(&o);
     assert_eq!(exit(&o), 1, "{}", &text[..text.len().min(600)]);
-    assert!(String::from_utf8_lossy(&o.stdout).ends_with("20000 errors, 30000 warnings\n"));
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with(
+        "20000 errors, 30000 warnings\nFor more on JM011, and how to fix it: journeymap explain JM011\n"
+    ));
     assert!(took < WALL, "took {took:?}");
 }
 

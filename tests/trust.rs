@@ -90,7 +90,10 @@ stages:
     let human = stdout(&run(&["validate", &map]));
     assert!(human.contains("did you mean `current-state`?"), "{human}");
     assert!(human.contains("did you mean `planned`?"), "{human}");
-    assert!(human.ends_with("10 errors, 0 warnings\n"), "{human}");
+    assert!(
+        human.ends_with("10 errors, 0 warnings\nFor more on JM002, and how to fix it: journeymap explain JM002\n"),
+        "{human}"
+    );
 }
 
 #[test]

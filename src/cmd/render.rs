@@ -206,6 +206,7 @@ fn report(results: &[Checked], sources: &diagnostic::Sources, args: &RenderArgs)
         let mut text = diagnostic::format_all(&all, sources, args.diagnostics);
         if args.diagnostics == Format::Human {
             text.push_str(&format!("{}\n", diagnostic::summary(&all)));
+            text.push_str(&diagnostic::explain_hint(&all));
         }
         let _ = std::io::stderr().write_all(text.as_bytes());
     }

@@ -311,5 +311,9 @@ fn file_sql(
 
 fn report(diags: &[Diagnostic], sources: &Sources) {
     let text = diagnostic::format_all(diags, sources, Format::Human);
-    eprintln!("{text}{}", diagnostic::summary(diags));
+    eprint!(
+        "{text}{}\n{}",
+        diagnostic::summary(diags),
+        diagnostic::explain_hint(diags)
+    );
 }

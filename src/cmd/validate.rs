@@ -25,6 +25,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
             text.push_str("ok: no problems found\n");
         } else {
             text.push_str(&format!("{}\n", diagnostic::summary(&all)));
+            text.push_str(&diagnostic::explain_hint(&all));
         }
     }
     crate::output::write_stdout(text.as_bytes())?;

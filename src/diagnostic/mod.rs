@@ -237,6 +237,21 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     )
 }
 
+/// The last line of a human report with diagnostics: where to read more about the first
+/// error's code (or the first warning's).
+pub fn explain_hint(diags: &[Diagnostic]) -> String {
+    let first = diags
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .or(diags.first());
+    first.map_or_else(String::new, |d| {
+        format!(
+            "For more on {0}, and how to fix it: journeymap explain {0}\n",
+            d.code.id()
+        )
+    })
+}
+
 // GitHub workflow commands: https://docs.github.com/actions (escaping rules for data and
 // properties of `::error` commands).
 fn gh_data(s: &str) -> String {
