@@ -238,7 +238,7 @@ fn a_not_that_keeps_nothing_or_names_no_row_is_said() {
         (
             "    where: {status: {not: [Preveiw]}}\n",
             0,
-            "m.journey.yaml:10:21: warning[JM114]: `where:` value `Preveiw` (under `not:`) matches no row of column `status` in a.csv; check its spelling",
+            "m.journey.yaml:10:21: warning[JM114]: `where:` value `Preveiw` (under `not:`) matches no row of column `status` in a.csv; did you mean `Preview`?",
         ),
         (
             "    where: {status: {nott: ok}}\n",

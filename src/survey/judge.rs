@@ -25,8 +25,19 @@ impl Reader<'_> {
             } else if kept > 0 || f.passed > 0 {
                 for ((w, pos), hits) in f.wanted.iter().zip(&f.hits) {
                     if *hits == 0 {
+                        // The values no condition named, nearest first.
+                        let mut held: Vec<String> = f
+                            .seen
+                            .keys()
+                            .map(|v| input::cell_text(v).into_owned())
+                            .collect();
+                        held.sort_unstable();
+                        let hint = match nearest_value(&[w.as_str()], &held) {
+                            h if h.is_empty() => "; check its spelling".to_owned(),
+                            h => h,
+                        };
                         let msg = format!(
-                            "`where:` value `{w}`{} matches no row of column `{}` in {}; check its spelling",
+                            "`where:` value `{w}`{} matches no row of column `{}` in {}{hint}",
                             if f.keep { "" } else { " (under `not:`)" },
                             f.column,
                             self.file
@@ -312,9 +323,12 @@ fn nearest_value(asked: &[&str], held: &[String]) -> String {
                 return format!("; did you mean `{h}`?");
             }
         }
-        let hint = crate::suggest::did_you_mean(&a, held.iter().map(String::as_str));
-        if !hint.is_empty() {
-            return hint;
+        // Compared in lower case (`test-user` is near `Test`), named as the file writes it.
+        let lower: Vec<String> = held.iter().map(|h| h.to_lowercase()).collect();
+        if let Some(near) = crate::suggest::closest(&a, lower.iter().map(String::as_str))
+            && let Some(i) = lower.iter().position(|l| l == near)
+        {
+            return format!("; did you mean `{}`?", held[i]);
         }
     }
     String::new()
