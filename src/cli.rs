@@ -165,6 +165,10 @@ pub struct RenderArgs {
     /// Do not say on stderr which files were written.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// On the index, mark a map stale when its `reviewed:` date is older than this many
+    /// days (or absent).
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    pub max_age: u32,
 }
 
 #[derive(Debug, clap::Args)]

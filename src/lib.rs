@@ -25,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod portfolio;
 pub mod render;
 pub mod sentiment;
 pub mod serve;

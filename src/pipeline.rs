@@ -46,8 +46,11 @@ impl Checked {
 /// `root` widens the folder the map may read files from (`--root`).
 pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&Path>) -> Checked {
     match crate::load::load(path, sources, root) {
-        Ok(loaded) => {
+        Ok(mut loaded) => {
             let mut diagnostics = crate::validate::validate(&loaded, checks);
+            let (said, ancestors) = crate::load::lineage(&loaded);
+            diagnostics.extend(said);
+            loaded.ancestors = ancestors;
             let data = if diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 SurveyData::default()
             } else {

@@ -65,7 +65,9 @@ fn several_maps_go_to_a_directory_with_an_index() {
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     let doc = scraper::Html::parse_document(&index);
     let links: Vec<String> = doc
-        .select(&scraper::Selector::parse("td a").unwrap())
+        .select(
+            &scraper::Selector::parse("section[aria-labelledby=maps-h] td:first-child a").unwrap(),
+        )
         .map(|a| a.value().attr("href").unwrap().to_owned())
         .collect();
     assert_eq!(

@@ -185,7 +185,11 @@ pub fn run(args: &RenderArgs) -> Result<Outcome> {
         .zip(&plan.maps)
         .filter_map(|(c, (_, root))| c.map.map(|m| (m, root.clone())))
         .collect();
-    let targets = pages(&plan, &renderer, &maps)?;
+    let ages = crate::portfolio::Ages {
+        today: checks.today,
+        max_age_days: args.max_age,
+    };
+    let targets = pages(&plan, &renderer, &maps, ages)?;
     if plan.destination != Destination::Stdout && !args.check {
         let templates = args
             .templates
@@ -217,34 +221,40 @@ fn report(results: &[Checked], sources: &diagnostic::Sources, args: &RenderArgs)
         .unwrap_or(Outcome::Ok)
 }
 
-/// The pages to write: one per map, and the index page of a directory render.
+/// The pages to write: one per map, and the index page of a directory render. Maps
+/// rendered together are linked first, so that a stage shows the journeys that detail it.
 fn pages(
     plan: &Plan,
     renderer: &crate::render::Renderer,
     maps: &[((Loaded, SurveyData), Option<PathBuf>)],
+    ages: crate::portfolio::Ages,
 ) -> Result<Vec<Target>> {
+    let mut members: Vec<crate::portfolio::Member> = maps
+        .iter()
+        .map(|((loaded, data), root)| crate::portfolio::Member {
+            loaded,
+            ctx: crate::enrich::enrich(loaded, data),
+            path: crate::portfolio::map_path(&loaded.path, root.as_deref()),
+            page: output::output_name(&loaded.path, root.as_deref(), plan.format),
+        })
+        .collect();
+    let index = crate::portfolio::link(&mut members, ages);
     let mut targets = Vec::new();
-    let mut entries = Vec::new();
     // One Chromium prints every page of the run.
     let chromium = match &plan.shot {
         Some((_, options)) => Some(crate::chromium::Chromium::start(options)?),
         None => None,
     };
-    for ((loaded, data), root) in maps {
-        let ctx = crate::enrich::enrich(loaded, data);
-        let page = renderer.map(&ctx, plan.format)?;
+    for m in &members {
+        let page = renderer.map(&m.ctx, plan.format)?;
         let bytes = match (&chromium, &plan.shot) {
             (Some(c), Some((shot, _))) => c
                 .shoot(&page, *shot)
-                .with_context(|| format!("the map {}", loaded.file))?,
+                .with_context(|| format!("the map {}", m.loaded.file))?,
             _ => page.into_bytes(),
         };
         let path = match &plan.destination {
-            Destination::Dir(dir) => {
-                let rel = output::output_name(&loaded.path, root.as_deref(), plan.format);
-                entries.push(crate::enrich::IndexEntry::new(&ctx, &rel));
-                dir.join(&rel)
-            }
+            Destination::Dir(dir) => dir.join(&m.page),
             Destination::File(f) => f.clone(),
             Destination::Stdout => PathBuf::new(),
         };
@@ -258,11 +268,10 @@ fn pages(
         && scanned
         && !plan.format.is_picture()
     {
-        let mut names: Vec<String> = maps
+        let mut names: Vec<String> = members
             .iter()
-            .map(|((l, _), _)| format!("the map {}", l.file))
+            .map(|m| format!("the map {}", m.loaded.file))
             .collect();
-        let index = crate::enrich::Index { maps: entries };
         targets.push(Target {
             path: dir.join(format!("index.{}", plan.format.extension())),
             bytes: renderer.index(&index, plan.format)?.into_bytes(),

@@ -56,6 +56,9 @@ codes! {
     EmptyText = "JM019", Error, "a required text (title, name, id, pain-point or solution text) is empty";
     BadTheme = "JM021", Error, "a theme that cannot be matched: a term with no word, a `*` inside a term, a theme without terms, or one naming a pain point the map lacks";
     InvisibleId = "JM020", Error, "an id with invisible, control or bidirectional characters, or not in Unicode NFC";
+    BadParent = "JM022", Error, "a `parent:` that is not `PATH#STAGE`, or whose file is not a map";
+    ParentStageUnknown = "JM023", Error, "a `parent:` naming a stage its map lacks";
+    ParentCycle = "JM024", Error, "maps whose `parent:` links lead back to themselves";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";

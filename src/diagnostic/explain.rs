@@ -128,6 +128,18 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Retype the id: it holds an invisible, control or bidirectional character, or is not in Unicode NFC, so two ids that look alike would differ.",
     ),
     (
+        Code::BadParent,
+        "Write `parent:` as the path of the map this one details (relative to this map), `#`, and the id of the stage it details: `parent: ../lifecycle.journey.yaml#onboard`. The file must be a journey map (it has `journeymap: 1`).",
+    ),
+    (
+        Code::ParentStageUnknown,
+        "Use a stage id of the parent map (the message lists the nearest, or all of them); ids are matched exactly.",
+    ),
+    (
+        Code::ParentCycle,
+        "Point one `parent:` in the loop at a map higher up: a map details one stage of the map above it, so following parents must end at a map without one.",
+    ),
+    (
         Code::ColumnMissing,
         "Bind the measure to a column the file has (the nearest names are listed); check the survey's `source:` and header rows if every name looks wrong.",
     ),

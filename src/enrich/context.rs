@@ -27,6 +27,10 @@ pub struct Context<'a> {
     pub tags: &'a [String],
     pub persona: Option<&'a Persona>,
     pub links: &'a [Link],
+    /// The stage of another map that this one details (`parent:`), when it could be read.
+    pub parent: Option<super::ParentLink>,
+    /// The maps above this one, the top first.
+    pub breadcrumb: Vec<super::Crumb>,
     /// What a reader needs first: headline figures, where it hurts most, what to do first.
     pub summary: super::MapSummary<'a>,
     pub stages: Vec<StageCtx<'a>>,
@@ -126,6 +130,9 @@ pub struct StageCtx<'a> {
     pub trends: Vec<Trend<'a>>,
     /// The reach an analytics export measured for this stage, beside the hand-set `funnel`.
     pub reach: Option<&'a crate::analytics::Reach>,
+    /// The journeys that detail this stage (their `parent:` names it), among the maps
+    /// rendered together, in file order.
+    pub details: Vec<super::Detail>,
 }
 
 #[derive(Debug, Serialize)]

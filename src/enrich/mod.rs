@@ -8,6 +8,7 @@
 mod backlog;
 mod context;
 mod curve;
+mod hierarchy;
 mod index;
 mod labels;
 mod parts;
@@ -23,7 +24,8 @@ use crate::survey::measure::Figure;
 
 pub use backlog::{BACKLOG_FORMULA, effort_weight, impact_weight, severity_weight};
 pub use context::*;
-pub use index::{Index, IndexEntry};
+pub use hierarchy::{Crumb, Detail, Glance, HurtsMost, Move, ParentLink, ReachSpan, page_link};
+pub use index::{Coverage, CrossItem, Index, IndexEntry, ParentRef, PersonaUse};
 pub use summary::{Headline, LowestStage, MapSummary, TopPain};
 pub use themes::{ThemeShare, Unthemed};
 
@@ -104,7 +106,10 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let metrics: BTreeMap<&'static str, Figure> = data.overall.figures().into_iter().collect();
     let (journey_themes, journey, journey_waves) = journey_comments(j, data);
     let (theme_waves, theme_changes) = themes::over_waves(j.codebook(), &journey_waves);
+    let (parent, breadcrumb) = hierarchy::lineage(&loaded.path, &loaded.ancestors);
     Context {
+        parent,
+        breadcrumb,
         summary: summary::summary(&stage_ctx, &metrics, &links.pains, &backlog),
         journeymap: j.journeymap.value,
         title: &j.title,
@@ -318,6 +323,7 @@ fn stage<'a>(
         metrics,
         trends: parts::trends(&split.waves, &split.changes, &data.waves),
         reach: data.funnels.stages.get(i).and_then(Option::as_ref),
+        details: Vec::new(),
         waves: split.waves,
         changes: split.changes,
         segments: split.segments,

@@ -7,6 +7,7 @@
 //! for syntax alone, so a bad indent is reported as a syntax error, not a missing key.
 
 pub mod confine;
+mod lineage;
 mod parse;
 mod shape;
 
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{CodebookRef, Journey, Persona, PersonaRef, Pos, Spanned, ThemesFile};
 
+pub use lineage::{Ancestor, MAX_PARENTS, lineage, split_parent};
 pub use parse::{
     MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, front_matter_title, parse,
     parse_salvaged,
@@ -83,6 +85,9 @@ pub struct Loaded {
     /// The map's shape problems, when the rest of it could be read without the entries
     /// they concern: reported first by validation, which checks the rest.
     pub shape: Vec<Diagnostic>,
+    /// The maps above this one (`parent:`), nearest first, as far as they could be read
+    /// ([`lineage`]); empty until then.
+    pub ancestors: Vec<Ancestor>,
 }
 
 impl Loaded {
@@ -167,6 +172,7 @@ pub fn load(
         confine,
         themes_file,
         shape,
+        ancestors: Vec::new(),
     })
 }
 
@@ -183,6 +189,16 @@ fn confined(
         let (code, message) = refusal.said(what, &display(path));
         Failure::Problems(vec![Diagnostic::new(code, file, pos, message)])
     })
+}
+
+/// The text of a file a map names at `pos` (`what`: "persona file"), read from inside the
+/// map's folder: JM007 outside it, JM000 when it cannot be read, at the map's line.
+fn read_named(path: &Path, loaded: &Loaded, what: &str, pos: Pos) -> Result<String, Diagnostic> {
+    let real = confine::resolve(path, &loaded.confine).map_err(|refusal| {
+        let (code, message) = refusal.said(what, &display(path));
+        loaded.at(code, pos, message)
+    })?;
+    read_text(&real, &display(path), Some((&loaded.file, pos))).map_err(|(d, _)| *d)
 }
 
 /// A codebook the map names by path (`themes: x.themes.yaml`): read from inside the map's
@@ -258,6 +274,7 @@ pub fn from_text(text: &str, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
         confine: PathBuf::from("."),
         themes_file: None,
         shape: Vec::new(),
+        ancestors: Vec::new(),
     })
 }
 

@@ -80,6 +80,13 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     )
 }
 
+/// Parse `text` as `T` within the same budgets, taking only the keys `T` names (another
+/// map read for its title and stage ids): the first problem, as one diagnostic.
+pub fn parse_part<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options::<T>(text, options())
+        .map_err(|e| to_diagnostic(&e, file, text))
+}
+
 /// Parse `text` as `T`, as [`parse`] does; but when every shape problem is an entry that can
 /// be left out (an unknown key, a value of the wrong type under a key), the file is parsed
 /// again without those entries, and that value is returned with the shape problems, so that

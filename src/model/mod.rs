@@ -71,6 +71,10 @@ pub struct Journey {
     pub reviewed: Option<Spanned<String>>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The stage of another map that this one details: `../lifecycle.journey.yaml#onboard`
+    /// (a path relative to this map, `#`, a stage id of that map).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Spanned<String>>,
     /// Inline persona, or a path to a YAML file holding one.
     #[serde(default)]
     pub persona: Option<Spanned<PersonaRef>>,

@@ -76,6 +76,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "markdown/index.md.j2",
         include_str!("../../templates/markdown/index.md.j2"),
     ),
+    (
+        "markdown/parts.md.j2",
+        include_str!("../../templates/markdown/parts.md.j2"),
+    ),
 ];
 
 /// Instructions a template may run for one page. A 240-stage map (310 KB of YAML, 1 MB of

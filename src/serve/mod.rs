@@ -273,7 +273,8 @@ impl Site {
             Err(page) => return (page, vec![]),
         };
         let (results, _) = crate::pipeline::check_all(maps, checks, root.as_deref());
-        let mut entries = Vec::new();
+        let mut members = Vec::new();
+        let mut broken = Vec::new();
         let mut inputs = Vec::new();
         for (checked, (path, scan_root)) in results.iter().zip(maps) {
             let rel = crate::output::output_name(path, scan_root.as_deref(), OutputFormat::Html);
@@ -282,19 +283,28 @@ impl Site {
             match &checked.map {
                 Some((loaded, data)) if sound => {
                     inputs.extend(crate::pipeline::inputs(loaded));
-                    let ctx = crate::enrich::enrich(loaded, data);
-                    entries.push(crate::enrich::IndexEntry::new(&ctx, &rel));
+                    members.push(crate::portfolio::Member {
+                        loaded,
+                        ctx: crate::enrich::enrich(loaded, data),
+                        path: crate::portfolio::map_path(path, scan_root.as_deref()),
+                        page: rel,
+                    });
                 }
                 _ => {
                     let name = scan_root
                         .as_deref()
                         .and_then(|r| path.strip_prefix(r).ok())
                         .unwrap_or(path);
-                    entries.push(crate::enrich::IndexEntry::broken(name, &rel));
+                    broken.push(crate::enrich::IndexEntry::broken(name, &rel));
                 }
             }
         }
-        let index = crate::enrich::Index { maps: entries };
+        let ages = crate::portfolio::Ages {
+            today: checks.today,
+            max_age_days: crate::portfolio::DEFAULT_MAX_AGE_DAYS,
+        };
+        let mut index = crate::portfolio::link(&mut members, ages);
+        index.maps.extend(broken);
         match self.renderer(generation).index(&index, OutputFormat::Html) {
             Ok(html) => (Page { status: 200, html }, inputs),
             Err(e) => (self.problem("journey maps", &format!("{e:#}"), 500), inputs),
