@@ -12,7 +12,11 @@ fn format_follows_the_output_extension() {
     let dir = tempdir();
     for (name, starts) in [
         ("map.html", "<!DOCTYPE html>"),
-        ("map.md", "# Replacing an electric toothbrush"),
+        // The breadcrumb first: the toothbrush details a stage of the retail lifecycle.
+        (
+            "map.md",
+            "[A shopper's lifecycle with the store](<../retail-lifecycle/lifecycle.md>)",
+        ),
         ("map.json", "{\n  \"journeymap\": 1,"),
     ] {
         let out = dir.path().join(name);
@@ -59,6 +63,7 @@ fn several_maps_go_to_a_directory_with_an_index() {
         "car-service-blueprint/car-service.html",
         "returns-over-time/returns.html",
         "shop-checkout/shop-checkout.html",
+        "retail-lifecycle/lifecycle.html",
     ] {
         assert!(site.join(f).is_file(), "{f}");
     }
@@ -70,16 +75,28 @@ fn several_maps_go_to_a_directory_with_an_index() {
         )
         .map(|a| a.value().attr("href").unwrap().to_owned())
         .collect();
+    // The examples' portfolio: the retail lifecycle, its toothbrush journey with the shop's
+    // checkout below it, and its returns journey; the other maps stand alone, in file order.
     assert_eq!(
         links,
         [
             "car-service-blueprint/car-service.html",
             "first-investment/first-investment.html",
+            "retail-lifecycle/lifecycle.html",
+            "toothbrush/toothbrush.html",
+            "shop-checkout/shop-checkout.html",
             "returns-over-time/returns.html",
             "saas-onboarding/saas-onboarding.html",
-            "shop-checkout/shop-checkout.html",
-            "toothbrush/toothbrush.html"
         ]
+    );
+    let stages: Vec<String> = doc
+        .select(&scraper::Selector::parse(".lifecycle .stage-name").unwrap())
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(
+        stages.len(),
+        5 + 6,
+        "the lifecycle's stages, then the toothbrush's"
     );
     // Markdown directory renders get an index.md.
     let o = run(&[

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{cmd, code, root, stderr, tempdir};
+use crate::util::{cmd, code, stderr, tempdir};
 
 /// A running server, stopped when dropped.
 pub struct Server {
@@ -88,17 +88,7 @@ fn eventually(server: &Server, path: &str, want: &str) -> (u16, String) {
 }
 
 fn copy_example(to: &Path) -> std::path::PathBuf {
-    let from = root().join("examples/toothbrush");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    to.join("toothbrush.journey.yaml")
+    crate::util::copy_toothbrush(to)
 }
 
 #[test]

@@ -84,12 +84,13 @@ fn with_surveys(map: &str, surveys: &str) -> String {
 }
 
 /// A map's text without comment sentiment (`sentiment:`, `language:` and the comment before
-/// them).
+/// them), and without its `parent:` (the copy does not hold the maps above it).
 fn without_sentiment(map: &str) -> String {
     map.lines()
         .filter(|l| {
             let t = l.trim_start();
             !(t.starts_with("sentiment:")
+                || l.starts_with("parent:")
                 || t.starts_with("language:")
                 || t.starts_with("# Score each comment's sentiment"))
         })

@@ -20,6 +20,7 @@ mod mistakes;
 mod other_tools;
 mod output;
 mod pictures;
+mod portfolio;
 mod properties;
 mod real;
 mod review;

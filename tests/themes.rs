@@ -525,16 +525,7 @@ themes:
 #[test]
 fn the_backlog_weighs_severity_by_measured_evidence_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let from = root().join("examples/toothbrush");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    crate::util::copy_toothbrush(dir.path());
     let render = || {
         let o = run_in(
             dir.path(),

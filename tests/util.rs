@@ -209,3 +209,32 @@ pub fn row_numbers_xlsx_with(dest: &Path, rows: &str, last: usize) {
     }
     out.finish().unwrap();
 }
+
+/// The toothbrush example copied into `to`, without its `parent:` line (the example details
+/// a stage of the retail lifecycle, which is not copied): the map's path in `to`.
+pub fn copy_toothbrush(to: &Path) -> PathBuf {
+    let from = root().join("examples/toothbrush");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let map = to.join("toothbrush.journey.yaml");
+    without_parent(&map);
+    map
+}
+
+/// Drop a map's `parent:` line, in place.
+pub fn without_parent(map: &Path) {
+    let text = std::fs::read_to_string(map).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("parent:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(map, kept).unwrap();
+}

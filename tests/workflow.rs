@@ -38,6 +38,7 @@ fn repo() -> tempfile::TempDir {
     ] {
         std::fs::copy(src.join(f), dst.join(f)).unwrap();
     }
+    crate::util::without_parent(&dst.join("toothbrush.journey.yaml"));
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-qm", "v1"]);

@@ -18,7 +18,7 @@ use crate::survey::measure::Figure;
 /// The map above this one: the stage of it this map details.
 #[derive(Debug, Clone, Serialize)]
 pub struct ParentLink {
-    /// The parent's file, as the maps name each other.
+    /// The parent's file, relative to this map's folder.
     pub path: String,
     pub stage: String,
     pub stage_name: String,
@@ -146,7 +146,7 @@ impl HurtsMost {
 /// The parent and the breadcrumb of a map, from its ancestors (nearest first).
 pub(super) fn lineage(map: &Path, ancestors: &[Ancestor]) -> (Option<ParentLink>, Vec<Crumb>) {
     let parent = ancestors.first().map(|a| ParentLink {
-        path: a.path.clone(),
+        path: relative_file(map, Path::new(&a.path)),
         stage: a.stage.clone(),
         stage_name: a.stage_name.clone(),
         title: a.title.clone(),
@@ -168,6 +168,16 @@ pub(super) fn lineage(map: &Path, ancestors: &[Ancestor]) -> (Option<ParentLink>
 /// The page of map `to`, relative to the page of map `from`, without its extension: pages
 /// mirror the maps' folders.
 pub fn page_link(from: &Path, to: &Path) -> String {
+    let text = relative_file(from, to);
+    let stem = [".journey.yaml", ".journey.yml", ".yaml", ".yml"]
+        .iter()
+        .find_map(|ext| text.strip_suffix(ext))
+        .unwrap_or(&text);
+    stem.to_owned()
+}
+
+/// File `to`, relative to the folder of file `from`, with `/` separators.
+pub fn relative_file(from: &Path, to: &Path) -> String {
     let from_dir = lexical(from.parent().unwrap_or(Path::new("")));
     let to = lexical(to);
     let common = from_dir
@@ -182,12 +192,7 @@ pub fn page_link(from: &Path, to: &Path) -> String {
     for c in to.components().skip(common) {
         out.push(c.as_os_str());
     }
-    let text = crate::load::display(&out);
-    let stem = [".journey.yaml", ".journey.yml", ".yaml", ".yml"]
-        .iter()
-        .find_map(|ext| text.strip_suffix(ext))
-        .unwrap_or(&text);
-    stem.to_owned()
+    crate::load::display(&out)
 }
 
 /// `path` made absolute against the current folder, `.` and `..` removed by name.

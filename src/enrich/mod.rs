@@ -24,7 +24,9 @@ use crate::survey::measure::Figure;
 
 pub use backlog::{BACKLOG_FORMULA, effort_weight, impact_weight, severity_weight};
 pub use context::*;
-pub use hierarchy::{Crumb, Detail, Glance, HurtsMost, Move, ParentLink, ReachSpan, page_link};
+pub use hierarchy::{
+    Crumb, Detail, Glance, HurtsMost, Move, ParentLink, ReachSpan, page_link, relative_file,
+};
 pub use index::{Coverage, CrossItem, Index, IndexEntry, ParentRef, PersonaUse};
 pub use summary::{Headline, LowestStage, MapSummary, TopPain};
 pub use themes::{ThemeShare, Unthemed};

@@ -7,12 +7,13 @@
 //! and only ends the breadcrumb. The walk up stops at a map seen before and after
 //! [`MAX_PARENTS`] maps, so no chain of files makes it loop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Loaded, display, parse::parse_part, read_named, relative_to};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Pos;
 
 /// The most maps above one map that are read.
 pub const MAX_PARENTS: usize = 16;
@@ -65,95 +66,36 @@ pub fn lineage(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Ancestor>) {
     };
     let pos = parent.pos;
     let mut said = Vec::new();
-    let mut up = Vec::new();
-    let start = std::fs::canonicalize(&loaded.path).unwrap_or_else(|_| loaded.path.clone());
+    let mut up: Vec<Ancestor> = Vec::new();
+    let start = real(&loaded.path);
     let mut seen: Vec<PathBuf> = vec![start.clone()];
     let mut below = loaded.path.clone();
     let mut value = parent.value.clone();
-    for depth in 0..=MAX_PARENTS {
-        // Only the first step is this map's to answer for.
-        let mut fault = |code: Code, msg: String| {
-            if depth == 0 {
-                said.push(loaded.at(code, pos, msg));
-            }
-        };
-        if depth == MAX_PARENTS {
-            fault(
+    loop {
+        if up.len() == MAX_PARENTS {
+            said.push(loaded.at(
                 Code::ParentCycle,
-                format!(
-                    "more than {MAX_PARENTS} maps lie above this one; a portfolio that deep is a cycle or a mistake"
-                ),
-            );
+                pos,
+                format!("more than {MAX_PARENTS} maps lie above this one; a portfolio that deep is a loop or a mistake"),
+            ));
             break;
         }
-        let Some((file, stage)) = split_parent(&value) else {
-            fault(
-                Code::BadParent,
-                format!(
-                    "`parent: {value}` names no stage; write the map's path, `#` and the id of the stage this map details, as `../lifecycle.journey.yaml#onboard`"
-                ),
-            );
-            break;
-        };
-        let path = relative_to(&below, file);
-        let shown = display(&path);
-        let text = match read_named(&path, loaded, "parent map", pos) {
-            Ok(t) => t,
-            Err(d) => {
-                if depth == 0 {
-                    said.push(d);
-                }
+        let (path, head, stage) = match step(loaded, &below, &value, pos) {
+            Ok(found) => found,
+            // Only the first step is this map's to answer for.
+            Err(d) if up.is_empty() => {
+                said.push(*d);
                 break;
             }
+            Err(_) => break,
         };
-        let head: Head = match parse_part(&text, &shown) {
-            Ok(h) => h,
-            Err(d) => {
-                fault(
-                    Code::BadParent,
-                    format!(
-                        "the parent {shown} cannot be read as a map ({}:{}: {}); a parent must be a journey map",
-                        d.pos.line, d.pos.col, d.message
-                    ),
-                );
-                break;
-            }
-        };
-        if head.journeymap.is_none() {
-            fault(
-                Code::BadParent,
-                format!(
-                    "the parent {shown} has no `journeymap:` key, so it is not a map; name a `*.journey.yaml` file"
-                ),
-            );
-            break;
-        }
-        let ids: Vec<&str> = head.stages.iter().filter_map(|s| s.id.as_deref()).collect();
-        let Some(at) = head.stages.iter().find(|s| s.id.as_deref() == Some(stage)) else {
-            let hint = crate::suggest::did_you_mean(stage, ids.iter().copied());
-            let listed = if hint.is_empty() && !ids.is_empty() {
-                format!(
-                    "; its stages are {}",
-                    ids.iter()
-                        .map(|i| format!("`{i}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                hint
-            };
-            fault(
-                Code::ParentStageUnknown,
-                format!("the parent {shown} has no stage `{stage}`{listed}"),
-            );
-            break;
-        };
-        let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if real == start {
-            let mut chain: Vec<String> = vec![loaded.file.clone()];
-            chain.extend(up.iter().map(|a: &Ancestor| a.path.clone()));
-            chain.push(loaded.file.clone());
+        let here = real(&path);
+        if here == start {
             // A loop back to this map is this map's to answer for, however far up it closes.
+            let chain: Vec<&str> = std::iter::once(loaded.file.as_str())
+                .chain(up.iter().map(|a| a.path.as_str()))
+                .chain(std::iter::once(loaded.file.as_str()))
+                .collect();
             said.push(loaded.at(
                 Code::ParentCycle,
                 pos,
@@ -161,15 +103,21 @@ pub fn lineage(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Ancestor>) {
             ));
             break;
         }
-        if seen.contains(&real) {
-            break; // a cycle further up: the maps in it say so
+        if seen.contains(&here) {
+            break; // a loop further up: the maps in it say so
         }
-        seen.push(real);
+        seen.push(here);
+        let stage_name = head
+            .stages
+            .iter()
+            .find(|s| s.id.as_deref() == Some(stage.as_str()))
+            .and_then(|s| s.name.clone())
+            .unwrap_or_else(|| stage.clone());
         up.push(Ancestor {
-            path: shown,
-            title: head.title.clone().unwrap_or_default(),
-            stage: stage.to_owned(),
-            stage_name: at.name.clone().unwrap_or_else(|| stage.to_owned()),
+            path: display(&path),
+            title: head.title.unwrap_or_default(),
+            stage,
+            stage_name,
         });
         match head.parent {
             Some(next) => {
@@ -180,6 +128,61 @@ pub fn lineage(loaded: &Loaded) -> (Vec<Diagnostic>, Vec<Ancestor>) {
         }
     }
     (said, up)
+}
+
+fn real(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
+
+/// One step up: the map `value` names from the map at `below`, read from inside the folder
+/// the first map may read, with the stage it names; or why it cannot be (at `pos`).
+fn step(
+    loaded: &Loaded,
+    below: &Path,
+    value: &str,
+    pos: Pos,
+) -> Result<(PathBuf, Head, String), Box<Diagnostic>> {
+    let fault = |code: Code, msg: String| Box::new(loaded.at(code, pos, msg));
+    let Some((file, stage)) = split_parent(value) else {
+        return Err(fault(
+            Code::BadParent,
+            format!(
+                "`parent: {value}` names no stage; write the map's path, `#` and the id of the stage this map details, as `../lifecycle.journey.yaml#onboard`"
+            ),
+        ));
+    };
+    let path = relative_to(below, file);
+    let shown = display(&path);
+    let text = read_named(&path, loaded, "parent map", pos).map_err(Box::new)?;
+    let head: Head = parse_part(&text, &shown).map_err(|d| {
+        fault(
+            Code::BadParent,
+            format!("the parent {shown} cannot be read as a map ({}:{}: {}); a parent must be a journey map", d.pos.line, d.pos.col, d.message),
+        )
+    })?;
+    if head.journeymap.is_none() {
+        return Err(fault(
+            Code::BadParent,
+            format!(
+                "the parent {shown} has no `journeymap:` key, so it is not a map; name a `*.journey.yaml` file"
+            ),
+        ));
+    }
+    if !head.stages.iter().any(|s| s.id.as_deref() == Some(stage)) {
+        let ids: Vec<&str> = head.stages.iter().filter_map(|s| s.id.as_deref()).collect();
+        let hint = crate::suggest::did_you_mean(stage, ids.iter().copied());
+        let listed = if hint.is_empty() && !ids.is_empty() {
+            let all: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+            format!("; its stages are {}", all.join(", "))
+        } else {
+            hint
+        };
+        return Err(fault(
+            Code::ParentStageUnknown,
+            format!("the parent {shown} has no stage `{stage}`{listed}"),
+        ));
+    }
+    Ok((path, head, stage.to_owned()))
 }
 
 #[cfg(test)]

@@ -159,9 +159,12 @@ fn entry(
             stage: members[p].ctx.stages[s].id.to_owned(),
             stage_name: members[p].ctx.stages[s].name.to_owned(),
         }),
-        // A parent that was not rendered with it: named as the maps name each other.
+        // A parent that was not rendered with it: its path from the folder rendered.
         (None, Some(a)) => Some(ParentRef {
-            path: a.path.clone(),
+            path: crate::load::display(&crate::load::relative_to(
+                Path::new(&m.path),
+                &crate::enrich::relative_file(&m.loaded.path, Path::new(&a.path)),
+            )),
             stage: a.stage.clone(),
             stage_name: a.stage_name.clone(),
         }),

@@ -131,6 +131,17 @@ const pages = examples.map((map, i) => {
   return { map: map.replace(root + "/", ""), file };
 });
 
+// A portfolio rendered as a folder: its index, a parent whose stages show their detailed
+// journeys, and a sub-journey with its breadcrumb.
+const site = join(out, "portfolio");
+execFileSync(bin, ["render", "tests/fixtures/portfolio", "-o", site + "/", "-q"], {
+  cwd: root,
+  env: { ...process.env, JOURNEYMAP_TODAY: "2026-11-22" },
+});
+const portfolio = ["index.html", "lifecycle.html", "journeys/buying.html", "journeys/checkout/paying.html"].map(
+  (name) => ({ map: `portfolio ${name}`, file: join(site, name) }),
+);
+
 const flags = [
   "--no-sandbox",
   "--headless",
@@ -325,6 +336,54 @@ for (const { map, file } of pages) {
   });
 }
 
+for (const { map, file } of portfolio) {
+  test(`${map}: loads cleanly, nothing overflows or overlaps, no serious axe violations, at 1440 and 390 px, light and dark`, async () => {
+    for (const width of [1440, 390]) {
+      for (const colorScheme of ["light", "dark"]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme, bypassCSP: true });
+        const page = await context.newPage();
+        const errors = [];
+        const requests = [];
+        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        page.on("pageerror", (e) => errors.push(String(e)));
+        page.on("request", (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
+        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+        const where = `${width}px ${colorScheme}`;
+        assert.deepEqual(errors, [], `console errors at ${where}`);
+        assert.deepEqual(requests, [], `network requests at ${where}`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${where}`);
+        // Cards and the stage boxes of the lifecycle row: none spills out of itself, and no
+        // two boxes of one row meet.
+        const bad = await page.evaluate(() => {
+          const out = [];
+          for (const e of document.querySelectorAll(".card.detail, .lifecycle > li, table.grid > tbody > tr > td")) {
+            if (e.scrollWidth > e.clientWidth + 0.5) out.push(`${e.className || e.tagName} spills: ${e.scrollWidth} > ${e.clientWidth}`);
+          }
+          for (const row of document.querySelectorAll(".lifecycle")) {
+            const boxes = [...row.children].map((li) => li.getBoundingClientRect());
+            boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+              const meet = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+              if (meet) out.push(`stage boxes ${i + 1} and ${i + j + 2} overlap`);
+            }));
+          }
+          return out;
+        });
+        assert.deepEqual(bad, [], where);
+        await page.addScriptTag({ content: axeSource });
+        const result = await page.evaluate(async () => await window.axe.run(document));
+        const serious = result.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        assert.deepEqual(serious, [], where);
+        await context.close();
+      }
+    }
+  });
+}
+
 test("the overlap and word-break checks find what they look for (the checks can fail)", async () => {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   const page = await context.newPage();
@@ -362,7 +421,7 @@ test("the Nu HTML checker finds no errors in any page", () => {
   const jar = join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
   let report;
   try {
-    execFileSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...pages.map((p) => p.file)], {
+    execFileSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...[...pages, ...portfolio].map((p) => p.file)], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     report = { messages: [] };
