@@ -29,6 +29,10 @@ pub enum Command {
         /// Where to write the files (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Write a small portfolio instead: a lifecycle, a journey that details one of its
+        /// stages, a sub-journey below that, and the persona file the three share.
+        #[arg(long)]
+        portfolio: bool,
     },
     /// Print the JSON Schema of the map format, for editors' YAML language servers.
     Schema,

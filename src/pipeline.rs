@@ -76,12 +76,14 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
 }
 
 /// Every file a loaded map reads: the map, its persona, themes, survey, analytics and
-/// event-log files (each resolved against the map's folder).
+/// event-log files (each resolved against the map's folder), and the maps above it.
 pub fn inputs(loaded: &Loaded) -> Vec<PathBuf> {
     let mut out = named(&loaded.path, &loaded.journey);
     if let Some((themes, _)) = &loaded.themes_file {
         out.push(themes.clone());
     }
+    // The maps above it: their titles and stages are on its page.
+    out.extend(loaded.ancestors.iter().map(|a| PathBuf::from(&a.path)));
     out
 }
 

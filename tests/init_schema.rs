@@ -43,6 +43,61 @@ fn init_writes_a_strictly_valid_starter_and_never_overwrites() {
     );
 }
 
+#[test]
+fn init_portfolio_writes_three_levels_that_share_a_persona() {
+    let dir = tempdir();
+    let o = run_in(dir.path(), &["init", "--portfolio", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // A temporary folder is no git work tree: init says how to let the maps read upwards.
+    assert!(
+        stdout(&o).contains("give `--root .` to validate and render"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(dir.path(), &["validate", "--strict", "--root", ".", "."]);
+    assert_eq!(stdout(&o), "ok: no problems found\n");
+    let o = run_in(
+        dir.path(),
+        &[
+            "render", "--root", ".", ".", "-f", "json", "-o", "site/", "-q",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("site/index.json")).unwrap())
+            .unwrap();
+    let tree: Vec<(String, u64)> = index["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["path"].as_str().unwrap().to_owned(),
+                m["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            ("lifecycle.journey.yaml".to_owned(), 0),
+            ("journeys/onboarding.journey.yaml".to_owned(), 1),
+            (
+                "journeys/onboarding/first-invoice.journey.yaml".to_owned(),
+                2
+            ),
+        ]
+    );
+    let personas = index["personas"].as_array().unwrap();
+    assert_eq!(personas.len(), 1);
+    assert_eq!(personas[0]["maps"].as_array().unwrap().len(), 3);
+    // Never overwrites, and writes nothing when one file is in the way.
+    std::fs::remove_file(dir.path().join("journeymap.schema.json")).unwrap();
+    let o = run_in(dir.path(), &["init", "--portfolio", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(!dir.path().join("journeymap.schema.json").exists());
+}
+
 fn schema() -> serde_json::Value {
     let o = run(&["schema"]);
     assert_eq!(code(&o), 0);

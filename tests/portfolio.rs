@@ -377,3 +377,62 @@ fn a_broken_parent_is_refused_at_its_line() {
     assert_eq!(code(&o), 1);
     assert!(!dir.path().join("site").exists());
 }
+
+#[test]
+fn a_diff_of_the_folder_names_added_removed_and_reparented_maps() {
+    use crate::workflow::git;
+    let dir = tempdir();
+    let maps = dir.path().join("maps");
+    for entry in walkdir::WalkDir::new(crate::util::root().join(DIR)) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(crate::util::root().join(DIR))
+            .unwrap();
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(maps.join(rel)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), maps.join(rel)).unwrap();
+        }
+    }
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "v1"]);
+    // The use journey now details the renew stage; a journey is added under discover; the
+    // invoice sub-journey is gone.
+    let using = maps.join(USING);
+    let text = std::fs::read_to_string(&using).unwrap();
+    std::fs::write(&using, text.replace("#use", "#renew")).unwrap();
+    std::fs::write(
+        maps.join("finding.journey.yaml"),
+        child("lifecycle.journey.yaml#discover"),
+    )
+    .unwrap();
+    std::fs::remove_file(maps.join(PAYING)).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["diff", "--format", "json", "HEAD:maps/", "maps/"],
+    );
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        d["added"],
+        json!([{"path": "finding.journey.yaml", "title": "Child"}])
+    );
+    assert_eq!(
+        d["removed"],
+        json!([{"path": PAYING, "title": "Paying by invoice"}])
+    );
+    assert_eq!(
+        d["reparented"],
+        json!([{"path": USING, "title": "Receiving and using supplies",
+                "parent": {"old": "../lifecycle.journey.yaml#use", "new": "../lifecycle.journey.yaml#renew"}}])
+    );
+    // The buying journey lost its sub-journey, which is not a change of the buying map.
+    assert!(strings(&d["unchanged"]).contains(&BUYING.to_owned()), "{d}");
+    assert!(
+        d["summary"].as_str().unwrap().contains("1 map re-parented"),
+        "{}",
+        d["summary"]
+    );
+}

@@ -1,4 +1,5 @@
-//! `journeymap init [DIR]`: a starter map, survey and schema that render without warnings.
+//! `journeymap init [--portfolio] [DIR]`: a starter map, survey and schema (or a small
+//! portfolio) that render without warnings.
 
 use std::path::Path;
 
@@ -6,6 +7,10 @@ use anyhow::Result;
 
 use crate::Outcome;
 
-pub fn run(dir: &Path, today: jiff::civil::Date) -> Result<Outcome> {
-    crate::init::init(dir, today)
+pub fn run(dir: &Path, portfolio: bool, today: jiff::civil::Date) -> Result<Outcome> {
+    if portfolio {
+        crate::init::portfolio(dir, today)
+    } else {
+        crate::init::init(dir, today)
+    }
 }

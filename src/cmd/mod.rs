@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Serve(args) => serve::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Diff(args) => diff::run(&args),
-        Command::Init { dir } => init::run(&dir, clock()?.today()),
+        Command::Init { dir, portfolio } => init::run(&dir, portfolio, clock()?.today()),
         Command::Import(ImportCommand::Mermaid { file, output }) => {
             import::run(&file, output.as_deref())
         }

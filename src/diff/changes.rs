@@ -12,6 +12,8 @@ pub struct Changes {
     pub new: String,
     pub summary: String,
     pub title: Option<Change<String>>,
+    /// The stage of another map this one details (`path#stage`, `none` for a top map).
+    pub parent: Option<Change<String>>,
     pub stages_added: Vec<StageRef>,
     pub stages_removed: Vec<StageRef>,
     pub stages_renamed: Vec<Renamed>,
@@ -282,11 +284,17 @@ pub(super) fn summary(c: &Changes) -> String {
         .zip(SUMMARY)
         .filter_map(|(n, (one, many, what))| count(n, one, many, what))
         .collect();
-    if parts.is_empty() && c.title.is_none() {
+    let mut head: Vec<String> = Vec::new();
+    if c.title.is_some() {
+        head.push("title changed".to_owned());
+    }
+    if c.parent.is_some() {
+        head.push("parent changed".to_owned());
+    }
+    head.extend(parts);
+    if head.is_empty() {
         "no changes".to_owned()
-    } else if parts.is_empty() {
-        "title changed".to_owned()
     } else {
-        parts.join(", ")
+        head.join(", ")
     }
 }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use crate::enrich::{Context, StageCtx};
 
 use super::changes::*;
+use super::lcs::lcs;
 
 /// Things with the same id in two lists: each new one with its old self (if any), and the
 /// old ones no new one matched, in their order.
@@ -35,6 +36,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
         old: old_label.to_owned(),
         new: new_label.to_owned(),
         title: change(&old.title.to_owned(), &new.title.to_owned()),
+        parent: change(&parent(old), &parent(new)),
         ..Changes::default()
     };
     stages(&mut c, old, new);
@@ -46,6 +48,13 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     waves(&mut c, old, new);
     c.summary = summary(&c);
     c
+}
+
+/// Where a map sits: `path#stage` of its parent, or `none`.
+fn parent(c: &Context) -> String {
+    c.parent
+        .as_ref()
+        .map_or_else(|| "none".to_owned(), |p| format!("{}#{}", p.path, p.stage))
 }
 
 fn stage_ref(s: &StageCtx, position: usize) -> StageRef {
@@ -418,104 +427,10 @@ fn surveys(c: &mut Changes, old: &Context, new: &Context) {
     }
 }
 
-/// The longest common subsequence when ids are unique (stage ids are): the longest
-/// increasing run of old positions taken in the new order, in O(n log n) time and O(n)
-/// memory (patience sorting).
-fn lcs_of_unique(a: &[&str], b: &[&str]) -> Vec<String> {
-    let pos: std::collections::HashMap<&str, usize> =
-        a.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let seq: Vec<(usize, &str)> = b
-        .iter()
-        .filter_map(|id| pos.get(id).map(|&i| (i, *id)))
-        .collect();
-    // tails[k]: index into seq of the smallest tail of an increasing run of length k + 1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
-    for (j, &(p, _)) in seq.iter().enumerate() {
-        let k = tails.partition_point(|&t| seq[t].0 < p);
-        prev[j] = k.checked_sub(1).map(|k| tails[k]);
-        if k == tails.len() {
-            tails.push(j);
-        } else {
-            tails[k] = j;
-        }
-    }
-    let mut out = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(j) = at {
-        out.push(seq[j].1.to_owned());
-        at = prev[j];
-    }
-    out.reverse();
-    out
-}
-
 pub(super) fn close(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => (x - y).abs() < 1e-9,
         (None, None) => true,
         _ => false,
-    }
-}
-
-/// Above this many cells the table of [`lcs`] would not fit in memory (two 39,000-stage
-/// maps would need 12 GB); [`lcs_of_unique`] is used instead.
-const LCS_TABLE_LIMIT: usize = 4_000_000;
-
-/// Longest common subsequence of two id lists: stages outside it have moved.
-fn lcs(a: &[&str], b: &[&str]) -> Vec<String> {
-    if a.len().saturating_mul(b.len()) > LCS_TABLE_LIMIT {
-        return lcs_of_unique(a, b);
-    }
-    let (n, m) = (a.len(), b.len());
-    let mut t = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            t[i][j] = if a[i] == b[j] {
-                t[i + 1][j + 1] + 1
-            } else {
-                t[i + 1][j].max(t[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n && j < m {
-        if a[i] == b[j] {
-            out.push(a[i].to_owned());
-            i += 1;
-            j += 1;
-        } else if t[i + 1][j] > t[i][j + 1] {
-            i += 1;
-        } else {
-            // On a tie the stage that now comes earlier is the one that moved (swapping two
-            // neighbours is reported as moving the one brought forward).
-            j += 1;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_linear_lcs_is_as_long_as_the_table_one() {
-        let a = ["a", "b", "c", "d", "e", "f", "g"];
-        for b in [
-            &["a", "c", "b", "d", "g", "e", "f"][..],
-            &["g", "f", "e", "d", "c", "b", "a"][..],
-            &["x", "a", "y", "b", "z"][..],
-            &["b", "d", "f", "a", "c", "e", "g"][..],
-        ] {
-            let fast = lcs_of_unique(&a, b);
-            assert_eq!(fast.len(), lcs(&a, b).len(), "{b:?}");
-            // It is a common subsequence of both.
-            let sub = |s: &[&str]| {
-                let mut it = s.iter();
-                fast.iter().all(|f| it.any(|x| x == f))
-            };
-            assert!(sub(&a) && sub(b), "{fast:?}");
-        }
     }
 }

@@ -32,6 +32,9 @@ pub struct FolderChanges {
     pub renamed: Vec<Renamed>,
     /// Maps in both whose comparison found changes.
     pub changed: Vec<Changes>,
+    /// Maps (in both, or renamed) that now detail another stage, or none, or one for the
+    /// first time.
+    pub reparented: Vec<Reparented>,
     /// Maps in both with no change (paths inside the folder).
     pub unchanged: Vec<String>,
     /// Maps that could not be compared: errors on one side (paths inside the folder).
@@ -43,6 +46,15 @@ pub struct MapRef {
     /// Inside the folder.
     pub path: String,
     pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reparented {
+    /// Inside the new folder.
+    pub path: String,
+    pub title: String,
+    /// `path#stage` of the parent, relative to the map; `none` for a top map.
+    pub parent: Change<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +132,7 @@ pub(super) fn command(old_spec: &str, new_spec: &str, options: &super::Options) 
         removed: Vec::new(),
         renamed: Vec::new(),
         changed: Vec::new(),
+        reparented: Vec::new(),
         unchanged: Vec::new(),
         not_compared: Vec::new(),
     };
@@ -140,6 +153,7 @@ pub(super) fn command(old_spec: &str, new_spec: &str, options: &super::Options) 
         .cloned()
         .collect();
     renames(&only_old, &only_new, &mut out, checks)?;
+    out.reparented = reparented(&out);
     out.summary = summary(&out);
     let text = match format {
         DiffFormat::Json => serde_json::to_string_pretty(&out)? + "\n",
@@ -203,6 +217,23 @@ fn renames(
     Ok(())
 }
 
+/// The maps whose parent changed, in the order they are listed.
+fn reparented(f: &FolderChanges) -> Vec<Reparented> {
+    let changed = f.changed.iter().map(|c| (inside(c, f).to_owned(), c));
+    let renamed = f.renamed.iter().map(|r| (r.path.new.clone(), &r.changes));
+    changed
+        .chain(renamed)
+        .filter_map(|(path, c)| {
+            let parent = c.parent.clone()?;
+            Some(Reparented {
+                path,
+                title: title(&c.new),
+                parent,
+            })
+        })
+        .collect()
+}
+
 /// Two versions of one map compared; `None` when either has errors (printed).
 fn pair(old: &str, new: &str, checks: Checks) -> Result<Option<Changes>> {
     let (Ok(o), Ok(n)) = (
@@ -233,6 +264,7 @@ fn summary(f: &FolderChanges) -> String {
         (f.added.len(), "added"),
         (f.removed.len(), "removed"),
         (f.renamed.len(), "renamed"),
+        (f.reparented.len(), "re-parented"),
         (f.not_compared.len(), "not compared (errors)"),
     ] {
         if k > 0 {
@@ -287,6 +319,15 @@ fn markdown(f: &FolderChanges) -> String {
             r.changes.summary
         ));
     }
+    for r in &f.reparented {
+        s.push_str(&format!(
+            "- 🌳 {} re-parented: {}; was under {}, now under {}\n",
+            code(&r.path),
+            esc(&r.title),
+            code(&r.parent.old),
+            code(&r.parent.new)
+        ));
+    }
     for m in &f.not_compared {
         s.push_str(&format!(
             "- ⚠️ {} not compared: it has errors (`journeymap validate` says which)\n",
@@ -338,6 +379,15 @@ fn human(f: &FolderChanges, colour: bool) -> String {
             inert(&r.title)
         ));
         s.push_str(&super::report::human(&r.changes, colour));
+    }
+    for r in &f.reparented {
+        s.push_str(&format!(
+            "\n^ {} re-parented: {}; was under {}, now under {}\n",
+            inert(&r.path),
+            inert(&r.title),
+            inert(&r.parent.old),
+            inert(&r.parent.new)
+        ));
     }
     for m in &f.not_compared {
         s.push_str(&format!("\n! {} not compared: it has errors\n", inert(m)));

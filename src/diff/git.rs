@@ -41,7 +41,38 @@ pub(super) fn from_git(rev: &str, path: &str, dir: &Path) -> Result<PathBuf> {
             fetch(rev, &named, &dir.join(&named))?;
         }
     }
+    fetch_parents(rev, &in_repo, &text_str, dir)?;
     Ok(local)
+}
+
+/// The maps above a map (`parent:`), from the same revision, so that its parent is judged
+/// and its breadcrumb read as they were; the walk stops where a parent is not there.
+fn fetch_parents(rev: &str, map: &Path, text: &str, dir: &Path) -> Result<()> {
+    let mut below = map.to_owned();
+    let mut value = crate::load::parent_in_text(text, &crate::load::display(map));
+    for _ in 0..crate::load::MAX_PARENTS {
+        let Some((file, _)) = value.as_deref().and_then(crate::load::split_parent) else {
+            break;
+        };
+        let base = below.parent().unwrap_or(Path::new(""));
+        let Some(named) = normalise(&base.join(file)) else {
+            break;
+        };
+        let local = dir.join(&named);
+        if local.exists() {
+            break; // fetched already: a loop, or a map met twice
+        }
+        fetch(rev, &named, &local)?;
+        let Ok(up) = crate::load::read_limited(&local, crate::load::MAX_FILE_BYTES) else {
+            break;
+        };
+        value = crate::load::parent_in_text(
+            &String::from_utf8_lossy(&up),
+            &crate::load::display(&named),
+        );
+        below = named;
+    }
+    Ok(())
 }
 
 /// The maps (`*.journey.yaml`, `*.journey.yml`) under folder `dir` at `rev`, sorted: each

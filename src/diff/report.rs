@@ -65,6 +65,13 @@ pub(super) fn markdown_body(c: &Changes, level: &str) -> String {
             crate::render::md_escape(&t.new)
         ));
     }
+    if let Some(p) = &c.parent {
+        s.push_str(&format!(
+            "\nParent: {} → {}\n",
+            crate::render::md_escape(&p.old),
+            crate::render::md_escape(&p.new)
+        ));
+    }
     let all = sections(c, Style { md: true });
     let figure_lines: usize = all
         .iter()
@@ -110,6 +117,9 @@ pub fn human(c: &Changes, colour: bool) -> String {
     );
     if let Some(t) = &c.title {
         s.push_str(&format!("title: {} → {}\n", inert(&t.old), inert(&t.new)));
+    }
+    if let Some(p) = &c.parent {
+        s.push_str(&format!("parent: {} → {}\n", inert(&p.old), inert(&p.new)));
     }
     for (heading, lines) in sections(c, Style { md: false }) {
         s.push_str(&format!("\n{heading}\n"));

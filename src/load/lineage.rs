@@ -36,6 +36,11 @@ pub fn split_parent(value: &str) -> Option<(&str, &str)> {
     (!file.is_empty() && !stage.is_empty()).then_some((file, stage))
 }
 
+/// The `parent:` of a map's text, read leniently (a map above may have faults of its own).
+pub fn parent_in_text(text: &str, file: &str) -> Option<String> {
+    parse_part::<Head>(text, file).ok()?.parent
+}
+
 /// What is read of a map above: its title, its stages and its own parent (other keys are
 /// left alone; the map is validated when it is checked itself).
 #[derive(Deserialize)]

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{CodebookRef, Journey, Persona, PersonaRef, Pos, Spanned, ThemesFile};
 
-pub use lineage::{Ancestor, MAX_PARENTS, lineage, split_parent};
+pub use lineage::{Ancestor, MAX_PARENTS, lineage, parent_in_text, split_parent};
 pub use parse::{
     MAX_ALIAS_REPLAY, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, front_matter_title, parse,
     parse_salvaged,
