@@ -313,3 +313,24 @@ fn a_survey_caught_half_written_never_shows_as_a_figure() {
     eventually(&server, "/", "<b>0%</b>");
     assert!(!seen.is_empty());
 }
+
+#[test]
+fn a_served_portfolio_shows_detailed_journeys_and_breadcrumbs() {
+    let server = serve(&["tests/fixtures/portfolio"]);
+    let (status, page) = get(&server, "/lifecycle.html");
+    assert_eq!(status, 200, "{page}");
+    let page = page.replace("&#x2f;", "/");
+    assert!(page.contains("Detailed journeys"), "{page}");
+    assert!(
+        page.contains("<a href=\"journeys/buying.html\">Buying supplies online</a>"),
+        "{page}"
+    );
+    assert!(page.contains("NPS <b>+20</b>"), "{page}");
+    let (status, page) = get(&server, "/journeys/checkout/paying.html");
+    assert_eq!(status, 200);
+    let page = page.replace("&#x2f;", "/");
+    assert!(
+        page.contains("<a href=\"../../lifecycle.html\">Supplier lifecycle</a>"),
+        "{page}"
+    );
+}

@@ -48,6 +48,31 @@ pub fn map_path(map: &Path, scanned: Option<&Path>) -> String {
     )
 }
 
+/// The maps under `folder` whose `parent:` names map `of` (read from their text alone): the
+/// journeys a page of `of` shows under its stages when it is previewed on its own.
+pub fn children_in(folder: &Path, of: &Path) -> Vec<(PathBuf, Option<PathBuf>)> {
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let Some(target) = real(of) else {
+        return Vec::new();
+    };
+    let Ok(maps) = crate::pipeline::collect_maps(&[folder.to_owned()]) else {
+        return Vec::new();
+    };
+    maps.into_iter()
+        .filter(|(p, _)| {
+            let Ok(bytes) = crate::load::read_limited(p, crate::load::MAX_FILE_BYTES) else {
+                return false;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            crate::load::parent_in_text(&text, &crate::load::display(p))
+                .as_deref()
+                .and_then(crate::load::split_parent)
+                .and_then(|(file, _)| real(&crate::load::relative_to(p, file)))
+                .is_some_and(|up| up == target)
+        })
+        .collect()
+}
+
 /// Which member each member details, with the stage's place in that member: by the real
 /// path of the `parent:` file.
 fn parents(members: &[Member]) -> Vec<Option<(usize, usize)>> {

@@ -257,12 +257,59 @@ impl Site {
                 inputs,
             );
         };
-        let ctx = crate::enrich::enrich(loaded, data);
+        let mut inputs = inputs;
         let renderer = self.renderer(generation);
-        match renderer.map(&ctx, OutputFormat::Html) {
+        match self.page_of(loaded, data, checks, &mut inputs, &renderer) {
             Ok(html) => (Page { status: 200, html }, inputs),
             Err(e) => (self.problem(&title, &format!("{e:#}"), 500), inputs),
         }
+    }
+
+    /// A map's page; in a served folder, with the journeys of the folder that detail its
+    /// stages (whose files the page then follows too).
+    fn page_of(
+        &self,
+        loaded: &crate::load::Loaded,
+        data: &crate::survey::SurveyData,
+        checks: crate::validate::Checks,
+        inputs: &mut Vec<PathBuf>,
+        renderer: &crate::render::Renderer,
+    ) -> anyhow::Result<String> {
+        let ctx = crate::enrich::enrich(loaded, data);
+        let children = if self.config.path.is_dir() {
+            crate::portfolio::children_in(&self.config.path, &loaded.path)
+        } else {
+            Vec::new()
+        };
+        if children.is_empty() {
+            return renderer.map(&ctx, OutputFormat::Html);
+        }
+        let (results, _) =
+            crate::pipeline::check_all(&children, checks, self.config.root.as_deref());
+        let mut members = vec![crate::portfolio::Member {
+            loaded,
+            ctx,
+            path: crate::load::display(&loaded.path),
+            page: PathBuf::new(),
+        }];
+        for (checked, (path, _)) in results.iter().zip(&children) {
+            inputs.push(path.clone());
+            if let (Some((l, d)), Outcome::Ok) = (&checked.map, checked.outcome(false)) {
+                inputs.extend(crate::pipeline::inputs(l));
+                members.push(crate::portfolio::Member {
+                    loaded: l,
+                    ctx: crate::enrich::enrich(l, d),
+                    path: crate::load::display(path),
+                    page: PathBuf::new(),
+                });
+            }
+        }
+        let ages = crate::portfolio::Ages {
+            today: checks.today,
+            max_age_days: crate::portfolio::DEFAULT_MAX_AGE_DAYS,
+        };
+        crate::portfolio::link(&mut members, ages);
+        renderer.map(&members[0].ctx, OutputFormat::Html)
     }
 
     /// The folder's index: a row per map; a map with errors links to its diagnostics.
