@@ -436,3 +436,62 @@ fn a_diff_of_the_folder_names_added_removed_and_reparented_maps() {
         d["summary"]
     );
 }
+
+#[test]
+fn a_journeys_headline_carries_its_moves_into_the_latest_wave() {
+    let dir = tempdir();
+    // Wave A: 40 answers of 3 (NPS −100); wave B: 40 answers of 10 (NPS +100).
+    let mut csv = String::from("wave,nps\n");
+    for _ in 0..40 {
+        csv.push_str("A,3\n");
+    }
+    for _ in 0..40 {
+        csv.push_str("B,10\n");
+    }
+    let journey = format!(
+        "{}surveys:\n  - id: pulse\n    file: pulse.csv\n    layout: wide\n    wave: {{column: wave, by: label}}\n    overall: {{nps: nps}}\n",
+        child("top.journey.yaml#buy")
+    );
+    validate_here(
+        dir.path(),
+        &[
+            ("maps/top.journey.yaml", TOP),
+            ("maps/pulse.csv", &csv),
+            ("maps/journey.journey.yaml", &journey),
+        ],
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "render", "--root", ".", "maps", "-f", "json", "-o", "site/", "-q",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let index = json_at(&dir.path().join("site"), "index.json");
+    let headline = &index["maps"][1]["headline"];
+    assert_eq!(headline["metrics"]["nps"]["value"], 100.0, "{headline}");
+    let moves = headline["moves"].as_array().unwrap();
+    assert_eq!(moves.len(), 1, "{headline}");
+    assert_eq!(
+        (
+            &moves[0]["measure"],
+            &moves[0]["from"],
+            &moves[0]["to"],
+            &moves[0]["delta"]
+        ),
+        (&json!("nps"), &json!("A"), &json!("B"), &json!(200.0))
+    );
+    // The parent's stage shows the same move.
+    let top = json_at(&dir.path().join("site"), "top.json");
+    assert_eq!(
+        top["stages"][0]["details"][0]["headline"]["moves"],
+        headline["moves"]
+    );
+    let o = run_in(
+        dir.path(),
+        &["render", "--root", ".", "maps", "-o", "html/", "-q"],
+    );
+    assert_eq!(code(&o), 0);
+    let page = std::fs::read_to_string(dir.path().join("html/top.html")).unwrap();
+    assert!(page.contains("from A to B, beyond noise"), "{page}");
+}
