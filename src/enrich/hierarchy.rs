@@ -7,7 +7,7 @@
 //! extension, which each format's templates add.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -178,8 +178,12 @@ pub fn page_link(from: &Path, to: &Path) -> String {
 
 /// File `to`, relative to the folder of file `from`, with `/` separators.
 pub fn relative_file(from: &Path, to: &Path) -> String {
-    let from_dir = lexical(from.parent().unwrap_or(Path::new("")));
-    let to = lexical(to);
+    let from_dir = crate::load::confine::lexical_absolute(
+        from.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
+    let to = crate::load::confine::lexical_absolute(to);
     let common = from_dir
         .components()
         .zip(to.components())
@@ -195,22 +199,6 @@ pub fn relative_file(from: &Path, to: &Path) -> String {
     crate::load::display(&out)
 }
 
-/// `path` made absolute against the current folder, `.` and `..` removed by name.
-fn lexical(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::page_link;
@@ -223,5 +211,8 @@ mod tests {
         assert_eq!(p("m/top.journey.yaml", "m/a/mid.journey.yaml"), "a/mid");
         assert_eq!(p("m/a/x.journey.yaml", "m/b/y.journey.yml"), "../b/y");
         assert_eq!(p("m/a/x.journey.yaml", "m/a/../a/y.journey.yaml"), "y");
+        // A map in the current folder, named without one.
+        assert_eq!(p("top.journey.yaml", "a/mid.journey.yaml"), "a/mid");
+        assert_eq!(p("a/mid.journey.yaml", "top.journey.yaml"), "../top");
     }
 }

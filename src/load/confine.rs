@@ -66,7 +66,7 @@ pub fn root_of(map: &Path, explicit: Option<&Path>) -> PathBuf {
 
 /// `path` made absolute against the current folder, with `.` and `..` removed by their
 /// names alone (no symlink followed).
-fn lexical_absolute(path: &Path) -> PathBuf {
+pub fn lexical_absolute(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut out = PathBuf::new();
     for c in abs.components() {

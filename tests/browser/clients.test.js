@@ -161,17 +161,24 @@ after(async () => {
 
 const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
 
+// Open `file` in a new page of `options`: the page, its context, and what it logged as an
+// error or asked the network for (nothing, for a self-contained page).
+async function open(file, options) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = [];
+  const requests = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  return { context, page, errors, requests };
+}
+
 for (const { map, file } of pages) {
   test(`${map}: Chromium loads it cleanly at 1440 and 390 px`, async () => {
     for (const width of [1440, 390]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      const errors = [];
-      const requests = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("request", (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
-      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      const { context, page, errors, requests } = await open(file, { viewport: { width, height: 900 } });
       assert.deepEqual(errors, [], `console errors at ${width}px`);
       assert.deepEqual(requests, [], `network requests at ${width}px`);
       const overflow = await page.evaluate(
@@ -340,14 +347,11 @@ for (const { map, file } of portfolio) {
   test(`${map}: loads cleanly, nothing overflows or overlaps, no serious axe violations, at 1440 and 390 px, light and dark`, async () => {
     for (const width of [1440, 390]) {
       for (const colorScheme of ["light", "dark"]) {
-        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme, bypassCSP: true });
-        const page = await context.newPage();
-        const errors = [];
-        const requests = [];
-        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-        page.on("pageerror", (e) => errors.push(String(e)));
-        page.on("request", (r) => r.url() !== pathToFileURL(file).href && requests.push(r.url()));
-        await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+        const { context, page, errors, requests } = await open(file, {
+          viewport: { width, height: 900 },
+          colorScheme,
+          bypassCSP: true,
+        });
         const where = `${width}px ${colorScheme}`;
         assert.deepEqual(errors, [], `console errors at ${where}`);
         assert.deepEqual(requests, [], `network requests at ${where}`);
