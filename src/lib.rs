@@ -32,6 +32,7 @@ pub mod serve;
 pub mod sql;
 pub mod suggest;
 pub mod survey;
+pub mod targets;
 pub mod textfit;
 pub mod themes;
 pub mod validate;

@@ -59,6 +59,18 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
                 let (funnels, funnel_diags) = crate::analytics::read_all(&loaded);
                 diagnostics.extend(funnel_diags);
                 data.funnels = funnels;
+                // Targets are judged against the figures, once they are known.
+                if !loaded.journey.targets.is_empty()
+                    || loaded
+                        .journey
+                        .stages
+                        .value
+                        .iter()
+                        .any(|s| !s.targets.is_empty())
+                {
+                    let ctx = crate::enrich::enrich(&loaded, &data);
+                    diagnostics.extend(crate::enrich::targets::diagnostics(&loaded, &ctx));
+                }
                 data
             };
             Checked {

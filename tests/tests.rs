@@ -32,6 +32,7 @@ mod sql_quoting;
 mod summary;
 mod survey_sql;
 mod surveys;
+mod targets;
 mod themes;
 mod trust;
 mod untrusted;

@@ -59,6 +59,7 @@ codes! {
     BadParent = "JM022", Error, "a `parent:` that is not `PATH#STAGE`, or whose file is not a map";
     ParentStageUnknown = "JM023", Error, "a `parent:` naming a stage its map lacks";
     ParentCycle = "JM024", Error, "maps whose `parent:` links lead back to themselves";
+    BadTarget = "JM025", Error, "a target that cannot be judged: no comparison, not a number, an unknown measure, off the measure's range, or on a figure the stage does not have";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";
@@ -105,6 +106,7 @@ codes! {
     FunnelGrows = "JM053", Warning, "the funnel grows from one stage to the next";
     ReviewOverdue = "JM054", Warning, "the map was last reviewed longer ago than --max-age";
     ReviewInFuture = "JM055", Warning, "`reviewed:` is a date in the future";
+    TargetMissed = "JM056", Warning, "a target missed: the figure's whole 95% interval lies on the wrong side of it";
 }
 
 impl std::fmt::Display for Code {

@@ -140,6 +140,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Point one `parent:` in the loop at a map higher up: a map details one stage of the map above it, so following parents must end at a map without one.",
     ),
     (
+        Code::BadTarget,
+        "Write a target as a comparison and a number in the figure's unit: `csat: \">= 70%\"`, `nps: \">= 30\"`, `ces: \"<= 3\"`, `sentiment: \">= 0.2\"`, `kept: \">= 60%\"`; name a measure that a survey (or `reach:`, for `kept`) gives the stage.",
+    ),
+    (
         Code::ColumnMissing,
         "Bind the measure to a column the file has (the nearest names are listed); check the survey's `source:` and header rows if every name looks wrong.",
     ),
@@ -322,6 +326,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
     (
         Code::ReviewInFuture,
         "Set `reviewed:` to the day the map was reviewed.",
+    ),
+    (
+        Code::TargetMissed,
+        "Nothing to fix in the map if the figure is right: the stage is not where the team wants it. Work on it, or change the target on purpose; `--strict` fails CI while it stands.",
     ),
 ];
 

@@ -42,6 +42,8 @@ pub struct Changes {
     /// Measured reach that moved, per stage and per segment: counts of actors, not samples,
     /// so compared as before → after.
     pub reach: Vec<ReachChange>,
+    /// Targets whose judgement changed (met, missed, unclear), or that appeared or went.
+    pub targets: Vec<TargetChange>,
     /// Survey waves the new map has and the old one lacks.
     pub waves_added: Vec<String>,
     /// Into each added wave: the figures whose change from the wave before is significant
@@ -120,6 +122,16 @@ pub(super) fn change<T: PartialEq + Clone>(old: &T, new: &T) -> Option<Change<T>
         old: old.clone(),
         new: new.clone(),
     })
+}
+
+/// A target whose status changed: `none` on the side that does not have it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetChange {
+    /// The stage's name; none for a journey-level target.
+    pub stage: Option<String>,
+    /// `csat >= 70%`, as on the new side (or the old, for one that went).
+    pub target: String,
+    pub status: Change<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -228,7 +240,7 @@ fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
 }
 
 /// What the summary names, in its order: (one, many, what happened); `counts` gives how many.
-const SUMMARY: [(&str, &str, &str); 21] = [
+const SUMMARY: [(&str, &str, &str); 22] = [
     ("binding", "bindings", "changed"),
     ("source file", "source files", "changed"),
     ("stage", "stages", "added"),
@@ -248,11 +260,12 @@ const SUMMARY: [(&str, &str, &str); 21] = [
     ("funnel count", "funnel counts", "changed"),
     ("measured reach", "measured reaches", "moved"),
     ("survey file", "survey files", "changed"),
+    ("target", "targets", "judged otherwise"),
     ("survey wave", "survey waves", "added"),
     ("figure", "figures", "moved significantly"),
 ];
 
-fn counts(c: &Changes) -> [usize; 21] {
+fn counts(c: &Changes) -> [usize; 22] {
     [
         c.bindings.len(),
         c.files_changed.len(),
@@ -273,6 +286,7 @@ fn counts(c: &Changes) -> [usize; 21] {
         c.funnels.len(),
         c.reach.len(),
         c.surveys.len(),
+        c.targets.len(),
         c.waves_added.len(),
         c.moved_significantly.len(),
     ]

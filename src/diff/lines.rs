@@ -451,3 +451,27 @@ pub(super) fn survey_lines(c: &Changes, st: Style) -> Lines {
         })
         .collect()
 }
+
+pub(super) fn target_lines(c: &Changes, st: Style) -> Lines {
+    c.targets
+        .iter()
+        .map(|t| {
+            let whose = t
+                .stage
+                .as_deref()
+                .map_or_else(|| "the journey".to_owned(), |s| st.text(s));
+            let mark = match (t.status.old.as_str(), t.status.new.as_str()) {
+                ("none", _) => Mark::Added,
+                (_, "none") => Mark::Removed,
+                _ => Mark::Changed,
+            };
+            let text = format!(
+                "{whose}: {} {} → {}",
+                st.text(&t.target),
+                t.status.old,
+                t.status.new
+            );
+            (mark, text)
+        })
+        .collect()
+}

@@ -22,6 +22,7 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
         ("Survey files", survey_lines(c, style)),
         ("Funnel", funnel_lines(c, style)),
         ("Measured reach", reach_lines(c, style)),
+        ("Targets", target_lines(c, style)),
         ("Survey waves", wave_lines(c, style)),
     ];
     out.retain(|(_, lines)| !lines.is_empty());
@@ -42,6 +43,7 @@ pub fn markdown(c: &Changes) -> String {
 
 /// Sections of figures; the others say what was edited (bindings, files, the map itself).
 const FIGURES: &[&str] = &[
+    "Targets",
     "Survey measures",
     "Themes",
     "Survey files",

@@ -31,6 +31,10 @@ pub struct Context<'a> {
     pub parent: Option<super::ParentLink>,
     /// The maps above this one, the top first.
     pub breadcrumb: Vec<super::Crumb>,
+    /// The journey-level targets, each judged against its figure and interval.
+    pub targets: Vec<crate::targets::Judged>,
+    /// Every target of the map counted: met, unclear, and the missed ones.
+    pub target_tally: super::targets::Tally,
     /// What a reader needs first: headline figures, where it hurts most, what to do first.
     pub summary: super::MapSummary<'a>,
     pub stages: Vec<StageCtx<'a>>,
@@ -133,6 +137,8 @@ pub struct StageCtx<'a> {
     /// The journeys that detail this stage (their `parent:` names it), among the maps
     /// rendered together, in file order.
     pub details: Vec<super::Detail>,
+    /// The stage's targets, each judged against its figure and interval.
+    pub targets: Vec<crate::targets::Judged>,
 }
 
 #[derive(Debug, Serialize)]

@@ -95,6 +95,8 @@ pub struct IndexEntry {
     pub headline: super::Glance,
     pub hurts_most: Option<super::HurtsMost>,
     pub open_opportunities: usize,
+    /// Targets of the map (and its stages) whose figure misses them.
+    pub targets_missed: usize,
 }
 
 impl IndexEntry {
@@ -121,6 +123,7 @@ impl IndexEntry {
             headline: super::Glance::default(),
             hurts_most: None,
             open_opportunities: 0,
+            targets_missed: 0,
         }
     }
 
@@ -146,6 +149,7 @@ impl IndexEntry {
             headline: super::Glance::of(ctx),
             hurts_most: super::HurtsMost::of(ctx),
             open_opportunities: ctx.backlog.len(),
+            targets_missed: ctx.target_tally.missed.len(),
         }
     }
 }

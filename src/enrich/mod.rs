@@ -13,6 +13,7 @@ mod index;
 mod labels;
 mod parts;
 mod summary;
+pub mod targets;
 mod themes;
 
 use std::collections::BTreeMap;
@@ -78,11 +79,9 @@ fn emotion_measures(data: &SurveyData, stages: usize) -> Vec<&'static str> {
     out
 }
 
-pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
-    let j: &Journey = &loaded.journey;
-    let emotion_of = |i: usize| emotion_of(data, i);
-    let emotion_measures = emotion_measures(data, j.stages.value.len());
-    let emotion_from = emotion_measures.first().copied();
+/// The links between pain points and solutions, and the backlog they rank (weighted by
+/// evidence when the map asks).
+fn ranked<'a>(j: &'a Journey, data: &SurveyData) -> (Links<'a>, Vec<BacklogItem<'a>>) {
     let stages = &j.stages.value;
     let weighted = j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence);
     let mut links = links(
@@ -94,6 +93,16 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         .iter()
         .map(|b| (b.id, (b.rank, b.priority)))
         .collect();
+    (links, backlog)
+}
+
+pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
+    let j: &Journey = &loaded.journey;
+    let emotion_of = |i: usize| emotion_of(data, i);
+    let emotion_measures = emotion_measures(data, j.stages.value.len());
+    let emotion_from = emotion_measures.first().copied();
+    let stages = &j.stages.value;
+    let (links, backlog) = ranked(j, data);
     let overall = parts::parts(&data.overall, data);
     let mut lanes = Lanes::default();
     let stage_ctx: Vec<StageCtx> = stages
@@ -109,7 +118,11 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let (journey_themes, journey, journey_waves) = journey_comments(j, data);
     let (theme_waves, theme_changes) = themes::over_waves(j.codebook(), &journey_waves);
     let (parent, breadcrumb) = hierarchy::lineage(&loaded.path, &loaded.ancestors);
+    let journey_sentiment = journey.sentiment_figure();
+    let journey_targets = targets::judged(&j.targets, &metrics, journey_sentiment.as_ref(), None);
     Context {
+        target_tally: targets::tally(&journey_targets, &stage_ctx),
+        targets: journey_targets,
         parent,
         breadcrumb,
         summary: summary::summary(&stage_ctx, &metrics, &links.pains, &backlog),
@@ -140,7 +153,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
             unthemed: themes::unthemed(&journey_themes, true),
             theme_waves,
             theme_changes,
-            sentiment: journey.sentiment_figure(),
+            sentiment: journey_sentiment,
             verbatims: data.overall.verbatims_in_order(),
             comments: data.overall.comments(),
         },
@@ -148,7 +161,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         emotion_from,
         emotion_measures,
         backlog,
-        backlog_formula: if weighted {
+        backlog_formula: if j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence) {
             backlog::BACKLOG_FORMULA_EVIDENCE
         } else {
             BACKLOG_FORMULA
@@ -287,7 +300,7 @@ fn stage<'a>(
     let emotion_measured = emotion_from
         .and_then(|m| metrics.get(m))
         .and_then(|f| f.emotion);
-    StageCtx {
+    let mut ctx = StageCtx {
         id: &st.id.value,
         name: &st.name,
         description: st.description.as_deref(),
@@ -326,10 +339,13 @@ fn stage<'a>(
         trends: parts::trends(&split.waves, &split.changes, &data.waves),
         reach: data.funnels.stages.get(i).and_then(Option::as_ref),
         details: Vec::new(),
+        targets: Vec::new(),
         waves: split.waves,
         changes: split.changes,
         segments: split.segments,
-    }
+    };
+    ctx.targets = targets::judged(&st.targets, &ctx.metrics, None, Some(&ctx));
+    ctx
 }
 
 /// A stage's pain points, each with the themes that are evidence for it and the solutions

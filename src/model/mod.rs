@@ -96,6 +96,9 @@ pub struct Journey {
     /// How the opportunity backlog is ranked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backlog: Option<BacklogOptions>,
+    /// Where the team wants the journey-level figures: measure -> comparison (`nps: ">= 30"`).
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    pub targets: Pairs<Spanned<Scalar>>,
     /// The comment codebook: themes counted in the surveys' comments, per stage; written
     /// inline, or a path to a `*.themes.yaml` file that holds `themes:`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

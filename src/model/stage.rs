@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::{Quotes, ReachBinding, Spanned};
+use super::{Pairs, Quotes, ReachBinding, Scalar, Spanned};
 
 /// A stage of the journey: one column of the map.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -50,6 +50,10 @@ pub struct Stage {
     /// This stage's comments to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,
+    /// Where the team wants this stage's figures: measure -> comparison (`csat: ">= 70%"`,
+    /// `ces: "<= 3"`, `kept: ">= 60%"`), judged with the figure's 95% interval.
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    pub targets: Pairs<Spanned<Scalar>>,
 }
 
 /// How the customer feels in a stage: a score on -2..2 and an optional label.
