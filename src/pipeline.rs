@@ -59,6 +59,18 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
                 let (funnels, funnel_diags) = crate::analytics::read_all(&loaded);
                 diagnostics.extend(funnel_diags);
                 data.funnels = funnels;
+                // What shipped solutions changed: the dated surveys read again around each.
+                let shipped = loaded
+                    .journey
+                    .stages
+                    .value
+                    .iter()
+                    .flat_map(|s| &s.solutions);
+                if shipped.into_iter().any(|s| s.shipped.is_some()) {
+                    let (effects, said) = crate::survey::effects::read(&loaded, checks.reading);
+                    data.effects = effects;
+                    diagnostics.extend(said);
+                }
                 // Targets are judged against the figures, once they are known.
                 if !loaded.journey.targets.is_empty()
                     || loaded

@@ -9,6 +9,7 @@ mod browser;
 mod chunks;
 mod docs;
 mod edges;
+mod effects;
 mod events;
 mod examples;
 mod fuzz_regressions;

@@ -144,6 +144,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Write a target as a comparison and a number in the figure's unit: `csat: \">= 70%\"`, `nps: \">= 30\"`, `ces: \"<= 3\"`, `sentiment: \">= 0.2\"`, `kept: \">= 60%\"`; name a measure that a survey (or `reach:`, for `kept`) gives the stage.",
     ),
     (
+        Code::BadShipped,
+        "Write `shipped:` as the day the solution reached customers (YYYY-MM-DD) on a solution with `status: done`, and `effect_window:` as days or weeks (`90d`, `12w`).",
+    ),
+    (
         Code::ColumnMissing,
         "Bind the measure to a column the file has (the nearest names are listed); check the survey's `source:` and header rows if every name looks wrong.",
     ),

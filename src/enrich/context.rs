@@ -170,6 +170,11 @@ pub struct SolutionCtx<'a> {
     pub priority: Option<f64>,
     /// 1-based rank in the backlog.
     pub rank: Option<usize>,
+    /// Shipped solutions: each measure of the stages it addresses, in the window before the
+    /// ship date against the window after.
+    pub effect: Vec<super::effects::Effect>,
+    /// Why a shipped solution shows no effect, when it shows none.
+    pub effect_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,6 +8,7 @@
 mod backlog;
 mod context;
 mod curve;
+mod effects;
 mod hierarchy;
 mod index;
 mod labels;
@@ -319,7 +320,7 @@ fn stage<'a>(
             })
             .collect(),
         pain_points: pain_points(st, &shares, codebook, links),
-        solutions: solutions(st, links),
+        solutions: solutions(st, links, stages, data),
         funnel: funnel_count(st),
         funnel_step: funnel_step(stages, i),
         frontstage: &st.frontstage,
@@ -377,16 +378,27 @@ fn pain_points<'a>(
 }
 
 /// A stage's solutions, each with the pain points it addresses and its backlog rank.
-fn solutions<'a>(st: &'a Stage, links: &Links<'a>) -> Vec<SolutionCtx<'a>> {
+fn solutions<'a>(
+    st: &'a Stage,
+    links: &Links<'a>,
+    stages: &'a [Stage],
+    data: &'a SurveyData,
+) -> Vec<SolutionCtx<'a>> {
     st.solutions
         .iter()
-        .map(|s| SolutionCtx {
-            solution: s,
-            addresses_detail: backlog::unique(&s.addresses)
+        .map(|s| {
+            let addresses_detail: Vec<PainRef> = backlog::unique(&s.addresses)
                 .filter_map(|id| links.pains.get(id).cloned())
-                .collect(),
-            priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),
-            rank: links.rank_of.get(s.id.value.as_str()).map(|r| r.0),
+                .collect();
+            let (effect, effect_note) = effects::of(s, &addresses_detail, stages, data);
+            SolutionCtx {
+                solution: s,
+                addresses_detail,
+                priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),
+                rank: links.rank_of.get(s.id.value.as_str()).map(|r| r.0),
+                effect,
+                effect_note,
+            }
         })
         .collect()
 }

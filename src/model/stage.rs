@@ -233,6 +233,13 @@ pub struct Solution {
     pub impact: Option<Impact>,
     #[serde(default)]
     pub links: Vec<Link>,
+    /// When a done solution reached customers (YYYY-MM-DD): its stages' figures in the
+    /// window before are compared with the same window after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipped: Option<Spanned<String>>,
+    /// The window on each side of `shipped`: days (`90d`, the default), weeks (`12w`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect_window: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -28,6 +28,10 @@ pub struct Survey {
     /// quarter or explicit ranges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wave: Option<WaveColumn>,
+    /// The column that dates each row, when the wave column does not (for the effect of a
+    /// shipped solution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Spanned<String>>,
     /// Compute every figure per value of this column as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_by: Option<Spanned<String>>,

@@ -40,6 +40,11 @@ impl Reader<'_> {
     ) -> Option<Tally> {
         let (bindings, stage_col) = self.all_bindings(names)?;
         let filters = self.filters(names)?;
+        // `date:` is read only around a ship date (`effects.rs`): a name the file lacks is
+        // said here, where the file is first read.
+        if let Some(d) = self.survey.date.clone() {
+            self.column(names, &d.value, d.pos, "the `date:` of its rows")?;
+        }
         let split = self.split(names)?;
         let pass = Pass::new(self, not_utf8);
         let wholes = Wholes::new(&bindings, &pass.missing, pass.touched.len());

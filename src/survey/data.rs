@@ -79,6 +79,9 @@ pub struct SurveyData {
     pub segments: Vec<String>,
     /// Answers a segment's figure needs to be shown.
     pub segment_min_n: u64,
+    /// For each shipped solution (by id), its stages' answers read again in two waves: the
+    /// window `before` the ship date and the window `after` ([`super::effects`]).
+    pub effects: Vec<(String, SurveyData)>,
     /// Rows kept per wave, and where the map first binds a wave.
     pub(super) wave_rows: Vec<u64>,
     pub(super) wave_pos: Option<Pos>,
@@ -126,6 +129,7 @@ impl SurveyData {
             segments: Vec::new(),
             segment_min_n: split::DEFAULT_MIN_N,
             funnels: crate::analytics::FunnelData::default(),
+            effects: Vec::new(),
             wave_rows: Vec::new(),
             wave_pos: None,
             declared_waves: Vec::new(),

@@ -17,6 +17,7 @@ mod cells;
 pub mod change;
 mod chunks;
 mod data;
+pub mod effects;
 mod emotion;
 mod guard;
 pub mod input;

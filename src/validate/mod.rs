@@ -4,6 +4,7 @@
 //! Invariants: collects every problem and never stops early; each diagnostic points at the
 //! offending value; the result is sorted by file and position so output is deterministic.
 
+mod improvement;
 mod stage_rules;
 
 use std::collections::BTreeMap;
@@ -60,35 +61,12 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     themes(&mut book, loaded.journey.codebook(), &ids.pain_points);
     v.out.append(&mut book.out);
     surveys(&mut v, loaded, &ids.stages);
-    targets(&mut v, &loaded.journey);
+    improvement::targets(&mut v, &loaded.journey);
+    improvement::shipped(&mut v, &loaded.journey);
     tables(&mut v, &loaded.journey);
     v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);
     v.out
-}
-
-/// Targets that cannot be read (whether each has a figure is judged once the surveys are
-/// read): an unknown measure at its key, a value that is no comparison or off the measure's
-/// range at the value; `kept` only on a stage.
-fn targets(v: &mut Validator, j: &crate::model::Journey) {
-    let all = std::iter::once((&j.targets, true))
-        .chain(j.stages.value.iter().map(|s| (&s.targets, false)));
-    for (targets, journey) in all {
-        for (k, t) in &targets.0 {
-            match crate::targets::parse(&k.value, &t.value.0) {
-                Ok(target) if journey && target.measure == "kept" => v.report(
-                    Code::BadTarget,
-                    k.pos,
-                    "`kept` is a stage's figure (the reach kept from the stage before); set this target on a stage".to_owned(),
-                ),
-                Ok(_) => {}
-                Err(why) if !crate::targets::MEASURES.contains(&k.value.as_str()) => {
-                    v.report(Code::BadTarget, k.pos, why);
-                }
-                Err(why) => v.report(Code::BadTarget, t.pos, why),
-            }
-        }
-    }
 }
 
 /// The map as a whole: format version, stages present, review date, persona, links.
