@@ -110,7 +110,7 @@ pub fn delta(value: f64, measure: &str) -> String {
     let (t, unit) = match measure {
         "nps" => (number(value.round(), 0), " pts"),
         // A theme's share, in percentage points.
-        "csat" | "theme" => (number(value, 1), " pts"),
+        "csat" | "theme" | "kept" => (number(value, 1), " pts"),
         _ => (number(value, 2), ""),
     };
     let t = if t == "-0" { "0".to_owned() } else { t };
@@ -126,6 +126,7 @@ pub fn measure_label(measure: &str) -> String {
         "ces" => "CES",
         "score" => "Score",
         "sentiment" => "Sentiment",
+        "kept" => "Kept",
         other => other,
     }
     .to_owned()

@@ -163,3 +163,131 @@ fn a_solution_shipped_without_answers_after_says_so() {
     assert!(s["effect"].as_array().unwrap().is_empty());
     assert_eq!(s["effect_note"], "no answers after the ship date yet");
 }
+
+/// An event log: 40 users who first viewed in the 30 days before 2026-05-15, 20 of whom
+/// carted; 50 who first viewed in the 30 days from it, 40 of whom carted.
+fn events() -> String {
+    let mut csv = String::from("user_id,event_type,event_time\n");
+    let mut row = |user: String, day: String, cart: bool| {
+        csv.push_str(&format!("{user},view,{day} 09:00:00\n"));
+        if cart {
+            csv.push_str(&format!("{user},cart,{day} 09:05:00\n"));
+        }
+    };
+    for u in 0..40 {
+        row(
+            format!("b{u}"),
+            format!("2026-04-{:02}", 16 + u % 15),
+            u < 20,
+        );
+    }
+    for u in 0..50 {
+        row(
+            format!("a{u}"),
+            format!("2026-05-{:02}", 15 + u % 16),
+            u < 40,
+        );
+    }
+    csv
+}
+
+#[test]
+fn a_shipped_solution_on_a_funnel_stage_shows_the_kept_share_before_and_after() {
+    // statsmodels: confint_proportions_2indep(40, 50, 20, 40, method="newcomb",
+    // compare="diff") = (0.102764, 0.471967); the difference 0.8 - 0.5 = 0.3.
+    let dir = tempdir();
+    let mut log = events();
+    // Sorted by time, as an event log must be per actor; rows of one actor are in order.
+    let mut lines: Vec<&str> = log.lines().skip(1).collect();
+    lines.sort_by_key(|l| l.split(',').nth(2).unwrap().to_owned());
+    log = format!("user_id,event_type,event_time\n{}\n", lines.join("\n"));
+    std::fs::write(dir.path().join("events.csv"), log).unwrap();
+    let map = "journeymap: 1
+title: Effects on a funnel
+persona: {name: Kim}
+stages:
+  - id: browse
+    name: Browse
+    touchpoints: [{name: Web}]
+  - id: cart
+    name: Add to cart
+    touchpoints: [{name: Web}]
+    pain_points:
+      - {id: button-hidden, text: The cart button is below the fold, severity: high}
+    solutions:
+      - id: sticky-button
+        text: Keep the cart button in view
+        addresses: [button-hidden]
+        status: done
+        shipped: 2026-05-15
+        effect_window: 30d
+events:
+  - id: shop
+    file: events.csv
+    actor: user_id
+    event: event_type
+    time: event_time
+    steps: {browse: view, cart: cart}
+";
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let j: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got = effect(&serde_json::json!({"stages": [j["stages"][1]]}));
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (m, e) = &got[0];
+    assert_eq!(m, "kept");
+    assert_eq!(
+        (&e["before"]["n"], &e["after"]["n"]),
+        (&Value::from(40), &Value::from(50))
+    );
+    assert_eq!(
+        (&e["before"]["value"], &e["after"]["value"]),
+        (&Value::from(50.0), &Value::from(80.0))
+    );
+    let close = |k: &str, x: f64| (e[k].as_f64().unwrap() - x).abs() < 1e-5;
+    assert!(
+        close("delta", 30.0) && close("low", 10.276407) && close("high", 47.196683),
+        "{e}"
+    );
+    assert_eq!(e["significant"], true);
+}
+
+#[test]
+fn diff_names_the_effects_that_appeared() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("answers.csv"), answers()).unwrap();
+    // Before: the solution was in progress; now it is done and shipped.
+    let old = MAP.replace(
+        "status: done\n        shipped: 2026-05-15\n        effect_window: 30d\n",
+        "status: in-progress\n",
+    );
+    assert_ne!(old, MAP);
+    std::fs::write(dir.path().join("old.journey.yaml"), old).unwrap();
+    std::fs::write(dir.path().join("new.journey.yaml"), MAP).unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "diff",
+            "--format",
+            "json",
+            "old.journey.yaml",
+            "new.journey.yaml",
+        ],
+    );
+    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let measures: Vec<&str> = d["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["measure"].as_str().unwrap())
+        .collect();
+    assert_eq!(measures, ["nps", "csat", "ces"], "{d}");
+    assert!(
+        d["summary"]
+            .as_str()
+            .unwrap()
+            .contains("3 effects of shipped solutions appeared"),
+        "{d}"
+    );
+}

@@ -186,6 +186,11 @@ fn place_log(
         });
         previous = Some(s.actors);
     }
+    data.entries.push(super::reach::LogEntries {
+        stages: r.steps.iter().map(|s| s.stage).collect(),
+        unit: r.unit,
+        by_day: r.by_entry_day.clone(),
+    });
     if let Some(last) = r.steps.last() {
         data.outside_path.push(OutsidePath {
             source: log.id.value.clone(),

@@ -25,6 +25,7 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
     let mut data = FunnelData {
         stages: vec![None; loaded.journey.stages.value.len()],
         outside_path: Vec::new(),
+        entries: Vec::new(),
     };
     exports::bind_stages(loaded, &funnels, &mut data, &mut diags);
     logs::read_logs(loaded, &mut data, &mut diags);

@@ -117,4 +117,15 @@ pub struct OutsidePath {
 pub struct FunnelData {
     pub stages: Vec<Option<Reach>>,
     pub outside_path: Vec<OutsidePath>,
+    /// Each event log's stages (by index, in step order) and, per day of entry, the actors
+    /// that reached each step.
+    pub entries: Vec<LogEntries>,
+}
+
+/// One event log's actors by the day they entered the funnel.
+#[derive(Debug, Clone, Default)]
+pub struct LogEntries {
+    pub stages: Vec<usize>,
+    pub unit: &'static str,
+    pub by_day: std::collections::BTreeMap<i64, Vec<u64>>,
 }

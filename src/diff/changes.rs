@@ -44,6 +44,9 @@ pub struct Changes {
     pub reach: Vec<ReachChange>,
     /// Targets whose judgement changed (met, missed, unclear), or that appeared or went.
     pub targets: Vec<TargetChange>,
+    /// Effects of shipped solutions the new map shows and the old one did not (a solution
+    /// shipped, or answers after its ship date arrived).
+    pub effects: Vec<EffectAppeared>,
     /// Survey waves the new map has and the old one lacks.
     pub waves_added: Vec<String>,
     /// Into each added wave: the figures whose change from the wave before is significant
@@ -122,6 +125,19 @@ pub(super) fn change<T: PartialEq + Clone>(old: &T, new: &T) -> Option<Change<T>
         old: old.clone(),
         new: new.clone(),
     })
+}
+
+/// A shipped solution's effect on one measure of one stage, new in this version.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectAppeared {
+    pub solution: String,
+    pub text: String,
+    pub stage: String,
+    pub measure: &'static str,
+    pub delta: f64,
+    pub low: f64,
+    pub high: f64,
+    pub significant: bool,
 }
 
 /// A target whose status changed: `none` on the side that does not have it.
@@ -240,7 +256,7 @@ fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
 }
 
 /// What the summary names, in its order: (one, many, what happened); `counts` gives how many.
-const SUMMARY: [(&str, &str, &str); 22] = [
+const SUMMARY: [(&str, &str, &str); 23] = [
     ("binding", "bindings", "changed"),
     ("source file", "source files", "changed"),
     ("stage", "stages", "added"),
@@ -261,11 +277,16 @@ const SUMMARY: [(&str, &str, &str); 22] = [
     ("measured reach", "measured reaches", "moved"),
     ("survey file", "survey files", "changed"),
     ("target", "targets", "judged otherwise"),
+    (
+        "effect of a shipped solution",
+        "effects of shipped solutions",
+        "appeared",
+    ),
     ("survey wave", "survey waves", "added"),
     ("figure", "figures", "moved significantly"),
 ];
 
-fn counts(c: &Changes) -> [usize; 22] {
+fn counts(c: &Changes) -> [usize; 23] {
     [
         c.bindings.len(),
         c.files_changed.len(),
@@ -287,6 +308,7 @@ fn counts(c: &Changes) -> [usize; 22] {
         c.reach.len(),
         c.surveys.len(),
         c.targets.len(),
+        c.effects.len(),
         c.waves_added.len(),
         c.moved_significantly.len(),
     ]

@@ -45,7 +45,8 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     measures(&mut c, old, new);
     themes(&mut c, old, new);
     surveys(&mut c, old, new);
-    targets(&mut c, old, new);
+    super::improvement::targets(&mut c, old, new);
+    super::improvement::effects(&mut c, old, new);
     waves(&mut c, old, new);
     c.summary = summary(&c);
     c
@@ -422,62 +423,6 @@ fn surveys(c: &mut Changes, old: &Context, new: &Context) {
                 values_used: Change {
                     old: o.values_used,
                     new: n.values_used,
-                },
-            });
-        }
-    }
-}
-
-/// Targets judged otherwise: by stage (journey first) and target, as the new map writes
-/// them; one the old map lacks is `none` before, one the new map lacks `none` after.
-fn targets(c: &mut Changes, old: &Context, new: &Context) {
-    let all = |ctx: &Context| -> Vec<(Option<String>, String, String)> {
-        let one = |stage: Option<&str>, j: &crate::targets::Judged| {
-            let t = crate::targets::Target {
-                measure: j.measure,
-                op: j.op,
-                value: j.value,
-            };
-            (
-                stage.map(str::to_owned),
-                crate::enrich::targets::written(&t),
-                crate::words::kebab(&j.status),
-            )
-        };
-        let journey = ctx.targets.iter().map(|j| one(None, j));
-        let stages = ctx
-            .stages
-            .iter()
-            .flat_map(|s| s.targets.iter().map(move |j| one(Some(s.name), j)));
-        journey.chain(stages).collect()
-    };
-    let (before, after) = (all(old), all(new));
-    let status_in = |list: &[(Option<String>, String, String)], stage: &Option<String>, t: &str| {
-        list.iter()
-            .find(|(s, w, _)| s == stage && w == t)
-            .map_or_else(|| "none".to_owned(), |(_, _, st)| st.clone())
-    };
-    for (stage, t, now) in &after {
-        let was = status_in(&before, stage, t);
-        if &was != now {
-            c.targets.push(TargetChange {
-                stage: stage.clone(),
-                target: t.clone(),
-                status: Change {
-                    old: was,
-                    new: now.clone(),
-                },
-            });
-        }
-    }
-    for (stage, t, was) in &before {
-        if status_in(&after, stage, t) == "none" {
-            c.targets.push(TargetChange {
-                stage: stage.clone(),
-                target: t.clone(),
-                status: Change {
-                    old: was.clone(),
-                    new: "none".to_owned(),
                 },
             });
         }

@@ -53,7 +53,7 @@ pub(super) struct Style {
 }
 
 impl Style {
-    fn text(self, s: &str) -> String {
+    pub(super) fn text(self, s: &str) -> String {
         if self.md {
             // A pull-request comment must not be reordered on screen by bidi controls.
             crate::render::md_escape(&crate::diagnostic::inert(s))
@@ -448,30 +448,6 @@ pub(super) fn survey_lines(c: &Changes, st: Style) -> Lines {
                 v.values_used.new
             );
             (Mark::Changed, text)
-        })
-        .collect()
-}
-
-pub(super) fn target_lines(c: &Changes, st: Style) -> Lines {
-    c.targets
-        .iter()
-        .map(|t| {
-            let whose = t
-                .stage
-                .as_deref()
-                .map_or_else(|| "the journey".to_owned(), |s| st.text(s));
-            let mark = match (t.status.old.as_str(), t.status.new.as_str()) {
-                ("none", _) => Mark::Added,
-                (_, "none") => Mark::Removed,
-                _ => Mark::Changed,
-            };
-            let text = format!(
-                "{whose}: {} {} → {}",
-                st.text(&t.target),
-                t.status.old,
-                t.status.new
-            );
-            (mark, text)
         })
         .collect()
 }

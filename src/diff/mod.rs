@@ -12,6 +12,7 @@ mod changes;
 mod compare;
 mod folder;
 mod git;
+mod improvement;
 mod lcs;
 mod lines;
 mod reach;

@@ -22,7 +22,11 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
         ("Survey files", survey_lines(c, style)),
         ("Funnel", funnel_lines(c, style)),
         ("Measured reach", reach_lines(c, style)),
-        ("Targets", target_lines(c, style)),
+        ("Targets", super::improvement::target_lines(c, style)),
+        (
+            "Effects of shipped solutions",
+            super::improvement::effect_lines(c, style),
+        ),
         ("Survey waves", wave_lines(c, style)),
     ];
     out.retain(|(_, lines)| !lines.is_empty());
@@ -44,6 +48,7 @@ pub fn markdown(c: &Changes) -> String {
 /// Sections of figures; the others say what was edited (bindings, files, the map itself).
 const FIGURES: &[&str] = &[
     "Targets",
+    "Effects of shipped solutions",
     "Survey measures",
     "Themes",
     "Survey files",

@@ -101,81 +101,93 @@ pub fn read(loaded: &Loaded, reading: Reading) -> (Vec<(String, SurveyData)>, Ve
         .flat_map(|st| &st.solutions)
         .filter(|s| s.status == Status::Done);
     for sol in solutions {
-        let Some(ship) = sol.shipped.as_ref().and_then(|d| ship_date(&d.value).ok()) else {
-            continue;
-        };
-        let days = sol
-            .effect_window
-            .as_ref()
-            .and_then(|w| window_days(&w.value).ok())
-            .unwrap_or(DEFAULT_WINDOW_DAYS);
-        let shift = |d: i64| ship.checked_add(jiff::Span::new().days(d)).ok();
-        let (Some(first), Some(last_before), Some(last)) =
-            (shift(-days), shift(-1), shift(days - 1))
-        else {
-            continue;
-        };
-        let surveys: Vec<Survey> = loaded
-            .journey
-            .surveys
-            .iter()
-            .filter_map(|s| dated(s, (first, last_before), (ship, last)))
-            .collect();
-        if surveys.is_empty() {
-            continue;
+        if let Some((data, diags)) = around(loaded, sol, reading) {
+            date_faults(loaded, diags, &mut said);
+            out.push((sol.id.value.clone(), data));
         }
-        let mut journey = loaded.journey.clone();
-        journey.surveys = surveys;
-        let again = Loaded {
-            file: loaded.file.clone(),
-            path: loaded.path.clone(),
-            journey,
-            persona: None,
-            root: loaded.root,
-            confine: loaded.confine.clone(),
-            themes_file: None,
-            shape: Vec::new(),
-            ancestors: Vec::new(),
-        };
-        let (data, diags) = super::read_all(&again, reading);
-        // The rest was said by the first reading; a row outside both windows is no fault.
-        let by_date: Vec<&str> = loaded
-            .journey
-            .surveys
-            .iter()
-            .filter(|s| s.date.is_some() && s.waves.is_empty())
-            .flat_map(|s| s.files().into_iter().map(|(_, f)| f.value.as_str()))
-            .collect();
-        for d in diags {
-            // Cells that cannot be read as dates; not those outside both windows, or empty.
-            let unreadable = [
-                "is not a date",
-                "names no day",
-                "could be either",
-                "disagree",
-                "day_order",
-            ];
-            let about_dates = matches!(d.code, Code::WaveCell | Code::WaveBinding)
-                && unreadable.iter().any(|u| d.message.contains(u))
-                && (by_date.iter().any(|f| d.file.ends_with(f)) || d.file == loaded.file);
-            if about_dates
-                && !said
-                    .iter()
-                    .any(|s| s.pos == d.pos && s.message == d.message)
-            {
-                let message = d
-                    .message
-                    .replacen("wave column", "`date:` column", 1)
-                    .replace(
-                        "the row is in no figure",
-                        "the row counts in neither window around a ship date",
-                    );
-                said.push(Diagnostic { message, ..d });
-            }
-        }
-        out.push((sol.id.value.clone(), data));
     }
     (out, said)
+}
+
+/// The dated surveys read with the windows around solution `sol`'s ship date as waves, and
+/// what that reading said; none when nothing dates its answers.
+fn around(
+    loaded: &Loaded,
+    sol: &crate::model::Solution,
+    reading: Reading,
+) -> Option<(SurveyData, Vec<Diagnostic>)> {
+    let ship = sol
+        .shipped
+        .as_ref()
+        .and_then(|d| ship_date(&d.value).ok())?;
+    let days = sol
+        .effect_window
+        .as_ref()
+        .and_then(|w| window_days(&w.value).ok())
+        .unwrap_or(DEFAULT_WINDOW_DAYS);
+    let shift = |d: i64| ship.checked_add(jiff::Span::new().days(d)).ok();
+    let (first, last_before, last) = (shift(-days)?, shift(-1)?, shift(days - 1)?);
+    let surveys: Vec<Survey> = loaded
+        .journey
+        .surveys
+        .iter()
+        .filter_map(|s| dated(s, (first, last_before), (ship, last)))
+        .collect();
+    if surveys.is_empty() {
+        return None;
+    }
+    let mut journey = loaded.journey.clone();
+    journey.surveys = surveys;
+    let again = Loaded {
+        file: loaded.file.clone(),
+        path: loaded.path.clone(),
+        journey,
+        persona: None,
+        root: loaded.root,
+        confine: loaded.confine.clone(),
+        themes_file: None,
+        shape: Vec::new(),
+        ancestors: Vec::new(),
+    };
+    Some(super::read_all(&again, reading))
+}
+
+/// Of what a reading around a ship date said, the cells of a `date:` column that cannot be
+/// read as dates (no other reading reads that column), each once; the rest was said by the
+/// first reading, and a row outside both windows is no fault.
+fn date_faults(loaded: &Loaded, diags: Vec<Diagnostic>, said: &mut Vec<Diagnostic>) {
+    let by_date: Vec<&str> = loaded
+        .journey
+        .surveys
+        .iter()
+        .filter(|s| s.date.is_some() && s.waves.is_empty())
+        .flat_map(|s| s.files().into_iter().map(|(_, f)| f.value.as_str()))
+        .collect();
+    let unreadable = [
+        "is not a date",
+        "names no day",
+        "could be either",
+        "disagree",
+        "day_order",
+    ];
+    for d in diags {
+        let about_dates = matches!(d.code, Code::WaveCell | Code::WaveBinding)
+            && unreadable.iter().any(|u| d.message.contains(u))
+            && (by_date.iter().any(|f| d.file.ends_with(f)) || d.file == loaded.file);
+        if !about_dates {
+            continue;
+        }
+        let message = d
+            .message
+            .replacen("wave column", "`date:` column", 1)
+            .replace(
+                "the row is in no figure",
+                "the row counts in neither window around a ship date",
+            );
+        if !said.iter().any(|s| s.pos == d.pos && s.message == message) {
+            said.push(Diagnostic { message, ..d });
+        }
+    }
 }
 
 #[cfg(test)]

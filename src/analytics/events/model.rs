@@ -72,6 +72,10 @@ pub struct LogResult {
     pub segments: Vec<SegmentResult>,
     pub rows: u64,
     pub duplicates: u64,
+    /// Per day of entry (days since 1970-01-01, UTC; the day of an actor's first stage),
+    /// the actors of that day that reached each step: what a shipped solution's effect on
+    /// the kept share compares.
+    pub by_entry_day: std::collections::BTreeMap<i64, Vec<u64>>,
 }
 
 /// A log and the stages it binds: stage index, the rule, where the map names the stage.

@@ -73,7 +73,26 @@ pub(super) fn finish(
         segments,
         rows: c.rows,
         duplicates: c.state.duplicates,
+        by_entry_day: by_entry_day(&c.state, n),
     })
+}
+
+/// Per day of entry, the actors that reached each step.
+fn by_entry_day(state: &State, n: usize) -> std::collections::BTreeMap<i64, Vec<u64>> {
+    const DAY_US: i64 = 86_400_000_000;
+    let mut out = std::collections::BTreeMap::new();
+    for (first, _, _) in state.firsts() {
+        if first[0] == NONE {
+            continue;
+        }
+        let counts = out
+            .entry(first[0].div_euclid(DAY_US))
+            .or_insert_with(|| vec![0u64; n]);
+        for k in (0..n).filter(|k| first[*k] != NONE) {
+            counts[k] += 1;
+        }
+    }
+    out
 }
 
 /// The count of unreadable times beyond the first few, and the first row out of time order.
