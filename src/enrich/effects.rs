@@ -55,7 +55,7 @@ pub(super) fn of(
     }
     let read = data.effects.iter().find(|(id, _)| *id == s.id.value);
     let mut out = Vec::new();
-    let (mut before, mut after) = (false, false);
+    let (mut before, mut after, mut logged) = (false, false, false);
     for &i in &addressed {
         if let Some((_, read)) = read {
             let (b, a) = surveyed(&stages[i], &read.stages[i], read, &mut out);
@@ -67,12 +67,13 @@ pub(super) fn of(
             .as_ref()
             .and_then(|w| window_days(&w.value).ok())
             .unwrap_or(DEFAULT_WINDOW_DAYS);
-        let (b, a) = kept(&stages[i], i, ship, days, &data.funnels, &mut out);
+        let (b, a, binds) = kept(&stages[i], i, ship, days, &data.funnels, &mut out);
         before |= b;
         after |= a;
+        logged |= binds;
     }
     let note = out.is_empty().then(|| {
-        match (before, after, read.is_some() || !data.funnels.entries.is_empty()) {
+        match (before, after, read.is_some() || logged) {
             (_, _, false) => "no survey dates its answers (a wave column of dates, or `date:`) and no event log binds its stages, so nothing can be compared across the ship date",
             (true, false, _) => "no answers after the ship date yet",
             (false, true, _) => "no answers before the ship date to compare with",
@@ -132,7 +133,8 @@ fn surveyed(
 
 /// The share of actors kept into stage `i` from the step before it, among those who entered
 /// an event log's funnel in the window before the ship date against those who entered in
-/// the window after (Newcombe's interval, as CSAT's); whether each window had entrants.
+/// the window after (Newcombe's interval, as CSAT's); whether each window had entrants, and
+/// whether a log binds the stage after another at all.
 fn kept(
     stage: &Stage,
     i: usize,
@@ -140,13 +142,14 @@ fn kept(
     days: i64,
     funnels: &crate::analytics::FunnelData,
     out: &mut Vec<Effect>,
-) -> (bool, bool) {
+) -> (bool, bool, bool) {
     let day = (ship - jiff::civil::date(1970, 1, 1)).get_days() as i64;
-    let (mut b_any, mut a_any) = (false, false);
+    let (mut b_any, mut a_any, mut binds) = (false, false, false);
     for log in &funnels.entries {
         let Some(k) = log.stages.iter().position(|s| *s == i).filter(|k| *k > 0) else {
             continue;
         };
+        binds = true;
         let sum = |from: i64, to: i64| {
             log.by_day
                 .range(from..=to)
@@ -181,5 +184,5 @@ fn kept(
             low_sample: nb < LOW_SAMPLE || na < LOW_SAMPLE,
         });
     }
-    (b_any, a_any)
+    (b_any, a_any, binds)
 }

@@ -119,6 +119,12 @@ fn tree_order(parent: &[Option<(usize, usize)>]) -> Vec<(usize, usize)> {
         out.push((i, depth));
         stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
     }
+    // Maps no top map leads to (a loop, which validation refuses) are listed all the same.
+    for i in 0..parent.len() {
+        if !out.iter().any(|(o, _)| *o == i) {
+            out.push((i, 0));
+        }
+    }
     out
 }
 
@@ -281,6 +287,11 @@ mod tests {
         assert_eq!(
             tree_order(&parent),
             vec![(0, 0), (2, 1), (3, 2), (1, 1), (4, 0)]
+        );
+        // Two maps that detail each other are listed, not lost.
+        assert_eq!(
+            tree_order(&[Some((1, 0)), Some((0, 0))]),
+            vec![(0, 0), (1, 0)]
         );
     }
 }
