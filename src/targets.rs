@@ -52,9 +52,11 @@ impl Op {
 pub struct Target {
     pub measure: &'static str,
     pub op: Op,
-    /// In the figure's own unit: CSAT and shares in percent points (0..100), `kept` as a
-    /// share (0..1), NPS in points, means on their scale.
+    /// In the figure's own unit: CSAT in percent points (0..100), `kept` and a score's
+    /// yes-share as shares (0..1), NPS in points, means on their scale.
     pub value: f64,
+    /// A score's target written as a percentage (`70%`): on the share that answered yes.
+    pub percent: bool,
 }
 
 /// Read `text` (`>= 70%`) as a target on `measure`; the error says what is wrong and how to
@@ -100,6 +102,8 @@ pub fn parse(measure: &str, text: &str) -> Result<Target, String> {
         ("csat", _) => x,
         ("kept", true) => x / 100.0,
         ("kept", false) => x,
+        // A score shown as the share that answered yes (`values:` naming its 1).
+        ("score", true) if (0.0..=100.0).contains(&x) => x / 100.0,
         (_, true) => {
             return Err(format!(
                 "a {measure} target is not a percentage; write it without `%`, as `{} {number}`",
@@ -122,7 +126,13 @@ pub fn parse(measure: &str, text: &str) -> Result<Target, String> {
             "`{t}` is outside the range of {measure} ({words}); no figure can meet or miss it"
         ));
     }
-    Ok(Target { measure, op, value })
+    Ok(Target {
+        measure,
+        op,
+        value,
+        // CSAT and `kept` are always percentages; only a score's is a choice.
+        percent: percent && measure == "score",
+    })
 }
 
 /// Whether a figure is where the target wants it.
@@ -140,6 +150,8 @@ pub struct Judged {
     pub measure: &'static str,
     pub op: Op,
     pub value: f64,
+    /// A score's target on the share that answered yes (written as a percentage).
+    pub percent: bool,
     pub status: Status,
     pub figure: f64,
     pub low: f64,
@@ -169,6 +181,7 @@ pub fn judge(t: &Target, figure: f64, low: f64, high: f64, n: Option<u64>) -> Ju
         measure: t.measure,
         op: t.op,
         value: t.value,
+        percent: t.percent,
         status,
         figure,
         low,
@@ -208,6 +221,7 @@ mod tests {
         assert_eq!(t("ces", "<= 3"), Ok((Op::AtMost, 3.0)));
         assert_eq!(t("nps", "< -10"), Ok((Op::Below, -10.0)));
         assert!(t("nps", ">= 30%").unwrap_err().contains("not a percentage"));
+        assert_eq!(t("score", ">= 60%"), Ok((Op::AtLeast, 0.6)));
         assert!(t("nps", "30").unwrap_err().contains("says no comparison"));
         assert!(
             t("csat", ">= 120%")

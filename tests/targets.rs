@@ -245,3 +245,40 @@ fn the_guides_worked_example_says_what_the_render_says() {
         assert!(words.contains(&format!("about {n} more answers")), "{n}");
     }
 }
+
+#[test]
+fn a_target_on_a_yes_share_is_a_percentage() {
+    // A score on [0, 1] whose `values:` name its 1 is shown as the share that said yes
+    // (2 of 3 here): its target is written as a percentage, and judged as one.
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        "stage,ok\nbuy,Yes\nbuy,No\nbuy,Yes\n",
+    )
+    .unwrap();
+    let map = |target: &str| {
+        format!(
+            "journeymap: 1\ntitle: Y\npersona: {{name: K}}\nstages:\n  - id: buy\n    name: Buy\n    touchpoints: [{{name: Web}}]\n    targets: {{score: \"{target}\"}}\nsurveys:\n  - id: s\n    file: a.csv\n    stage_column: stage\n    measures: {{score: {{column: ok, scale: [0, 1], values: {{\"Yes\": 1, \"No\": 0}}}}}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("m.journey.yaml"), map(">= 0.5")).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert!(
+        stdout(&o).contains("error[JM025]: this score is shown as the share of answers that said yes; write its target as a percentage, `>= 50%`"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(dir.path().join("m.journey.yaml"), map("<= 20%")).unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+    let j: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let t = &j["stages"][0]["targets"][0];
+    assert_eq!(
+        (&t["value"], &t["percent"]),
+        (&Value::from(0.2), &Value::from(true))
+    );
+    // 2 of 3 said yes; Wilson's interval (0.208, 0.939) lies above 20%: missed.
+    assert_eq!(t["status"], "missed", "{t}");
+}

@@ -16,6 +16,7 @@ pub(super) fn targets(c: &mut Changes, old: &Context, new: &Context) {
                 measure: j.measure,
                 op: j.op,
                 value: j.value,
+                percent: j.percent,
             };
             (
                 stage.map(str::to_owned),

@@ -21,6 +21,8 @@ struct Against {
     high: f64,
     n: Option<u64>,
     scale: Option<[f64; 2]>,
+    /// A score shown as the share (percent) that answered yes.
+    share: bool,
 }
 
 fn figure(f: &Figure) -> Against {
@@ -30,6 +32,7 @@ fn figure(f: &Figure) -> Against {
         high: f.high,
         n: Some(f.n),
         scale: Some(f.scale),
+        share: f.yes.is_some(),
     }
 }
 
@@ -50,6 +53,7 @@ fn against(
                 high: kept,
                 n: None,
                 scale: None,
+                share: false,
             })
         }
         "sentiment" => metrics.get("sentiment").or(sentiment).map(figure),
@@ -85,8 +89,31 @@ pub(super) fn judged(
         .collect()
 }
 
-/// A mean's target off the mean's own scale (CES on 1..7, a score on its `scale:`).
+/// A mean's target off the mean's own scale (CES on 1..7, a score on its `scale:`), or a
+/// score's target written as a percentage when the score is a mean, or the other way round.
 fn off_scale(t: &Target, a: &Against) -> Option<String> {
+    match (t.measure, a.share, t.percent) {
+        ("score", true, false) => {
+            // `>= 0.5` meant as a share, or `>= 50` meant as a percentage: either way, 50%.
+            let pct = if t.value <= 1.0 {
+                t.value * 100.0
+            } else {
+                t.value
+            };
+            return Some(format!(
+                "this score is shown as the share of answers that said yes; write its target as a percentage, `{} {}%`",
+                t.op.text(),
+                crate::words::number(pct, 1)
+            ));
+        }
+        ("score", false, true) => {
+            return Some(
+                "this score is a mean, not a share; write its target on the score's scale, without `%`".to_owned(),
+            );
+        }
+        ("score", true, true) => return None,
+        _ => {}
+    }
     let [lo, hi] = a.scale.filter(|_| matches!(t.measure, "ces" | "score"))?;
     (!(lo..=hi).contains(&t.value)).then(|| {
         format!(
@@ -159,28 +186,32 @@ pub fn written(t: &Target) -> String {
         "{} {} {}",
         t.measure,
         t.op.text(),
-        value(t.measure, t.value)
+        value_as(t.measure, t.value, t.percent)
     )
 }
 
-fn value(measure: &str, x: f64) -> String {
+/// `x` in the target's unit: a percentage for CSAT (percent points), `kept` and a score's
+/// yes-share (shares).
+fn value_as(measure: &str, x: f64, percent: bool) -> String {
     match measure {
         "csat" => format!("{}%", crate::words::number(x, 1)),
         "kept" => format!("{}%", crate::words::number(x * 100.0, 1)),
+        _ if percent => format!("{}%", crate::words::number(x * 100.0, 1)),
         _ => crate::words::number(x, 2),
     }
 }
 
 /// The figure and its interval, in the target's unit: `52.1% (95% interval 46% to 58.2%)`.
 pub fn reading(j: &Judged) -> String {
+    let v = |x: f64| value_as(j.measure, x, j.percent);
     if j.n.is_none() {
-        return format!("{} measured", value(j.measure, j.figure));
+        return format!("{} measured", v(j.figure));
     }
     format!(
         "{} (95% interval {} to {})",
-        value(j.measure, j.figure),
-        value(j.measure, j.low),
-        value(j.measure, j.high)
+        v(j.figure),
+        v(j.low),
+        v(j.high)
     )
 }
 
