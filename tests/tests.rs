@@ -26,6 +26,7 @@ mod properties;
 mod real;
 mod review;
 mod safety;
+mod scoring;
 mod sentiment;
 mod serve;
 mod sql;

@@ -61,6 +61,7 @@ codes! {
     ParentCycle = "JM024", Error, "maps whose `parent:` links lead back to themselves";
     BadTarget = "JM025", Error, "a target that cannot be judged: no comparison, not a number, an unknown measure, off the measure's range, or on a figure the stage does not have";
     BadShipped = "JM026", Error, "a `shipped:` that is not a date, on a solution that is not done, or an `effect_window:` that is not days or weeks";
+    BadScore = "JM027", Error, "a backlog `score:` that is no model and no formula over the factors (an unknown factor is named with the nearest)";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";

@@ -148,6 +148,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Write `shipped:` as the day the solution reached customers (YYYY-MM-DD) on a solution with `status: done`, and `effect_window:` as days or weeks (`90d`, `12w`).",
     ),
     (
+        Code::BadScore,
+        "Write `backlog: {score: rice}` (or `ice`, `wsjf`), or a formula over `severity`, `impact`, `effort`, `ease`, `reach` and `confidence`, such as `\"reach * impact / effort\"`.",
+    ),
+    (
         Code::ColumnMissing,
         "Bind the measure to a column the file has (the nearest names are listed); check the survey's `source:` and header rows if every name looks wrong.",
     ),

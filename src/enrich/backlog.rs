@@ -47,16 +47,53 @@ pub(super) fn unique(ids: &[crate::model::Spanned<String>]) -> impl Iterator<Ite
         .filter(move |id| seen.insert(*id))
 }
 
-/// Open solutions ranked by priority (highest first), ties by id.
+/// What the backlog needs besides the map: the scoring model, and per stage (by index) its
+/// reach with where it came from, and whether a survey figure measures it.
+pub(super) struct Scoring<'s> {
+    pub model: super::scoring::Model,
+    pub reach: &'s dyn Fn(usize) -> (f64, &'static str),
+    pub measured: &'s dyn Fn(usize) -> bool,
+}
+
+/// Confidence from the evidence behind the pain points addressed.
+fn confidence(
+    stages: &[Stage],
+    addresses: &[PainRef],
+    measured: &dyn Fn(usize) -> bool,
+) -> (f64, &'static str) {
+    use super::scoring::{CONFIDENCE_MEASURED, CONFIDENCE_NONE, CONFIDENCE_WRITTEN};
+    let at = |id: &str| stages.iter().position(|s| s.id.value == id);
+    if addresses
+        .iter()
+        .any(|p| p.evidence.is_some() || at(p.stage).is_some_and(measured))
+    {
+        return (CONFIDENCE_MEASURED, "measured");
+    }
+    let written = addresses.iter().any(|p| {
+        stages
+            .iter()
+            .flat_map(|s| &s.pain_points)
+            .any(|pp| pp.id.value == p.id && pp.evidence.is_some())
+    });
+    if written {
+        (CONFIDENCE_WRITTEN, "written")
+    } else {
+        (CONFIDENCE_NONE, "none")
+    }
+}
+
+/// Open solutions ranked by score (highest first), ties by id.
 pub(super) fn backlog<'a>(
     stages: &'a [Stage],
     pains: &BTreeMap<&str, PainRef<'a>>,
+    scoring: &Scoring,
 ) -> Vec<BacklogItem<'a>> {
     let mut items: Vec<BacklogItem> = stages
         .iter()
-        .flat_map(|st| st.solutions.iter().map(move |s| (st, s)))
-        .filter(|(_, s)| !matches!(s.status, Status::Done | Status::Dropped))
-        .map(|(st, s)| {
+        .enumerate()
+        .flat_map(|(i, st)| st.solutions.iter().map(move |s| (i, st, s)))
+        .filter(|(_, _, s)| !matches!(s.status, Status::Done | Status::Dropped))
+        .map(|(i, st, s)| {
             let addresses: Vec<PainRef> = unique(&s.addresses)
                 .filter_map(|id| pains.get(id).cloned())
                 .collect();
@@ -73,6 +110,20 @@ pub(super) fn backlog<'a>(
             let iw = impact_weight(s.impact);
             let ew = effort_weight(s.effort);
             let sum = weighted_sum.unwrap_or(f64::from(severity_sum));
+            let (reach, reach_from) = (scoring.reach)(i);
+            let (confidence, confidence_from) = confidence(stages, &addresses, scoring.measured);
+            let factors = super::scoring::Factors {
+                severity: sum,
+                impact: iw,
+                effort: ew,
+                ease: 4 - ew,
+                reach,
+                reach_from,
+                confidence,
+                confidence_from,
+            };
+            let priority = sum * f64::from(iw) / f64::from(ew);
+            let score = super::scoring::score(&scoring.model, &factors).unwrap_or(0.0);
             BacklogItem {
                 rank: 0,
                 id: &s.id.value,
@@ -87,12 +138,14 @@ pub(super) fn backlog<'a>(
                 weighted_sum,
                 impact_weight: iw,
                 effort_weight: ew,
-                priority: sum * f64::from(iw) / f64::from(ew),
+                priority,
+                score,
+                factors,
                 addresses,
             }
         })
         .collect();
-    items.sort_by(|a, b| b.priority.total_cmp(&a.priority).then(a.id.cmp(b.id)));
+    items.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(b.id)));
     for (i, item) in items.iter_mut().enumerate() {
         item.rank = i + 1;
     }

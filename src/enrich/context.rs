@@ -70,6 +70,8 @@ pub struct Context<'a> {
     pub emotion_measures: Vec<&'static str>,
     pub backlog: Vec<BacklogItem<'a>>,
     pub backlog_formula: &'static str,
+    /// The scoring model's formula and factors, when the map chooses one (`backlog.score`).
+    pub score_formula: Option<String>,
     /// Which optional lanes have content in at least one stage.
     pub lanes: Lanes,
     pub emotion_curve: Curve,
@@ -224,6 +226,9 @@ pub struct BacklogItem<'a> {
     pub impact_weight: u32,
     pub effort_weight: u32,
     pub priority: f64,
+    /// The score the backlog is ranked by (the priority, under the default model).
+    pub score: f64,
+    pub factors: super::scoring::Factors,
     pub addresses: Vec<PainRef<'a>>,
 }
 

@@ -13,6 +13,7 @@ mod hierarchy;
 mod index;
 mod labels;
 mod parts;
+pub mod scoring;
 mod summary;
 pub mod targets;
 mod themes;
@@ -89,12 +90,41 @@ fn ranked<'a>(j: &'a Journey, data: &SurveyData) -> (Links<'a>, Vec<BacklogItem<
         stages,
         weighted.then(|| evidence(j.codebook(), stages, data)),
     );
-    let backlog = backlog::backlog(stages, &links.pains);
-    links.rank_of = backlog
-        .iter()
-        .map(|b| (b.id, (b.rank, b.priority)))
-        .collect();
+    let model = j
+        .backlog
+        .as_ref()
+        .and_then(|b| b.score.as_ref())
+        .and_then(|s| scoring::model(&s.value).ok())
+        .unwrap_or(scoring::Model::Default);
+    let reach = |i: usize| reach_of(&stages[i], i, data);
+    let measured = |i: usize| data.stages.get(i).is_some_and(|a| !a.figures().is_empty());
+    let scoring = backlog::Scoring {
+        model,
+        reach: &reach,
+        measured: &measured,
+    };
+    let backlog = backlog::backlog(stages, &links.pains, &scoring);
+    links.rank_of = backlog.iter().map(|b| (b.id, (b.rank, b.score))).collect();
     (links, backlog)
+}
+
+/// People who reach stage `i`: its measured reach, else its `funnel:`, else the most answers
+/// behind one of its survey figures, else 1; and where that came from.
+fn reach_of(st: &Stage, i: usize, data: &SurveyData) -> (f64, &'static str) {
+    if let Some(r) = data.funnels.stages.get(i).and_then(Option::as_ref) {
+        return (r.figures.count as f64, "measured");
+    }
+    if let Some(n) = funnel_count(st) {
+        return (n as f64, "funnel");
+    }
+    let most = data
+        .stages
+        .get(i)
+        .and_then(|a| a.figures().into_iter().map(|(_, f)| f.n).max());
+    match most {
+        Some(n) if n > 0 => (n as f64, "survey n"),
+        _ => (1.0, "unknown"),
+    }
 }
 
 pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
@@ -162,6 +192,12 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         emotion_from,
         emotion_measures,
         backlog,
+        score_formula: j
+            .backlog
+            .as_ref()
+            .and_then(|b| b.score.as_ref())
+            .and_then(|s| scoring::model(&s.value).ok())
+            .and_then(|m| scoring::formula(&m)),
         backlog_formula: if j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence) {
             backlog::BACKLOG_FORMULA_EVIDENCE
         } else {

@@ -125,6 +125,11 @@ pub struct BacklogOptions {
     /// default.
     #[serde(default)]
     pub weight_by_evidence: bool,
+    /// How solutions are scored: `rice`, `ice`, `wsjf`, or a formula over `severity`,
+    /// `impact`, `effort`, `ease`, `reach` and `confidence` (default: severity × impact ÷
+    /// effort).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Spanned<String>>,
 }
 
 /// Quotes a map pins to (or hides from) the verbatim comments it shows.

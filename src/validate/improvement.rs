@@ -51,3 +51,12 @@ pub(super) fn shipped(v: &mut Validator, j: &crate::model::Journey) {
         }
     }
 }
+
+/// `backlog.score`: a model's name, or a formula over the factors.
+pub(super) fn score(v: &mut Validator, j: &crate::model::Journey) {
+    if let Some(s) = j.backlog.as_ref().and_then(|b| b.score.as_ref())
+        && let Err(why) = crate::enrich::scoring::model(&s.value)
+    {
+        v.report(Code::BadScore, s.pos, why);
+    }
+}
