@@ -154,3 +154,40 @@ fn a_formula_naming_an_unknown_factor_is_refused_at_its_line() {
         stdout(&o)
     );
 }
+
+#[test]
+fn the_impact_effort_matrix_places_each_open_solution_by_its_rank() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("answers.csv"), "stage,csat\nc,4\n").unwrap();
+    std::fs::write(dir.path().join("m.journey.yaml"), map("wsjf")).unwrap();
+    let page = stdout(&run_in(dir.path(), &["render", "m.journey.yaml"]));
+    let doc = scraper::Html::parse_document(&page);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let matrix = doc
+        .select(&sel("figure.matrix svg"))
+        .next()
+        .expect("a matrix");
+    assert_eq!(matrix.value().attr("role"), Some("img"));
+    // sa is high impact and small effort (quick wins), rank 1 under WSJF; sb medium and
+    // large; sc low and medium. Each is a dot with its rank, in its cell's column and row.
+    let ranks: Vec<(String, f64, f64)> = matrix
+        .select(&sel("text.rank-num"))
+        .map(|t| {
+            (
+                t.text().collect(),
+                t.value().attr("x").unwrap().parse().unwrap(),
+                t.value().attr("y").unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    let at = |rank: &str| ranks.iter().find(|r| r.0 == rank).unwrap().clone();
+    let col = |x: f64, y: f64| (((x - 88.0) / 132.0) as usize, ((y - 22.0) / 100.0) as usize);
+    let (_, x1, y1) = at("1");
+    let (_, x2, y2) = at("2");
+    let (_, x3, y3) = at("3");
+    assert_eq!(ranks.len(), 3);
+    assert_eq!(
+        (col(x1, y1), col(x2, y2), col(x3, y3)),
+        ((0, 0), (2, 1), (1, 2))
+    );
+}
