@@ -409,12 +409,7 @@ fn a_diff_of_the_folder_names_added_removed_and_reparented_maps() {
     )
     .unwrap();
     std::fs::remove_file(maps.join(PAYING)).unwrap();
-    let o = run_in(
-        dir.path(),
-        &["diff", "--format", "json", "HEAD:maps/", "maps/"],
-    );
-    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
-    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = crate::util::diff_json(dir.path(), "HEAD:maps/", "maps/");
     assert_eq!(
         d["added"],
         json!([{"path": "finding.journey.yaml", "title": "Child"}])

@@ -163,18 +163,7 @@ fn gfm_blocks(md: &str) -> Vec<(String, String)> {
 
 /// `diff -f json` of the shop map against `HEAD`, which must succeed.
 fn diff_json(d: &Path) -> serde_json::Value {
-    let o = run_in(
-        d,
-        &[
-            "diff",
-            "HEAD:maps/shop.journey.yaml",
-            "maps/shop.journey.yaml",
-            "-f",
-            "json",
-        ],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    serde_json::from_str(&stdout(&o)).unwrap()
+    crate::util::diff_json(d, "HEAD:maps/shop.journey.yaml", "maps/shop.journey.yaml")
 }
 
 #[test]

@@ -192,17 +192,7 @@ fn diff_names_the_targets_judged_otherwise() {
         MAP.replace("answers.csv", "later.csv"),
     )
     .unwrap();
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "--format",
-            "json",
-            "old.journey.yaml",
-            "new.journey.yaml",
-        ],
-    );
-    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = crate::util::diff_json(dir.path(), "old.journey.yaml", "new.journey.yaml");
     assert_eq!(
         d["targets"],
         serde_json::json!([{"stage": "B", "target": "csat >= 60%", "status": {"old": "missed", "new": "met"}}])

@@ -238,3 +238,10 @@ pub fn without_parent(map: &Path) {
         .collect();
     std::fs::write(map, kept).unwrap();
 }
+
+/// `diff --format json OLD NEW` run in `dir`, which must succeed: the report.
+pub fn diff_json(dir: &Path, old: &str, new: &str) -> serde_json::Value {
+    let o = run_in(dir, &["diff", "--format", "json", old, new]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}

@@ -83,23 +83,28 @@ fn emotion_measures(data: &SurveyData, stages: usize) -> Vec<&'static str> {
 
 /// The links between pain points and solutions, and the backlog they rank (weighted by
 /// evidence when the map asks).
-fn ranked<'a>(j: &'a Journey, data: &SurveyData) -> (Links<'a>, Vec<BacklogItem<'a>>) {
+fn ranked<'a>(
+    j: &'a Journey,
+    data: &SurveyData,
+    model: &scoring::Model,
+) -> (Links<'a>, Vec<BacklogItem<'a>>) {
     let stages = &j.stages.value;
     let weighted = j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence);
     let mut links = links(
         stages,
         weighted.then(|| evidence(j.codebook(), stages, data)),
     );
-    let model = j
-        .backlog
-        .as_ref()
-        .and_then(|b| b.score.as_ref())
-        .and_then(|s| scoring::model(&s.value).ok())
-        .unwrap_or(scoring::Model::Default);
-    let reach = |i: usize| reach_of(&stages[i], i, data);
-    let measured = |i: usize| data.stages.get(i).is_some_and(|a| !a.figures().is_empty());
+    // Each stage's reach and whether a survey measures it, once per stage.
+    let reaches: Vec<(f64, &'static str)> = (0..stages.len())
+        .map(|i| reach_of(&stages[i], i, data))
+        .collect();
+    let surveyed: Vec<bool> = (0..stages.len())
+        .map(|i| data.stages.get(i).is_some_and(|a| !a.figures().is_empty()))
+        .collect();
+    let reach = |i: usize| reaches[i];
+    let measured = |i: usize| surveyed[i];
     let scoring = backlog::Scoring {
-        model,
+        model: model.clone(),
         reach: &reach,
         measured: &measured,
     };
@@ -133,7 +138,8 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
     let emotion_measures = emotion_measures(data, j.stages.value.len());
     let emotion_from = emotion_measures.first().copied();
     let stages = &j.stages.value;
-    let (links, backlog) = ranked(j, data);
+    let model = scoring::of_map(j);
+    let (links, backlog) = ranked(j, data, &model);
     let overall = parts::parts(&data.overall, data);
     let mut lanes = Lanes::default();
     let stage_ctx: Vec<StageCtx> = stages
@@ -192,12 +198,7 @@ pub fn enrich<'a>(loaded: &'a Loaded, data: &'a SurveyData) -> Context<'a> {
         emotion_from,
         emotion_measures,
         backlog,
-        score_formula: j
-            .backlog
-            .as_ref()
-            .and_then(|b| b.score.as_ref())
-            .and_then(|s| scoring::model(&s.value).ok())
-            .and_then(|m| scoring::formula(&m)),
+        score_formula: scoring::formula(&model),
         backlog_formula: if j.backlog.as_ref().is_some_and(|b| b.weight_by_evidence) {
             backlog::BACKLOG_FORMULA_EVIDENCE
         } else {

@@ -87,6 +87,16 @@ pub fn model(spec: &str) -> Result<Model, String> {
     Ok(Model::Formula(spec.trim().to_owned()))
 }
 
+/// The model a map's `backlog.score` names, read once (validation refused one that cannot
+/// be read); the default without one.
+pub fn of_map(j: &crate::model::Journey) -> Model {
+    j.backlog
+        .as_ref()
+        .and_then(|b| b.score.as_ref())
+        .and_then(|s| model(&s.value).ok())
+        .unwrap_or(Model::Default)
+}
+
 fn engine() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_fuel(Some(10_000));

@@ -110,21 +110,19 @@ fn tree_order(parent: &[Option<(usize, usize)>]) -> Vec<(usize, usize)> {
         list.sort_by_key(|&c| (parent[c].map(|(_, s)| s), c));
     }
     let mut out = Vec::new();
+    let mut listed = vec![false; parent.len()];
     let mut stack: Vec<(usize, usize)> = (0..parent.len())
         .filter(|&i| parent[i].is_none())
         .rev()
         .map(|i| (i, 0))
         .collect();
     while let Some((i, depth)) = stack.pop() {
+        listed[i] = true;
         out.push((i, depth));
         stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
     }
     // Maps no top map leads to (a loop, which validation refuses) are listed all the same.
-    for i in 0..parent.len() {
-        if !out.iter().any(|(o, _)| *o == i) {
-            out.push((i, 0));
-        }
-    }
+    out.extend((0..parent.len()).filter(|&i| !listed[i]).map(|i| (i, 0)));
     out
 }
 
