@@ -265,17 +265,7 @@ fn diff_names_the_effects_that_appeared() {
     assert_ne!(old, MAP);
     std::fs::write(dir.path().join("old.journey.yaml"), old).unwrap();
     std::fs::write(dir.path().join("new.journey.yaml"), MAP).unwrap();
-    let o = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "--format",
-            "json",
-            "old.journey.yaml",
-            "new.journey.yaml",
-        ],
-    );
-    let d: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = crate::util::diff_json(dir.path(), "old.journey.yaml", "new.journey.yaml");
     let measures: Vec<&str> = d["effects"]
         .as_array()
         .unwrap()
@@ -289,5 +279,37 @@ fn diff_names_the_effects_that_appeared() {
             .unwrap()
             .contains("3 effects of shipped solutions appeared"),
         "{d}"
+    );
+}
+
+#[test]
+fn a_date_column_the_file_lacks_or_cannot_read_is_said_at_its_place() {
+    let dir = tempdir();
+    let mut csv = answers();
+    // Line 82 of the file: a date no reader can place.
+    csv.push_str("soon,refund,9,5,5\n");
+    std::fs::write(dir.path().join("answers.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("m.journey.yaml"), MAP).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(
+        stdout(&o),
+        "answers.csv:82:1: error[JM116]: `date:` column `when`: `soon` is not a date; the row counts in neither window around a ship date\n"
+    );
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        MAP.replace("date: when", "date: wehn"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert!(
+        stdout(&o).contains("m.journey.yaml:21:11: error[JM101]: survey `pulse` maps the `date:` of its rows to column `wehn`, which answers.csv lacks; nearest: `when`"),
+        "{}",
+        stdout(&o)
     );
 }

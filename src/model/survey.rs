@@ -169,6 +169,11 @@ pub struct WaveColumn {
     /// Dates written with slashes: which comes first (detected from the file when absent).
     #[serde(default)]
     pub day_order: Option<DayOrder>,
+    /// A row dated outside every range is in no wave and no fault (the reading around a
+    /// ship date, whose two windows leave most rows out); never written in a map.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub outside_ranges_unused: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

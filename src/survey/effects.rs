@@ -75,6 +75,7 @@ fn dated(s: &Survey, before: (Date, Date), after: (Date, Date)) -> Option<Survey
         order: Vec::new(),
         ranges: vec![range("before", before), range("after", after)],
         day_order: s.wave.as_ref().and_then(|w| w.day_order),
+        outside_ranges_unused: true,
     });
     copy.segment_by = None;
     copy.segments = Vec::new();
@@ -154,7 +155,7 @@ fn around(
 
 /// Of what a reading around a ship date said, the cells of a `date:` column that cannot be
 /// read as dates (no other reading reads that column), each once; the rest was said by the
-/// first reading, and a row outside both windows is no fault.
+/// first reading (a row outside both windows is no fault: `outside_ranges_unused`).
 fn date_faults(loaded: &Loaded, diags: Vec<Diagnostic>, said: &mut Vec<Diagnostic>) {
     let by_date: Vec<&str> = loaded
         .journey
@@ -169,6 +170,7 @@ fn date_faults(loaded: &Loaded, diags: Vec<Diagnostic>, said: &mut Vec<Diagnosti
         "could be either",
         "disagree",
         "day_order",
+        "names no wave",
     ];
     for d in diags {
         let about_dates = matches!(d.code, Code::WaveCell | Code::WaveBinding)

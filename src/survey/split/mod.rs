@@ -118,6 +118,8 @@ pub(super) struct Split {
     segment_rows: BTreeMap<u16, (u64, u64)>,
     /// Kept rows whose wave cell named no wave.
     unusable: u64,
+    /// A date outside every range is no fault (`WaveColumn::outside_ranges_unused`).
+    outside_unused: bool,
     /// Rows left out by `where:`, by the wave and segment text they would have had.
     filtered: HashMap<(Option<String>, Option<String>), u64>,
 }
@@ -125,6 +127,15 @@ pub(super) struct Split {
 impl Split {
     pub(super) fn has_parts(&self) -> bool {
         !matches!(self.wave, WaveRule::None) || self.segments.is_some()
+    }
+}
+
+/// A readable date that no range of a ranges rule takes.
+fn outside_every_range(rule: &CellRule, cell: &str) -> bool {
+    match rule {
+        CellRule::Ranges(ranges, order) => wave::day(cell, *order)
+            .is_ok_and(|d| !ranges.iter().any(|(from, to, _)| *from <= d && d <= *to)),
+        _ => false,
     }
 }
 
@@ -190,6 +201,10 @@ impl Reader<'_> {
             wave_rows: HashMap::new(),
             segment_rows: BTreeMap::new(),
             unusable: 0,
+            outside_unused: survey
+                .wave
+                .as_ref()
+                .is_some_and(|w| w.outside_ranges_unused),
             filtered: HashMap::new(),
         })
     }
@@ -268,6 +283,9 @@ impl Reader<'_> {
             WaveRule::Fixed(id) => Some(*id),
             WaveRule::Column { col, column, rule } => {
                 let cell = input::cell_text(input::cell(rec, *col));
+                if split.outside_unused && outside_every_range(rule, cell.trim()) {
+                    return None;
+                }
                 match self.wave_of(rule, cell.trim()) {
                     Ok(id) => Some(id),
                     Err(why) => {
