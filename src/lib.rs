@@ -35,6 +35,7 @@ pub mod survey;
 pub mod targets;
 pub mod textfit;
 pub mod themes;
+pub mod trackers;
 pub mod validate;
 pub mod words;
 

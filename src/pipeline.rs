@@ -59,6 +59,10 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
                 let (funnels, funnel_diags) = crate::analytics::read_all(&loaded);
                 diagnostics.extend(funnel_diags);
                 data.funnels = funnels;
+                let (tickets, said) = crate::trackers::read_all(&loaded);
+                diagnostics.extend(said);
+                diagnostics.extend(crate::trackers::drift::diagnostics(&loaded, &tickets));
+                data.tickets = tickets;
                 // What shipped solutions changed: the dated surveys read again around each.
                 let shipped = loaded
                     .journey
@@ -138,7 +142,8 @@ fn named(path: &Path, j: &crate::model::Journey) -> Vec<PathBuf> {
 }
 
 /// Every file a map names, as it names them (relative to the map's folder): persona, themes
-/// (while it is still a path), survey files and waves, analytics exports, event logs. The one
+/// (while it is still a path), survey files and waves, analytics exports, event logs, tracker
+/// exports. The one
 /// list `serve` follows and `diff` reads from a revision.
 pub fn named_in(j: &crate::model::Journey) -> Vec<&str> {
     let mut out = Vec::new();
@@ -165,7 +170,8 @@ pub fn named_in(j: &crate::model::Journey) -> Vec<&str> {
             j.events
                 .iter()
                 .filter_map(|e| e.file.as_ref().map(|f| f.value.as_str())),
-        );
+        )
+        .chain(j.trackers.iter().map(|t| t.file.value.as_str()));
     out.extend(files);
     out
 }

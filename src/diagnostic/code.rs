@@ -62,6 +62,7 @@ codes! {
     BadTarget = "JM025", Error, "a target that cannot be judged: no comparison, not a number, an unknown measure, off the measure's range, or on a figure the stage does not have";
     BadShipped = "JM026", Error, "a `shipped:` that is not a date, on a solution that is not done, or an `effect_window:` that is not days or weeks";
     BadScore = "JM027", Error, "a backlog `score:` that is no model and no formula over the factors (an unknown factor is named with the nearest)";
+    BadTicket = "JM028", Error, "a `ticket:` that names a tracker the map lacks, leaves the tracker out when the map has several, or holds no key";
     ColumnMissing = "JM101", Error, "a survey maps a measure to a column its file lacks (the nearest names are listed)";
     ValueSkipped = "JM102", Warning, "a survey value that is not a number or lies outside its scale was skipped";
     RowsUnknownStage = "JM103", Warning, "survey rows name a stage the map lacks, and were not counted";
@@ -101,6 +102,8 @@ codes! {
     StepEventUnused = "JM148", Error, "a stage's event matches no row of the event log (its events are listed)";
     WarehouseOnly = "JM149", Warning, "a stage bound to an event log that has only a `table:` and no `reach:` to read the warehouse's result from";
     SurveyWarehouseOnly = "JM150", Warning, "a survey that has only a `table:`: it is aggregated in the warehouse by `journeymap sql`, and its figures come from the result bound with `layout: aggregated`";
+    TrackerExport = "JM160", Error, "a tracker export that cannot be read as its format (a column or field it lacks, a ticket twice), or a tracker binding that cannot work (`done:` or `dropped:` naming nothing the export holds, a `url:` without `{key}`)";
+    TicketDate = "JM161", Warning, "a date in a tracker export that cannot be read: the ticket's resolution date is left unknown";
     MermaidSyntax = "JM200", Error, "`import mermaid`: the file is not a Mermaid journey diagram Mermaid would accept";
     NoTouchpoints = "JM050", Warning, "a stage with no touchpoints";
     UnaddressedPainPoint = "JM051", Warning, "a pain point that no solution addresses";
@@ -109,6 +112,7 @@ codes! {
     ReviewOverdue = "JM054", Warning, "the map was last reviewed longer ago than --max-age";
     ReviewInFuture = "JM055", Warning, "`reviewed:` is a date in the future";
     TargetMissed = "JM056", Warning, "a target missed: the figure's whole 95% interval lies on the wrong side of it";
+    TicketDrift = "JM057", Warning, "a solution whose status and its ticket's disagree (done in one, open or dropped in the other), or whose ticket the tracker export lacks";
 }
 
 impl std::fmt::Display for Code {

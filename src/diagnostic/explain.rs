@@ -152,6 +152,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Write `backlog: {score: rice}` (or `ice`, `wsjf`), or a formula over `severity`, `impact`, `effort`, `ease`, `reach` and `confidence`, such as `\"reach * impact / effort\"`.",
     ),
     (
+        Code::BadTicket,
+        "Write `ticket:` as a tracker's id, `:` and the ticket's key (`jira:CX-12`, `gh:#42`), with the tracker listed under `trackers:`; the id may be left out when the map has one tracker.",
+    ),
+    (
         Code::ColumnMissing,
         "Bind the measure to a column the file has (the nearest names are listed); check the survey's `source:` and header rows if every name looks wrong.",
     ),
@@ -308,6 +312,14 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
         "Run `journeymap sql`, save its result, and bind it as a survey with `layout: aggregated`.",
     ),
     (
+        Code::TrackerExport,
+        "Export the tracker again in the format named (Jira: CSV with the English column names, or name them under `columns:`; GitHub: `gh issue list --state all --json number,title,state,stateReason,closedAt,url`), and write `done:`, `dropped:` and `url:` with what the export holds.",
+    ),
+    (
+        Code::TicketDate,
+        "Export dates as the tracker writes them by default (Jira `15/Feb/26 4:51 PM`, ISO 8601), or leave the cell empty.",
+    ),
+    (
         Code::MermaidSyntax,
         "Fix the diagram at the line shown so Mermaid accepts it: `journey`, then `title`, `section` and `task: score: actors` lines.",
     ),
@@ -338,6 +350,10 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
     (
         Code::TargetMissed,
         "Nothing to fix in the map if the figure is right: the stage is not where the team wants it. Work on it, or change the target on purpose; `--strict` fails CI while it stands.",
+    ),
+    (
+        Code::TicketDrift,
+        "Make map and tracker agree: set the solution's `status:` to what happened (`done`, or `dropped` for a ticket closed as Won't Do or not planned), or move the ticket; for a ticket the export lacks, check its key or export the tracker again.",
     ),
 ];
 

@@ -177,6 +177,8 @@ pub struct SolutionCtx<'a> {
     pub effect: Vec<super::effects::Effect>,
     /// Why a shipped solution shows no effect, when it shows none.
     pub effect_note: Option<String>,
+    /// The tracker ticket it names (`ticket:`), with the tracker's status and any drift.
+    pub ticket: Option<super::tickets::TicketCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]

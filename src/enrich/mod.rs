@@ -17,6 +17,7 @@ pub mod scoring;
 mod summary;
 pub mod targets;
 mod themes;
+pub mod tickets;
 
 use std::collections::BTreeMap;
 
@@ -59,6 +60,8 @@ struct Links<'a> {
     addressed_by: BTreeMap<&'a str, Vec<&'a str>>,
     /// Backlog rank and priority of each open solution.
     rank_of: BTreeMap<&'a str, (usize, f64)>,
+    /// The map's tracker exports, which solutions' tickets are found in.
+    trackers: &'a [crate::model::Tracker],
 }
 
 /// The measure stage `i`'s emotion comes from, if any.
@@ -94,6 +97,7 @@ fn ranked<'a>(
         stages,
         weighted.then(|| evidence(j.codebook(), stages, data)),
     );
+    links.trackers = &j.trackers;
     // Each stage's reach and whether a survey measures it, once per stage.
     let reaches: Vec<(f64, &'static str)> = (0..stages.len())
         .map(|i| reach_of(&stages[i], i, data))
@@ -312,6 +316,7 @@ fn links<'a>(stages: &'a [Stage], evidence: Option<BTreeMap<&'a str, f64>>) -> L
         pains,
         addressed_by,
         rank_of: BTreeMap::new(),
+        trackers: &[],
     }
 }
 
@@ -429,6 +434,7 @@ fn solutions<'a>(
                 .collect();
             let (effect, effect_note) = effects::of(s, &addresses_detail, stages, data);
             SolutionCtx {
+                ticket: tickets::of(s, links.trackers, data),
                 solution: s,
                 addresses_detail,
                 priority: links.rank_of.get(s.id.value.as_str()).map(|r| r.1),

@@ -13,11 +13,13 @@ mod persona;
 mod stage;
 mod survey;
 mod themes;
+mod trackers;
 pub use analytics::*;
 pub use persona::*;
 pub use stage::*;
 pub use survey::*;
 pub use themes::*;
+pub use trackers::*;
 
 /// A position in a source file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -90,6 +92,9 @@ pub struct Journey {
     /// Raw event logs: the reach of the stages they bind, measured per actor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventLog>,
+    /// Tracker exports (Jira, Linear, GitHub) that solutions' `ticket:` keys are found in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trackers: Vec<Tracker>,
     /// Journey-level comments (`overall: {comment: …}`) to pin or hide.
     #[serde(default)]
     pub quotes: Option<Quotes>,

@@ -240,6 +240,12 @@ pub struct Solution {
     /// The window on each side of `shipped`: days (`90d`, the default), weeks (`12w`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect_window: Option<Spanned<String>>,
+    /// The tracker ticket that carries this solution: `jira:CX-12`, `gh:#42`, `linear:ENG-7`
+    /// (a tracker's id, `:`, the ticket's key; the id may be left out when the map has one
+    /// tracker). Its status is checked against the solution's (drift). Shown through the
+    /// render context's `ticket` object, so not serialised here.
+    #[serde(default, skip_serializing)]
+    pub ticket: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -66,6 +66,8 @@ fn is_zero(n: &u64) -> bool {
 pub struct SurveyData {
     /// Measured reach per stage, from `analytics:` exports.
     pub funnels: crate::analytics::FunnelData,
+    /// The tickets of the map's tracker exports.
+    pub tickets: crate::trackers::TicketData,
     pub stages: Vec<Aggregate>,
     pub overall: Aggregate,
     pub summaries: Vec<Summary>,
@@ -109,6 +111,7 @@ impl SurveyData {
             ),
         };
         SurveyData {
+            tickets: crate::trackers::TicketData::default(),
             stages: loaded
                 .journey
                 .stages

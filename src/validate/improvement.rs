@@ -60,3 +60,42 @@ pub(super) fn score(v: &mut Validator, j: &crate::model::Journey) {
         v.report(Code::BadScore, s.pos, why);
     }
 }
+
+/// Trackers and tickets as written: two trackers with one id, a `url:` that is no web page
+/// or has no `{key}`, and each `ticket:` that names no tracker or no key (whether the export
+/// holds it is judged once the export is read).
+pub(super) fn tickets(v: &mut Validator, j: &crate::model::Journey) {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in &j.trackers {
+        if seen.contains(&t.id.value.as_str()) {
+            let msg = format!("two trackers have the id `{}`", t.id.value);
+            v.report(Code::DuplicateId, t.id.pos, msg);
+        }
+        seen.push(&t.id.value);
+        if let Some(url) = &t.url {
+            if let Err(why) = super::check_url(&url.value) {
+                v.report(
+                    Code::LinkScheme,
+                    url.pos,
+                    format!("tracker `{}`: `url:` {why}", t.id.value),
+                );
+            } else if !url.value.contains("{key}") {
+                let msg = format!(
+                    "tracker `{}`: `url:` has no `{{key}}` for the ticket's key (`https://acme.atlassian.net/browse/{{key}}`)",
+                    t.id.value
+                );
+                v.report(Code::TrackerExport, url.pos, msg);
+            }
+        }
+    }
+    for s in j.stages.value.iter().flat_map(|st| &st.solutions) {
+        let Some(ticket) = &s.ticket else { continue };
+        if let Err(why) = crate::trackers::parse_ref(&ticket.value, &j.trackers) {
+            v.report(
+                Code::BadTicket,
+                ticket.pos,
+                format!("solution `{}`: ticket {why}", s.id.value),
+            );
+        }
+    }
+}

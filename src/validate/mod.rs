@@ -64,6 +64,7 @@ pub fn validate(loaded: &Loaded, checks: Checks) -> Vec<Diagnostic> {
     improvement::targets(&mut v, &loaded.journey);
     improvement::shipped(&mut v, &loaded.journey);
     improvement::score(&mut v, &loaded.journey);
+    improvement::tickets(&mut v, &loaded.journey);
     tables(&mut v, &loaded.journey);
     v.out.extend(crate::survey::binding::check(loaded));
     v.out.sort_by_key(|d| d.pos);
