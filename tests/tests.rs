@@ -36,6 +36,7 @@ mod survey_sql;
 mod surveys;
 mod targets;
 mod themes;
+mod trackers;
 mod trust;
 mod untrusted;
 mod waves;

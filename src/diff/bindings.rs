@@ -21,7 +21,7 @@ type Bindings = Vec<(String, Value)>;
 /// `reach:`, then themes, each in the new map's order (removed ones after).
 pub fn compare(old: &Journey, new: &Journey) -> Vec<BindingChange> {
     let mut out = Vec::new();
-    let kinds: [(&str, Bindings, Bindings); 5] = [
+    let kinds: [(&str, Bindings, Bindings); 6] = [
         (
             "survey",
             each(&old.surveys, |s| &s.id.value),
@@ -36,6 +36,11 @@ pub fn compare(old: &Journey, new: &Journey) -> Vec<BindingChange> {
             "analytics export",
             each(&old.analytics, |a| &a.id.value),
             each(&new.analytics, |a| &a.id.value),
+        ),
+        (
+            "tracker",
+            each(&old.trackers, |t| &t.id.value),
+            each(&new.trackers, |t| &t.id.value),
         ),
         ("reach of stage", reaches(old), reaches(new)),
         ("theme", themes(old), themes(new)),

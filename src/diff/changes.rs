@@ -47,6 +47,9 @@ pub struct Changes {
     /// Effects of shipped solutions the new map shows and the old one did not (a solution
     /// shipped, or answers after its ship date arrived).
     pub effects: Vec<EffectAppeared>,
+    /// Solutions whose ticket moved in its tracker, whose `ticket:` changed, or whose drift
+    /// appeared or went.
+    pub tickets: Vec<TicketChange>,
     /// Survey waves the new map has and the old one lacks.
     pub waves_added: Vec<String>,
     /// Into each added wave: the figures whose change from the wave before is significant
@@ -138,6 +141,21 @@ pub struct EffectAppeared {
     pub low: f64,
     pub high: f64,
     pub significant: bool,
+}
+
+/// A solution's ticket that moved: the tracker's status and the drift before and after
+/// (`null` where that side has none).
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketChange {
+    pub solution: String,
+    pub text: String,
+    /// `tracker:key`, as on the new side (or the old, for one that went).
+    pub ticket: String,
+    /// The ticket the old map named, when it named another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
+    pub status: Change<Option<String>>,
+    pub drift: Change<Option<String>>,
 }
 
 /// A target whose status changed: `none` on the side that does not have it.
@@ -256,7 +274,7 @@ fn count(n: usize, one: &str, many: &str, what: &str) -> Option<String> {
 }
 
 /// What the summary names, in its order: (one, many, what happened); `counts` gives how many.
-const SUMMARY: [(&str, &str, &str); 23] = [
+const SUMMARY: [(&str, &str, &str); 24] = [
     ("binding", "bindings", "changed"),
     ("source file", "source files", "changed"),
     ("stage", "stages", "added"),
@@ -282,11 +300,12 @@ const SUMMARY: [(&str, &str, &str); 23] = [
         "effects of shipped solutions",
         "appeared",
     ),
+    ("ticket", "tickets", "changed"),
     ("survey wave", "survey waves", "added"),
     ("figure", "figures", "moved significantly"),
 ];
 
-fn counts(c: &Changes) -> [usize; 23] {
+fn counts(c: &Changes) -> [usize; 24] {
     [
         c.bindings.len(),
         c.files_changed.len(),
@@ -309,6 +328,7 @@ fn counts(c: &Changes) -> [usize; 23] {
         c.surveys.len(),
         c.targets.len(),
         c.effects.len(),
+        c.tickets.len(),
         c.waves_added.len(),
         c.moved_significantly.len(),
     ]

@@ -47,6 +47,7 @@ pub fn compare(old_label: &str, old: &Context, new_label: &str, new: &Context) -
     surveys(&mut c, old, new);
     super::improvement::targets(&mut c, old, new);
     super::improvement::effects(&mut c, old, new);
+    super::tickets::compare(&mut c, old, new);
     waves(&mut c, old, new);
     c.summary = summary(&c);
     c

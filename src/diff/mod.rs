@@ -18,6 +18,7 @@ mod lines;
 mod reach;
 mod report;
 mod sides;
+mod tickets;
 
 use anyhow::Result;
 

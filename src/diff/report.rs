@@ -27,6 +27,7 @@ fn sections(c: &Changes, style: Style) -> Vec<(&'static str, Lines)> {
             "Effects of shipped solutions",
             super::improvement::effect_lines(c, style),
         ),
+        ("Tickets", super::tickets::lines(c, style)),
         ("Survey waves", wave_lines(c, style)),
     ];
     out.retain(|(_, lines)| !lines.is_empty());

@@ -342,13 +342,13 @@ fn unmatched(t: &Tracker, statuses: &[String], resolutions: &[String]) -> Vec<Pr
                 continue;
             }
             let near = crate::suggest::closest(&d.value, words.iter().map(|w| w.as_str()))
-                .map(|n| format!("did you mean `{n}`? "))
-                .unwrap_or_default();
+                .map(|n| format!("did you mean `{n}`? I"))
+                .unwrap_or_else(|| "i".to_owned());
             let mut held: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
             held.sort_unstable();
             held.dedup();
             let mut p = Problem::file(format!(
-                "`{key}:` names `{}`, which no ticket of the export has; {near}it holds: {}",
+                "`{key}:` names `{}`, which no ticket of the export has; {near}t holds: {}",
                 d.value,
                 held.join(", ")
             ));
