@@ -36,3 +36,16 @@ target/release/journeymap render examples/toothbrush/toothbrush.journey.yaml -f 
   --paper poster -o "$work/poster.pdf" -q
 pdftoppm -png -r 24 -singlefile "$work/poster.pdf" "$PWD/docs/poster"
 echo "wrote docs/poster.png"
+
+# Tickets: the toothbrush's solutions with their Jira and GitHub tickets, and the chapter's
+# map, whose tickets drift (its map is the chapter's first YAML block).
+target/release/journeymap render examples/toothbrush/toothbrush.journey.yaml -o "$work/toothbrush.html" -q
+node tests/browser/element-shot.mjs "$work/toothbrush.html" "table.grid" "$PWD/docs/tickets.png" \
+  ".grid > tbody > tr:not(:has(li.solution)) { display: none; }"
+mkdir -p "$work/tickets" && git -C "$work/tickets" init -q
+cp docs/examples/tickets-jira.csv docs/examples/tickets-github.json "$work/tickets/"
+awk '/^```yaml$/{n++; next} /^```$/{if (n==1) exit} n==1' docs/tickets.md > "$work/tickets/returns.journey.yaml"
+target/release/journeymap render "$work/tickets/returns.journey.yaml" -o "$work/drift.html" -q || true
+node tests/browser/element-shot.mjs "$work/drift.html" "table.grid" "$PWD/docs/tickets-drift.png" \
+  ".grid > tbody > tr:not(:has(li.solution)) { display: none; } .grid { max-width: 520px; }"
+echo "wrote docs/tickets.png and docs/tickets-drift.png"

@@ -57,13 +57,34 @@ fn each_kind_of_drift_is_said_at_its_solution_and_agreement_is_silent() {
     // and the ticket open; closed without the work while the map says done; the map dropped
     // and the ticket open; on Jira Cloud, Jira Server with `done:`, Linear and GitHub.
     let drifts = [
-        ("jira-done-map-not", "ticket CS4483-12 was done in jira on 2026-02-15 (Done), but the solution is `in-progress`"),
-        ("jira-open-map-done", "the solution is `done` but ticket CS4483-42 is still open in jira (In Progress)"),
-        ("linear-canceled-map-done", "ticket CLA-2 was closed without the work in linear on 2023-02-11 (Canceled), but the solution is `done`: it was dropped, not done"),
-        ("linear-open-map-dropped", "the solution is `dropped` but ticket CLA-1 is still open in linear (In Progress)"),
-        ("gh-closed-map-idea", "ticket #1715 was done in gh on 2026-01-29 (Closed), but the solution is `idea`"),
-        ("gh-not-planned-map-done", "ticket #154 was closed without the work in reasons on 2026-08-19 (Closed as not planned), but the solution is `done`"),
-        ("uat-reopened-map-done", "the solution is `done` but ticket HOINC-1485 is still open in uat (Reopened)"),
+        (
+            "jira-done-map-not",
+            "ticket CS4483-12 was done in jira on 2026-02-15 (Done), but the solution is `in-progress`",
+        ),
+        (
+            "jira-open-map-done",
+            "the solution is `done` but ticket CS4483-42 is still open in jira (In Progress)",
+        ),
+        (
+            "linear-canceled-map-done",
+            "ticket CLA-2 was closed without the work in linear on 2023-02-11 (Canceled), but the solution is `done`: it was dropped, not done",
+        ),
+        (
+            "linear-open-map-dropped",
+            "the solution is `dropped` but ticket CLA-1 is still open in linear (In Progress)",
+        ),
+        (
+            "gh-closed-map-idea",
+            "ticket #1715 was done in gh on 2026-01-29 (Closed), but the solution is `idea`",
+        ),
+        (
+            "gh-not-planned-map-done",
+            "ticket #154 was closed without the work in reasons on 2026-08-19 (Closed as not planned), but the solution is `done`",
+        ),
+        (
+            "uat-reopened-map-done",
+            "the solution is `done` but ticket HOINC-1485 is still open in uat (Reopened)",
+        ),
     ];
     for (id, text) in drifts {
         let found = at(id);
@@ -78,7 +99,11 @@ fn each_kind_of_drift_is_said_at_its_solution_and_agreement_is_silent() {
     let missing = at("jira-missing");
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0].1, line_of("jira-missing") + 4);
-    assert!(missing[0].2.contains("did you mean `CS4483-12`?"), "{}", missing[0].2);
+    assert!(
+        missing[0].2.contains("did you mean `CS4483-12`?"),
+        "{}",
+        missing[0].2
+    );
     // Agreement is silent: done and done (Jira's `Status Category`, Linear's `Completed`,
     // a `done:` status), open and planned (a key written in lower case is the same key),
     // dropped and canceled, in progress and open.
@@ -120,13 +145,22 @@ fn the_json_carries_each_ticket_with_its_tracker_status() {
     assert_eq!(ticket("jira-agree-open")["drift"], Value::Null);
     // Dropped is not done; a GitHub list's own URL comes first.
     let t = ticket("gh-not-planned-map-done");
-    assert_eq!((t["done"].clone(), t["state"].clone()), (Value::Bool(false), Value::from("dropped")));
+    assert_eq!(
+        (t["done"].clone(), t["state"].clone()),
+        (Value::Bool(false), Value::from("dropped"))
+    );
     assert_eq!(t["url"], "https://github.com/acme/shop/issues/154");
     // A Jira export without `Resolved` gives no day; no `url:`, no link.
     let t = ticket("uat-agree-done");
-    assert_eq!((t["resolved"].clone(), t["url"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        (t["resolved"].clone(), t["url"].clone()),
+        (Value::Null, Value::Null)
+    );
     let t = ticket("jira-missing");
-    assert_eq!((t["state"].clone(), t["status"].clone()), (Value::from("missing"), Value::Null));
+    assert_eq!(
+        (t["state"].clone(), t["status"].clone()),
+        (Value::from("missing"), Value::Null)
+    );
 }
 
 #[test]
@@ -136,7 +170,9 @@ fn the_page_links_each_ticket_and_says_its_drift() {
     let out = run(&["render", DRIFT, "-o", html.to_str().unwrap()]);
     assert_eq!(code(&out), 0);
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.contains("Ticket <a href=\"https:&#x2f;&#x2f;cs4483.atlassian.net&#x2f;browse&#x2f;CS4483-12\""));
+    assert!(page.contains(
+        "Ticket <a href=\"https:&#x2f;&#x2f;cs4483.atlassian.net&#x2f;browse&#x2f;CS4483-12\""
+    ));
     assert!(page.contains("CS4483-12</a>: Done in jira since <time datetime=\"2026-02-15\">"));
     assert_eq!(page.matches("class=\"small drift\"").count(), 8);
     let md = run(&["render", "-f", "markdown", "-o", "-", DRIFT]);
@@ -183,7 +219,17 @@ stages:
 }
 
 fn short(dir: &tempfile::TempDir) -> String {
-    let out = run_in(dir.path(), &["validate", "--root", ".", "--format", "short", "m.journey.yaml"]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "--root",
+            ".",
+            "--format",
+            "short",
+            "m.journey.yaml",
+        ],
+    );
     stdout(&out)
 }
 
@@ -217,7 +263,12 @@ fn an_export_in_another_language_is_told_how_to_read_it() {
     let t = "  - {id: jira, file: jira-es-helpdesk.csv, format: jira}";
     let dir = with_exports(&one_solution(t, "IHS-5", "done"));
     let s = short(&dir);
-    assert!(s.contains("error[JM160]") && s.contains("no `Issue key` column") && s.contains("its first columns: Resumen, Clave de incidencia"), "{s}");
+    assert!(
+        s.contains("error[JM160]")
+            && s.contains("no `Issue key` column")
+            && s.contains("its first columns: Resumen, Clave de incidencia"),
+        "{s}"
+    );
     assert!(s.contains("name the columns under `columns:`"));
     // Named, but without `done:`: the statuses are in Spanish too.
     let cols = "columns: {key: Clave de incidencia, title: Resumen, status: Estado, resolution: Resolución, resolved: Resuelta}";
@@ -225,27 +276,55 @@ fn an_export_in_another_language_is_told_how_to_read_it() {
     let dir = with_exports(&one_solution(&t, "IHS-5", "done"));
     assert!(short(&dir).contains("list the statuses that mean done under `done:`"));
     // With both, the tickets are read: IHS-5 is `Completado`, done, as the map says.
-    let t = format!("  - {{id: jira, file: jira-es-helpdesk.csv, format: jira, done: [Completado, Resuelta], {cols}}}");
+    let t = format!(
+        "  - {{id: jira, file: jira-es-helpdesk.csv, format: jira, done: [Completado, Resuelta], {cols}}}"
+    );
     let dir = with_exports(&one_solution(&t, "IHS-5", "done"));
     assert_eq!(short(&dir), "");
     let dir = with_exports(&one_solution(&t, "IHS-5", "planned"));
-    assert!(short(&dir).contains("ticket IHS-5 was done in jira (Completado), but the solution is `planned`"), "{}", short(&dir));
+    assert!(
+        short(&dir)
+            .contains("ticket IHS-5 was done in jira (Completado), but the solution is `planned`"),
+        "{}",
+        short(&dir)
+    );
 }
 
 #[test]
 fn a_list_that_is_not_gh_json_is_refused_and_no_script_url_is_linked() {
     let t = "  - {id: gh, file: issues.json, format: github}";
     let dir = with_exports(&one_solution(t, "#1", "done"));
-    std::fs::write(dir.path().join("issues.json"), "[{\"number\": 1, \"state\": \"CLOSED\",\n \"title\": oops}]").unwrap();
+    std::fs::write(
+        dir.path().join("issues.json"),
+        "[{\"number\": 1, \"state\": \"CLOSED\",\n \"title\": oops}]",
+    )
+    .unwrap();
     let s = short(&dir);
-    assert!(s.contains("issues.json:2:11: error[JM160]: the export is not the JSON list `gh issue list"), "{s}");
+    assert!(
+        s.contains(
+            "issues.json:2:11: error[JM160]: the export is not the JSON list `gh issue list"
+        ),
+        "{s}"
+    );
     std::fs::write(
         dir.path().join("issues.json"),
         r#"[{"number":1,"state":"CLOSED","stateReason":"COMPLETED","url":"javascript:alert(1)","closedAt":"2026-01-02T00:00:00Z"}]"#,
     )
     .unwrap();
     assert_eq!(short(&dir), "");
-    let out = run_in(dir.path(), &["render", "--root", ".", "-f", "json", "-o", "-", "m.journey.yaml"]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "render",
+            "--root",
+            ".",
+            "-f",
+            "json",
+            "-o",
+            "-",
+            "m.journey.yaml",
+        ],
+    );
     let page: Value = serde_json::from_slice(&out.stdout).unwrap();
     let t = &page["stages"][0]["solutions"][0]["ticket"];
     assert_eq!(t["url"], Value::Null, "{t}");
@@ -256,7 +335,11 @@ fn a_list_that_is_not_gh_json_is_refused_and_no_script_url_is_linked() {
 fn diff_names_tickets_that_moved_and_drift_that_appeared() {
     let t = "  - {id: linear, file: linear-shortcut-repl.csv, format: linear}";
     let dir = with_exports(&one_solution(t, "CLA-1", "in-progress"));
-    std::fs::copy(dir.path().join("m.journey.yaml"), dir.path().join("old.journey.yaml")).unwrap();
+    std::fs::copy(
+        dir.path().join("m.journey.yaml"),
+        dir.path().join("old.journey.yaml"),
+    )
+    .unwrap();
     // The ticket was completed in Linear; the map was not told.
     let csv = std::fs::read_to_string(dir.path().join("linear-shortcut-repl.csv")).unwrap();
     let moved = csv.replacen(
@@ -268,13 +351,28 @@ fn diff_names_tickets_that_moved_and_drift_that_appeared() {
     // The `Completed` column (the 19th) gets the day.
     let mut rows: Vec<String> = moved.lines().map(str::to_owned).collect();
     let mut rdr = csv::ReaderBuilder::new().from_reader(moved.as_bytes());
-    let mut rec: Vec<String> = rdr.records().next().unwrap().unwrap().iter().map(str::to_owned).collect();
+    let mut rec: Vec<String> = rdr
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     rec[18] = "Mon Mar 06 2023 10:00:00 GMT+0000 (GMT)".to_owned();
-    rows[1] = rec.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(",");
+    rows[1] = rec
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(",");
     let mut text = rows.join("\n");
     text.push('\n');
     std::fs::write(dir.path().join("linear-new.csv"), text).unwrap();
-    let new = one_solution("  - {id: linear, file: linear-new.csv, format: linear}", "CLA-1", "in-progress");
+    let new = one_solution(
+        "  - {id: linear, file: linear-new.csv, format: linear}",
+        "CLA-1",
+        "in-progress",
+    );
     std::fs::write(dir.path().join("m.journey.yaml"), new).unwrap();
     let d = crate::util::diff_json(dir.path(), "old.journey.yaml", "m.journey.yaml");
     let tickets = d["tickets"].as_array().unwrap();
@@ -284,5 +382,43 @@ fn diff_names_tickets_that_moved_and_drift_that_appeared() {
     assert_eq!(tickets[0]["status"]["old"], "In Progress");
     assert_eq!(tickets[0]["status"]["new"], "Done");
     assert_eq!(tickets[0]["drift"]["old"], Value::Null);
-    assert!(tickets[0]["drift"]["new"].as_str().unwrap().contains("was done in linear on 2023-03-06"));
+    assert!(
+        tickets[0]["drift"]["new"]
+            .as_str()
+            .unwrap()
+            .contains("was done in linear on 2023-03-06")
+    );
+}
+
+#[test]
+fn the_chapter_says_what_validate_says_of_its_map() {
+    let chapter = std::fs::read_to_string(crate::util::root().join("docs/tickets.md")).unwrap();
+    let map = chapter
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let dir = tempdir();
+    for f in ["tickets-jira.csv", "tickets-github.json"] {
+        std::fs::copy(
+            crate::util::root().join("docs/examples").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("m.journey.yaml"), map).unwrap();
+    let said = short(&dir);
+    let shown: Vec<&str> = chapter
+        .lines()
+        .filter(|l| l.starts_with("warning[JM057]"))
+        .collect();
+    assert_eq!(shown.len(), 3);
+    for line in shown {
+        let (_, message) = line.split_once(": ").unwrap();
+        assert!(
+            said.contains(message),
+            "the chapter says `{message}`, validate says:\n{said}"
+        );
+    }
+    assert_eq!(said.lines().count(), 3, "{said}");
 }

@@ -23,18 +23,22 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A repository holding the toothbrush example (map, themes, persona, survey) at one commit.
+/// A repository holding the toothbrush example (map, themes, persona, survey, tracker
+/// exports) at one commit.
 fn repo() -> tempfile::TempDir {
     let dir = tempdir();
     let src = root().join("examples/toothbrush");
     let dst = dir.path().join("maps");
-    std::fs::create_dir_all(dst.join("personas")).unwrap();
-    std::fs::create_dir_all(dst.join("surveys")).unwrap();
+    for sub in ["personas", "surveys", "exports"] {
+        std::fs::create_dir_all(dst.join(sub)).unwrap();
+    }
     for f in [
         "toothbrush.journey.yaml",
         "toothbrush.themes.yaml",
         "personas/maya.yaml",
         "surveys/post-purchase-2026-q3.csv",
+        "exports/jira.csv",
+        "exports/github.json",
     ] {
         std::fs::copy(src.join(f), dst.join(f)).unwrap();
     }

@@ -33,7 +33,9 @@ pub(super) fn compare(c: &mut Changes, old: &Context, new: &Context) {
     let (before, after) = (seen(old), seen(new));
     let find = |list: &[Seen], id: &str| list.iter().find(|s| s.0 == id).cloned();
     let mut push = |o: Option<Seen>, n: Option<Seen>| {
-        let Some(any) = n.as_ref().or(o.as_ref()) else { return };
+        let Some(any) = n.as_ref().or(o.as_ref()) else {
+            return;
+        };
         let (id, text) = (any.0.clone(), any.1.clone());
         let ticket = any.2.clone();
         let part = |s: &Option<Seen>, f: fn(&Seen) -> Option<String>| s.as_ref().and_then(f);
@@ -45,7 +47,10 @@ pub(super) fn compare(c: &mut Changes, old: &Context, new: &Context) {
             old: part(&o, |s| s.4.clone()),
             new: part(&n, |s| s.4.clone()),
         };
-        let keys = (o.as_ref().map(|s| s.2.clone()), n.as_ref().map(|s| s.2.clone()));
+        let keys = (
+            o.as_ref().map(|s| s.2.clone()),
+            n.as_ref().map(|s| s.2.clone()),
+        );
         if keys.0 == keys.1 && status.old == status.new && drift.old == drift.new {
             return;
         }

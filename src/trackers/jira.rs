@@ -171,8 +171,13 @@ fn columns(table: &Table, t: &Tracker) -> Result<Cols, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let need = |i: usize, english: &str| {
-        found[i].ok_or_else(|| vec![table.need(english, "a Jira CSV export", HINT).unwrap_err()])
+    let need = |i: usize, english: &str| -> Result<usize, Vec<Problem>> {
+        match found[i] {
+            Some(c) => Ok(c),
+            None => table
+                .need(english, "a Jira CSV export", HINT)
+                .map_err(|p| vec![p]),
+        }
     };
     Ok(Cols {
         key: need(0, "Issue key")?,

@@ -394,12 +394,10 @@ fn undated(unread: Vec<(u64, usize, String, String)>) -> Vec<Problem> {
             Problem::cell(Code::TicketDate, line, col, msg)
         })
         .collect();
-    if more > 0 {
-        if let Some(last) = out.last() {
-            let (line, col) = (last.line, last.col);
-            let msg = format!("and {more} more dates that cannot be read");
-            out.push(Problem::cell(Code::TicketDate, line, col, msg));
-        }
+    if let Some(last) = out.last().filter(|_| more > 0) {
+        let (line, col) = (last.line, last.col);
+        let msg = format!("and {more} more dates that cannot be read");
+        out.push(Problem::cell(Code::TicketDate, line, col, msg));
     }
     out
 }
