@@ -97,3 +97,30 @@ pub fn render(data: &[u8]) -> crate::Outcome {
     }
     crate::Outcome::Ok
 }
+
+/// Read a tracker export from bytes in every format (Jira, with and without `done:`, Linear,
+/// GitHub). Returns, per format, the tickets read (none when the export was refused) and
+/// whether every ticket's key is one the lookup finds again.
+pub fn tracker(data: &[u8]) -> Vec<(usize, bool)> {
+    let bindings = [
+        "{id: t, file: f, format: jira}",
+        "{id: t, file: f, format: jira, done: [Closed], dropped: [Rejected]}",
+        "{id: t, file: f, format: linear}",
+        "{id: t, file: f, format: github}",
+    ];
+    let mut out = Vec::new();
+    for b in bindings {
+        let text =
+            format!("journeymap: 1\ntitle: t\nstages: [{{id: a, name: A}}]\ntrackers: [{b}]\n");
+        let Ok(loaded) = crate::load::from_text(&text, "fuzz.journey.yaml") else {
+            continue;
+        };
+        let t = &loaded.journey.trackers[0];
+        let (tickets, _) = crate::trackers::read_bytes(t, data);
+        let found = tickets
+            .as_ref()
+            .is_none_or(|k| k.list.iter().all(|x| k.get(&x.key).is_some()));
+        out.push((tickets.map_or(0, |k| k.list.len()), found));
+    }
+    out
+}

@@ -233,3 +233,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any bytes, and real exports with bytes changed, end as tickets or as a refusal in every
+    /// tracker format: never a panic, and every ticket read is found again by its key.
+    #[test]
+    fn tracker_exports_end_as_tickets_or_a_refusal(
+        noise in prop::collection::vec(any::<u8>(), 0..400),
+        at in any::<prop::sample::Index>(),
+        with in any::<u8>(),
+        which in 0usize..3,
+    ) {
+        for (_, found) in journeymap::fuzzing::tracker(&noise) {
+            prop_assert!(found);
+        }
+        let file = ["jira-current-fields-hoinc.csv", "linear-shortcut-repl.csv", "github-reasons.json"][which];
+        let mut real = std::fs::read(crate::util::root().join("tests/fixtures/trackers").join(file)).unwrap();
+        let i = at.index(real.len());
+        real[i] = with;
+        for (_, found) in journeymap::fuzzing::tracker(&real) {
+            prop_assert!(found);
+        }
+    }
+}

@@ -422,3 +422,58 @@ fn the_chapter_says_what_validate_says_of_its_map() {
     }
     assert_eq!(said.lines().count(), 3, "{said}");
 }
+
+#[test]
+fn an_export_saved_again_with_semicolons_reads_the_same() {
+    let t = "  - {id: uat, file: semi.csv, format: jira, done: [Closed, Verified - UAT]}";
+    let dir = with_exports(&one_solution(t, "HOINC-1485", "done"));
+    let text = std::fs::read_to_string(dir.path().join("jira-current-fields-hoinc.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for r in rdr.records() {
+        out.write_record(&r.unwrap()).unwrap();
+    }
+    std::fs::write(dir.path().join("semi.csv"), out.into_inner().unwrap()).unwrap();
+    // The same drift as from the comma-separated export: HOINC-1485 was reopened.
+    let s = short(&dir);
+    assert!(
+        s.contains("the solution is `done` but ticket HOINC-1485 is still open in uat (Reopened)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn an_export_outside_the_folder_the_map_may_read_is_refused_unread() {
+    let outer = tempdir();
+    std::fs::write(
+        outer.path().join("secret.csv"),
+        "Summary,Issue key,Status\nS,CX-1,Done\n",
+    )
+    .unwrap();
+    let inner = outer.path().join("repo");
+    std::fs::create_dir_all(&inner).unwrap();
+    let t = "  - {id: jira, file: ../secret.csv, format: jira}";
+    std::fs::write(
+        inner.join("m.journey.yaml"),
+        one_solution(t, "CX-1", "done"),
+    )
+    .unwrap();
+    let out = run_in(
+        &inner,
+        &[
+            "validate",
+            "--root",
+            ".",
+            "--format",
+            "short",
+            "m.journey.yaml",
+        ],
+    );
+    let s = stdout(&out);
+    assert!(s.contains("error[JM007]: tracker `jira`: file"), "{s}");
+    assert!(!s.contains("CX-1 was") && !s.contains("Summary"), "{s}");
+}

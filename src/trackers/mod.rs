@@ -203,10 +203,22 @@ fn read_one(loaded: &Loaded, t: &Tracker, diags: &mut Vec<Diagnostic>) -> Option
     let path = crate::load::relative_to(&loaded.path, &t.file.value);
     let shown = crate::load::display(&path);
     let bytes = export_bytes(loaded, t, &path, &shown, diags)?;
+    let (tickets, problems) = read_bytes(t, &bytes);
+    for p in problems {
+        diags.push(said(loaded, t, &shown, p));
+    }
+    tickets.map(|mut k| {
+        k.file = shown;
+        k
+    })
+}
+
+/// An export's bytes as its tickets (none when an error refused it), and the problems found.
+pub(crate) fn read_bytes(t: &Tracker, bytes: &[u8]) -> (Option<Tickets>, Vec<Problem>) {
     let read = match t.format.value {
-        TrackerFormat::Jira => jira::read(&bytes, t),
-        TrackerFormat::Linear => linear::read(&bytes, t),
-        TrackerFormat::Github => github::read(&bytes, t),
+        TrackerFormat::Jira => jira::read(bytes, t),
+        TrackerFormat::Linear => linear::read(bytes, t),
+        TrackerFormat::Github => github::read(bytes, t),
     };
     let (list, problems) = match read {
         Ok(ok) => ok,
@@ -215,23 +227,21 @@ fn read_one(loaded: &Loaded, t: &Tracker, diags: &mut Vec<Diagnostic>) -> Option
     let failed = problems
         .iter()
         .any(|p| p.code.severity() == crate::diagnostic::Severity::Error);
-    for p in problems {
-        diags.push(said(loaded, t, &shown, p));
-    }
     if failed {
-        return None;
+        return (None, problems);
     }
     let by_key = list
         .iter()
         .enumerate()
         .map(|(i, k)| (fold(&k.key), i))
         .collect();
-    Some(Tickets {
+    let tickets = Tickets {
         id: t.id.value.clone(),
-        file: shown,
+        file: String::new(),
         list,
         by_key,
-    })
+    };
+    (Some(tickets), problems)
 }
 
 /// A problem as a diagnostic: in the export at its line, or at the tracker's `file:` line.

@@ -1,7 +1,8 @@
 //! A tracker's CSV export as a header and records: the BOM and invalid UTF-8 tolerated (a
 //! cell is read as text with replacement characters), rows of any width (Jira writes a
 //! repeated column such as `Labels` once per value and may not widen the header), each
-//! record with the line it starts on.
+//! record with the line it starts on; `;` or tab separators (a spreadsheet saved it again)
+//! told from the header line.
 
 use super::Problem;
 
@@ -46,9 +47,16 @@ pub(super) fn cell(row: &csv::StringRecord, col: Option<usize>) -> &str {
 pub(super) fn read(bytes: &[u8]) -> Result<Table, Problem> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // A spreadsheet that saved the export again may have separated it by `;` or tabs.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (first.bytes().filter(|b| b == d).count(), *d == b','))
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
