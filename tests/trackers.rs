@@ -75,7 +75,7 @@ fn each_kind_of_drift_is_said_at_its_solution_and_agreement_is_silent() {
         ),
         (
             "gh-closed-map-idea",
-            "ticket #1715 was done in gh on 2026-01-29 (Closed), but the solution is `idea`",
+            "ticket #1715 was closed in gh on 2026-01-29, but the solution is `idea`: set `status: done`, or `status: dropped` if it was closed as not planned",
         ),
         (
             "gh-not-planned-map-done",
@@ -106,13 +106,15 @@ fn each_kind_of_drift_is_said_at_its_solution_and_agreement_is_silent() {
     );
     // Agreement is silent: done and done (Jira's `Status Category`, Linear's `Completed`,
     // a `done:` status), open and planned (a key written in lower case is the same key),
-    // dropped and canceled, in progress and open.
+    // dropped and canceled, in progress and open; dropped and closed where the GitHub list
+    // cannot say as what (it has no `stateReason`).
     for id in [
         "jira-agree-done",
         "jira-agree-open",
         "linear-agree-done",
         "linear-agree-dropped",
         "gh-agree-open",
+        "gh-closed-map-dropped",
         "uat-agree-done",
     ] {
         assert!(at(id).is_empty(), "{id}: {diags:?}");

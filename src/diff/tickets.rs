@@ -87,7 +87,7 @@ pub(super) fn lines(c: &Changes, st: Style) -> Lines {
             }
             let mark = match (&t.drift.old, &t.drift.new) {
                 (None, Some(d)) => {
-                    parts.push(format!("drift: {}", st.text(d)));
+                    parts.push(format!("drift: {}", st.text(&d.replace('`', ""))));
                     Mark::Added
                 }
                 (Some(_), None) => {
@@ -95,7 +95,7 @@ pub(super) fn lines(c: &Changes, st: Style) -> Lines {
                     Mark::Removed
                 }
                 (Some(o), Some(d)) if o != d => {
-                    parts.push(format!("drift: {}", st.text(d)));
+                    parts.push(format!("drift: {}", st.text(&d.replace('`', ""))));
                     Mark::Changed
                 }
                 _ => Mark::Changed,

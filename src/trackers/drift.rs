@@ -68,6 +68,7 @@ pub fn judge(status: Status, f: &Found) -> Option<String> {
     let map = crate::words::kebab(&status);
     let said = match (status, t.state) {
         (Status::Done, State::Done) | (Status::Dropped, State::Dropped) => return None,
+        (Status::Dropped, State::Done) if t.reason_unknown => return None,
         (Status::Idea | Status::Planned | Status::InProgress, State::Open) => return None,
         (Status::Done, State::Open) => format!(
             "the solution is `done` but ticket {} is still open in {} ({}): set the solution's `status:` to what is true, or close the ticket",
@@ -80,6 +81,10 @@ pub fn judge(status: Status, f: &Found) -> Option<String> {
         (_, State::Dropped) => format!(
             "ticket {} was closed without the work in {}{on} ({}), but the solution is `{map}`: it was dropped, not done; set `status: dropped`",
             t.key, f.tracker, t.status
+        ),
+        (_, State::Done) if t.reason_unknown => format!(
+            "ticket {} was closed in {}{on}, but the solution is `{map}`: set `status: done`, or `status: dropped` if it was closed as not planned (export `stateReason` too, and journeymap tells the two apart)",
+            t.key, f.tracker
         ),
         (_, State::Done) => format!(
             "ticket {} was done in {}{on} ({}), but the solution is `{map}`: set `status: done` (and `shipped:` with the day it reached customers)",

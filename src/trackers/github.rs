@@ -37,6 +37,13 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
     }
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if !text.trim_start().starts_with(['[', '{']) {
+        if let Ok(table) = super::table::read(bytes) {
+            if let Some(p) = table.other_format("github") {
+                return Err(vec![p]);
+            }
+        }
+    }
     let issues: Vec<Issue> = serde_json::from_str(text).map_err(|e| {
         let mut p = Problem::file(format!(
             "the export is not the JSON list {COMMAND} writes: {e}"
@@ -68,7 +75,9 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
         if state != State::Open && !when.is_empty() && resolved.is_none() {
             unread.push((0, 0, key.clone(), when.to_owned()));
         }
+        let reason_unknown = state == State::Done && issue.state_reason.is_none();
         out.push(Ticket {
+            reason_unknown,
             url: url_of(t, &key, issue.url.as_deref()),
             key,
             title: issue.title.unwrap_or_default(),

@@ -41,6 +41,9 @@ struct Cols {
 
 pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Problem>), Vec<Problem>> {
     let table = table::read(bytes).map_err(|p| vec![p])?;
+    if let Some(p) = table.other_format("jira").filter(|_| t.columns.is_empty()) {
+        return Err(vec![p]);
+    }
     let cols = columns(&table, t)?;
     let statuses: Vec<String> = table
         .rows
@@ -98,6 +101,7 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
             state,
             resolved,
             url: url_of(t, key, None),
+            reason_unknown: false,
         });
     }
     super::duplicates(

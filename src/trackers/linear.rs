@@ -22,6 +22,9 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
         p.at = Some(k.pos);
         return Err(vec![p]);
     }
+    if let Some(p) = table.other_format("linear") {
+        return Err(vec![p]);
+    }
     let what = "a Linear CSV export";
     let key_col = table.need("ID", what, HINT).map_err(|p| vec![p])?;
     let status_col = table.need("Status", what, HINT).map_err(|p| vec![p])?;
@@ -73,6 +76,7 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
             state,
             resolved,
             url: url_of(t, key, None),
+            reason_unknown: false,
         });
     }
     super::duplicates(

@@ -51,6 +51,10 @@ pub struct Ticket {
     /// The day it was resolved, done or dropped (YYYY-MM-DD), when the export says.
     pub resolved: Option<String>,
     pub url: Option<String>,
+    /// Closed, but the export cannot say whether as completed or as not planned (a GitHub
+    /// list without `stateReason`): counted as done, and a dropped solution agrees with it.
+    #[serde(skip)]
+    pub reason_unknown: bool,
 }
 
 /// One tracker's tickets, found by key (case does not matter: Jira and Linear keys do not

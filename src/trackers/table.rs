@@ -38,6 +38,40 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The format the header says the export is in, when it is not `format:`'s: a binding
+    /// mistake said as such rather than as a column the file lacks.
+    pub fn other_format(&self, bound: &str) -> Option<Problem> {
+        let has = |names: &[&str]| names.iter().all(|n| self.col(n).is_some());
+        let first = self.header.first().map_or("", |h| h.trim_start());
+        let (format, why) = if first.starts_with('[') || first.starts_with('{') {
+            ("github", "it is JSON, as `gh issue list --json` writes")
+        } else if has(&["ID", "Team", "Title", "Status"]) {
+            (
+                "linear",
+                "its columns are Linear's (ID, Team, Title, Status, …)",
+            )
+        } else if has(&["Issue key", "Status"]) {
+            (
+                "jira",
+                "its columns are Jira's (Summary, Issue key, Status, …)",
+            )
+        } else {
+            return None;
+        };
+        let name = match bound {
+            "jira" => "Jira",
+            "linear" => "Linear",
+            _ => "GitHub",
+        };
+        (format != bound).then(|| {
+            Problem::file(format!(
+                "the export is not a {name} export: {why}; write `format: {format}`"
+            ))
+        })
+    }
+}
+
 /// A cell of a row, trimmed; an absent cell (a short row) is empty.
 pub(super) fn cell(row: &csv::StringRecord, col: Option<usize>) -> &str {
     col.and_then(|c| row.get(c)).map_or("", str::trim)
