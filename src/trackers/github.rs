@@ -37,12 +37,11 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
     }
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if !text.trim_start().starts_with(['[', '{']) {
-        if let Ok(table) = super::table::read(bytes) {
-            if let Some(p) = table.other_format("github") {
-                return Err(vec![p]);
-            }
-        }
+    // A CSV bound as a GitHub list: said as the binding mistake it is.
+    let csv = !text.trim_start().starts_with(['[', '{']);
+    let table = csv.then(|| super::table::read(bytes).ok()).flatten();
+    if let Some(p) = table.and_then(|t| t.other_format("github")) {
+        return Err(vec![p]);
     }
     let issues: Vec<Issue> = serde_json::from_str(text).map_err(|e| {
         let mut p = Problem::file(format!(
