@@ -100,7 +100,7 @@ pub fn render(data: &[u8]) -> crate::Outcome {
 
 /// Read a tracker export from bytes in every format (Jira, with and without `done:`, Linear,
 /// GitHub). Returns, per format, the tickets read (none when the export was refused) and
-/// whether every ticket's key is one the lookup finds again.
+/// whether every ticket kept (those a map names) is found again by its key.
 pub fn tracker(data: &[u8]) -> Vec<(usize, bool)> {
     let bindings = [
         "{id: t, file: f, format: jira}",
@@ -116,11 +116,15 @@ pub fn tracker(data: &[u8]) -> Vec<(usize, bool)> {
             continue;
         };
         let t = &loaded.journey.trackers[0];
-        let (tickets, _) = crate::trackers::read_bytes(t, data);
+        let wanted = ["CX-1", "#1", "CLA-1", "HOINC-1485"]
+            .iter()
+            .map(|k| (k.trim_start_matches('#').to_lowercase(), (*k).to_owned()))
+            .collect();
+        let (tickets, _) = crate::trackers::read_bytes(t, data, wanted);
         let found = tickets
             .as_ref()
-            .is_none_or(|k| k.list.iter().all(|x| k.get(&x.key).is_some()));
-        out.push((tickets.map_or(0, |k| k.list.len()), found));
+            .is_none_or(|k| k.kept().all(|x| k.get(&x.key).is_some()));
+        out.push((tickets.map_or(0, |k| k.count), found));
     }
     out
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::diagnostic::Code;
 use crate::model::Tracker;
 
+use super::collect::Collect;
 use super::{Problem, State, Ticket, dates, url_of};
 
 const COMMAND: &str =
@@ -31,7 +32,7 @@ struct Issue {
     url: Option<String>,
 }
 
-pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Problem>), Vec<Problem>> {
+pub(super) fn read(bytes: &[u8], t: &Tracker, sink: &mut Collect) -> Result<(), Vec<Problem>> {
     if let Some(p) = refused_keys(t) {
         return Err(vec![p]);
     }
@@ -39,55 +40,98 @@ pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Proble
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     // A CSV bound as a GitHub list: said as the binding mistake it is.
     let csv = !text.trim_start().starts_with(['[', '{']);
-    let table = csv.then(|| super::table::read(bytes).ok()).flatten();
-    if let Some(p) = table.and_then(|t| t.other_format("github")) {
+    let header = csv.then(|| super::table::header(bytes)).flatten();
+    if let Some(p) = header.and_then(|h| h.other_format("github")) {
         return Err(vec![p]);
     }
-    let issues: Vec<Issue> = serde_json::from_str(text).map_err(|e| {
+    let mut stopped = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let each = Each {
+        t,
+        sink,
+        stopped: &mut stopped,
+    };
+    let read = serde::de::DeserializeSeed::deserialize(each, &mut de).and_then(|()| de.end());
+    if let Some(p) = stopped {
+        return Err(vec![p]);
+    }
+    read.map_err(|e| {
         let mut p = Problem::file(format!(
             "the export is not the JSON list {COMMAND} writes: {e}"
         ));
         p.line = u64::try_from(e.line()).unwrap_or(0);
         p.col = e.column();
         vec![p]
-    })?;
-    if issues.len() > super::MAX_TICKETS {
-        return Err(vec![Problem::file(format!(
-            "the export holds more than {} issues",
-            super::MAX_TICKETS
-        ))]);
+    })
+}
+
+/// The list read one issue at a time: each is judged and offered to the sink, and none is
+/// kept unless the map names it.
+struct Each<'a, 'b> {
+    t: &'a Tracker,
+    sink: &'b mut Collect,
+    /// A problem that stopped the reading (said instead of the JSON error it stops with).
+    stopped: &'b mut Option<Problem>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Each<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
     }
-    let mut out = Vec::with_capacity(issues.len());
-    let mut unread = Vec::new();
-    for (i, issue) in issues.into_iter().enumerate() {
-        let (Some(number), Some(state)) = (issue.number, issue.state.as_deref()) else {
-            return Err(vec![Problem::file(format!(
-                "issue {} of the list has no `number` or no `state`: export with {COMMAND}",
-                i + 1
-            ))]);
-        };
-        let key = format!("#{number}");
-        let (state, status) = judged(state, issue.state_reason.as_deref().unwrap_or(""))
-            .map_err(|m| vec![Problem::file(format!("issue {key}: {m}"))])?;
-        let when = issue.closed_at.as_deref().unwrap_or("").trim();
-        let resolved = (state != State::Open).then(|| dates::day(when)).flatten();
-        if state != State::Open && !when.is_empty() && resolved.is_none() {
-            unread.push((0, 0, key.clone(), when.to_owned()));
+}
+
+impl<'de> serde::de::Visitor<'de> for Each<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of issues")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while let Some(issue) = seq.next_element::<Issue>()? {
+            i += 1;
+            let p = if i > super::MAX_TICKETS {
+                Some(Problem::file(format!(
+                    "the export holds more than {} issues",
+                    super::MAX_TICKETS
+                )))
+            } else {
+                one(self.t, self.sink, i, issue).err()
+            };
+            if let Some(p) = p {
+                *self.stopped = Some(p);
+                return Err(serde::de::Error::custom("stopped"));
+            }
         }
-        let reason_unknown = state == State::Done && issue.state_reason.is_none();
-        out.push(Ticket {
-            reason_unknown,
-            url: url_of(t, &key, issue.url.as_deref()),
-            key,
-            title: issue.title.unwrap_or_default(),
-            status,
-            state,
-            resolved,
-        });
+        Ok(())
     }
-    let lines = vec![0; out.len()];
-    super::duplicates(&out, &lines)?;
-    Ok((out, super::undated(unread)))
+}
+
+/// Issue `i` of the list (1-based) judged and offered.
+fn one(t: &Tracker, sink: &mut Collect, i: usize, issue: Issue) -> Result<(), Problem> {
+    let (Some(number), Some(state)) = (issue.number, issue.state.as_deref()) else {
+        return Err(Problem::file(format!(
+            "issue {i} of the list has no `number` or no `state`: export with {COMMAND}"
+        )));
+    };
+    let key = format!("#{number}");
+    let (state, status) = judged(state, issue.state_reason.as_deref().unwrap_or(""))
+        .map_err(|m| Problem::file(format!("issue {key}: {m}")))?;
+    let when = issue.closed_at.as_deref().unwrap_or("").trim();
+    let resolved = (state != State::Open).then(|| dates::day(when)).flatten();
+    if state != State::Open && !when.is_empty() && resolved.is_none() {
+        sink.unread_date(0, 0, &key, when);
+    }
+    let reason_unknown = state == State::Done && issue.state_reason.is_none();
+    sink.offer(0, &key, || Ticket {
+        reason_unknown,
+        url: url_of(t, &key, issue.url.as_deref()),
+        key: key.clone(),
+        title: issue.title.unwrap_or_default(),
+        status,
+        state,
+        resolved,
+    })
 }
 
 /// `state` and `stateReason` as a state and the words shown for it.

@@ -10,7 +10,8 @@
 use crate::diagnostic::Code;
 use crate::model::Tracker;
 
-use super::table::{self, Table, cell};
+use super::collect::Collect;
+use super::table::{self, Header, cell};
 use super::{Problem, State, Ticket, dates, is_dropped, same, url_of};
 
 /// The columns read, by the names `columns:` may give them.
@@ -39,77 +40,49 @@ struct Cols {
     category: Option<usize>,
 }
 
-pub(super) fn read(bytes: &[u8], t: &Tracker) -> Result<(Vec<Ticket>, Vec<Problem>), Vec<Problem>> {
-    let table = table::read(bytes).map_err(|p| vec![p])?;
-    if let Some(p) = table.other_format("jira").filter(|_| t.columns.is_empty()) {
-        return Err(vec![p]);
-    }
-    let cols = columns(&table, t)?;
-    let statuses: Vec<String> = table
-        .rows
-        .iter()
-        .map(|(_, r)| cell(r, Some(cols.status)).to_owned())
-        .collect();
-    let resolutions: Vec<String> = table
-        .rows
-        .iter()
-        .map(|(_, r)| cell(r, cols.resolution).to_owned())
-        .collect();
-    let mut problems = super::unmatched(t, &statuses, &resolutions);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let mut out = Vec::with_capacity(table.rows.len());
-    let mut dates_unread = Vec::new();
-    for (line, row) in &table.rows {
+pub(super) fn read(bytes: &[u8], t: &Tracker, sink: &mut Collect) -> Result<(), Vec<Problem>> {
+    let columns = |h: &Header| {
+        if let Some(p) = h.other_format("jira").filter(|_| t.columns.is_empty()) {
+            return Err(vec![p]);
+        }
+        columns(h, t)
+    };
+    table::scan(bytes, columns, |cols, line, row| {
         let key = cell(row, Some(cols.key));
         if key.is_empty() {
-            let p = Problem::cell(Code::TrackerExport, *line, cols.key + 1, "a ticket without an `Issue key`: the export is damaged, or a cell holds an unclosed quote".to_owned());
-            return Err(vec![p]);
+            let msg = "a ticket without an `Issue key`: the export is damaged, or a cell holds an unclosed quote";
+            return Err(Problem::cell(
+                Code::TrackerExport,
+                line,
+                cols.key + 1,
+                msg.to_owned(),
+            ));
         }
         let status = cell(row, Some(cols.status));
         let resolution = cell(row, cols.resolution);
-        let state = state(
-            t,
-            status,
-            resolution,
-            cell(row, cols.category),
-            cols.category.is_some(),
-        );
+        sink.words(status, resolution);
+        let category = cell(row, cols.category);
+        let state = state(t, status, resolution, category, cols.category.is_some());
         let when = cell(row, cols.resolved);
-        let resolved = if when.is_empty() {
-            None
-        } else {
-            dates::day(when)
-        };
+        let resolved = dates::day(when);
         if !when.is_empty() && resolved.is_none() {
-            dates_unread.push((
-                *line,
-                cols.resolved.unwrap_or(0) + 1,
-                key.to_owned(),
-                when.to_owned(),
-            ));
+            sink.unread_date(line, cols.resolved.unwrap_or(0) + 1, key, when);
         }
-        let status = match (state, resolution) {
-            (State::Dropped, r) if !r.is_empty() && !same(r, status) => format!("{status} ({r})"),
-            _ => status.to_owned(),
-        };
-        out.push(Ticket {
+        sink.offer(line, key, || Ticket {
             key: key.to_owned(),
             title: cell(row, cols.title).to_owned(),
-            status,
+            status: match (state, resolution) {
+                (State::Dropped, r) if !r.is_empty() && !same(r, status) => {
+                    format!("{status} ({r})")
+                }
+                _ => status.to_owned(),
+            },
             state,
             resolved,
             url: url_of(t, key, None),
             reason_unknown: false,
-        });
-    }
-    super::duplicates(
-        &out,
-        &table.rows.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-    )?;
-    problems.extend(super::undated(dates_unread));
-    Ok((out, problems))
+        })
+    })
 }
 
 /// The state by the rule above.
@@ -132,7 +105,7 @@ fn state(t: &Tracker, status: &str, resolution: &str, category: &str, has_catego
 
 /// The columns by their English names or the names `columns:` gives; an unknown name under
 /// `columns:` or a column the file lacks is a problem at once.
-fn columns(table: &Table, t: &Tracker) -> Result<Cols, Vec<Problem>> {
+fn columns(table: &Header, t: &Tracker) -> Result<Cols, Vec<Problem>> {
     let named = |field: &str, english: &str| -> Result<Option<usize>, Problem> {
         match t.columns.0.iter().find(|(k, _)| k.value == field) {
             Some((_, v)) => table

@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Loaded;
 use crate::model::{Pos, Tracker, TrackerFormat};
 
+mod collect;
 mod dates;
 pub mod drift;
 mod github;
@@ -57,26 +58,34 @@ pub struct Ticket {
     pub reason_unknown: bool,
 }
 
-/// One tracker's tickets, found by key (case does not matter: Jira and Linear keys do not
-/// depend on it).
+/// One tracker's tickets that the map names, found by key (case does not matter: Jira and
+/// Linear keys do not depend on it), and the nearest key the export holds to each.
 #[derive(Debug, Clone, Default)]
 pub struct Tickets {
     pub id: String,
     /// The export as messages name it.
     pub file: String,
-    pub list: Vec<Ticket>,
-    by_key: HashMap<String, usize>,
+    /// The tickets the map names that the export holds, by folded key.
+    found: HashMap<String, Ticket>,
+    /// For each key the map names (folded): the nearest key the export holds.
+    near: HashMap<String, String>,
+    /// How many tickets the export holds.
+    pub count: usize,
 }
 
 impl Tickets {
     pub fn get(&self, key: &str) -> Option<&Ticket> {
-        self.by_key.get(&fold(key)).map(|&i| &self.list[i])
+        self.found.get(&fold(key))
     }
 
     /// The key the export holds that is nearest to `key`, for "did you mean".
     pub fn nearest(&self, key: &str) -> Option<&str> {
-        let keys: Vec<&str> = self.list.iter().map(|t| t.key.as_str()).collect();
-        crate::suggest::closest(key, keys.iter().copied())
+        self.near.get(&fold(key)).map(String::as_str)
+    }
+
+    /// The tickets kept (those the map names), in no particular order.
+    pub fn kept(&self) -> impl Iterator<Item = &Ticket> {
+        self.found.values()
     }
 }
 
@@ -203,11 +212,33 @@ pub fn read_all(loaded: &Loaded) -> (TicketData, Vec<Diagnostic>) {
     (data, diags)
 }
 
+/// The keys the map's solutions name in tracker `t`: folded, and as written.
+fn wanted(loaded: &Loaded, t: &Tracker) -> Vec<(String, String)> {
+    let trackers = &loaded.journey.trackers;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in loaded
+        .journey
+        .stages
+        .value
+        .iter()
+        .flat_map(|st| &st.solutions)
+    {
+        let Some(written) = &s.ticket else { continue };
+        let Ok((id, key)) = parse_ref(&written.value, trackers) else {
+            continue;
+        };
+        if id == t.id.value && !out.iter().any(|(f, _)| *f == fold(key)) {
+            out.push((fold(key), key.to_owned()));
+        }
+    }
+    out
+}
+
 fn read_one(loaded: &Loaded, t: &Tracker, diags: &mut Vec<Diagnostic>) -> Option<Tickets> {
     let path = crate::load::relative_to(&loaded.path, &t.file.value);
     let shown = crate::load::display(&path);
     let bytes = export_bytes(loaded, t, &path, &shown, diags)?;
-    let (tickets, problems) = read_bytes(t, &bytes);
+    let (tickets, problems) = read_bytes(t, &bytes, wanted(loaded, t));
     for p in problems {
         diags.push(said(loaded, t, &shown, p));
     }
@@ -217,35 +248,27 @@ fn read_one(loaded: &Loaded, t: &Tracker, diags: &mut Vec<Diagnostic>) -> Option
     })
 }
 
-/// An export's bytes as its tickets (none when an error refused it), and the problems found.
-pub(crate) fn read_bytes(t: &Tracker, bytes: &[u8]) -> (Option<Tickets>, Vec<Problem>) {
+/// An export's bytes as the tickets of `wanted` (folded and written keys) it holds, or none
+/// when an error refused it; and the problems found.
+pub(crate) fn read_bytes(
+    t: &Tracker,
+    bytes: &[u8],
+    wanted: Vec<(String, String)>,
+) -> (Option<Tickets>, Vec<Problem>) {
+    let mut sink = collect::Collect::new(wanted);
     let read = match t.format.value {
-        TrackerFormat::Jira => jira::read(bytes, t),
-        TrackerFormat::Linear => linear::read(bytes, t),
-        TrackerFormat::Github => github::read(bytes, t),
+        TrackerFormat::Jira => jira::read(bytes, t, &mut sink),
+        TrackerFormat::Linear => linear::read(bytes, t, &mut sink),
+        TrackerFormat::Github => github::read(bytes, t, &mut sink),
     };
-    let (list, problems) = match read {
-        Ok(ok) => ok,
-        Err(problems) => (Vec::new(), problems),
-    };
+    if let Err(problems) = read {
+        return (None, problems);
+    }
+    let (tickets, problems) = sink.finish(t);
     let failed = problems
         .iter()
         .any(|p| p.code.severity() == crate::diagnostic::Severity::Error);
-    if failed {
-        return (None, problems);
-    }
-    let by_key = list
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (fold(&k.key), i))
-        .collect();
-    let tickets = Tickets {
-        id: t.id.value.clone(),
-        file: String::new(),
-        list,
-        by_key,
-    };
-    (Some(tickets), problems)
+    (if failed { None } else { Some(tickets) }, problems)
 }
 
 /// A problem as a diagnostic: in the export at its line, or at the tracker's `file:` line.
@@ -379,28 +402,11 @@ fn unmatched(t: &Tracker, statuses: &[String], resolutions: &[String]) -> Vec<Pr
     out
 }
 
-/// A key the export holds twice: which row is the ticket cannot be told.
-fn duplicates(tickets: &[Ticket], lines: &[u64]) -> Result<(), Vec<Problem>> {
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for (t, &line) in tickets.iter().zip(lines) {
-        if let Some(first) = seen.insert(fold(&t.key), line) {
-            let msg = format!(
-                "ticket `{}` is in the export twice (first on line {first}): export each ticket once",
-                t.key
-            );
-            return Err(vec![Problem::cell(Code::TrackerExport, line, 1, msg)]);
-        }
-    }
-    Ok(())
-}
-
-/// Dates that could not be read (line, column, key, text): the first five at their line,
+/// Dates that could not be read (line, column, key, text), the first five at their line,
 /// then how many more.
-fn undated(unread: Vec<(u64, usize, String, String)>) -> Vec<Problem> {
-    let more = unread.len().saturating_sub(5);
+fn undated(unread: Vec<(u64, usize, String, String)>, more: usize) -> Vec<Problem> {
     let mut out: Vec<Problem> = unread
         .into_iter()
-        .take(5)
         .map(|(line, col, key, text)| {
             let msg = format!(
                 "ticket `{key}`: `{text}` is not a date journeymap reads (`15/Feb/26 4:51 PM`, `2026-02-15`); its resolution day is left unknown"

@@ -1,33 +1,29 @@
-//! A tracker's CSV export as a header and records: the BOM and invalid UTF-8 tolerated (a
-//! cell is read as text with replacement characters), rows of any width (Jira writes a
-//! repeated column such as `Labels` once per value and may not widen the header), each
-//! record with the line it starts on; `;` or tab separators (a spreadsheet saved it again)
+//! A tracker's CSV export streamed: its header first, then each record with the line it
+//! starts on, one at a time (nothing of a row is kept unless a reader keeps it). The BOM and
+//! invalid UTF-8 are tolerated (a cell is read as text with replacement characters), rows
+//! may be of any width (Jira writes a repeated column such as `Labels` once per value and
+//! may not widen the header), and `;` or tab separators (a spreadsheet saved it again) are
 //! told from the header line.
 
 use super::Problem;
 
-/// The export's header and its rows, read from the bytes already held under the budget.
-pub(super) struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<(u64, csv::StringRecord)>,
-}
+/// The export's column names.
+pub(super) struct Header(pub Vec<String>);
 
-impl Table {
+impl Header {
     /// The first column named `name` (trimmed, without case): Jira repeats names, and its
     /// first `Sprint` or `Labels` column is the one every row fills first.
     pub fn col(&self, name: &str) -> Option<usize> {
         let want = name.trim().to_lowercase();
-        self.header
-            .iter()
-            .position(|h| h.trim().to_lowercase() == want)
+        self.0.iter().position(|h| h.trim().to_lowercase() == want)
     }
 
     /// The column `name`, or the problem of a file without it: what it should be and the
     /// first columns it has.
     pub fn need(&self, name: &str, what: &str, hint: &str) -> Result<usize, Problem> {
         self.col(name).ok_or_else(|| {
-            let first: Vec<&str> = self.header.iter().take(6).map(|h| h.trim()).collect();
-            let near = crate::suggest::closest(name, self.header.iter().map(|h| h.trim()))
+            let first: Vec<&str> = self.0.iter().take(6).map(|h| h.trim()).collect();
+            let near = crate::suggest::closest(name, self.0.iter().map(|h| h.trim()))
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             Problem::file(format!(
@@ -36,14 +32,12 @@ impl Table {
             ))
         })
     }
-}
 
-impl Table {
     /// The format the header says the export is in, when it is not `format:`'s: a binding
     /// mistake said as such rather than as a column the file lacks.
     pub fn other_format(&self, bound: &str) -> Option<Problem> {
         let has = |names: &[&str]| names.iter().all(|n| self.col(n).is_some());
-        let first = self.header.first().map_or("", |h| h.trim_start());
+        let first = self.0.first().map_or("", |h| h.trim_start());
         let (format, why) = if first.starts_with('[') || first.starts_with('{') {
             ("github", "it is JSON, as `gh issue list --json` writes")
         } else if has(&["ID", "Team", "Title", "Status"]) {
@@ -77,11 +71,29 @@ pub(super) fn cell(row: &csv::StringRecord, col: Option<usize>) -> &str {
     col.and_then(|c| row.get(c)).map_or("", str::trim)
 }
 
-/// The bytes as a table, or the problem at the line where CSV stops being readable.
-pub(super) fn read(bytes: &[u8]) -> Result<Table, Problem> {
+/// The export's header alone (its first record), when it can be read.
+pub(super) fn header(bytes: &[u8]) -> Option<Header> {
+    let mut found = None;
+    let _ = scan(
+        bytes,
+        |h| {
+            found = Some(Header(h.0.clone()));
+            Err(Vec::new())
+        },
+        |(): &(), _, _| Ok(()),
+    );
+    found
+}
+
+/// The header, given to `columns` (which finds what a reader needs, or refuses the file),
+/// then every record that is not blank, given to `row` with its line, until a problem.
+pub(super) fn scan<C>(
+    bytes: &[u8],
+    columns: impl FnOnce(&Header) -> Result<C, Vec<Problem>>,
+    mut row: impl FnMut(&C, u64, &csv::StringRecord) -> Result<(), Problem>,
+) -> Result<(), Vec<Problem>> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    // A spreadsheet that saved the export again may have separated it by `;` or tabs.
     let first = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
         .into_iter()
@@ -92,28 +104,31 @@ pub(super) fn read(bytes: &[u8]) -> Result<Table, Problem> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h.iter().map(str::to_owned).collect(),
-        Some(Err(e)) => return Err(csv_problem(&e)),
-        None => return Err(Problem::file("the export is empty".to_owned())),
+    let mut record = csv::StringRecord::new();
+    let header = match reader.read_record(&mut record) {
+        Ok(true) => Header(record.iter().map(str::to_owned).collect()),
+        Ok(false) => return Err(vec![Problem::file("the export is empty".to_owned())]),
+        Err(e) => return Err(vec![csv_problem(&e)]),
     };
-    let mut rows = Vec::new();
-    for r in records {
-        let r = r.map_err(|e| csv_problem(&e))?;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    let cols = columns(&header)?;
+    let mut rows = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(vec![csv_problem(&e)]),
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
+            Ok(true) => {}
         }
-        if rows.len() == super::MAX_TICKETS {
-            return Err(Problem::file(format!(
+        rows += 1;
+        if rows > super::MAX_TICKETS {
+            return Err(vec![Problem::file(format!(
                 "the export holds more than {} tickets; export the project the map's solutions are in",
                 super::MAX_TICKETS
-            )));
+            ))]);
         }
-        let line = r.position().map_or(0, csv::Position::line);
-        rows.push((line, r));
+        let line = record.position().map_or(0, csv::Position::line);
+        row(&cols, line, &record).map_err(|p| vec![p])?;
     }
-    Ok(Table { header, rows })
 }
 
 fn csv_problem(e: &csv::Error) -> Problem {
