@@ -43,22 +43,38 @@ fn render(dir: &std::path::Path, log: &str) -> serde_json::Value {
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
+/// A figure against the reference's: both absent, or within 1e-6 s.
+fn close(got: &serde_json::Value, expected: &serde_json::Value) {
+    if expected.is_null() {
+        assert!(got.is_null(), "{got} vs null");
+    } else {
+        assert!(
+            (got.as_f64().unwrap() - expected.as_f64().unwrap()).abs() < 1e-6,
+            "{got} vs {expected}"
+        );
+    }
+}
+
 fn check(j: &serde_json::Value, want: &serde_json::Value) {
     let stages = j["stages"].as_array().unwrap();
     for (k, s) in stages.iter().enumerate() {
         assert_eq!(s["reach"]["count"], want["reached"][k], "{}", s["id"]);
-        let (got, expected) = (
+        close(
             &s["reach"]["median_seconds_from_previous"],
             &want["median"][k],
         );
-        if expected.is_null() {
-            assert!(got.is_null());
-        } else {
-            assert!(
-                (got.as_f64().unwrap() - expected.as_f64().unwrap()).abs() < 1e-6,
-                "{got} vs {expected}"
-            );
+        // Time to convert: quartile, median and 90th percentile, and the histogram.
+        let t = &s["reach"]["time_to_convert"];
+        for (p, w) in [("p25", "p25"), ("p50", "median"), ("p90", "p90")] {
+            close(&t[p], &want[w][k]);
         }
+        let bins: Vec<&serde_json::Value> = t["histogram"]
+            .as_array()
+            .map(|h| h.iter().map(|b| &b["count"]).collect())
+            .unwrap_or_default();
+        let expected: Vec<&serde_json::Value> =
+            want["histogram"][k].as_array().unwrap().iter().collect();
+        assert_eq!(bins, expected, "{}", s["id"]);
     }
     assert_eq!(j["reach_outside_path"][0]["actors"], want["outside"]);
     assert_eq!(j["reach_outside_path"][0]["stage"], "pay");
@@ -126,6 +142,9 @@ fn segments_of_a_log_match_the_brute_force() {
                 m == wm || (m.as_f64().unwrap() - wm.as_f64().unwrap()).abs() < 1e-6,
                 "{m} vs {wm}"
             );
+            for p in ["p25", "p90"] {
+                close(&g["time_to_convert"][p], &w[p][k]);
+            }
             if k > 0 {
                 let kept = g["kept"].as_f64().unwrap();
                 let (a, b) = (

@@ -75,8 +75,20 @@ fn render(dir: &Path, map: &str) -> serde_json::Value {
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
-/// Per stage: count, median seconds from the previous stage; then the actors outside the
-/// path and the date range.
+/// Seconds to six decimals (the engines interpolate percentiles in their own arithmetic),
+/// or `null`.
+fn secs(v: Option<f64>) -> String {
+    v.map_or_else(|| "null".to_owned(), |x| format!("{x:.6}"))
+}
+
+/// The 25th and 90th percentiles of a reach (or a segment's), from the JSON.
+fn spread(r: &serde_json::Value) -> String {
+    let t = &r["time_to_convert"];
+    format!("{} {}", secs(t["p25"].as_f64()), secs(t["p90"].as_f64()))
+}
+
+/// Per stage: count, median seconds from the previous stage, its 25th and 90th percentiles;
+/// then the actors outside the path and the date range.
 fn local_figures(j: &serde_json::Value) -> Vec<String> {
     let mut out: Vec<String> = j["stages"]
         .as_array()
@@ -85,10 +97,11 @@ fn local_figures(j: &serde_json::Value) -> Vec<String> {
         .map(|s| {
             let r = &s["reach"];
             format!(
-                "{} {} {}",
+                "{} {} {} {}",
                 s["id"].as_str().unwrap(),
                 r["count"],
-                r["median_seconds_from_previous"]
+                r["median_seconds_from_previous"],
+                spread(r)
             )
         })
         .collect();
@@ -110,11 +123,12 @@ fn local_figures(j: &serde_json::Value) -> Vec<String> {
             let part = &s["reach"]["segments"][i];
             assert_eq!(part["segment"], seg["segment"]);
             out.push(format!(
-                "{} {} {} {}",
+                "{} {} {} {} {}",
                 seg["segment"].as_str().unwrap(),
                 s["id"].as_str().unwrap(),
                 part["count"],
-                part["median_seconds_from_previous"]
+                part["median_seconds_from_previous"],
+                spread(part)
             ));
         }
     }
@@ -137,14 +151,19 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
         "" => "null".to_owned(),
         m => serde_json::json!(m.parse::<f64>().unwrap()).to_string(),
     };
+    let spread = |row: &csv::StringRecord| {
+        let at = |name: &str| row[col(name)].parse::<f64>().ok();
+        format!("{} {}", secs(at("p25_seconds")), secs(at("p90_seconds")))
+    };
     let mut out: Vec<String> = total
         .iter()
         .map(|row| {
             format!(
-                "{} {} {}",
+                "{} {} {} {}",
                 &row[col("step")],
                 &row[col("count")],
-                median(row)
+                median(row),
+                spread(row)
             )
         })
         .collect();
@@ -158,11 +177,12 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
     ));
     for row in parts {
         out.push(format!(
-            "{} {} {} {}",
+            "{} {} {} {} {}",
             segment(row),
             &row[col("step")],
             &row[col("count")],
-            median(row)
+            median(row),
+            spread(row)
         ));
     }
     out

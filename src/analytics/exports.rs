@@ -158,7 +158,7 @@ fn reach_at<'a>(
         step: step.label.clone(),
         step_order: step.order,
     };
-    let figures = ReachFigures::new(step.count, before, base, step.median_seconds);
+    let figures = ReachFigures::new(step.count, before, base, &step.gaps);
     let first_order = *run.first_step.entry(id).or_insert(step.order);
     let before_order = run.previous_step.insert(id, step.order);
     let segments = funnel
@@ -173,7 +173,7 @@ fn reach_at<'a>(
                     here.count,
                     before_order.and_then(at).map(|s| s.count),
                     at(first_order).map_or(0, |s| s.count),
-                    here.median_seconds,
+                    &here.gaps,
                 ),
             })
         })

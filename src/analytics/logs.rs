@@ -171,16 +171,16 @@ fn place_log(
             .segments
             .iter()
             .map(|seg| {
-                let (count, median) = seg.steps[k];
+                let (count, gaps) = &seg.steps[k];
                 let before = k.checked_sub(1).map(|j| seg.steps[j].0);
                 SegmentReach {
                     segment: seg.label.clone(),
-                    figures: ReachFigures::new(count, before, seg.steps[0].0, median),
+                    figures: ReachFigures::new(*count, before, seg.steps[0].0, gaps),
                 }
             })
             .collect();
         data.stages[s.stage] = Some(Reach {
-            figures: ReachFigures::new(s.actors, previous, first, s.median_seconds),
+            figures: ReachFigures::new(s.actors, previous, first, &s.gaps),
             source,
             segments,
         });

@@ -45,6 +45,66 @@ pub struct ReachFigures {
     /// Median seconds from the stage before, over the actors that reached this one (event
     /// logs only: exports do not give a time journeymap can vouch for).
     pub median_seconds_from_previous: Option<f64>,
+    /// How long converting from the stage before takes: quartiles and 90th percentile in
+    /// seconds (an event log, or a `steps` result of `journeymap sql`), and a histogram
+    /// (an event log read here).
+    pub time_to_convert: Option<TimeToConvert>,
+}
+
+/// The times from the stage before, over the actors that reached a stage: what a reader
+/// found (each may be absent), in seconds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gaps {
+    pub p25: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    /// Actors per bin of [`BINS`], when the times themselves were read.
+    pub histogram: Vec<u64>,
+}
+
+/// The upper ends of the histogram's bins, in seconds (a minute, ten minutes, an hour, six
+/// hours, a day, a week); the last bin holds what is longer.
+pub const BINS: [u64; 6] = [60, 600, 3_600, 21_600, 86_400, 604_800];
+
+/// `stages[].reach.time_to_convert`: percentiles by linear interpolation between the two
+/// nearest ranks (as DuckDB's `quantile_cont`, Spark's `percentile`, Snowflake's and
+/// BigQuery's `percentile_cont`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimeToConvert {
+    pub p25: f64,
+    pub p50: f64,
+    pub p90: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub histogram: Vec<Bin>,
+}
+
+/// Actors who converted in at most `upto_seconds` (more than the bin before); `null` for the
+/// last bin, which has no upper end.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bin {
+    pub upto_seconds: Option<u64>,
+    pub count: u64,
+}
+
+impl Gaps {
+    /// The figures for the page: all three percentiles known, else none.
+    fn figures(&self) -> Option<TimeToConvert> {
+        let histogram = self
+            .histogram
+            .iter()
+            .enumerate()
+            .map(|(i, &count)| Bin {
+                upto_seconds: BINS.get(i).copied(),
+                count,
+            })
+            .collect();
+        Some(TimeToConvert {
+            p25: self.p25?,
+            p50: self.p50?,
+            p90: self.p90?,
+            histogram,
+        })
+    }
 }
 
 /// A stage's measured reach.
@@ -85,12 +145,7 @@ impl ReachFigures {
     /// The figures from a count, the count of the previous stage bound to the same source
     /// (if any) and that of the first: kept and lost when the count does not grow, growth
     /// when it does, no share from a count of 0.
-    pub(super) fn new(
-        count: u64,
-        previous: Option<u64>,
-        first: u64,
-        median: Option<f64>,
-    ) -> ReachFigures {
+    pub(super) fn new(count: u64, previous: Option<u64>, first: u64, gaps: &Gaps) -> ReachFigures {
         let (kept, growth, share_of_first) = shares(count, previous, first);
         ReachFigures {
             count,
@@ -98,7 +153,8 @@ impl ReachFigures {
             lost: kept.map(|k| 1.0 - k),
             growth,
             share_of_first,
-            median_seconds_from_previous: median,
+            median_seconds_from_previous: gaps.p50,
+            time_to_convert: gaps.figures(),
         }
     }
 }

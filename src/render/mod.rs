@@ -316,7 +316,17 @@ impl Renderer {
                     minijinja::ErrorKind::OutOfFuel => format!(
                         "it ran more than {FUEL} instructions, the limit for one page (a loop that does not end, or one far too large)"
                     ),
-                    _ => e.to_string(),
+                    // An error inside an included or imported template is its source:
+                    // say each, down to the line that failed.
+                    _ => {
+                        let mut why = e.to_string();
+                        let mut at: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+                        while let Some(inner) = at {
+                            why.push_str(&format!(": {inner}"));
+                            at = inner.source();
+                        }
+                        why
+                    }
                 };
                 anyhow::anyhow!("template {}: {why}", self.describe(e.name().unwrap_or(name)))
             })?;

@@ -240,17 +240,17 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
     let per_step = join(
         n,
         &|k| {
-            let median = if k == 0 {
-                format!("cast(null as {})", d.double())
-            } else {
-                format!(
-                    "{} / 1000000.0",
-                    d.median(&format!("f{k} - f{}", k - 1), "f")
-                )
-            };
+            let gap = format!("f{k} - f{}", k.saturating_sub(1));
+            let [median, p25, p90] = [0.5, 0.25, 0.9].map(|q| {
+                if k == 0 {
+                    format!("cast(null as {})", d.double())
+                } else {
+                    format!("{} / 1000000.0", d.quantile(&gap, "f", q))
+                }
+            });
             // With segments, the total's rows come first, with an empty segment.
             format!(
-                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds",
+                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds",
                 total.0,
                 k + 1,
                 d.text(steps[k].stage),
@@ -273,7 +273,7 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
         }
     };
     sql.push_str(&format!(
-        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, outside_path, {} as unit, date_from, date_to{segment_col}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order};\n",
+        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, p25_seconds, p90_seconds, outside_path, {} as unit, date_from, date_to{segment_col}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order};\n",
         n - 1,
         d.day("min(t)"),
         d.day("max(t)"),
@@ -316,13 +316,14 @@ fn segments(d: Dialect, log: &EventLog, steps: &[Step]) -> (String, String) {
     let parts = join(
         steps.len(),
         &|k| {
-            let (median, from) = if k == 0 {
-                (format!("cast(null as {})", d.double()), "fs".to_owned())
+            let ([median, p25, p90], from) = if k == 0 {
+                let none = format!("cast(null as {})", d.double());
+                ([none.clone(), none.clone(), none], "fs".to_owned())
             } else {
-                d.median_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
+                d.quantiles_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
             };
             format!(
-                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds from {from} group by seg",
+                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds from {from} group by seg",
                 k + 1,
                 d.text(steps[k].stage)
             )

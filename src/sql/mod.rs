@@ -109,31 +109,56 @@ impl Dialect {
         }
     }
 
-    /// The median of `x` over the rows of `from` where it is not null, as a scalar.
-    fn median(self, x: &str, from: &str) -> String {
+    /// The `q` quantile of `x` over the rows of `from` where it is not null, as a scalar, by
+    /// linear interpolation between the two nearest ranks (`q` = 0.5 is the median).
+    fn quantile(self, x: &str, from: &str, q: f64) -> String {
         match self {
-            Dialect::Duckdb | Dialect::Snowflake => {
+            Dialect::Duckdb | Dialect::Snowflake if q == 0.5 => {
                 format!("(select median({x}) from {from})")
             }
-            Dialect::Spark => format!("(select percentile({x}, 0.5) from {from})"),
+            Dialect::Duckdb => format!("(select quantile_cont({x}, {q}) from {from})"),
+            Dialect::Snowflake => {
+                format!("(select percentile_cont({q}) within group (order by {x}) from {from})")
+            }
+            Dialect::Spark => format!("(select percentile({x}, {q}) from {from})"),
             Dialect::Bigquery => format!(
-                "(select any_value(m) from (select percentile_cont({x}, 0.5) over () as m from {from} where {x} is not null))"
+                "(select any_value(m) from (select percentile_cont({x}, {q}) over () as m from {from} where {x} is not null))"
             ),
         }
     }
 
-    /// The median of `x` per `key` over the rows of `from`, with `count(reached)` beside it:
-    /// the select expression and the relation to group by `key`.
-    fn median_by(self, x: &str, key: &str, reached: &str, from: &str) -> (String, String) {
+    /// The median, 25th and 90th percentiles of `x` per `key` over the rows of `from`
+    /// (seconds, from µs), with `count(reached)` beside them: the select expressions and the
+    /// relation to group by `key`.
+    fn quantiles_by(self, x: &str, key: &str, reached: &str, from: &str) -> ([String; 3], String) {
+        let qs = [0.5, 0.25, 0.9];
+        let each = |f: &dyn Fn(f64) -> String| qs.map(|q| format!("{} / 1000000.0", f(q)));
         match self {
-            Dialect::Duckdb | Dialect::Snowflake => {
-                (format!("median({x}) / 1000000.0"), from.to_owned())
-            }
-            Dialect::Spark => (format!("percentile({x}, 0.5) / 1000000.0"), from.to_owned()),
+            Dialect::Duckdb => (
+                each(&|q| {
+                    if q == 0.5 {
+                        format!("median({x})")
+                    } else {
+                        format!("quantile_cont({x}, {q})")
+                    }
+                }),
+                from.to_owned(),
+            ),
+            Dialect::Snowflake => (
+                each(&|q| {
+                    if q == 0.5 {
+                        format!("median({x})")
+                    } else {
+                        format!("percentile_cont({q}) within group (order by {x})")
+                    }
+                }),
+                from.to_owned(),
+            ),
+            Dialect::Spark => (each(&|q| format!("percentile({x}, {q})")), from.to_owned()),
             Dialect::Bigquery => (
-                "any_value(m) / 1000000.0".to_owned(),
+                ["m50", "m25", "m90"].map(|m| format!("any_value({m}) / 1000000.0")),
                 format!(
-                    "(select {key}, {reached}, percentile_cont({x}, 0.5) over (partition by {key}) as m from {from}) b"
+                    "(select {key}, {reached}, percentile_cont({x}, 0.5) over (partition by {key}) as m50, percentile_cont({x}, 0.25) over (partition by {key}) as m25, percentile_cont({x}, 0.9) over (partition by {key}) as m90 from {from}) b"
                 ),
             ),
         }

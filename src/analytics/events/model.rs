@@ -1,6 +1,7 @@
 //! What an event-log binding asks and gives: the limits it is read under, its problems, its
 //! result per stage and segment.
 
+use crate::analytics::reach::Gaps;
 use crate::model::{EventLog, Pos};
 
 /// Steps a log can bind.
@@ -42,17 +43,17 @@ pub struct StepResult {
     /// The events that mean "reached this stage", as the map names them.
     pub events: String,
     pub actors: u64,
-    /// Median, over the actors that reached this stage, of the time from their first
-    /// arrival at the stage before to their first arrival here (seconds).
-    pub median_seconds: Option<f64>,
+    /// Over the actors that reached this stage, the time from their first arrival at the
+    /// stage before to their first arrival here (seconds): percentiles and histogram.
+    pub gaps: Gaps,
 }
 
 /// One segment's share of the result: per stage (in the order of `steps`), the actors that
-/// reached it and the median seconds from the stage before.
+/// reached it and the times from the stage before.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentResult {
     pub label: String,
-    pub steps: Vec<(u64, Option<f64>)>,
+    pub steps: Vec<(u64, Gaps)>,
 }
 
 /// What a log gives.

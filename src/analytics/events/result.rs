@@ -6,6 +6,7 @@
 //! wrong); listed segments keep their order and each must occur; otherwise segments are
 //! sorted as text.
 
+use crate::analytics::reach::{BINS, Gaps};
 use crate::model::StepOrder;
 
 use super::count::Counted;
@@ -66,7 +67,7 @@ pub(super) fn finish(
                 stage: r.stage,
                 events: r.events.join(" or "),
                 actors: t.counts[k],
-                median_seconds: median(&mut t.gaps[k]).map(|us| us / 1e6),
+                gaps: gaps(&mut t.gaps[k]),
             })
             .collect(),
         outside_path: t.outside,
@@ -263,36 +264,76 @@ fn segments(
             let (c, g) = &mut parts[i];
             SegmentResult {
                 label: String::from_utf8_lossy(&names[i]).into_owned(),
-                steps: (0..n)
-                    .map(|k| (c[k], median(&mut g[k]).map(|us| us / 1e6)))
-                    .collect(),
+                steps: (0..n).map(|k| (c[k], gaps(&mut g[k]))).collect(),
             }
         })
         .collect())
 }
 
-/// The median of whole numbers (the mean of the middle two for an even count).
-fn median(v: &mut [i64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
+/// Times in µs as seconds: percentiles and the histogram over [`BINS`].
+fn gaps(v: &mut [i64]) -> Gaps {
     v.sort_unstable();
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m] as f64
+    let at = |p: f64| percentile(v, p).map(|us| us / 1e6);
+    let mut histogram = vec![0u64; BINS.len() + 1];
+    for &us in v.iter() {
+        let bin = BINS
+            .iter()
+            .position(|&b| i128::from(us) <= i128::from(b) * 1_000_000)
+            .unwrap_or(BINS.len());
+        histogram[bin] += 1;
+    }
+    Gaps {
+        p25: at(0.25),
+        p50: at(0.5),
+        p90: at(0.9),
+        histogram: if v.is_empty() { Vec::new() } else { histogram },
+    }
+}
+
+/// The `p` percentile of sorted whole numbers, by linear interpolation between the two
+/// nearest ranks (the median is the mean of the middle two for an even count).
+fn percentile(sorted: &[i64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(last);
+    let (a, b) = (sorted[lo] as f64, sorted[hi] as f64);
+    let f = h - lo as f64;
+    Some(if f == 0.5 {
+        (a + b) / 2.0
     } else {
-        (v[m - 1] as f64 + v[m] as f64) / 2.0
+        a + f * (b - a)
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::{gaps, percentile};
 
     #[test]
-    fn medians() {
-        assert_eq!(median(&mut [3, 1, 2]), Some(2.0));
-        assert_eq!(median(&mut [4, 1, 2, 3]), Some(2.5));
-        assert_eq!(median(&mut []), None);
+    fn percentiles_interpolate_between_the_nearest_ranks() {
+        assert_eq!(percentile(&[1, 2, 3], 0.5), Some(2.0));
+        assert_eq!(percentile(&[1, 2, 3, 4], 0.5), Some(2.5));
+        assert_eq!(percentile(&[], 0.5), None);
+        // numpy.percentile([10, 20, 30, 40, 50], [25, 90]) == [20.0, 46.0]
+        assert_eq!(percentile(&[10, 20, 30, 40, 50], 0.25), Some(20.0));
+        assert_eq!(percentile(&[10, 20, 30, 40, 50], 0.9), Some(46.0));
+        // numpy.percentile([0, 7], 25) == 1.75
+        assert_eq!(percentile(&[0, 7], 0.25), Some(1.75));
+    }
+
+    #[test]
+    fn the_histogram_puts_each_time_in_its_bin() {
+        // 30 s, exactly a minute, 61 s, two hours, eight days (µs).
+        let mut v = [
+            30_000_000,
+            60_000_000,
+            61_000_000,
+            7_200_000_000,
+            691_200_000_000,
+        ];
+        let g = gaps(&mut v);
+        assert_eq!(g.histogram, vec![2, 1, 0, 1, 0, 0, 1]);
+        assert_eq!(g.p50, Some(61.0));
     }
 }

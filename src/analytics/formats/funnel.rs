@@ -20,8 +20,9 @@ pub struct Step {
     /// Where the count is, for diagnostics (1-based line and column).
     pub line: u64,
     pub col: usize,
-    /// Median seconds from the step before (a `steps` CSV written by `journeymap sql`).
-    pub median_seconds: Option<f64>,
+    /// Seconds from the step before: median, quartile and 90th percentile (a `steps` CSV
+    /// written by `journeymap sql`).
+    pub gaps: crate::analytics::reach::Gaps,
 }
 
 impl Step {
@@ -39,7 +40,7 @@ impl Step {
             count,
             line,
             col,
-            median_seconds: None,
+            gaps: crate::analytics::reach::Gaps::default(),
         }
     }
 }

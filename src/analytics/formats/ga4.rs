@@ -190,7 +190,7 @@ fn read_steps(
                     count: n,
                     line,
                     col: cols.users + 1,
-                    median_seconds: None,
+                    gaps: crate::analytics::reach::Gaps::default(),
                 });
                 if let Some(rc) = cols.rate {
                     read.rates.push((cell(rc).to_owned(), line, rc + 1));

@@ -1,9 +1,11 @@
 //! Table exports: PostHog's funnel CSV and the plain `steps` table (`step,count`, with
-//! optional segment, median, outside-path, unit and date columns), read into one funnel.
+//! optional segment, median, quartile, 90th-percentile, outside-path, unit and date columns),
+//! read into one funnel.
 
 use super::funnel::{
     Choice, Funnel, Problem, Step, count, count_problem, finish, numbered, problem,
 };
+use crate::analytics::reach::Gaps;
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Table {
@@ -18,6 +20,8 @@ struct Row {
     count: String,
     line: u64,
     median: Option<String>,
+    p25: Option<String>,
+    p90: Option<String>,
     outside: Option<String>,
     unit: Option<String>,
     from: Option<String>,
@@ -32,6 +36,8 @@ struct Columns {
     count: usize,
     segment: Option<usize>,
     median: Option<usize>,
+    p25: Option<usize>,
+    p90: Option<usize>,
     outside: Option<usize>,
     unit: Option<usize>,
     from: Option<usize>,
@@ -61,6 +67,8 @@ impl Columns {
             count,
             segment,
             median: steps_col("median_seconds"),
+            p25: steps_col("p25_seconds"),
+            p90: steps_col("p90_seconds"),
             outside: steps_col("outside_path"),
             unit: steps_col("unit"),
             from: steps_col("date_from"),
@@ -103,8 +111,8 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         for seg in segments.iter().filter(|s| !s.is_empty()) {
             let mut steps = Vec::new();
             for row in rows.iter().filter(|r| &r.segment == seg) {
-                let median = median_of(row, &cols, &mut problems);
-                match step(row, steps.len() + 1, &cols, median) {
+                let gaps = gaps_of(row, &cols, &mut problems);
+                match step(row, steps.len() + 1, &cols, gaps) {
                     Ok(s) => steps.push(s),
                     Err(p) => problems.push(p),
                 }
@@ -113,9 +121,9 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         }
     }
     for row in rows.into_iter().filter(|r| r.segment == chosen) {
-        let median = median_of(&row, &cols, &mut problems);
+        let gaps = gaps_of(&row, &cols, &mut problems);
         take_extras(&mut funnel, &row, &cols, &mut problems);
-        match step(&row, funnel.steps.len() + 1, &cols, median) {
+        match step(&row, funnel.steps.len() + 1, &cols, gaps) {
             Ok(s) => funnel.steps.push(s),
             Err(p) => problems.push(p),
         }
@@ -156,6 +164,8 @@ fn read_rows(
             count: cell(cols.count),
             line: rec.position().map_or(0, |p| p.line()),
             median: extra(cols.median),
+            p25: extra(cols.p25),
+            p90: extra(cols.p90),
             outside: extra(cols.outside),
             unit: extra(cols.unit),
             from: extra(cols.from),
@@ -203,29 +213,30 @@ fn choose(choice: &Choice, segments: &[String], cols: &Columns) -> Result<String
     }
 }
 
-/// A row's median time to the step, when it has a valid one.
-fn median_of(row: &Row, cols: &Columns, problems: &mut Vec<Problem>) -> Option<f64> {
-    match row.median.as_deref().map(str::parse::<f64>) {
+/// A row's times to the step (median, quartile, 90th percentile), those it has valid.
+fn gaps_of(row: &Row, cols: &Columns, problems: &mut Vec<Problem>) -> Gaps {
+    let mut read = |text: &Option<String>, col: Option<usize>, name: &str| match text
+        .as_deref()
+        .map(str::parse::<f64>)
+    {
         None => None,
         Some(Ok(m)) if m.is_finite() && m >= 0.0 => Some(m),
         Some(_) => {
-            problems.push(problem(
-                row.line,
-                cols.median.map_or(1, |c| c + 1),
-                "`median_seconds` is not a number of seconds (0 or more)",
-            ));
+            let msg = format!("`{name}` is not a number of seconds (0 or more)");
+            problems.push(problem(row.line, col.map_or(1, |c| c + 1), msg));
             None
         }
+    };
+    Gaps {
+        p50: read(&row.median, cols.median, "median_seconds"),
+        p25: read(&row.p25, cols.p25, "p25_seconds"),
+        p90: read(&row.p90, cols.p90, "p90_seconds"),
+        histogram: Vec::new(),
     }
 }
 
 /// A row as the funnel's step number `order`.
-fn step(
-    row: &Row,
-    order: usize,
-    cols: &Columns,
-    median_seconds: Option<f64>,
-) -> Result<Step, Problem> {
+fn step(row: &Row, order: usize, cols: &Columns, gaps: Gaps) -> Result<Step, Problem> {
     let n = count(&row.count).map_err(|why| count_problem(row.line, cols.count + 1, why))?;
     Ok(Step {
         order,
@@ -234,7 +245,7 @@ fn step(
         count: n,
         line: row.line,
         col: cols.count + 1,
-        median_seconds,
+        gaps,
     })
 }
 
