@@ -51,12 +51,12 @@ pub fn find<'a>(
 /// What the map says of a solution against its ticket, when they disagree.
 pub fn judge(status: Status, f: &Found) -> Option<String> {
     let Some(t) = f.ticket else {
-        let near = f
-            .nearest
-            .map(|n| format!("did you mean `{n}`? Else c"))
-            .unwrap_or_else(|| "c".to_owned());
+        let advice = match f.nearest {
+            Some(n) => format!("did you mean `{n}`? Else check the key"),
+            None => "check the key".to_owned(),
+        };
         return Some(format!(
-            "ticket `{}` is not in {} (tracker `{}`): {near}heck the key, or export the tracker again",
+            "ticket `{}` is not in {} (tracker `{}`): {advice}, or export the tracker again",
             f.key, f.file, f.tracker
         ));
     };

@@ -379,13 +379,14 @@ fn unmatched(t: &Tracker, statuses: &[String], resolutions: &[String]) -> Vec<Pr
                 continue;
             }
             let near = crate::suggest::closest(&d.value, words.iter().map(|w| w.as_str()))
-                .map(|n| format!("did you mean `{n}`? I"))
-                .unwrap_or_else(|| "i".to_owned());
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
             let mut held: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
             held.sort_unstable();
             held.dedup();
+            let it = if near.is_empty() { "it" } else { "It" };
             let mut p = Problem::file(format!(
-                "`{key}:` names `{}`, which no ticket of the export has; {near}t holds: {}",
+                "`{key}:` names `{}`, which no ticket of the export has; {near}{it} holds: {}",
                 d.value,
                 held.join(", ")
             ));
