@@ -557,3 +557,65 @@ fn strict_order_against_clickhouses_documented_strict_order() {
         );
     }
 }
+
+/// What goes with dropping off, on the shop-checkout example: of the users who paid, by
+/// platform (first touch), `web` 853 → 711 opened the app (142 lost) against the others'
+/// 1,815 → 1,442 (373 lost). statsmodels and scipy on that table:
+///
+/// ```python
+/// from statsmodels.stats.contingency_tables import Table2x2
+/// from scipy.stats import fisher_exact
+/// t = Table2x2([[142, 711], [373, 1442]])
+/// t.oddsratio, t.oddsratio_confint()   # 0.7721028796808482, (0.623907610581555, 0.9554986134177523)
+/// fisher_exact([[142, 711], [373, 1442]]).pvalue   # 0.01791628548384058
+/// ```
+#[test]
+fn drivers_of_dropping_off_match_statsmodels_and_scipy() {
+    let o = crate::util::run(&[
+        "render",
+        "-f",
+        "json",
+        "-o",
+        "-",
+        "examples/shop-checkout/shop-checkout.journey.yaml",
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let stage = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "open-app")
+        .unwrap();
+    let drivers = stage["reach"]["drivers"].as_array().unwrap();
+    // Sorted by how far the interval lies from 1: only web's leaves 1 out.
+    let values: Vec<&str> = drivers
+        .iter()
+        .map(|d| d["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["web", "android", "ios"]);
+    let web = &drivers[0];
+    assert_eq!(
+        (web["kept"].as_u64(), web["lost"].as_u64()),
+        (Some(711), Some(142))
+    );
+    assert_eq!(web["property"], "platform");
+    for (key, want) in [
+        ("odds_ratio", 0.772_102_879_680_848_2),
+        ("low", 0.623_907_610_581_555),
+        ("high", 0.955_498_613_417_752_3),
+        ("p", 0.017_916_285_483_840_58),
+    ] {
+        let got = web[key].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-9, "{key}: {got} vs {want}");
+    }
+    assert_eq!(web["significant"], true);
+    assert_eq!(drivers[1]["significant"], false);
+    // The first stage of a log has no stage before it: no drivers.
+    let pay = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "pay")
+        .unwrap();
+    assert_eq!(pay["reach"]["drivers"], serde_json::json!([]));
+}

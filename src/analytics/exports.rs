@@ -182,6 +182,7 @@ fn reach_at<'a>(
         figures,
         source,
         segments,
+        drivers: Vec::new(),
     }
 }
 

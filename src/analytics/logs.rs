@@ -183,6 +183,7 @@ fn place_log(
             figures: ReachFigures::new(s.actors, previous, first, &s.gaps),
             source,
             segments,
+            drivers: Vec::new(),
         });
         previous = Some(s.actors);
     }

@@ -6,6 +6,7 @@
 //! exports; a count that grows from one stage to the next is shown and warned about, never
 //! clamped; every problem names the file, line and column, or the map line that binds it.
 
+pub mod drivers;
 pub mod events;
 mod exports;
 pub mod formats;
@@ -29,5 +30,30 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
     };
     exports::bind_stages(loaded, &funnels, &mut data, &mut diags);
     logs::read_logs(loaded, &mut data, &mut diags);
+    drive(&mut data);
     (data, diags)
+}
+
+/// Each stage's drivers, from its segments' counts and those of the stage before it that is
+/// bound to the same source (first touch: each actor in one segment, so the rest of the
+/// actors are the other segments).
+fn drive(data: &mut FunnelData) {
+    let mut before: Option<Reach> = None;
+    for reach in data.stages.iter_mut().flatten() {
+        if let Some(prev) = before.as_ref().filter(|p| p.source.id == reach.source.id) {
+            let values: Vec<(String, u64, u64)> = reach
+                .segments
+                .iter()
+                .filter_map(|s| {
+                    let b = prev.segments.iter().find(|p| p.segment == s.segment)?;
+                    Some((s.segment.clone(), b.figures.count, s.figures.count))
+                })
+                .collect();
+            let property = reach.source.segment_by.as_deref().unwrap_or("segment");
+            if values.len() > 1 {
+                reach.drivers = drivers::drivers(property, &values);
+            }
+        }
+        before = Some(reach.clone());
+    }
 }

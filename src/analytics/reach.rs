@@ -116,6 +116,9 @@ pub struct Reach {
     /// The same figures per segment (event logs with `segment_by:`, and `steps` exports with
     /// segment rows beside the total), in the order shown.
     pub segments: Vec<SegmentReach>,
+    /// What goes with dropping off since the stage before bound to the same source: each
+    /// segment value's odds of dropping off against the rest (`drivers.rs`).
+    pub drivers: Vec<super::drivers::Driver>,
 }
 
 /// One segment's reach at a stage: shares from the same segment's counts.
