@@ -64,13 +64,7 @@ pub fn check(path: &Path, sources: &mut Sources, checks: Checks, root: Option<&P
                 diagnostics.extend(crate::trackers::drift::diagnostics(&loaded, &tickets));
                 data.tickets = tickets;
                 // What shipped solutions changed: the dated surveys read again around each.
-                let shipped = loaded
-                    .journey
-                    .stages
-                    .value
-                    .iter()
-                    .flat_map(|s| &s.solutions);
-                if shipped.into_iter().any(|s| s.shipped.is_some()) {
+                if loaded.journey.solutions().any(|s| s.shipped.is_some()) {
                     let (effects, said) = crate::survey::effects::read(&loaded, checks.reading);
                     data.effects = effects;
                     diagnostics.extend(said);

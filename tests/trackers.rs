@@ -220,6 +220,11 @@ stages:
     )
 }
 
+/// What `validate` says of a map in a folder with the real exports beside it.
+fn said_of(map: &str) -> String {
+    short(&with_exports(map))
+}
+
 fn short(dir: &tempfile::TempDir) -> String {
     let out = run_in(
         dir.path(),
@@ -239,24 +244,26 @@ fn short(dir: &tempfile::TempDir) -> String {
 fn bindings_that_cannot_work_are_refused_at_their_lines() {
     // A `done:` status the export lacks: every ticket would be judged open.
     let t = "  - {id: uat, file: jira-current-fields-hoinc.csv, format: jira, done: [Closed, Verifed - UAT]}";
-    let dir = with_exports(&one_solution(t, "HOINC-1962", "done"));
-    let s = short(&dir);
+    let s = said_of(&one_solution(t, "HOINC-1962", "done"));
     assert!(s.contains("m.journey.yaml:5:81: error[JM160]: tracker `uat` (jira-current-fields-hoinc.csv): `done:` names `Verifed - UAT`, which no ticket of the export has; did you mean `Verified - UAT`? It holds: Closed, Reopened, Test in UAT, Verified - UAT"), "{s}");
     // A tracker the map lacks, with the nearest id; a bare key among several trackers.
     let t = "  - {id: jira, file: jira-cloud-cs4483.csv, format: jira}\n  - {id: gh, file: github-etp-express.json, format: github}";
-    let dir = with_exports(&one_solution(t, "jria:CS4483-7", "done"));
-    assert!(short(&dir).contains(":17:17: error[JM028]: solution `s`: ticket `jria:CS4483-7` names tracker `jria`, which the map lacks (did you mean `jira`?); its trackers: jira, gh"), "{}", short(&dir));
-    let dir = with_exports(&one_solution(t, "CS4483-7", "done"));
-    assert!(short(&dir).contains("error[JM028]: solution `s`: ticket `CS4483-7` does not say which tracker holds it: write `jira:CS4483-7`"));
-    let dir = with_exports(&one_solution(t, "gh:latest", "done"));
-    assert!(short(&dir).contains("a GitHub issue is named by its number (`gh:#42`)"));
+    let s = said_of(&one_solution(t, "jria:CS4483-7", "done"));
+    assert!(s.contains(":17:17: error[JM028]: solution `s`: ticket `jria:CS4483-7` names tracker `jria`, which the map lacks (did you mean `jira`?); its trackers: jira, gh"), "{s}");
+    let s = said_of(&one_solution(t, "CS4483-7", "done"));
+    assert!(s.contains("error[JM028]: solution `s`: ticket `CS4483-7` does not say which tracker holds it: write `jira:CS4483-7`"), "{s}");
+    assert!(
+        said_of(&one_solution(t, "gh:latest", "done"))
+            .contains("a GitHub issue is named by its number (`gh:#42`)")
+    );
     // No trackers at all.
-    let dir = with_exports(&one_solution("  []", "CX-1", "done").replace("trackers:\n  []\n", ""));
-    assert!(short(&dir).contains("the map has no `trackers:` export to find it in"));
+    assert!(
+        said_of(&one_solution("  []", "CX-1", "done").replace("trackers:\n  []\n", ""))
+            .contains("the map has no `trackers:` export to find it in")
+    );
     // A `url:` without the key's place.
     let t = "  - {id: jira, file: jira-cloud-cs4483.csv, format: jira, url: \"https://x.atlassian.net/browse/\"}";
-    let dir = with_exports(&one_solution(t, "CS4483-7", "done"));
-    assert!(short(&dir).contains("`url:` has no `{key}`"));
+    assert!(said_of(&one_solution(t, "CS4483-7", "done")).contains("`url:` has no `{key}`"));
 }
 
 #[test]
@@ -275,20 +282,19 @@ fn an_export_in_another_language_is_told_how_to_read_it() {
     // Named, but without `done:`: the statuses are in Spanish too.
     let cols = "columns: {key: Clave de incidencia, title: Resumen, status: Estado, resolution: Resolución, resolved: Resuelta}";
     let t = format!("  - {{id: jira, file: jira-es-helpdesk.csv, format: jira, {cols}}}");
-    let dir = with_exports(&one_solution(&t, "IHS-5", "done"));
-    assert!(short(&dir).contains("list the statuses that mean done under `done:`"));
+    assert!(
+        said_of(&one_solution(&t, "IHS-5", "done"))
+            .contains("list the statuses that mean done under `done:`")
+    );
     // With both, the tickets are read: IHS-5 is `Completado`, done, as the map says.
     let t = format!(
         "  - {{id: jira, file: jira-es-helpdesk.csv, format: jira, done: [Completado, Resuelta], {cols}}}"
     );
-    let dir = with_exports(&one_solution(&t, "IHS-5", "done"));
-    assert_eq!(short(&dir), "");
-    let dir = with_exports(&one_solution(&t, "IHS-5", "planned"));
+    assert_eq!(said_of(&one_solution(&t, "IHS-5", "done")), "");
+    let s = said_of(&one_solution(&t, "IHS-5", "planned"));
     assert!(
-        short(&dir)
-            .contains("ticket IHS-5 was done in jira (Completado), but the solution is `planned`"),
-        "{}",
-        short(&dir)
+        s.contains("ticket IHS-5 was done in jira (Completado), but the solution is `planned`"),
+        "{s}"
     );
 }
 
@@ -478,4 +484,33 @@ fn an_export_outside_the_folder_the_map_may_read_is_refused_unread() {
     let s = stdout(&out);
     assert!(s.contains("error[JM007]: tracker `jira`: file"), "{s}");
     assert!(!s.contains("CX-1 was") && !s.contains("Summary"), "{s}");
+}
+
+#[test]
+fn a_key_twice_and_many_unreadable_dates_are_said_at_their_lines() {
+    let t = "  - {id: jira, file: j.csv, format: jira}";
+    let dir = with_exports(&one_solution(t, "CX-1", "done"));
+    let mut csv = String::from("Summary,Issue key,Status,Resolved\n");
+    for i in 1..=7 {
+        csv.push_str(&format!("S,CX-{i},Done,sometime\n"));
+    }
+    std::fs::write(dir.path().join("j.csv"), &csv).unwrap();
+    let s = short(&dir);
+    // The first five at their line and column, then how many more; the ticket is still read.
+    for line in 2..=6 {
+        let want = format!("j.csv:{line}:4: warning[JM161]: ticket `CX-{}`", line - 1);
+        assert!(s.contains(&want), "{want}\n{s}");
+    }
+    assert!(
+        s.contains("j.csv:6:4: warning[JM161]: and 2 more dates that cannot be read"),
+        "{s}"
+    );
+    assert!(!s.contains("JM057"), "{s}");
+    csv.push_str("Again,CX-3,Done,\n");
+    std::fs::write(dir.path().join("j.csv"), &csv).unwrap();
+    let s = short(&dir);
+    assert!(
+        s.contains("j.csv:9:1: error[JM160]: ticket `CX-3` is in the export twice (first on line 4): export each ticket once"),
+        "{s}"
+    );
 }

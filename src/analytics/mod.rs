@@ -38,9 +38,11 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
 /// bound to the same source (first touch: each actor in one segment, so the rest of the
 /// actors are the other segments).
 fn drive(data: &mut FunnelData) {
-    let mut before: Option<Reach> = None;
-    for reach in data.stages.iter_mut().flatten() {
-        if let Some(prev) = before.as_ref().filter(|p| p.source.id == reach.source.id) {
+    let mut before: Option<&Reach> = None;
+    let mut found = Vec::new();
+    for (i, reach) in data.stages.iter().enumerate() {
+        let Some(reach) = reach else { continue };
+        if let Some(prev) = before.filter(|p| p.source.id == reach.source.id) {
             let values: Vec<(String, u64, u64)> = reach
                 .segments
                 .iter()
@@ -51,9 +53,14 @@ fn drive(data: &mut FunnelData) {
                 .collect();
             let property = reach.source.segment_by.as_deref().unwrap_or("segment");
             if values.len() > 1 {
-                reach.drivers = drivers::drivers(property, &values);
+                found.push((i, drivers::drivers(property, &values)));
             }
         }
-        before = Some(reach.clone());
+        before = Some(reach);
+    }
+    for (i, d) in found {
+        if let Some(reach) = &mut data.stages[i] {
+            reach.drivers = d;
+        }
     }
 }

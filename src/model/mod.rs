@@ -111,6 +111,11 @@ pub struct Journey {
 }
 
 impl Journey {
+    /// Every solution of the map, stage by stage.
+    pub fn solutions(&self) -> impl Iterator<Item = &Solution> {
+        self.stages.value.iter().flat_map(|st| &st.solutions)
+    }
+
     /// The codebook's themes: inline, or read from its file when the map was loaded (a path
     /// not yet read gives none).
     pub fn codebook(&self) -> &[Theme] {

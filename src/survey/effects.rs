@@ -96,10 +96,7 @@ pub fn read(loaded: &Loaded, reading: Reading) -> (Vec<(String, SurveyData)>, Ve
     let mut said: Vec<Diagnostic> = Vec::new();
     let solutions = loaded
         .journey
-        .stages
-        .value
-        .iter()
-        .flat_map(|st| &st.solutions)
+        .solutions()
         .filter(|s| s.status == Status::Done);
     for sol in solutions {
         if let Some((data, diags)) = around(loaded, sol, reading) {

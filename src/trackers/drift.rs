@@ -98,13 +98,7 @@ pub fn judge(status: Status, f: &Found) -> Option<String> {
 pub fn diagnostics(loaded: &Loaded, data: &TicketData) -> Vec<Diagnostic> {
     let trackers = &loaded.journey.trackers;
     let mut out = Vec::new();
-    for s in loaded
-        .journey
-        .stages
-        .value
-        .iter()
-        .flat_map(|st| &st.solutions)
-    {
+    for s in loaded.journey.solutions() {
         let Some(found) = find(s, trackers, data) else {
             continue;
         };

@@ -216,13 +216,7 @@ pub fn read_all(loaded: &Loaded) -> (TicketData, Vec<Diagnostic>) {
 fn wanted(loaded: &Loaded, t: &Tracker) -> Vec<(String, String)> {
     let trackers = &loaded.journey.trackers;
     let mut out: Vec<(String, String)> = Vec::new();
-    for s in loaded
-        .journey
-        .stages
-        .value
-        .iter()
-        .flat_map(|st| &st.solutions)
-    {
+    for s in loaded.journey.solutions() {
         let Some(written) = &s.ticket else { continue };
         let Ok((id, key)) = parse_ref(&written.value, trackers) else {
             continue;

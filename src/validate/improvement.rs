@@ -32,7 +32,7 @@ pub(super) fn targets(v: &mut Validator, j: &crate::model::Journey) {
 /// `shipped:` a date, on a done solution; `effect_window:` days or weeks.
 pub(super) fn shipped(v: &mut Validator, j: &crate::model::Journey) {
     use crate::survey::effects::{ship_date, window_days};
-    for s in j.stages.value.iter().flat_map(|st| &st.solutions) {
+    for s in j.solutions() {
         if let Some(d) = &s.shipped {
             if let Err(why) = ship_date(&d.value) {
                 v.report(Code::BadShipped, d.pos, why);
@@ -88,7 +88,7 @@ pub(super) fn tickets(v: &mut Validator, j: &crate::model::Journey) {
             }
         }
     }
-    for s in j.stages.value.iter().flat_map(|st| &st.solutions) {
+    for s in j.solutions() {
         let Some(ticket) = &s.ticket else { continue };
         if let Err(why) = crate::trackers::parse_ref(&ticket.value, &j.trackers) {
             v.report(

@@ -15,6 +15,9 @@ use crate::model::{DayOrder, Pos, WaveBy};
 
 mod judge;
 mod registry;
+mod segments;
+
+use segments::{Segments, segment_text};
 
 use super::wave::{self, Bucket, NotADay, OrderSeen, SlashOrder};
 use super::{Aggregate, Reader, SurveyData, input};
@@ -31,15 +34,6 @@ pub const BLANK: &str = "(blank)";
 const DETAILED: usize = 5;
 /// Distinct (wave, segment) cells remembered for rows left out by `where:`.
 const MAX_FILTERED_KEYS: usize = 10_000;
-
-/// The segment a cell names: its text trimmed, [`BLANK`] when empty.
-fn segment_text(cell: &[u8]) -> std::borrow::Cow<'static, str> {
-    let text = input::cell_text(cell);
-    match text.trim() {
-        "" => BLANK.into(),
-        t => t.to_owned().into(),
-    }
-}
 
 /// The part of the data a row belongs to: its wave and its segment, as ids into
 /// [`SurveyData`]'s lists (put in order by [`SurveyData::settle`]).
@@ -93,18 +87,6 @@ enum WaveRule {
         column: String,
         rule: CellRule,
     },
-}
-
-struct Segments {
-    col: usize,
-    column: String,
-    /// The listed segments: text, where the map lists it, id.
-    listed: Vec<(String, Pos, u16)>,
-    /// Cell text -> segment id, for cells already seen.
-    ids: HashMap<Vec<u8>, u16>,
-    /// Rows of values outside the list: text -> (rows, first line).
-    outside: BTreeMap<String, (u64, u64)>,
-    overflow: bool,
 }
 
 /// One survey file's plan for waves and segments, and what it counted.
@@ -369,40 +351,6 @@ impl Reader<'_> {
                     .ok_or_else(|| format!("{d} is in none of the wave `ranges:`"))
             }
         }
-    }
-
-    /// A segment cell not seen before: its segment, or `None` when it is outside the list.
-    fn new_segment(&mut self, seg: &mut Segments, cell: &[u8], line: u64) -> Option<u16> {
-        let text = segment_text(cell);
-        let text = text.as_ref();
-        let id = if seg.listed.is_empty() {
-            let id = self.data.segment_id(text, false);
-            if id.is_none() && !seg.overflow {
-                seg.overflow = true;
-                let msg = format!(
-                    "segment column `{}` has more than {MAX_SEGMENTS} different values; list the segments to show with `segments:`",
-                    seg.column
-                );
-                self.at_csv(Code::WaveBinding, line, seg.col + 1, msg);
-            }
-            id
-        } else {
-            let found = seg
-                .listed
-                .iter()
-                .find(|(l, _, _)| crate::words::same_name(l, text))
-                .map(|(_, _, id)| *id);
-            if found.is_none() {
-                seg.outside.entry(text.to_owned()).or_insert((0, line)).0 += 1;
-            }
-            found
-        };
-        if let Some(id) = id
-            && seg.ids.len() < 10_000
-        {
-            seg.ids.insert(cell.to_vec(), id);
-        }
-        id
     }
 
     /// A row left out by `where:`: remembered by the wave and segment it would have had, so
