@@ -174,6 +174,27 @@ for i in range(2668):
         if rng.random() < 0.62:
             t += rng.choice([86_400, 2 * 86_400, 5 * 86_400, 9 * 86_400]) * 1000
             events.append((t, who, "second_order", platform))
+# What else customers do (a second generator, so the steps above stay as they were): web
+# customers follow their order on the tracking page more often than they open the app, and
+# a failed delivery sends some to support instead of a second order.
+other = random.Random(18)
+firsts = {}
+for t, who, e, p in events:
+    firsts.setdefault(who, []).append((t, e, p))
+more = []
+for who, done in sorted(firsts.items()):
+    t0, _, platform = done[0]
+    opened = any(e == "app_opened" for _, e, _ in done)
+    track = 0.7 if platform == "web" else 0.35
+    if other.random() < (track if not opened else 0.2):
+        more.append((t0 + other.choice([30, 600, 7_200]) * 1000, who, "order_tracked", platform))
+    if other.random() < 0.12:
+        more.append((t0 + other.choice([2, 3, 4]) * 86_400_000, who, "delivery_failed", platform))
+        if other.random() < 0.7:
+            more.append((t0 + 4 * 86_400_000 + 3_600_000, who, "support_chat", platform))
+    if opened and other.random() < 0.3:
+        more.append((t0 + 6 * 86_400_000, who, "push_disabled", platform))
+events += more
 events.sort()
 rows += [[str(t), who, e, p] for t, who, e, p in events]
 write("shop-checkout/analytics/product-events.csv", rows)

@@ -78,6 +78,58 @@ fn check(j: &serde_json::Value, want: &serde_json::Value) {
     }
     assert_eq!(j["reach_outside_path"][0]["actors"], want["outside"]);
     assert_eq!(j["reach_outside_path"][0]["stage"], "pay");
+    paths_agree(j, want, "rees46");
+}
+
+/// Where the lost went next and the detours, per stage, as the brute force counts them (every
+/// name: the lists are short enough to be shown whole), the lost's next events adding up to
+/// the lost; and each event driver's kept and lost, the brute force's detours and events done
+/// by the lost within the window.
+fn paths_agree(j: &serde_json::Value, want: &serde_json::Value, label: &str) {
+    let as_map = |list: &serde_json::Value| -> serde_json::Map<String, serde_json::Value> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["event"].as_str().unwrap().to_owned(), e["count"].clone()))
+            .collect()
+    };
+    let stages = j["stages"].as_array().unwrap();
+    for (k, s) in stages.iter().enumerate().skip(1) {
+        let r = &s["reach"];
+        let next = as_map(&r["next_of_lost"]);
+        assert_eq!(
+            &serde_json::Value::Object(next.clone()),
+            &want["next"][k],
+            "{label}: next at {k}"
+        );
+        let lost = stages[k - 1]["reach"]["count"].as_u64().unwrap() - r["count"].as_u64().unwrap();
+        assert_eq!(
+            next.values().map(|c| c.as_u64().unwrap()).sum::<u64>(),
+            lost,
+            "{label}: {k}"
+        );
+        let detours = serde_json::Value::Object(as_map(&r["detours"]));
+        assert_eq!(&detours, &want["detours"][k], "{label}: detours at {k}");
+        for d in r["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["property"] == "event")
+        {
+            let e = d["value"].as_str().unwrap();
+            let count = |of: &str| want[of][k][e].as_u64().unwrap_or(0);
+            assert_eq!(
+                d["kept"].as_u64(),
+                Some(count("detours")),
+                "{label}: {e} at {k}"
+            );
+            assert_eq!(
+                d["lost"].as_u64(),
+                Some(count("lost_did")),
+                "{label}: {e} at {k}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -491,6 +543,7 @@ fn repeated_step_events_at_one_instant_count_as_the_brute_force_does() {
                 j["reach_outside_path"][0]["actors"], want["outside"],
                 "{steps:?} {window}"
             );
+            paths_agree(&j, &want, &format!("{steps:?} {window}"));
             // Cases where the last stage is reached by some and missed by some.
             let last = want["reached"][steps.len() - 1].as_u64().unwrap();
             if last > 0 && last < 400 {
@@ -586,7 +639,9 @@ fn drivers_of_dropping_off_match_statsmodels_and_scipy() {
         .iter()
         .find(|s| s["id"] == "open-app")
         .unwrap();
-    let drivers = stage["reach"]["drivers"].as_array().unwrap();
+    let all = stage["reach"]["drivers"].as_array().unwrap();
+    let drivers: Vec<&serde_json::Value> =
+        all.iter().filter(|d| d["property"] == "platform").collect();
     // Sorted by how far the interval lies from 1: only web's leaves 1 out.
     let values: Vec<&str> = drivers
         .iter()
@@ -598,7 +653,6 @@ fn drivers_of_dropping_off_match_statsmodels_and_scipy() {
         (web["kept"].as_u64(), web["lost"].as_u64()),
         (Some(711), Some(142))
     );
-    assert_eq!(web["property"], "platform");
     for (key, want) in [
         ("odds_ratio", 0.772_102_879_680_848_2),
         ("low", 0.623_907_610_581_555),
@@ -610,6 +664,51 @@ fn drivers_of_dropping_off_match_statsmodels_and_scipy() {
     }
     assert_eq!(web["significant"], true);
     assert_eq!(drivers[1]["significant"], false);
+    // Events done on the way: of 2,153 who opened the app and 515 lost, 241 and 224 tracked
+    // their order first. statsmodels Table2x2([[224, 241], [291, 1912]]): odds ratio
+    // 6.106971239537437, interval (4.902084331450448, 7.608008185673612); scipy's
+    // fisher_exact p 4.1815366369718236e-57. support_chat: 38 lost, 0 kept, so 0.5 in every
+    // cell: Table2x2([[38.5, 0.5], [477.5, 2153.5]]) 347.26596858638743, (21.29732755761775,
+    // 5662.384287981106).
+    let event = |e: &str| {
+        all.iter()
+            .find(|d| d["property"] == "event" && d["value"] == e)
+            .unwrap()
+    };
+    let tracked = event("order_tracked");
+    assert_eq!(
+        (tracked["kept"].as_u64(), tracked["lost"].as_u64()),
+        (Some(241), Some(224))
+    );
+    for (d, key, want) in [
+        (tracked, "odds_ratio", 6.106_971_239_537_437),
+        (tracked, "low", 4.902_084_331_450_448),
+        (tracked, "high", 7.608_008_185_673_612),
+        (event("support_chat"), "odds_ratio", 347.265_968_586_387_43),
+        (event("support_chat"), "low", 21.297_327_557_617_75),
+        (event("support_chat"), "high", 5_662.384_287_981_106),
+    ] {
+        let got = d[key].as_f64().unwrap();
+        assert!((got / want - 1.0).abs() < 1e-9, "{key}: {got} vs {want}");
+    }
+    assert!((tracked["p"].as_f64().unwrap() / 4.181_536_636_971_823_6e-57 - 1.0).abs() < 1e-6);
+    assert_eq!(event("support_chat")["method"], "woolf+0.5");
+    // Where the 515 lost went next: nothing within the window, the tracking page, a failed
+    // delivery; adding up to the lost.
+    let next: Vec<(&str, u64)> = stage["reach"]["next_of_lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["event"].as_str().unwrap(), e["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        next,
+        [
+            ("(none)", 258),
+            ("order_tracked", 224),
+            ("delivery_failed", 33)
+        ]
+    );
     // The first stage of a log has no stage before it: no drivers.
     let pay = j["stages"]
         .as_array()

@@ -1,16 +1,23 @@
 //! What goes with dropping off: for each value of the property a log's actors are segmented
-//! by (`segment_by:`, first touch), the odds of dropping off between two stages against the
-//! other actors', with its 95% interval and Fisher's exact test.
+//! by (`segment_by:`, first touch), and for each event done on the way from the stage before
+//! (by those who came, before they came; by the lost, within the window), the odds of
+//! dropping off between two stages against the other actors', with its 95% interval and
+//! Fisher's exact test.
 //!
-//! Invariants: a value is judged only with at least [`MIN_N`] actors at the stage before;
-//! the interval is Woolf's (the log odds ratio ± 1.959964 standard errors), with 0.5 added to
-//! every cell when one is empty (Haldane–Anscombe), and says which; significance is the
-//! two-sided Fisher exact test at 5%, as `scipy.stats.fisher_exact` computes it.
+//! Invariants: a value or event is judged only with at least [`MIN_N`] actors at the stage
+//! before; the interval is Woolf's (the log odds ratio ± 1.959964 standard errors) when every
+//! cell holds at least [`SMALL`], the exact conditional one (with the conditional estimate,
+//! as `scipy.stats.contingency.odds_ratio(kind="conditional")`) when a cell is smaller but
+//! none is empty, and Woolf's with 0.5 added to every cell when one is empty
+//! (Haldane–Anscombe); `method` says which; significance is the two-sided Fisher exact test
+//! at 5%, as `scipy.stats.fisher_exact` computes it.
 
 use serde::Serialize;
 
 /// Actors a value needs at the stage before to be judged.
 pub const MIN_N: u64 = 30;
+/// A cell under this makes the interval exact.
+pub const SMALL: u64 = 5;
 /// The normal quantile of a two-sided 95% interval.
 const Z: f64 = 1.959_963_984_540_054;
 
@@ -30,7 +37,8 @@ pub struct Driver {
     /// Two-sided Fisher exact p-value.
     pub p: f64,
     pub significant: bool,
-    /// `woolf`, or `woolf+0.5` when a cell was empty.
+    /// `woolf`; `exact` (conditional) when a cell was under 5; `woolf+0.5` when one was
+    /// empty.
     pub method: &'static str,
 }
 
@@ -51,11 +59,7 @@ pub fn drivers(property: &str, values: &[(String, u64, u64)]) -> Vec<Driver> {
                 .then(|| judge(property, value, [lost, kept, lost_rest, kept_rest]))
         })
         .collect();
-    out.sort_by(|a, b| {
-        distance(b)
-            .total_cmp(&distance(a))
-            .then_with(|| a.value.cmp(&b.value))
-    });
+    sort(&mut out);
     out
 }
 
@@ -73,95 +77,87 @@ fn distance(d: &Driver) -> f64 {
 /// The 2×2 table [lost, kept, lost by the rest, kept by the rest], judged.
 fn judge(property: &str, value: &str, cells: [u64; 4]) -> Driver {
     let [a, b, c, d] = cells;
-    let empty = cells.contains(&0);
-    let add = if empty { 0.5 } else { 0.0 };
-    let [fa, fb, fc, fd] = cells.map(|x| x as f64 + add);
-    let or = (fa * fd) / (fb * fc);
-    let se = (1.0 / fa + 1.0 / fb + 1.0 / fc + 1.0 / fd).sqrt();
-    let p = fisher(a, b, c, d);
+    let exact = cells
+        .iter()
+        .all(|&x| x > 0)
+        .then(|| cells.iter().any(|&x| x < SMALL))
+        .filter(|small| *small)
+        .and_then(|_| super::odds::conditional(a, b, c, d, 0.95));
+    let (or, low, high, method) = match exact {
+        Some((or, low, high)) => (or, low, high, "exact"),
+        None => {
+            let empty = cells.contains(&0);
+            let add = if empty { 0.5 } else { 0.0 };
+            let [fa, fb, fc, fd] = cells.map(|x| x as f64 + add);
+            let or = (fa * fd) / (fb * fc);
+            let se = (1.0 / fa + 1.0 / fb + 1.0 / fc + 1.0 / fd).sqrt();
+            let method = if empty { "woolf+0.5" } else { "woolf" };
+            (
+                or,
+                (or.ln() - Z * se).exp(),
+                (or.ln() + Z * se).exp(),
+                method,
+            )
+        }
+    };
+    let p = super::odds::fisher(a, b, c, d);
     Driver {
         property: property.to_owned(),
         value: value.to_owned(),
         odds_ratio: or,
-        low: (or.ln() - Z * se).exp(),
-        high: (or.ln() + Z * se).exp(),
+        low,
+        high,
         kept: b,
         lost: a,
         p,
         significant: p < 0.05,
-        method: if empty { "woolf+0.5" } else { "woolf" },
+        method,
     }
 }
 
-/// Two-sided Fisher exact test of the table [[a, b], [c, d]]: the probability, under fixed
-/// margins, of every table no more likely than this one (scipy's rule, with its relative
-/// tolerance of 1e-7).
-pub fn fisher(a: u64, b: u64, c: u64, d: u64) -> f64 {
-    let (r1, c1, n) = (a + b, a + c, a + b + c + d);
-    let lo = (r1 + c1).saturating_sub(n);
-    let hi = r1.min(c1);
-    let ln_p = |x: u64| ln_choose(c1, x) + ln_choose(n - c1, r1 - x) - ln_choose(n, r1);
-    let observed = ln_p(a);
-    let mut total = 0.0;
-    for x in lo..=hi {
-        let q = ln_p(x);
-        if q <= observed + 1e-7_f64.ln_1p() {
-            total += q.exp();
-        }
-    }
-    total.min(1.0)
-}
-
-fn ln_choose(n: u64, k: u64) -> f64 {
-    ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
-}
-
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms: about 15 significant digits).
-fn ln_gamma(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let sum = C[1..]
+/// Each event done on the way from the stage before against not doing it: `kept` and `lost`
+/// of the stage, `detours` (actors who came, per event done before they came) and
+/// `lost_did` (the lost, per event done within the window). `(none)` is no event.
+pub fn events(
+    kept: u64,
+    lost: u64,
+    detours: &[(String, u64)],
+    lost_did: &[(String, u64)],
+) -> Vec<Driver> {
+    let count =
+        |list: &[(String, u64)], e: &str| list.iter().find(|(n, _)| n == e).map_or(0, |(_, c)| *c);
+    let mut names: Vec<&str> = detours
         .iter()
-        .enumerate()
-        .fold(C[0], |s, (i, c)| s + c / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+        .chain(lost_did)
+        .map(|(e, _)| e.as_str())
+        .filter(|e| !matches!(*e, "(none)" | "(other names)"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|e| {
+            let (b, a) = (count(detours, e).min(kept), count(lost_did, e).min(lost));
+            let (c, d) = (lost - a, kept - b);
+            (a + b >= MIN_N && c + d > 0).then(|| judge("event", e, [a, b, c, d]))
+        })
+        .collect()
+}
+
+/// Drivers sorted by how far the interval lies from 1, strongest first, then by property
+/// and value.
+pub fn sort(drivers: &mut [Driver]) {
+    drivers.sort_by(|a, b| {
+        distance(b)
+            .total_cmp(&distance(a))
+            .then_with(|| a.property.cmp(&b.property))
+            .then_with(|| a.value.cmp(&b.value))
+    });
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{drivers, fisher, ln_gamma};
-
-    #[test]
-    fn ln_gamma_is_ln_of_factorials() {
-        assert!((ln_gamma(11.0) - 3_628_800f64.ln()).abs() < 1e-12);
-        assert!((ln_gamma(1.0)).abs() < 1e-12);
-    }
-
-    /// scipy.stats.fisher_exact([[8, 2], [1, 5]]) → p = 0.034965034965034975;
-    /// ([[3, 1], [1, 3]]) → 0.48571428571428565; ([[10, 10], [10, 10]]) → 1.0;
-    /// ([[50, 50], [20, 80]]) → 1.3889170690330084e-05.
-    #[test]
-    fn fisher_matches_scipy() {
-        assert!((fisher(8, 2, 1, 5) - 0.034_965_034_965_034_975).abs() < 1e-12);
-        assert!((fisher(3, 1, 1, 3) - 0.485_714_285_714_285_65).abs() < 1e-12);
-        assert!((fisher(10, 10, 10, 10) - 1.0).abs() < 1e-12);
-        assert!((fisher(50, 50, 20, 80) / 1.388_917_069_033_008_4e-5 - 1.0).abs() < 1e-9);
-    }
+    use super::drivers;
 
     /// Two values of 100 actors each at the stage before: `ios` keeps 80, `web` keeps 50.
     /// `web`: lost 50, kept 50, the rest lost 20, kept 80: OR = (50·80)/(50·20) = 4; Woolf

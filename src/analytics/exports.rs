@@ -178,11 +178,19 @@ fn reach_at<'a>(
             })
         })
         .collect();
+    // Where actors went is said of a step against the one just before it in the file.
+    let paths = match before_order {
+        Some(b) if b + 1 == step.order => step.paths.clone(),
+        _ => Default::default(),
+    };
     Reach {
         figures,
         source,
         segments,
         drivers: Vec::new(),
+        next_of_lost: paths.next_of_lost(),
+        detours: paths.detours(),
+        paths,
     }
 }
 

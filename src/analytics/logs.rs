@@ -184,6 +184,9 @@ fn place_log(
             source,
             segments,
             drivers: Vec::new(),
+            next_of_lost: s.paths.next_of_lost(),
+            detours: s.paths.detours(),
+            paths: s.paths.clone(),
         });
         previous = Some(s.actors);
     }

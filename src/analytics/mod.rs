@@ -11,6 +11,7 @@ pub mod events;
 mod exports;
 pub mod formats;
 mod logs;
+pub mod odds;
 mod reach;
 
 use crate::diagnostic::Diagnostic;
@@ -36,7 +37,7 @@ pub fn read_all(loaded: &Loaded) -> (FunnelData, Vec<Diagnostic>) {
 
 /// Each stage's drivers, from its segments' counts and those of the stage before it that is
 /// bound to the same source (first touch: each actor in one segment, so the rest of the
-/// actors are the other segments).
+/// actors are the other segments), and from the events done on the way.
 fn drive(data: &mut FunnelData) {
     let mut before: Option<&Reach> = None;
     let mut found = Vec::new();
@@ -52,9 +53,21 @@ fn drive(data: &mut FunnelData) {
                 })
                 .collect();
             let property = reach.source.segment_by.as_deref().unwrap_or("segment");
-            if values.len() > 1 {
-                found.push((i, drivers::drivers(property, &values)));
-            }
+            let mut all = if values.len() > 1 {
+                drivers::drivers(property, &values)
+            } else {
+                Vec::new()
+            };
+            let kept = reach.figures.count.min(prev.figures.count);
+            let paths = &reach.paths;
+            all.extend(drivers::events(
+                kept,
+                prev.figures.count - kept,
+                &paths.detours,
+                &paths.lost_did,
+            ));
+            drivers::sort(&mut all);
+            found.push((i, all));
         }
         before = Some(reach);
     }

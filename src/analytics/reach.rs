@@ -107,6 +107,69 @@ impl Gaps {
     }
 }
 
+/// Where actors went around a stage (event logs, and a `journeymap sql` result of one): per
+/// event name, actors, the most first. `(none)`: nothing; `(other names)`: names beyond the
+/// ones a log's reading remembers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paths {
+    /// Those who reached the stage before but not this one: the first event after their
+    /// arrival there, within the window; each actor once, so they add up to the lost.
+    pub next: Vec<(String, u64)>,
+    /// Those who reached this stage: each event they did between their first arrival at the
+    /// stage before and here.
+    pub detours: Vec<(String, u64)>,
+    /// The lost: each event they did after their arrival at the stage before, within the
+    /// window.
+    pub lost_did: Vec<(String, u64)>,
+}
+
+/// Events shown of a list: the most done; the rest of the lost's next events are added up
+/// as `(other events)`.
+pub const TOP_EVENTS: usize = 5;
+
+/// `stages[].reach.next_of_lost[]` and `detours[]`: an event and the actors who did it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventCount {
+    pub event: String,
+    pub count: u64,
+}
+
+impl Paths {
+    /// The lost's next events shown: the top ones and the rest as `(other events)`, adding
+    /// up to the lost.
+    pub fn next_of_lost(&self) -> Vec<EventCount> {
+        let mut out: Vec<EventCount> = self
+            .next
+            .iter()
+            .take(TOP_EVENTS)
+            .map(|(e, c)| EventCount {
+                event: e.clone(),
+                count: *c,
+            })
+            .collect();
+        let rest: u64 = self.next.iter().skip(TOP_EVENTS).map(|(_, c)| c).sum();
+        if rest > 0 {
+            out.push(EventCount {
+                event: "(other events)".to_owned(),
+                count: rest,
+            });
+        }
+        out
+    }
+
+    /// The detours shown: the most done.
+    pub fn detours(&self) -> Vec<EventCount> {
+        self.detours
+            .iter()
+            .take(TOP_EVENTS)
+            .map(|(e, c)| EventCount {
+                event: e.clone(),
+                count: *c,
+            })
+            .collect()
+    }
+}
+
 /// A stage's measured reach.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reach {
@@ -117,8 +180,15 @@ pub struct Reach {
     /// segment rows beside the total), in the order shown.
     pub segments: Vec<SegmentReach>,
     /// What goes with dropping off since the stage before bound to the same source: each
-    /// segment value's odds of dropping off against the rest (`drivers.rs`).
+    /// segment value's odds of dropping off against the rest, and each event's done on the
+    /// way (`drivers.rs`).
     pub drivers: Vec<super::drivers::Driver>,
+    /// Where the lost went next, and the detours of those who came (event logs).
+    pub next_of_lost: Vec<EventCount>,
+    pub detours: Vec<EventCount>,
+    /// Every event name's counts, for the drivers.
+    #[serde(skip)]
+    pub paths: Paths,
 }
 
 /// One segment's reach at a stage: shares from the same segment's counts.

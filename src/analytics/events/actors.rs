@@ -38,6 +38,14 @@ impl Interner {
         }
     }
 
+    /// The key's number (`h`: its hash by the interner's hasher), if it has one.
+    pub(super) fn get(&self, key: &[u8], h: u64) -> Option<u32> {
+        let long = &self.long;
+        self.table
+            .find(h, |s| Interner::bytes(long, s) == key)
+            .map(|s| s.who)
+    }
+
     /// The key's number (`h`: its hash by the interner's hasher), from `add` when it is new.
     pub(super) fn get_or_add(&mut self, key: &[u8], h: u64, add: impl FnOnce() -> u32) -> u32 {
         use std::hash::BuildHasher;

@@ -2,10 +2,10 @@
 //! another keeps the actors' state (a hash table and records far larger than a cache, so its
 //! time goes to memory accesses).
 //!
-//! Invariants: a row that matches no step is dropped before it is batched (except in strict
-//! order, where it breaks chains); a row without a readable time is in no count and is
-//! reported (the first few one by one); a row without an actor is nobody's; the rows of a
-//! batch reach the state in file order.
+//! Invariants: a row that matches no step reaches only an actor already counted (for where
+//! it went next; in strict order it also breaks chains, and every actor counts); a row
+//! without a readable time is in no count and is reported (the first few one by one); a row
+//! without an actor is nobody's; the rows of a batch reach the state in file order.
 
 use std::hash::BuildHasher;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -15,7 +15,8 @@ use crate::survey::input::OverLimit;
 
 use super::actors::Interner;
 use super::model::{DETAILED, Kind, MAX_NAMES, MAX_SEGMENTS, Problem};
-use super::plan::{Names, Plan, Source};
+use super::paths::OTHER_NAME;
+use super::plan::{Name, Names, Plan, Source};
 use super::rows::Row;
 use super::state::State;
 use super::time::{Epoch, time};
@@ -31,6 +32,8 @@ struct Batch {
     events: Vec<Parsed>,
     /// Segment values first seen in this batch, numbered on from the ones before.
     segments: Vec<Box<[u8]>>,
+    /// Event names first seen in this batch, numbered on from the ones before.
+    names: Vec<Box<[u8]>>,
 }
 
 struct Parsed {
@@ -38,6 +41,8 @@ struct Parsed {
     key_hash: u64,
     t: i64,
     mask: u64,
+    /// The event name's number.
+    name: u32,
     hash: u64,
     line: u64,
     /// The row's segment (rows that match the first stage, with `segment_by:`), or NO_SEGMENT.
@@ -48,13 +53,22 @@ struct Parsed {
 const NO_SEGMENT: u32 = u32::MAX;
 
 impl Batch {
-    fn push(&mut self, key: &[u8], key_hash: u64, t: i64, mask: u64, hash: u64, line: u64) {
+    fn push(
+        &mut self,
+        key: &[u8],
+        key_hash: u64,
+        t: i64,
+        (mask, name): (u64, u32),
+        hash: u64,
+        line: u64,
+    ) {
         self.keys.extend_from_slice(key);
         self.events.push(Parsed {
             key_end: self.keys.len(),
             key_hash,
             t,
             mask,
+            name,
             hash,
             line,
             segment: NO_SEGMENT,
@@ -95,9 +109,11 @@ pub(super) fn count(plan: &mut Plan) -> Result<Counted, Vec<Problem>> {
         hi: i64::MIN,
         matched_per_step: vec![0; n],
         too_many_segments: false,
+        numbered: 0,
     };
     let keeper = Keeper {
         state: State::new(n, plan.mode, plan.window_us, plan.segment_f.is_some()),
+        everyone: plan.mode == StepOrder::Strict,
         index: Interner::with_hasher(hasher),
         unsorted: None,
         names: plan.segments.names.clone(),
@@ -145,6 +161,9 @@ type Kept = (State, Unsorted, Vec<Box<[u8]>>);
 /// The counting thread: every actor's state, their numbers, and the segment names.
 struct Keeper {
     state: State,
+    /// Whether a row that matches no step makes an actor (strict order), or reaches only
+    /// the actors already counted.
+    everyone: bool,
     index: Interner,
     unsorted: Unsorted,
     names: Vec<Box<[u8]>>,
@@ -154,13 +173,23 @@ impl Keeper {
     fn keep(mut self, rx: Receiver<Batch>) -> Kept {
         for mut batch in rx {
             self.names.append(&mut batch.segments);
+            for name in &batch.names {
+                self.state.paths.name(name);
+            }
             let mut from = 0;
             for e in &batch.events {
                 let key = &batch.keys[from..e.key_end];
                 from = e.key_end;
                 let state = &mut self.state;
-                let who = self.index.get_or_add(key, e.key_hash, || state.add());
-                match state.event(who, e.t, e.mask, e.hash, e.line) {
+                let who = if e.mask == 0 && !self.everyone {
+                    match self.index.get(key, e.key_hash) {
+                        Some(who) => who,
+                        None => continue,
+                    }
+                } else {
+                    self.index.get_or_add(key, e.key_hash, || state.add())
+                };
+                match state.event(who, e.t, (e.mask, e.name), e.hash, e.line) {
                     Err(before) if self.unsorted.is_none() => {
                         let actor = String::from_utf8_lossy(key).into_owned();
                         self.unsorted = Some((e.line, before, actor));
@@ -190,6 +219,8 @@ struct Reading {
     hi: i64,
     matched_per_step: Vec<u64>,
     too_many_segments: bool,
+    /// Event names numbered so far.
+    numbered: u32,
 }
 
 impl Reading {
@@ -228,11 +259,7 @@ impl Reading {
     /// One row: the steps it matches, its time, its actor and segment, into the batch.
     fn take(&mut self, plan: &mut Plan, row: &Row, line: u64) {
         self.rows += 1;
-        let mask = self.mask(plan, row);
-        // In strict order every event of an actor counts: one between two steps breaks them.
-        if mask == 0 && plan.mode != StepOrder::Strict {
-            return;
-        }
+        let (mask, name) = self.mask(plan, row);
         let Some(t) = self.time(plan, row, line) else {
             return;
         };
@@ -244,16 +271,25 @@ impl Reading {
         self.lo = self.lo.min(t);
         self.hi = self.hi.max(t);
         let hash = self.hasher.hash_one(key);
-        self.batch.push(key, hash, t, mask, row.hash(), line);
+        self.batch
+            .push(key, hash, t, (mask, name), row.hash(), line);
         if mask & 1 == 1 {
             self.segment(plan, row);
         }
     }
 
-    /// The steps a row matches: its event, then each step's `where:` values.
-    fn mask(&mut self, plan: &mut Plan, row: &Row) -> u64 {
+    /// The steps a row matches (its event, then each step's `where:` values), and its event
+    /// name's number.
+    fn mask(&mut self, plan: &mut Plan, row: &Row) -> (u64, u32) {
         let event = row.bytes(&plan.event_f);
-        let candidates = seen(&mut plan.names, event.trim_ascii(), plan.rules.len());
+        let mut fresh = (std::mem::take(&mut self.batch.names), self.numbered);
+        let (candidates, name) = seen(
+            &mut plan.names,
+            event.trim_ascii(),
+            plan.rules.len(),
+            &mut fresh,
+        );
+        (self.batch.names, self.numbered) = fresh;
         let mut mask = 0u64;
         for k in (0..plan.rules.len()).filter(|k| candidates >> k & 1 == 1) {
             if plan.rules[k].filters.iter().all(|(f, want)| {
@@ -264,7 +300,7 @@ impl Reading {
                 self.matched_per_step[k] += 1;
             }
         }
-        mask
+        (mask, name)
     }
 
     /// A row's time, or `None` (reported) when it cannot be read.
@@ -328,22 +364,43 @@ impl Reading {
     }
 }
 
-/// The steps an event name may mean, counting the row; a name no step binds is remembered
-/// (up to `MAX_NAMES`) for the message about a step that matches nothing.
-fn seen(names: &mut Names, event: &[u8], steps: usize) -> u64 {
+/// The steps an event name may mean and the name's number (numbered as first seen in the
+/// log, the new ones into `fresh`), counting the row; a name no step binds is remembered up
+/// to `MAX_NAMES`, for the message about a step that matches nothing and for where actors
+/// went (the rest are `OTHER_NAME`).
+fn seen(names: &mut Names, event: &[u8], steps: usize, fresh: &mut Fresh) -> (u64, u32) {
+    let number = |fresh: &mut Fresh| {
+        fresh.0.push(event.into());
+        fresh.1 += 1;
+        fresh.1 - 1
+    };
+    let room = names.len() < MAX_NAMES + steps;
     match names.get_mut(event) {
-        Some((rows, mask)) => {
-            *rows += 1;
-            *mask
-        }
-        None => {
-            if names.len() < MAX_NAMES + steps {
-                names.insert(event.into(), (1, 0));
+        Some(name) => {
+            name.rows += 1;
+            if name.id == OTHER_NAME {
+                name.id = number(fresh);
             }
-            0
+            (name.mask, name.id)
         }
+        None if room => {
+            let id = number(fresh);
+            names.insert(
+                event.into(),
+                Name {
+                    rows: 1,
+                    mask: 0,
+                    id,
+                },
+            );
+            (0, id)
+        }
+        None => (0, OTHER_NAME),
     }
 }
+
+/// The names first seen in the batch being filled, and how many names are numbered.
+type Fresh = (Vec<Box<[u8]>>, u32);
 
 /// The next CSV record into `rec`, and its line; `None` at the end.
 fn next_csv(

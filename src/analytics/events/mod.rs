@@ -21,6 +21,7 @@ mod actors;
 mod columns;
 mod count;
 mod model;
+mod paths;
 mod plan;
 mod result;
 mod rows;

@@ -46,6 +46,8 @@ pub struct StepResult {
     /// Over the actors that reached this stage, the time from their first arrival at the
     /// stage before to their first arrival here (seconds): percentiles and histogram.
     pub gaps: Gaps,
+    /// Where actors went around the stage: the lost's next events, the detours.
+    pub paths: crate::analytics::reach::Paths,
 }
 
 /// One segment's share of the result: per stage (in the order of `steps`), the actors that

@@ -24,9 +24,18 @@ pub(super) enum Source {
     Lines(std::io::Lines<Reader>),
 }
 
-/// Event name → (rows seen, the steps it may mean); names no step binds are kept up to
-/// `MAX_NAMES`, to list them when a step matches nothing.
-pub(super) type Names = HashMap<Box<[u8]>, (u64, u64), foldhash::fast::RandomState>;
+/// Event name → rows seen, the steps it may mean, its number; names no step binds are kept
+/// up to `MAX_NAMES`, to list them when a step matches nothing.
+pub(super) type Names = HashMap<Box<[u8]>, Name, foldhash::fast::RandomState>;
+
+/// What is known of an event name.
+pub(super) struct Name {
+    pub(super) rows: u64,
+    /// The steps it may mean.
+    pub(super) mask: u64,
+    /// Its number, in order of first appearance in the log (`OTHER_NAME` until it appears).
+    pub(super) id: u32,
+}
 
 /// Segment values, numbered as first seen (the listed ones first, and only those when
 /// `segments:` lists them).
@@ -271,7 +280,14 @@ fn names(rules: &[StepRule]) -> Names {
     let mut names = Names::default();
     for (k, r) in rules.iter().enumerate() {
         for e in &r.events {
-            names.entry(e.as_bytes().into()).or_default().1 |= 1 << k;
+            names
+                .entry(e.as_bytes().into())
+                .or_insert(Name {
+                    rows: 0,
+                    mask: 0,
+                    id: super::paths::OTHER_NAME,
+                })
+                .mask |= 1 << k;
         }
     }
     names

@@ -48,6 +48,10 @@ pub(super) fn finish(
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
     };
     let (lo, hi) = (c.lo, c.hi);
+    let mut paths = c
+        .state
+        .paths
+        .tally(c.state.firsts().map(|(first, _, _)| first));
     Ok(LogResult {
         tool: plan.tool,
         order: match plan.mode {
@@ -68,6 +72,7 @@ pub(super) fn finish(
                 events: r.events.join(" or "),
                 actors: t.counts[k],
                 gaps: gaps(&mut t.gaps[k]),
+                paths: std::mem::take(&mut paths[k]),
             })
             .collect(),
         outside_path: t.outside,
@@ -141,8 +146,8 @@ fn unused_steps(
         let mut seen: Vec<(String, u64)> = plan
             .names
             .iter()
-            .filter(|(_, (c, _))| *c > 0)
-            .map(|(e, (c, _))| (String::from_utf8_lossy(e).into_owned(), *c))
+            .filter(|(_, name)| name.rows > 0)
+            .map(|(e, name)| (String::from_utf8_lossy(e).into_owned(), name.rows))
             .collect();
         seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let listed: Vec<String> = seen

@@ -8,19 +8,21 @@ use std::collections::HashMap;
 
 use crate::model::StepOrder;
 
+use super::paths::Paths;
 use super::time::within;
 
 /// No time: a step not reached.
 pub(super) const NONE: i64 = i64::MIN;
 
 /// Where an actor's record holds what (in `i64`s): the time of its pending rows, the line of
-/// one of them, the first pending row's steps and hash, flags, then `n` chain starts, `n`
-/// first arrivals and, in any order, `n` latest times.
+/// one of them, the first pending row's steps, hash and event name, flags, then `n` chain
+/// starts, `n` first arrivals and, in any order, `n` latest times.
 const T: usize = 0;
 const LINE: usize = T + 1;
 const MASK: usize = LINE + 1;
 const HASH: usize = MASK + 1;
-const FLAGS: usize = HASH + 1;
+const NAME: usize = HASH + 1;
+const FLAGS: usize = NAME + 1;
 const STEPS: usize = FLAGS + 1;
 /// Flags: more pending rows are in `State::spilled`; a row matched the last step.
 const SPILLED: i64 = 1;
@@ -44,12 +46,15 @@ pub(super) struct State {
     window: i64,
     records: Vec<i64>,
     actors: u32,
-    spilled: HashMap<u32, Vec<(u64, u64)>>,
-    group: Vec<(u64, u64)>,
+    spilled: HashMap<u32, Vec<(u64, u64, u32)>>,
+    group: Vec<(u64, u64, u32)>,
+    names: Vec<u32>,
     scratch: Vec<i64>,
     pub(super) duplicates: u64,
     /// With segments, the place in a record of the actor's segment.
     segment: Option<usize>,
+    /// Where actors went around the stages.
+    pub(super) paths: Paths,
 }
 
 impl State {
@@ -66,8 +71,10 @@ impl State {
             actors: 0,
             spilled: HashMap::new(),
             group: Vec::new(),
+            names: Vec::new(),
             scratch: vec![NONE; n],
             duplicates: 0,
+            paths: Paths::new(n, window),
         }
     }
 
@@ -77,6 +84,7 @@ impl State {
         self.actors += 1;
         self.records.extend(std::iter::repeat_n(NONE, self.stride));
         self.records[who as usize * self.stride + FLAGS] = 0;
+        self.paths.add();
         who
     }
 
@@ -117,12 +125,13 @@ impl State {
         }
     }
 
-    /// A row of actor `who`. Err: the row is earlier than the actor's latest, at that line.
+    /// A row of actor `who`, with event name `name`. Err: the row is earlier than the
+    /// actor's latest, at that line.
     pub(super) fn event(
         &mut self,
         who: u32,
         t: i64,
-        mask: u64,
+        (mask, name): (u64, u32),
         hash: u64,
         line: u64,
     ) -> Result<(), u64> {
@@ -133,6 +142,7 @@ impl State {
         }
         if r[T] == NONE {
             (r[T], r[LINE], r[MASK], r[HASH]) = (t, line as i64, mask as i64, hash as i64);
+            r[NAME] = i64::from(name);
             return Ok(());
         }
         if t < r[T] {
@@ -145,16 +155,17 @@ impl State {
             }
             r[FLAGS] |= SPILLED;
             let more = self.spilled.entry(who).or_default();
-            if more.contains(&(mask, hash)) {
+            if more.iter().any(|m| (m.0, m.1) == (mask, hash)) {
                 self.duplicates += 1;
             } else {
-                more.push((mask, hash));
+                more.push((mask, hash, name));
             }
             return Ok(());
         }
         self.apply(who);
         let r = self.record(who);
         (r[T], r[LINE], r[MASK], r[HASH]) = (t, line as i64, mask as i64, hash as i64);
+        r[NAME] = i64::from(name);
         r[FLAGS] &= !SPILLED;
         Ok(())
     }
@@ -168,33 +179,50 @@ impl State {
         }
     }
 
-    /// Apply an actor's pending group, in the fixed order.
+    /// Apply an actor's pending group, in the fixed order, then tell `paths` of it.
     fn apply(&mut self, who: u32) {
+        let before = self.furthest(who);
         let r = self.record(who);
         let (t, mask, hash, spilled) = (r[T], r[MASK] as u64, r[HASH] as u64, r[FLAGS] & SPILLED);
+        let name = r[NAME] as u32;
+        let mut names = std::mem::take(&mut self.names);
+        names.clear();
+        names.push(name);
         if spilled == 0 {
             self.advance(who, mask, t);
-            return;
-        }
-        let mut group = std::mem::take(&mut self.group);
-        group.clear();
-        group.push((mask, hash));
-        group.extend(self.spilled.remove(&who).unwrap_or_default());
-        // When every row is one stage, taking them by stage is already the best order; a row
-        // that is two stages needs the matching.
-        if self.mode == StepOrder::Sequential && group.iter().any(|g| g.0.count_ones() > 1) {
-            self.tied(
-                who,
-                t,
-                &super::ties::Instant::new(group.iter().map(|g| g.0)),
-            );
         } else {
-            group.sort_unstable_by_key(|&(mask, hash)| (mask.trailing_zeros(), mask, hash));
-            for &(mask, _) in &group {
-                self.advance(who, mask, t);
+            let mut group = std::mem::take(&mut self.group);
+            group.clear();
+            group.push((mask, hash, name));
+            group.extend(self.spilled.remove(&who).unwrap_or_default());
+            names.extend(group[1..].iter().map(|g| g.2).filter(|n| *n != name));
+            // When every row is one stage, taking them by stage is already the best order; a
+            // row that is two stages needs the matching.
+            if self.mode == StepOrder::Sequential && group.iter().any(|g| g.0.count_ones() > 1) {
+                self.tied(
+                    who,
+                    t,
+                    &super::ties::Instant::new(group.iter().map(|g| g.0)),
+                );
+            } else {
+                group.sort_unstable_by_key(|&(mask, hash, _)| (mask.trailing_zeros(), mask, hash));
+                for &(mask, _, _) in &group {
+                    self.advance(who, mask, t);
+                }
             }
+            self.group = group;
         }
-        self.group = group;
+        let after = self.furthest(who).map(|(f, _)| f);
+        self.paths.instant(who, t, before, after, &names);
+        self.names = names;
+    }
+
+    /// The furthest stage an actor reached, and its first arrival there.
+    fn furthest(&self, who: u32) -> Option<(usize, i64)> {
+        let at = who as usize * self.stride + STEPS + self.n;
+        let first = &self.records[at..at + self.n];
+        let f = first.iter().rposition(|&t| t != NONE)?;
+        Some((f, first[f]))
     }
 
     /// Sequential order, several rows of an actor at instant `t`, taken in any order, one

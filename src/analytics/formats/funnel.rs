@@ -23,6 +23,8 @@ pub struct Step {
     /// Seconds from the step before: median, quartile and 90th percentile (a `steps` CSV
     /// written by `journeymap sql`).
     pub gaps: crate::analytics::reach::Gaps,
+    /// Where actors went around the step (a `steps` CSV written by `journeymap sql`).
+    pub paths: crate::analytics::reach::Paths,
 }
 
 impl Step {
@@ -41,6 +43,7 @@ impl Step {
             line,
             col,
             gaps: crate::analytics::reach::Gaps::default(),
+            paths: crate::analytics::reach::Paths::default(),
         }
     }
 }

@@ -191,6 +191,7 @@ fn read_steps(
                     line,
                     col: cols.users + 1,
                     gaps: crate::analytics::reach::Gaps::default(),
+                    paths: crate::analytics::reach::Paths::default(),
                 });
                 if let Some(rc) = cols.rate {
                     read.rates.push((cell(rc).to_owned(), line, rc + 1));

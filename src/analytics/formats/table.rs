@@ -246,6 +246,7 @@ fn step(row: &Row, order: usize, cols: &Columns, gaps: Gaps) -> Result<Step, Pro
         line: row.line,
         col: cols.count + 1,
         gaps,
+        paths: Default::default(),
     })
 }
 
