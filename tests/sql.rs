@@ -146,7 +146,13 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
             .position(|c| c == "segment")
             .map_or(String::new(), |i| row[i].to_owned())
     };
-    let (total, parts): (Vec<_>, Vec<_>) = rows.iter().partition(|r| segment(r).is_empty());
+    // Rows on where actors went are compared once read back (`paths_figures`).
+    let rows: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[col("detail")].is_empty())
+        .collect();
+    let (total, parts): (Vec<&csv::StringRecord>, Vec<&csv::StringRecord>) =
+        rows.iter().partition(|r| segment(r).is_empty());
     let median = |row: &csv::StringRecord| match &row[col("median_seconds")] {
         "" => "null".to_owned(),
         m => serde_json::json!(m.parse::<f64>().unwrap()).to_string(),
@@ -188,6 +194,63 @@ fn result_figures(csv_path: &Path) -> Vec<String> {
     out
 }
 
+/// Per stage after the first: the lost's next events, the detours, and each event driver's
+/// kept, lost and odds ratio (to nine digits).
+fn paths_figures(j: &serde_json::Value) -> Vec<String> {
+    let list = |v: &serde_json::Value| -> String {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{}={}", e["event"].as_str().unwrap(), e["count"]))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = Vec::new();
+    for s in j["stages"].as_array().unwrap().iter().skip(1) {
+        let r = &s["reach"];
+        out.push(format!(
+            "{} next {} detours {}",
+            s["id"],
+            list(&r["next_of_lost"]),
+            list(&r["detours"])
+        ));
+        for d in r["drivers"].as_array().unwrap() {
+            out.push(format!(
+                "{} {} {} kept {} lost {} ×{:.9}",
+                s["id"],
+                d["property"],
+                d["value"],
+                d["kept"],
+                d["lost"],
+                d["odds_ratio"].as_f64().unwrap()
+            ));
+        }
+    }
+    out
+}
+
+/// The map in `file` with its event log's stages bound to `result`, a `steps` export.
+fn read_back_map(dir: &Path, file: &str, result: &str) -> String {
+    let map = std::fs::read_to_string(dir.join(file)).unwrap();
+    let mut out = String::new();
+    for line in map[..map.find("events:\n").unwrap()].lines() {
+        match line
+            .strip_prefix("  - {id: ")
+            .and_then(|l| l.split_once(','))
+        {
+            Some((id, _)) => out.push_str(&format!(
+                "{}, reach: {{source: wh, step: {id}}}}}\n",
+                line.strip_suffix('}').unwrap()
+            )),
+            None => out.push_str(&format!("{line}\n")),
+        }
+    }
+    out.push_str(&format!(
+        "analytics:\n  - id: wh\n    file: {result}\n    format: steps\n"
+    ));
+    out
+}
+
 /// Run `run.py` in `dir` (the SQL names files relative to where `journeymap sql` ran).
 pub fn run_py(dir: &Path, engine: &str, jobs: &[(std::path::PathBuf, std::path::PathBuf)]) {
     let mut c = Command::new("python3");
@@ -219,6 +282,8 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
     let mut duck = Vec::new();
     let mut spark = Vec::new();
     let mut expected = Vec::new();
+    // Each map, and where actors went as `render` counts it.
+    let mut went = Vec::new();
     for (name, binding) in CASES {
         for file in ["events.csv", "reversed.csv"] {
             let tag = format!("{name}-{}", &file[..file.len() - 4]);
@@ -228,7 +293,9 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
                 format!("{STAGES}events:\n  - id: log\n    file: {file}\n{binding}"),
             )
             .unwrap();
-            let figures = local_figures(&render(d, &map));
+            let j = render(d, &map);
+            went.push((map.clone(), paths_figures(&j)));
+            let figures = local_figures(&j);
             if file == "reversed.csv" {
                 assert_eq!(
                     figures,
@@ -258,7 +325,9 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
     for (name, map) in repeated_maps(false) {
         let file = format!("{name}.journey.yaml");
         std::fs::write(d.join(&file), map).unwrap();
-        repeated.push((name.clone(), local_figures(&render(d, &file))));
+        let j = render(d, &file);
+        went.push((file.clone(), paths_figures(&j)));
+        repeated.push((name.clone(), local_figures(&j)));
         for (dialect, jobs) in [("duckdb", &mut duck), ("spark", &mut spark)] {
             let o = run_in(d, &["sql", "--dialect", dialect, &file]);
             assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -273,6 +342,22 @@ fn warehouse_sql_counts_what_the_local_engine_counts_on_duckdb_and_spark() {
         assert_eq!(&result_figures(&duck[k].1), figures, "{tag} on DuckDB");
         assert_eq!(&result_figures(&spark[k].1), figures, "{tag} on Spark");
     }
+    // Read back, each engine's result gives where actors went as `render` counts it.
+    let mut shown = 0;
+    for (k, (map, figures)) in went.iter().enumerate() {
+        for (engine, jobs) in [("duckdb", &duck), ("spark", &spark)] {
+            let result = jobs[k].1.file_name().unwrap().to_str().unwrap();
+            let back = format!("back-{engine}-{map}");
+            std::fs::write(d.join(&back), read_back_map(d, map, result)).unwrap();
+            assert_eq!(
+                &paths_figures(&render(d, &back)),
+                figures,
+                "{map} on {engine}, read back"
+            );
+        }
+        shown += figures.len();
+    }
+    assert!(shown > 3 * went.len(), "{went:?}");
     // Read back: the DuckDB result bound as a `steps` export renders the same reach.
     for (k, (tag, figures)) in expected.iter().enumerate() {
         let map = format!("{tag}-back.journey.yaml");

@@ -152,7 +152,7 @@ fn reach_at<'a>(
         date_from: funnel.date_from.clone(),
         date_to: funnel.date_to.clone(),
         segment: funnel.segment.clone(),
-        segment_by: None,
+        segment_by: funnel.segment_by.clone(),
         window: None,
         order: None,
         step: step.label.clone(),

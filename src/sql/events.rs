@@ -28,7 +28,8 @@ pub struct Step<'a> {
 
 /// The SQL for one event log: statements, each ending with `;` at the end of a line, the last
 /// a query whose result is a `steps` funnel export (`step, count, median_seconds,
-/// outside_path, unit, date_from, date_to`).
+/// p25_seconds, p90_seconds, outside_path, unit, date_from, date_to[, segment], detail,
+/// event`; rows with a `detail` say where actors went: `sql/paths.rs`).
 pub fn event_log(
     d: Dialect,
     log: &EventLog,
@@ -64,6 +65,9 @@ pub fn event_log(
         StepOrder::Sequential => sql.push_str(&sequential(steps, w)?),
         StepOrder::Strict => sql.push_str(&strict(n, w)),
         StepOrder::Any => sql.push_str(&any_order(n, w)),
+    }
+    if n > 1 {
+        sql.push_str(&super::paths::ctes(d, n, w, cols.unit));
     }
     let unit = if cols.session.is_some() {
         "sessions"
@@ -145,9 +149,10 @@ fn rows(d: Dialect, log: &EventLog, steps: &[Step], cols: &Columns) -> String {
         format!(" and ({}) > 0", each(&|k| format!("m{k}"), " + "))
     };
     format!(
-        "r as (\n  select {} as actor, {} as tx{seg},\n    {}\n  from src\n),\ne as (\n  select actor, {} as t{seg_e}, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
+        "r as (\n  select {} as actor, {} as tx, {} as ev{seg},\n    {}\n  from src\n),\ne as (\n  select actor, {} as t{seg_e}, {},\n    case {} else {n} end as lo\n  from r\n  where actor is not null and actor <> ''{keep}\n),\n",
         d.cell_path(key),
         d.cell_path(&cols.time.0),
+        d.cell_path(&cols.event.0),
         each(
             &|k| format!(
                 "case when {} then 1 else 0 end as m{k}",
@@ -232,6 +237,7 @@ fn any_order(n: usize, w: i64) -> String {
 /// the dates.
 fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
     let n = steps.len();
+    let event = d.ident("event");
     let total = if log.segment_by.is_some() {
         ("0 as pos, ", "'' as segment, ")
     } else {
@@ -250,7 +256,7 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
             });
             // With segments, the total's rows come first, with an empty segment.
             format!(
-                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds",
+                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {event}",
                 total.0,
                 k + 1,
                 d.text(steps[k].stage),
@@ -260,20 +266,28 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
         "\n  union all ",
     );
     let mut sql = String::new();
-    let (segment_col, per_segment, order) = match &log.segment_by {
+    let (segment_col, mut per_segment, order) = match &log.segment_by {
         None => (String::new(), String::new(), "ord"),
-        Some(_) => {
+        Some(by) => {
             let (ctes, parts) = segments(d, log, steps);
             sql.push_str(&ctes);
             (
-                ", segment".to_owned(),
+                format!(", segment, {} as segment_by", d.text(&by.value)),
                 format!("\n  union all {parts}"),
                 "pos, segment, ord",
             )
         }
     };
+    // Where actors went: after the stage rows, the most first.
+    if n > 1 {
+        let stages: Vec<&str> = steps.iter().map(|s| s.stage).collect();
+        per_segment.push_str(&format!(
+            "\n  union all {}",
+            super::paths::rows(d, &stages, log.segment_by.is_some())
+        ));
+    }
     sql.push_str(&format!(
-        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, p25_seconds, p90_seconds, outside_path, {} as unit, date_from, date_to{segment_col}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order};\n",
+        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, p25_seconds, p90_seconds, outside_path, {} as unit, date_from, date_to{segment_col}, detail, {event}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order}, detail, reached desc, {event};\n",
         n - 1,
         d.day("min(t)"),
         d.day("max(t)"),
@@ -323,9 +337,10 @@ fn segments(d: Dialect, log: &EventLog, steps: &[Step]) -> (String, String) {
                 d.quantiles_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
             };
             format!(
-                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds from {from} group by seg",
+                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {} from {from} group by seg",
                 k + 1,
-                d.text(steps[k].stage)
+                d.text(steps[k].stage),
+                d.ident("event")
             )
         },
         "\n  union all ",

@@ -8,6 +8,7 @@
 //! read text cells (trimmed) so that a typed warehouse column and a CSV cell are judged alike.
 
 mod events;
+mod paths;
 mod quote;
 mod survey;
 

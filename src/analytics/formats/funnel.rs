@@ -67,6 +67,8 @@ pub struct Funnel {
     pub outside_path: Option<u64>,
     /// A plain `steps` CSV read for its total: each other segment's steps, in file order.
     pub parts: Vec<(String, Vec<Step>)>,
+    /// What the segments are values of (`journeymap sql` writes its `segment_by:`).
+    pub segment_by: Option<String>,
     /// Problems that leave the counts usable (a reported rate that disagrees).
     pub warnings: Vec<Problem>,
 }

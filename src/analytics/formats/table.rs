@@ -1,6 +1,7 @@
 //! Table exports: PostHog's funnel CSV and the plain `steps` table (`step,count`, with
-//! optional segment, median, quartile, 90th-percentile, outside-path, unit and date columns),
-//! read into one funnel.
+//! optional segment, median, quartile, 90th-percentile, outside-path, unit and date columns,
+//! and the rows `journeymap sql` adds on where actors went: `detail`, `event`), read into
+//! one funnel.
 
 use super::funnel::{
     Choice, Funnel, Problem, Step, count, count_problem, finish, numbered, problem,
@@ -26,6 +27,10 @@ struct Row {
     unit: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// Where actors went (`next`, `lost_did`, `detour`), and the event.
+    detail: Option<String>,
+    event: String,
+    segment_by: Option<String>,
 }
 
 /// Where each column of a table export is (0-based): the step name and count always, the rest
@@ -42,6 +47,9 @@ struct Columns {
     unit: Option<usize>,
     from: Option<usize>,
     to: Option<usize>,
+    detail: Option<usize>,
+    event: Option<usize>,
+    segment_by: Option<usize>,
 }
 
 impl Columns {
@@ -73,6 +81,9 @@ impl Columns {
             unit: steps_col("unit"),
             from: steps_col("date_from"),
             to: steps_col("date_to"),
+            detail: steps_col("detail"),
+            event: steps_col("event"),
+            segment_by: steps_col("segment_by"),
         })
     }
 }
@@ -102,6 +113,7 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         ..Funnel::default()
     };
     let (rows, segments, mut problems) = read_rows(&mut rdr, &cols);
+    let (details, rows): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.detail.is_some());
     let chosen = choose(choice, &segments, &cols)?;
     if !chosen.is_empty() {
         funnel.segment = Some(chosen.clone());
@@ -123,6 +135,7 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
     for row in rows.into_iter().filter(|r| r.segment == chosen) {
         let gaps = gaps_of(&row, &cols, &mut problems);
         take_extras(&mut funnel, &row, &cols, &mut problems);
+        funnel.segment_by = row.segment_by.clone().or(funnel.segment_by);
         match step(&row, funnel.steps.len() + 1, &cols, gaps) {
             Ok(s) => funnel.steps.push(s),
             Err(p) => problems.push(p),
@@ -130,7 +143,51 @@ pub(super) fn table(text: &str, choice: &Choice, kind: Table) -> Result<Funnel, 
         funnel.date_from = row.from.or(funnel.date_from);
         funnel.date_to = row.to.or(funnel.date_to);
     }
+    if chosen.is_empty() {
+        went(&mut funnel.steps, details, &cols, &mut problems);
+    }
     finish(funnel, problems)
+}
+
+/// The rows on where actors went, put on their steps (the total's), each list the most first.
+fn went(steps: &mut [Step], details: Vec<Row>, cols: &Columns, problems: &mut Vec<Problem>) {
+    let col = |c: Option<usize>| c.map_or(1, |c| c + 1);
+    for row in details {
+        let Some(step) = steps.iter_mut().find(|s| s.label == row.name) else {
+            let msg = format!(
+                "no stage row is `{}`, which this row says where actors went around",
+                row.name
+            );
+            problems.push(problem(row.line, cols.name + 1, msg));
+            continue;
+        };
+        let list = match row.detail.as_deref() {
+            Some("next") => &mut step.paths.next,
+            Some("lost_did") => &mut step.paths.lost_did,
+            Some("detour") => &mut step.paths.detours,
+            other => {
+                let msg = format!(
+                    "`detail` is `{}`; journeymap sql writes `next`, `lost_did` or `detour`",
+                    other.unwrap_or_default()
+                );
+                problems.push(problem(row.line, col(cols.detail), msg));
+                continue;
+            }
+        };
+        match count(&row.count) {
+            Ok(n) => list.push((row.event, n)),
+            Err(why) => problems.push(count_problem(row.line, cols.count + 1, why)),
+        }
+    }
+    for s in steps {
+        for list in [
+            &mut s.paths.next,
+            &mut s.paths.lost_did,
+            &mut s.paths.detours,
+        ] {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+    }
 }
 
 /// Every row with a cell that is not blank, the segments in order of first appearance, and
@@ -154,10 +211,11 @@ fn read_rows(
         }
         let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_owned();
         let segment = cols.segment.map(cell).unwrap_or_default();
-        if !segments.contains(&segment) {
+        let extra = |c: Option<usize>| c.map(cell).filter(|v| !v.is_empty());
+        let detail = extra(cols.detail);
+        if detail.is_none() && !segments.contains(&segment) {
             segments.push(segment.clone());
         }
-        let extra = |c: Option<usize>| c.map(cell).filter(|v| !v.is_empty());
         rows.push(Row {
             segment,
             name: cell(cols.name),
@@ -170,6 +228,9 @@ fn read_rows(
             unit: extra(cols.unit),
             from: extra(cols.from),
             to: extra(cols.to),
+            detail,
+            event: cols.event.map(cell).unwrap_or_default(),
+            segment_by: extra(cols.segment_by),
         });
     }
     (rows, segments, problems)
