@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print an event log in the REES46 e-commerce layout, sorted by time, for benchmarks:
     python3 benches/gen_events.py EVENTS [ACTORS] > events.csv
-Each actor views products (one to five times), may add to cart and buy; times are whole
+Each actor views products, may add to cart, take out of the cart and buy; times are whole
 seconds with ties, product and 19-digit category ids, brands (some empty), prices and a
 session UUID per visit, as in the public REES46 export."""
 import random
@@ -28,7 +28,7 @@ while written < events:
             break
         user = 512_000_000 + rng.randrange(actors)
         r = rng.random()
-        kind = "view" if r < 0.8 else ("cart" if r < 0.94 else "purchase")
+        kind = "view" if r < 0.75 else "cart" if r < 0.87 else "remove_from_cart" if r < 0.93 else "purchase"
         out.write(f"{stamp},{kind},{1_000_000 + rng.randrange(50_000)},{2_053_013_555_631_882_655 + rng.randrange(1000)},electronics.smartphone,{rng.choice(brands)},{rng.randrange(500, 90_000) / 100:.2f},{user},{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-4{rng.getrandbits(12):03x}-a{rng.getrandbits(12):03x}-{rng.getrandbits(48):012x}\n")
         written += 1
     t += 1

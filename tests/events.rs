@@ -718,3 +718,129 @@ fn drivers_of_dropping_off_match_statsmodels_and_scipy() {
         .unwrap();
     assert_eq!(pay["reach"]["drivers"], serde_json::json!([]));
 }
+
+/// `properties:` beside `segment_by:`: each property's values, first touch, judged like a
+/// segment's: the kept and lost of every judged value are the brute force's counts per value,
+/// and `brand` as a property gives the drivers `brand` as the segment column gives. A column
+/// of more than 50 values tells the first 50 apart and counts the rest together, never judged.
+#[test]
+fn properties_are_judged_from_first_touch_counts_like_segments() {
+    let dir = tempdir();
+    std::fs::copy(
+        root().join("tests/fixtures/events/rees46-sample.csv"),
+        dir.path().join("log.csv"),
+    )
+    .unwrap();
+    let want = reference_with(7 * 86_400, &["--property=brand", "--property=user_session"]);
+    let j = render(
+        dir.path(),
+        "events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    properties: [brand, user_session]\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    );
+    check(&j, &want);
+    let by_segment = render(
+        dir.path(),
+        "events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: brand\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+    );
+    let stages = j["stages"].as_array().unwrap();
+    let mut judged = 0;
+    for (k, s) in stages.iter().enumerate().skip(1) {
+        let drivers: Vec<&serde_json::Value> = s["reach"]["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["property"] == "brand")
+            .collect();
+        for d in &drivers {
+            let counts = &want["properties"]["brand"][d["value"].as_str().unwrap()];
+            let (before, here) = (counts[k - 1].as_u64().unwrap(), counts[k].as_u64().unwrap());
+            assert_eq!(d["kept"].as_u64(), Some(here), "{d}");
+            assert_eq!(d["lost"].as_u64(), Some(before - here), "{d}");
+            judged += 1;
+        }
+        let segments: Vec<&serde_json::Value> = by_segment["stages"][k]["reach"]["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["property"] == "brand")
+            .collect();
+        assert_eq!(drivers, segments, "stage {k}");
+        // Sessions are nearly one per actor: too few at any value to be judged.
+        assert!(
+            s["reach"]["drivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["property"] != "user_session"),
+            "{}",
+            s["reach"]["drivers"]
+        );
+    }
+    assert!(judged >= 8, "{judged}");
+
+    // 60 values of 40 actors each, in value order; those of the first 30 all buy.
+    let mut log = String::from("ts,who,what,plan\n");
+    for v in 0..60 {
+        for a in 0..40 {
+            log.push_str(&format!("{},u{v}-{a},view,v{v:02}\n", 1000 + v * 100 + a));
+        }
+    }
+    for v in 0..30 {
+        for a in 0..40 {
+            log.push_str(&format!("{},u{v}-{a},buy,v{v:02}\n", 9000 + v * 100 + a));
+        }
+    }
+    std::fs::write(dir.path().join("plans.csv"), log).unwrap();
+    let two = "journeymap: 1\ntitle: Plans\npersona: {name: P}\nstages:\n  - {id: look, name: Look, touchpoints: [{name: Site}]}\n  - {id: buy, name: Buy, touchpoints: [{name: Checkout}]}\n";
+    std::fs::write(
+        dir.path().join("p.journey.yaml"),
+        format!("{two}events:\n  - id: log\n    file: plans.csv\n    actor: who\n    event: what\n    time: ts\n    time_unit: s\n    window: 1d\n    properties: [plan]\n    steps: {{look: view, buy: buy}}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "p.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let p: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let drivers = p["stages"][1]["reach"]["drivers"].as_array().unwrap();
+    let values: Vec<&str> = drivers
+        .iter()
+        .map(|d| d["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values.len(), 50, "{values:?}");
+    assert!(
+        values
+            .iter()
+            .all(|v| v.starts_with('v') && v[1..].parse::<u32>().unwrap() < 50)
+    );
+    // v00: kept 40, lost 0; the rest: kept 29 × 40, lost 30 × 40 (v50 to v59 among them).
+    let v00 = drivers.iter().find(|d| d["value"] == "v00").unwrap();
+    assert_eq!(
+        (v00["kept"].as_u64(), v00["lost"].as_u64()),
+        (Some(40), Some(0))
+    );
+    assert_eq!(v00["method"], "woolf+0.5");
+    let or = v00["odds_ratio"].as_f64().unwrap();
+    let want_or = (0.5 * (29.0 * 40.0 + 0.5)) / (40.5 * (30.0 * 40.0 + 0.5));
+    assert!((or - want_or).abs() < 1e-12, "{or} vs {want_or}");
+
+    // Mistakes said at their line: a column the log lacks, one listed twice, the segment
+    // column again.
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    segment_by: brand\n    properties: [brnad, price, price, brand]\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains(":13:18: error[JM145]: the property column `brnad` is not in the event log's header; did you mean `brand`?"), "{out}");
+    assert!(
+        out.contains(":13:32: error[JM145]: property `price` is listed twice; keep one"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":13:39: error[JM145]: property `brand` is the `segment_by:` column"),
+        "{out}"
+    );
+}

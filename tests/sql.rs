@@ -4,7 +4,9 @@
 //! local mode running the SQL `journeymap sql` writes (`fixtures/sql/run.py`), for each order
 //! rule, per user and per session, with a `where:` filter, and so is a generated log whose
 //! steps repeat event names at one instant (`events::tied_log`); the DuckDB result, bound under
-//! `analytics:`, renders the same reach; the BigQuery and Snowflake SQL parses with sqlglot.
+//! `analytics:`, renders the same reach, and each engine's where actors went and drivers
+//! (segments, `properties:`, events on the way); the BigQuery and Snowflake SQL parses with
+//! sqlglot.
 
 use std::path::Path;
 use std::process::Command;
@@ -17,7 +19,7 @@ const STAGES: &str = "journeymap: 1\ntitle: Shop\npersona: {name: P}\nstages:\n 
 const CASES: &[(&str, &str)] = &[
     (
         "sequential",
-        "    preset: rees46\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+        "    preset: rees46\n    properties: [brand]\n    steps: {browse: view, cart: cart, pay: purchase}\n",
     ),
     (
         "sessions",
@@ -33,7 +35,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "segmented",
-        "    preset: rees46\n    window: 2d\n    segment_by: brand\n    steps: {browse: view, cart: cart, pay: purchase}\n",
+        "    preset: rees46\n    window: 2d\n    segment_by: brand\n    properties: [\"price\", category_code]\n    steps: {browse: view, cart: cart, pay: purchase}\n",
     ),
     (
         "listed",

@@ -48,9 +48,10 @@ pub fn drivers(property: &str, values: &[(String, u64, u64)]) -> Vec<Driver> {
     let (before, here): (u64, u64) = values
         .iter()
         .fold((0, 0), |(b, h), (_, vb, vh)| (b + vb, h + vh.min(vb)));
+    // Values beyond the ones told apart are in the rest, never judged themselves.
     let mut out: Vec<Driver> = values
         .iter()
-        .filter(|(_, b, _)| *b >= MIN_N)
+        .filter(|(v, b, _)| *b >= MIN_N && v != "(other values)")
         .filter_map(|(value, b, h)| {
             let kept = (*h).min(*b);
             let lost = b - kept;

@@ -191,6 +191,7 @@ fn reach_at<'a>(
         next_of_lost: paths.next_of_lost(),
         detours: paths.detours(),
         paths,
+        properties: step.properties.clone(),
     }
 }
 

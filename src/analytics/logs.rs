@@ -187,6 +187,7 @@ fn place_log(
             next_of_lost: s.paths.next_of_lost(),
             detours: s.paths.detours(),
             paths: s.paths.clone(),
+            properties: s.properties.clone(),
         });
         previous = Some(s.actors);
     }

@@ -58,6 +58,21 @@ fn drive(data: &mut FunnelData) {
             } else {
                 Vec::new()
             };
+            for (property, here) in &reach.properties {
+                let Some((_, there)) = prev.properties.iter().find(|(p, _)| p == property) else {
+                    continue;
+                };
+                let values: Vec<(String, u64, u64)> = here
+                    .iter()
+                    .filter_map(|(v, c)| {
+                        let b = there.iter().find(|(w, _)| w == v)?;
+                        Some((v.clone(), b.1, *c))
+                    })
+                    .collect();
+                if values.len() > 1 {
+                    all.extend(drivers::drivers(property, &values));
+                }
+            }
             let kept = reach.figures.count.min(prev.figures.count);
             let paths = &reach.paths;
             all.extend(drivers::events(

@@ -123,6 +123,9 @@ pub struct Paths {
     pub lost_did: Vec<(String, u64)>,
 }
 
+/// Per property (`properties:` of a log), per value, the actors who reached a stage.
+pub type Properties = Vec<(String, Vec<(String, u64)>)>;
+
 /// Events shown of a list: the most done; the rest of the lost's next events are added up
 /// as `(other events)`.
 pub const TOP_EVENTS: usize = 5;
@@ -189,6 +192,9 @@ pub struct Reach {
     /// Every event name's counts, for the drivers.
     #[serde(skip)]
     pub paths: Paths,
+    /// Per property, per value, the actors here, for the drivers.
+    #[serde(skip)]
+    pub properties: Properties,
 }
 
 /// One segment's reach at a stage: shares from the same segment's counts.

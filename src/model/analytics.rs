@@ -96,6 +96,11 @@ pub struct EventLog {
     /// The segments to show, in this order (default: every value, sorted; at most 50).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<Spanned<String>>,
+    /// Columns (or dotted JSON keys) whose values are judged for what goes with dropping
+    /// off, beside `segment_by:`: an actor has the value of its first row that reached the
+    /// first stage (at most 8 columns; the first 50 values of each told apart).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Spanned<String>>,
     /// Stage id -> the event (or `{event, where}`) that means reaching it; stages are
     /// taken in map order.
     pub steps: Pairs<StepMatch>,

@@ -68,6 +68,7 @@ pub fn event_log(
     }
     if n > 1 {
         sql.push_str(&super::paths::ctes(d, n, w, cols.unit));
+        sql.push_str(&super::props::ctes(d, log, n));
     }
     let unit = if cols.session.is_some() {
         "sessions"
@@ -132,7 +133,7 @@ fn rows(d: Dialect, log: &EventLog, steps: &[Step], cols: &Columns) -> String {
     let key = cols.session.as_ref().map_or(&cols.actor, |s| s).0.as_str();
     let each = |f: &dyn Fn(usize) -> String, sep: &str| join(n, f, sep);
     // With segments: each row's segment value, `(blank)` when empty.
-    let (seg, seg_e) = match &log.segment_by {
+    let (mut seg, seg_e) = match &log.segment_by {
         Some(by) => (
             format!(
                 ", coalesce(nullif({}, ''), '(blank)') as seg",
@@ -142,6 +143,19 @@ fn rows(d: Dialect, log: &EventLog, steps: &[Step], cols: &Columns) -> String {
         ),
         None => (String::new(), ""),
     };
+    // With `properties:`: each row's value of each, `(blank)` when empty.
+    for (j, p) in log.properties.iter().enumerate() {
+        seg.push_str(&format!(
+            ", coalesce(nullif({}, ''), '(blank)') as p{j}",
+            d.cell_path(p.value.trim())
+        ));
+    }
+    let seg_e = format!(
+        "{seg_e}{}",
+        (0..log.properties.len())
+            .map(|j| format!(", p{j}"))
+            .collect::<String>()
+    );
     // Rows that match no stage count only in strict order (they break a chain).
     let keep = if cols.mode == StepOrder::Strict {
         String::new()
@@ -256,7 +270,7 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
             });
             // With segments, the total's rows come first, with an empty segment.
             format!(
-                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {event}",
+                "select {}{} as ord, {} as step, {}(select count(f{k}) from f) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {event}, '' as property",
                 total.0,
                 k + 1,
                 d.text(steps[k].stage),
@@ -285,9 +299,15 @@ fn result(d: Dialect, log: &EventLog, steps: &[Step], unit: &str) -> String {
             "\n  union all {}",
             super::paths::rows(d, &stages, log.segment_by.is_some())
         ));
+        if !log.properties.is_empty() {
+            per_segment.push_str(&format!(
+                "\n  union all {}",
+                super::props::rows(d, &stages, log.segment_by.is_some())
+            ));
+        }
     }
     sql.push_str(&format!(
-        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, p25_seconds, p90_seconds, outside_path, {} as unit, date_from, date_to{segment_col}, detail, {event}\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order}, detail, reached desc, {event};\n",
+        "o as (\n  select count(case when saw_last = 1 and f{} is null then 1 end) as outside_path from f\n),\ndays as (\n  select {} as date_from, {} as date_to from e\n)\nselect step, reached as {}, median_seconds, p25_seconds, p90_seconds, outside_path, {} as unit, date_from, date_to{segment_col}, detail, {event}, property\nfrom (\n  {per_step}{per_segment}\n) s cross join o cross join days\norder by {order}, detail, property, reached desc, {event};\n",
         n - 1,
         d.day("min(t)"),
         d.day("max(t)"),
@@ -337,7 +357,7 @@ fn segments(d: Dialect, log: &EventLog, steps: &[Step]) -> (String, String) {
                 d.quantiles_by(&format!("f{k} - f{}", k - 1), "seg", &format!("f{k}"), "fs")
             };
             format!(
-                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {} from {from} group by seg",
+                "select {pos} as pos, {} as ord, {} as step, seg as segment, count(f{k}) as reached, {median} as median_seconds, {p25} as p25_seconds, {p90} as p90_seconds, '' as detail, '' as {}, '' as property from {from} group by seg",
                 k + 1,
                 d.text(steps[k].stage),
                 d.ident("event")

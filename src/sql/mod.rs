@@ -9,6 +9,7 @@
 
 mod events;
 mod paths;
+mod props;
 mod quote;
 mod survey;
 

@@ -64,7 +64,7 @@ pub(super) fn rows(d: Dialect, stages: &[&str], segmented: bool) -> String {
         ("", "")
     };
     format!(
-        "select {pos}k + 1 as ord, case k {names} end as step, {segment}c as reached, {none} as median_seconds, {none} as p25_seconds, {none} as p90_seconds, detail, ev as {} from pth",
+        "select {pos}k + 1 as ord, case k {names} end as step, {segment}c as reached, {none} as median_seconds, {none} as p25_seconds, {none} as p90_seconds, detail, ev as {}, '' as property from pth",
         d.ident("event")
     )
 }

@@ -34,6 +34,10 @@ struct Batch {
     segments: Vec<Box<[u8]>>,
     /// Event names first seen in this batch, numbered on from the ones before.
     names: Vec<Box<[u8]>>,
+    /// The property values of rows of the first stage, one per property each (`properties:`).
+    props: Vec<u32>,
+    /// Property values first seen in this batch (property, value).
+    prop_names: Vec<(u32, Box<[u8]>)>,
 }
 
 struct Parsed {
@@ -47,6 +51,9 @@ struct Parsed {
     line: u64,
     /// The row's segment (rows that match the first stage, with `segment_by:`), or NO_SEGMENT.
     segment: u32,
+    /// Where the row's property values start in `Batch::props` (rows of the first stage,
+    /// with `properties:`), or NO_SEGMENT.
+    props: u32,
 }
 
 /// A row without a segment.
@@ -72,6 +79,7 @@ impl Batch {
             hash,
             line,
             segment: NO_SEGMENT,
+            props: NO_SEGMENT,
         });
     }
 }
@@ -81,6 +89,8 @@ pub(super) struct Counted {
     pub(super) state: State,
     pub(super) unsorted: Unsorted,
     pub(super) segment_names: Vec<Box<[u8]>>,
+    /// Per property, per value, the actors who reached each stage.
+    pub(super) properties: super::props::Tally,
     /// Rows whose time could not be read, the first few.
     pub(super) problems: Vec<Problem>,
     pub(super) time_errors: u64,
@@ -117,9 +127,10 @@ pub(super) fn count(plan: &mut Plan) -> Result<Counted, Vec<Problem>> {
         index: Interner::with_hasher(hasher),
         unsorted: None,
         names: plan.segments.names.clone(),
+        props: super::props::Kept::new(plan.props.fields.len()),
     };
     let file_pos = plan.file_pos;
-    let (state, unsorted, segment_names) =
+    let (state, unsorted, segment_names, props) =
         std::thread::scope(|scope| -> Result<_, Vec<Problem>> {
             let worker = scope.spawn(move || keeper.keep(rx));
             let read = reading.read(plan, &tx);
@@ -136,10 +147,16 @@ pub(super) fn count(plan: &mut Plan) -> Result<Counted, Vec<Problem>> {
             read?;
             Ok(outcome)
         })?;
+    let properties = props.tally(
+        &plan.props.fields,
+        n,
+        state.firsts().map(|(first, _, _)| first),
+    );
     Ok(Counted {
         state,
         unsorted,
         segment_names,
+        properties,
         problems: reading.problems,
         time_errors: reading.time_errors,
         rows: reading.rows,
@@ -155,8 +172,8 @@ pub(super) fn count(plan: &mut Plan) -> Result<Counted, Vec<Problem>> {
 type Unsorted = Option<(u64, u64, String)>;
 
 /// What the counting thread gives back: the state, the first row out of order, the segment
-/// names.
-type Kept = (State, Unsorted, Vec<Box<[u8]>>);
+/// names, the actors' property values.
+type Kept = (State, Unsorted, Vec<Box<[u8]>>, super::props::Kept);
 
 /// The counting thread: every actor's state, their numbers, and the segment names.
 struct Keeper {
@@ -167,6 +184,7 @@ struct Keeper {
     index: Interner,
     unsorted: Unsorted,
     names: Vec<Box<[u8]>>,
+    props: super::props::Kept,
 }
 
 impl Keeper {
@@ -175,6 +193,9 @@ impl Keeper {
             self.names.append(&mut batch.segments);
             for name in &batch.names {
                 self.state.paths.name(name);
+            }
+            for (j, value) in batch.prop_names.drain(..) {
+                self.props.name(j, value);
             }
             let mut from = 0;
             for e in &batch.events {
@@ -194,13 +215,22 @@ impl Keeper {
                         let actor = String::from_utf8_lossy(key).into_owned();
                         self.unsorted = Some((e.line, before, actor));
                     }
-                    Ok(()) if e.segment != NO_SEGMENT => state.segment(who, e.segment, &self.names),
+                    Ok(()) => {
+                        if e.segment != NO_SEGMENT {
+                            state.segment(who, e.segment, &self.names);
+                        }
+                        if e.props != NO_SEGMENT {
+                            let at = e.props as usize;
+                            let values = &batch.props[at..at + self.props.width()];
+                            self.props.touch(who, values, state.entered(who));
+                        }
+                    }
                     _ => {}
                 }
             }
         }
         self.state.finish();
-        (self.state, self.unsorted, self.names)
+        (self.state, self.unsorted, self.names, self.props)
     }
 }
 
@@ -275,6 +305,15 @@ impl Reading {
             .push(key, hash, t, (mask, name), row.hash(), line);
         if mask & 1 == 1 {
             self.segment(plan, row);
+            if !plan.props.is_empty() {
+                let at = self.batch.props.len() as u32;
+                let batch = &mut self.batch;
+                plan.props
+                    .values(row, &mut batch.props, &mut batch.prop_names);
+                if let Some(e) = batch.events.last_mut() {
+                    e.props = at;
+                }
+            }
         }
     }
 

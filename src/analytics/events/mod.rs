@@ -23,6 +23,7 @@ mod count;
 mod model;
 mod paths;
 mod plan;
+mod props;
 mod result;
 mod rows;
 mod state;
@@ -34,6 +35,7 @@ pub use model::{
     Binding, DEFAULT_WINDOW, Kind, LogResult, MAX_SEGMENTS, MAX_STEPS, Problem, SegmentResult,
     StepResult,
 };
+pub use props::{MAX_PROPERTIES, Tally};
 pub use time::window;
 
 /// Read a log and compute its funnel: the binding checked and the file opened, the rows

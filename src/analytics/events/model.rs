@@ -48,6 +48,8 @@ pub struct StepResult {
     pub gaps: Gaps,
     /// Where actors went around the stage: the lost's next events, the detours.
     pub paths: crate::analytics::reach::Paths,
+    /// Per `properties:` column, per value (first touch), the actors who reached the stage.
+    pub properties: crate::analytics::reach::Properties,
 }
 
 /// One segment's share of the result: per stage (in the order of `steps`), the actors that

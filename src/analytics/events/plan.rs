@@ -66,6 +66,8 @@ pub(super) struct Plan<'b> {
     /// The actor's field, or the session's with `by: session`.
     pub(super) key_f: Field,
     pub(super) segment_f: Option<Field>,
+    /// The `properties:` columns.
+    pub(super) props: super::props::Reader,
     pub(super) rules: Vec<StepRule>,
     pub(super) names: Names,
     pub(super) segments: Segments,
@@ -100,6 +102,7 @@ impl<'b> Plan<'b> {
             .as_ref()
             .and_then(|(n, p)| find.field(n, *p, "session"));
         let segment_f = segment_field(log, &mut find)?;
+        let props = property_fields(log, &mut find);
         let rules = rules(binding, &mut find);
         let (Some(actor_f), Some(event_f), Some(time_f)) = (actor_f, event_f, time_f) else {
             return Err(find.problems);
@@ -128,6 +131,7 @@ impl<'b> Plan<'b> {
             time_col,
             key_f: session_f.unwrap_or(actor_f),
             segment_f,
+            props: super::props::Reader::new(props),
             names: names(&rules),
             rules,
             segments: segments(log),
@@ -248,6 +252,40 @@ fn segment_field(log: &EventLog, find: &mut Find) -> Result<Option<Field>, Vec<P
         )]);
     }
     Ok(segment_f)
+}
+
+/// The `properties:` columns: each in the header, at most `MAX_PROPERTIES`, none twice and
+/// none the `segment_by:` column (whose values are judged already).
+fn property_fields(log: &EventLog, find: &mut Find) -> Vec<(String, Field)> {
+    use super::props::MAX_PROPERTIES;
+    let mut out: Vec<(String, Field)> = Vec::new();
+    for (i, p) in log.properties.iter().enumerate() {
+        let name = p.value.trim();
+        let twice = out.iter().any(|(n, _)| n == name);
+        let segment = log
+            .segment_by
+            .as_ref()
+            .is_some_and(|b| b.value.trim() == name);
+        let why = if i >= MAX_PROPERTIES {
+            format!(
+                "event log `{}` judges at most {MAX_PROPERTIES} `properties:`; keep the ones that matter",
+                log.id.value
+            )
+        } else if twice {
+            format!("property `{name}` is listed twice; keep one")
+        } else if segment {
+            format!(
+                "property `{name}` is the `segment_by:` column, whose values are judged already; remove it from `properties:`"
+            )
+        } else {
+            if let Some(f) = find.field(name, Some(p.pos), "property") {
+                out.push((name.to_owned(), f));
+            }
+            continue;
+        };
+        find.problems.push(bad(why, Some(p.pos)));
+    }
+    out
 }
 
 /// Each step's events and `where:` values, trimmed, in map order.

@@ -73,6 +73,14 @@ pub(super) fn finish(
                 actors: t.counts[k],
                 gaps: gaps(&mut t.gaps[k]),
                 paths: std::mem::take(&mut paths[k]),
+                properties: c
+                    .properties
+                    .iter()
+                    .map(|(p, values)| {
+                        let at = values.iter().map(|(v, counts)| (v.clone(), counts[k]));
+                        (p.clone(), at.collect())
+                    })
+                    .collect(),
             })
             .collect(),
         outside_path: t.outside,

@@ -106,6 +106,12 @@ impl State {
         })
     }
 
+    /// Whether the actor's first arrival at the first stage is applied (its earliest row
+    /// of the first stage is behind).
+    pub(super) fn entered(&self, who: u32) -> bool {
+        self.records[who as usize * self.stride + STEPS + self.n] != NONE
+    }
+
     /// A row of actor `who` that matched the first step, in segment `segment` (named in
     /// `names`), after `event` took it: the actor's segment is that of its earliest such
     /// row, the smallest as text among rows at that instant.

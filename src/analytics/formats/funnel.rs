@@ -25,6 +25,8 @@ pub struct Step {
     pub gaps: crate::analytics::reach::Gaps,
     /// Where actors went around the step (a `steps` CSV written by `journeymap sql`).
     pub paths: crate::analytics::reach::Paths,
+    /// Per property, per value, the actors who reached the step (the same).
+    pub properties: crate::analytics::reach::Properties,
 }
 
 impl Step {
@@ -44,6 +46,7 @@ impl Step {
             col,
             gaps: crate::analytics::reach::Gaps::default(),
             paths: crate::analytics::reach::Paths::default(),
+            properties: Vec::new(),
         }
     }
 }

@@ -192,6 +192,7 @@ fn read_steps(
                     col: cols.users + 1,
                     gaps: crate::analytics::reach::Gaps::default(),
                     paths: crate::analytics::reach::Paths::default(),
+                    properties: Vec::new(),
                 });
                 if let Some(rc) = cols.rate {
                     read.rates.push((cell(rc).to_owned(), line, rc + 1));

@@ -30,6 +30,7 @@ struct Row {
     /// Where actors went (`next`, `lost_did`, `detour`), and the event.
     detail: Option<String>,
     event: String,
+    property: String,
     segment_by: Option<String>,
 }
 
@@ -49,6 +50,7 @@ struct Columns {
     to: Option<usize>,
     detail: Option<usize>,
     event: Option<usize>,
+    property: Option<usize>,
     segment_by: Option<usize>,
 }
 
@@ -83,6 +85,7 @@ impl Columns {
             to: steps_col("date_to"),
             detail: steps_col("detail"),
             event: steps_col("event"),
+            property: steps_col("property"),
             segment_by: steps_col("segment_by"),
         })
     }
@@ -161,13 +164,27 @@ fn went(steps: &mut [Step], details: Vec<Row>, cols: &Columns, problems: &mut Ve
             problems.push(problem(row.line, cols.name + 1, msg));
             continue;
         };
+        if row.detail.as_deref() == Some("property") {
+            let at = match step.properties.iter().position(|(p, _)| *p == row.property) {
+                Some(at) => at,
+                None => {
+                    step.properties.push((row.property.clone(), Vec::new()));
+                    step.properties.len() - 1
+                }
+            };
+            match count(&row.count) {
+                Ok(n) => step.properties[at].1.push((row.event, n)),
+                Err(why) => problems.push(count_problem(row.line, cols.count + 1, why)),
+            }
+            continue;
+        }
         let list = match row.detail.as_deref() {
             Some("next") => &mut step.paths.next,
             Some("lost_did") => &mut step.paths.lost_did,
             Some("detour") => &mut step.paths.detours,
             other => {
                 let msg = format!(
-                    "`detail` is `{}`; journeymap sql writes `next`, `lost_did` or `detour`",
+                    "`detail` is `{}`; journeymap sql writes `next`, `lost_did`, `detour` or `property`",
                     other.unwrap_or_default()
                 );
                 problems.push(problem(row.line, col(cols.detail), msg));
@@ -230,6 +247,7 @@ fn read_rows(
             to: extra(cols.to),
             detail,
             event: cols.event.map(cell).unwrap_or_default(),
+            property: cols.property.map(cell).unwrap_or_default(),
             segment_by: extra(cols.segment_by),
         });
     }
@@ -308,6 +326,7 @@ fn step(row: &Row, order: usize, cols: &Columns, gaps: Gaps) -> Result<Step, Pro
         col: cols.count + 1,
         gaps,
         paths: Default::default(),
+        properties: Vec::new(),
     })
 }
 
