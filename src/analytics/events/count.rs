@@ -189,6 +189,7 @@ struct Keeper {
 
 impl Keeper {
     fn keep(mut self, rx: Receiver<Batch>) -> Kept {
+        let mut whos: Vec<u32> = Vec::with_capacity(BATCH);
         for mut batch in rx {
             self.names.append(&mut batch.segments);
             for name in &batch.names {
@@ -197,19 +198,19 @@ impl Keeper {
             for (j, value) in batch.prop_names.drain(..) {
                 self.props.name(j, value);
             }
+            // The batch's actors first, then their records touched, then the rows: the
+            // memory accesses of one pass are independent of each other, so they overlap
+            // instead of waiting one after another.
+            self.actors(&batch, &mut whos);
+            self.state.touch(&whos);
             let mut from = 0;
-            for e in &batch.events {
+            for (e, &who) in batch.events.iter().zip(&whos) {
                 let key = &batch.keys[from..e.key_end];
                 from = e.key_end;
+                if who == NOBODY {
+                    continue;
+                }
                 let state = &mut self.state;
-                let who = if e.mask == 0 && !self.everyone {
-                    match self.index.get(key, e.key_hash) {
-                        Some(who) => who,
-                        None => continue,
-                    }
-                } else {
-                    self.index.get_or_add(key, e.key_hash, || state.add())
-                };
                 match state.event(who, e.t, (e.mask, e.name), e.hash, e.line) {
                     Err(before) if self.unsorted.is_none() => {
                         let actor = String::from_utf8_lossy(key).into_owned();
@@ -231,6 +232,28 @@ impl Keeper {
         }
         self.state.finish();
         (self.state, self.unsorted, self.names, self.props)
+    }
+}
+
+/// A row of nobody counted: one that matches no step, of an actor not seen at a step.
+const NOBODY: u32 = u32::MAX;
+
+impl Keeper {
+    /// Each row's actor, numbered (a new actor added), or NOBODY for a row that matches no
+    /// step of an actor not counted (outside strict order).
+    fn actors(&mut self, batch: &Batch, whos: &mut Vec<u32>) {
+        whos.clear();
+        let mut from = 0;
+        for e in &batch.events {
+            let key = &batch.keys[from..e.key_end];
+            from = e.key_end;
+            let state = &mut self.state;
+            whos.push(if e.mask == 0 && !self.everyone {
+                self.index.get(key, e.key_hash).unwrap_or(NOBODY)
+            } else {
+                self.index.get_or_add(key, e.key_hash, || state.add())
+            });
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! and the events they did within the window; for those who went on, the events they did on
 //! the way (the detours). Kept beside the funnel state and fed a whole instant at a time.
 //!
-//! Invariants: per actor, one slot (the next event after its arrival at its furthest stage,
-//! and the first event it did on since) and, only for an actor with more than one event
-//! name on the way, a list; an event is "after" an arrival when it is at a later instant
+//! Invariants: per actor, three numbers in its record (the next event after its arrival at
+//! its furthest stage, and the names done since, as bits, all and within the window) and,
+//! only for names numbered 64 or more, a list; an event is "after" an arrival when it is at a later instant
 //! (rows at the arrival's instant are not), and "next" is the earliest such instant, the
 //! smallest name as text among its rows; each actor counts once per name.
 
@@ -20,48 +20,39 @@ pub(super) const NO_NAME: u32 = u32::MAX;
 /// A name beyond the ones remembered (said `(other names)`).
 pub(super) const OTHER_NAME: u32 = u32::MAX - 1;
 
-/// What an actor did since its arrival at its furthest stage: the next event (within the
-/// window), the first name on the way, and how many of the names on the way were first done
-/// within the window.
-#[derive(Clone, Copy)]
-struct Slot {
-    next: u32,
-    first: u32,
-    within: u32,
-}
+/// Where an actor's record keeps what it did since its arrival at its furthest stage (three
+/// numbers): the next event (within the window), the names done since as a set of bits (names
+/// numbered under 64), and those of them done within the window.
+pub(super) const SLOTS: usize = 3;
+const NEXT: usize = 0;
+const ALL: usize = 1;
+const WIN: usize = 2;
+/// Names told apart in an actor's bits; the others go to `Paths::more`.
+const BITS: u32 = 64;
 
-const EMPTY: Slot = Slot {
-    next: NO_NAME,
-    first: NO_NAME,
-    within: 0,
-};
+/// What the slots of a new actor hold.
+pub(super) const EMPTY: [i64; SLOTS] = [NO_NAME as i64, 0, 0];
 
-/// Every actor's slot, the longer lists, the event names, and the detours counted so far.
+/// The event names, the names numbered 64 or more that actors did on the way (each with
+/// whether it was within the window), and the detours counted so far.
 pub(super) struct Paths {
-    slots: Vec<Slot>,
-    more: HashMap<u32, Vec<u32>>,
+    more: HashMap<u32, Vec<(u32, bool)>>,
     /// Event names by number, as shown (an empty name is `(blank)`).
     pub(super) names: Vec<String>,
-    /// Per stage, per name (NO_NAME: none), the actors who reached the stage having done it
-    /// since the stage before.
-    detours: Vec<HashMap<u32, u64>>,
+    /// Per stage: per name by number, the actors who reached the stage having done it since
+    /// the stage before; then those who did nothing between.
+    detours: Vec<(Vec<u64>, u64)>,
     window: i64,
 }
 
 impl Paths {
     pub(super) fn new(n: usize, window: i64) -> Paths {
         Paths {
-            slots: Vec::new(),
             more: HashMap::new(),
             names: Vec::new(),
-            detours: vec![HashMap::new(); n],
+            detours: vec![(Vec::new(), 0); n],
             window,
         }
-    }
-
-    /// A new actor.
-    pub(super) fn add(&mut self) {
-        self.slots.push(EMPTY);
     }
 
     /// Event names first seen in a batch, numbered on from the ones before.
@@ -75,7 +66,6 @@ impl Paths {
     fn text(&self, name: u32) -> &str {
         match name {
             NO_NAME => "(none)",
-            OTHER_NAME => "(other names)",
             n => self
                 .names
                 .get(n as usize)
@@ -83,12 +73,12 @@ impl Paths {
         }
     }
 
-    /// Actor `who`'s rows at instant `t`, named `names`, once the funnel took them: its
-    /// furthest stage and the first arrival there before (`None`: no stage yet), and its
-    /// furthest stage after.
+    /// Actor `who`'s rows at instant `t`, named `names`, once the funnel took them (`slots`:
+    /// the actor's, in its record): its furthest stage and the first arrival there before
+    /// (`None`: no stage yet), and its furthest stage after.
     pub(super) fn instant(
         &mut self,
-        who: u32,
+        (who, slots): (u32, &mut [i64]),
         t: i64,
         before: Option<(usize, i64)>,
         after: Option<usize>,
@@ -97,89 +87,107 @@ impl Paths {
         let Some((f, arrived)) = before else {
             // Straight past the first stage at one instant: no event between.
             for k in 1..=after.unwrap_or(0) {
-                *self.detours[k].entry(NO_NAME).or_default() += 1;
+                self.detours[k].1 += 1;
             }
             return;
         };
-        let slot = &mut self.slots[who as usize];
         if let Some(f2) = after.filter(|&f2| f2 > f) {
-            let on_the_way: Vec<u32> = match slot.first {
-                NO_NAME => vec![NO_NAME],
-                first => std::iter::once(first)
-                    .chain(self.more.remove(&who).unwrap_or_default())
-                    .collect(),
-            };
-            *slot = EMPTY;
-            for name in on_the_way {
-                *self.detours[f + 1].entry(name).or_default() += 1;
-            }
+            self.came(who, slots, f + 1);
             for k in f + 2..=f2 {
-                *self.detours[k].entry(NO_NAME).or_default() += 1;
+                self.detours[k].1 += 1;
             }
+            slots.copy_from_slice(&EMPTY);
             return;
         }
         let in_window = within(t, arrived, self.window);
-        if slot.next == NO_NAME && in_window {
-            let names_of = &self.names;
-            let shown = |n: u32| match n {
-                OTHER_NAME => "(other names)",
-                n => names_of.get(n as usize).map_or("", String::as_str),
+        if slots[NEXT] == NO_NAME as i64 && in_window {
+            let text = |n: u32| {
+                self.names
+                    .get(n as usize)
+                    .map_or("(other names)", String::as_str)
             };
-            slot.next = names
-                .iter()
-                .copied()
-                .min_by(|a, b| shown(*a).cmp(shown(*b)))
-                .unwrap_or(NO_NAME);
+            let next = names.iter().copied().min_by(|a, b| text(*a).cmp(text(*b)));
+            slots[NEXT] = i64::from(next.unwrap_or(NO_NAME));
         }
         for &name in names {
-            let added = if slot.first == NO_NAME {
-                slot.first = name;
-                true
-            } else if slot.first == name {
-                false
+            if name < BITS {
+                slots[ALL] |= 1 << name;
+                if in_window {
+                    slots[WIN] |= 1 << name;
+                }
             } else {
                 let more = self.more.entry(who).or_default();
-                !more.contains(&name) && {
-                    more.push(name);
-                    true
+                match more.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, w)) => *w |= in_window,
+                    None => more.push((name, in_window)),
                 }
-            };
-            if added && in_window {
-                slot.within += 1;
             }
         }
     }
 
-    /// Per stage (in step order), where the actors went: `first` gives each actor's first
-    /// arrivals, in the order actors were added.
-    pub(super) fn tally<'a>(&self, firsts: impl Iterator<Item = &'a [i64]>) -> Vec<StagePaths> {
+    /// An actor reached stage `k`: each name it did since the stage before is a detour.
+    fn came(&mut self, who: u32, slots: &[i64], k: usize) {
+        let more = self.more.remove(&who).unwrap_or_default();
+        let (counts, none) = &mut self.detours[k];
+        if slots[ALL] == 0 && more.is_empty() {
+            *none += 1;
+            return;
+        }
+        let names = bits(slots[ALL]).chain(more.iter().map(|(n, _)| *n));
+        for name in names {
+            let at = name as usize;
+            if counts.len() <= at {
+                counts.resize(at + 1, 0);
+            }
+            counts[at] += 1;
+        }
+    }
+
+    /// Per stage (in step order), where the actors went: each actor's first arrivals and
+    /// slots, in the order actors were added.
+    pub(super) fn tally<'a>(
+        &self,
+        actors: impl Iterator<Item = (u32, &'a [i64], &'a [i64])>,
+    ) -> Vec<StagePaths> {
         let n = self.detours.len();
         let mut next = vec![HashMap::<u32, u64>::new(); n];
         let mut did = vec![HashMap::<u32, u64>::new(); n];
-        for (who, first) in firsts.enumerate() {
+        for (who, first, slots) in actors {
             let Some(f) = first.iter().rposition(|&t| t != NONE) else {
                 continue;
             };
             if f + 1 >= n {
                 continue;
             }
-            let slot = &self.slots[who];
-            *next[f + 1].entry(slot.next).or_default() += 1;
-            let on_the_way = std::iter::once(slot.first)
-                .chain(self.more.get(&(who as u32)).into_iter().flatten().copied())
-                .take(slot.within as usize);
-            if slot.within == 0 {
+            *next[f + 1].entry(slots[NEXT] as u32).or_default() += 1;
+            let more = self.more.get(&who).into_iter().flatten();
+            let mut names = bits(slots[WIN])
+                .chain(more.filter(|(_, w)| *w).map(|(n, _)| *n))
+                .peekable();
+            if names.peek().is_none() {
                 *did[f + 1].entry(NO_NAME).or_default() += 1;
             }
-            for name in on_the_way {
+            for name in names {
                 *did[f + 1].entry(name).or_default() += 1;
             }
         }
         (0..n)
-            .map(|k| StagePaths {
-                next: self.sorted(&next[k]),
-                detours: self.sorted(&self.detours[k]),
-                lost_did: self.sorted(&did[k]),
+            .map(|k| {
+                let (counts, none) = &self.detours[k];
+                let mut detours: HashMap<u32, u64> = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(name, c)| (name as u32, *c))
+                    .collect();
+                if *none > 0 {
+                    detours.insert(NO_NAME, *none);
+                }
+                StagePaths {
+                    next: self.sorted(&next[k]),
+                    detours: self.sorted(&detours),
+                    lost_did: self.sorted(&did[k]),
+                }
             })
             .collect()
     }
@@ -194,4 +202,15 @@ impl Paths {
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
+}
+
+/// The names whose bits are set, lowest first.
+fn bits(mut set: i64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let name = set.trailing_zeros();
+            set &= set - 1;
+            name
+        })
+    })
 }

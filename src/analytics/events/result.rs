@@ -48,10 +48,7 @@ pub(super) fn finish(
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
     };
     let (lo, hi) = (c.lo, c.hi);
-    let mut paths = c
-        .state
-        .paths
-        .tally(c.state.firsts().map(|(first, _, _)| first));
+    let mut paths = c.state.went();
     Ok(LogResult {
         tool: plan.tool,
         order: match plan.mode {

@@ -8,22 +8,24 @@ use std::collections::HashMap;
 
 use crate::model::StepOrder;
 
-use super::paths::Paths;
+use super::paths::{self, Paths};
 use super::time::within;
 
 /// No time: a step not reached.
 pub(super) const NONE: i64 = i64::MIN;
 
 /// Where an actor's record holds what (in `i64`s): the time of its pending rows, the line of
-/// one of them, the first pending row's steps, hash and event name, flags, then `n` chain
-/// starts, `n` first arrivals and, in any order, `n` latest times.
+/// one of them, the first pending row's steps, hash and event name, flags, what it did since
+/// its furthest stage (`paths.rs`), then `n` chain starts, `n` first arrivals and, in any
+/// order, `n` latest times.
 const T: usize = 0;
 const LINE: usize = T + 1;
 const MASK: usize = LINE + 1;
 const HASH: usize = MASK + 1;
 const NAME: usize = HASH + 1;
 const FLAGS: usize = NAME + 1;
-const STEPS: usize = FLAGS + 1;
+const WENT: usize = FLAGS + 1;
+const STEPS: usize = WENT + paths::SLOTS;
 /// Flags: more pending rows are in `State::spilled`; a row matched the last step.
 const SPILLED: i64 = 1;
 const SAW_LAST: i64 = 2;
@@ -83,14 +85,24 @@ impl State {
         let who = self.actors;
         self.actors += 1;
         self.records.extend(std::iter::repeat_n(NONE, self.stride));
-        self.records[who as usize * self.stride + FLAGS] = 0;
-        self.paths.add();
+        let at = who as usize * self.stride;
+        self.records[at + FLAGS] = 0;
+        self.records[at + WENT..at + STEPS].copy_from_slice(&paths::EMPTY);
         who
     }
 
     fn record(&mut self, who: u32) -> &mut [i64] {
         let at = who as usize * self.stride;
         &mut self.records[at..at + self.stride]
+    }
+
+    /// Where actors went around the stages, from every actor's first arrivals and slots.
+    pub(super) fn went(&self) -> Vec<crate::analytics::reach::Paths> {
+        let n = self.n;
+        let actors = self.records.chunks_exact(self.stride).enumerate();
+        self.paths.tally(
+            actors.map(|(who, r)| (who as u32, &r[STEPS + n..STEPS + 2 * n], &r[WENT..STEPS])),
+        )
     }
 
     /// Each actor's first arrivals, whether a row matched the last step, and its segment.
@@ -104,6 +116,18 @@ impl State {
                 segment,
             )
         })
+    }
+
+    /// Load the start and the end of each actor's record, so that the rows after find them
+    /// in the cache: independent loads, which the processor overlaps.
+    pub(super) fn touch(&self, whos: &[u32]) {
+        let mut sum = 0i64;
+        for &who in whos.iter().filter(|w| **w != u32::MAX) {
+            let at = who as usize * self.stride;
+            sum = sum.wrapping_add(self.records[at]);
+            sum = sum.wrapping_add(self.records[at + self.stride - 1]);
+        }
+        std::hint::black_box(sum);
     }
 
     /// Whether the actor's first arrival at the first stage is applied (its earliest row
@@ -219,7 +243,9 @@ impl State {
             self.group = group;
         }
         let after = self.furthest(who).map(|(f, _)| f);
-        self.paths.instant(who, t, before, after, &names);
+        let at = who as usize * self.stride;
+        let slots = &mut self.records[at + WENT..at + STEPS];
+        self.paths.instant((who, slots), t, before, after, &names);
         self.names = names;
     }
 
