@@ -49,3 +49,17 @@ target/release/journeymap render "$work/tickets/returns.journey.yaml" -o "$work/
 node tests/browser/element-shot.mjs "$work/drift.html" "table.grid" "$PWD/docs/tickets-drift.png" \
   ".grid > tbody > tr:not(:has(li.solution)) { display: none; } .grid { max-width: 520px; }"
 echo "wrote docs/tickets.png and docs/tickets-drift.png"
+
+# Why they drop off: the shop-checkout example's last two stages, from its event log (where
+# the lost went next, the detours, what goes with dropping off); the other lanes left out.
+target/release/journeymap render examples/shop-checkout/shop-checkout.journey.yaml -o "$work/shop.html" -q
+node tests/browser/element-shot.mjs "$work/shop.html" "table.grid" "$work/shop.png" \
+  ".grid > tbody > tr:not(:has(td.funnel)) { display: none; }"
+python3 -c "
+from PIL import Image
+im = Image.open('$work/shop.png'); w, h = im.size
+c = im.crop((w * 2 // 3, 0, w, h)).convert('RGB')
+c = c.resize((c.width * 2 // 3, c.height * 2 // 3), Image.LANCZOS)
+c.quantize(colors=64).save('$PWD/docs/where-they-went.png', optimize=True)
+"
+echo "wrote docs/where-they-went.png"

@@ -212,3 +212,62 @@ fn real_clients_accept_every_output() {
     println!("{}", ran.join("\n"));
     assert!(ran.len() >= 20, "only {} checks ran:\n{report}", ran.len());
 }
+
+/// The shop-checkout example's event log in Chromium's DOM: per stage, one flow entry per
+/// event the lost went to, with the JSON's count and a bar as wide as its share, and one
+/// driver per JSON driver, its odds ratio in the words.
+#[test]
+#[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
+fn chromium_shows_where_the_lost_went_as_the_json_has_them() {
+    let browser = chromium().expect("chromium is not installed (apt-get install chromium)");
+    let map = "examples/shop-checkout/shop-checkout.journey.yaml";
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["render", "-f", "json", map]))).unwrap();
+    let dir = tempdir();
+    let html = dir.path().join("page.html");
+    assert_eq!(
+        code(&run(&["render", map, "-o", html.to_str().unwrap()])),
+        0
+    );
+    let dom = dump_dom(browser, &html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let text = |e: scraper::ElementRef| e.text().collect::<String>();
+    let flows: Vec<scraper::ElementRef> = dom.select(&sel("div.flow")).collect();
+    let drivers: Vec<scraper::ElementRef> = dom.select(&sel("div.drivers")).collect();
+    let stages: Vec<&serde_json::Value> = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["reach"]["next_of_lost"]
+                .as_array()
+                .is_some_and(|l| !l.is_empty())
+        })
+        .collect();
+    assert_eq!(stages.len(), 2, "open-app and reorder");
+    assert_eq!((flows.len(), drivers.len()), (2, 2));
+    for ((flow, list), s) in flows.iter().zip(&drivers).zip(&stages) {
+        let next = s["reach"]["next_of_lost"].as_array().unwrap();
+        let lost: u64 = next.iter().map(|e| e["count"].as_u64().unwrap()).sum();
+        assert!(text(*flow).contains(&format!("Where the {lost} lost went next")));
+        let items: Vec<scraper::ElementRef> = flow.select(&sel("li")).collect();
+        assert_eq!(items.len(), next.len());
+        for (li, e) in items.iter().zip(next) {
+            let count = e["count"].as_u64().unwrap();
+            let words = text(*li);
+            assert!(words.contains(&count.to_string()), "{words}");
+            let bar = li.select(&sel(".flow-track span")).next().unwrap();
+            let width = bar.value().attr("style").unwrap();
+            let share = journeymap::words::number(100.0 * count as f64 / lost as f64, 1);
+            assert_eq!(width, format!("width: {share}%"), "{words}");
+        }
+        let want = s["reach"]["drivers"].as_array().unwrap();
+        let said: Vec<String> = list.select(&sel("li")).map(text).collect();
+        assert_eq!(said.len(), want.len());
+        for (words, d) in said.iter().zip(want) {
+            assert!(words.contains(d["value"].as_str().unwrap()), "{words}");
+            let or = journeymap::words::number(d["odds_ratio"].as_f64().unwrap(), 2);
+            assert!(words.contains(&format!("×{or}")), "{words} vs {or}");
+        }
+    }
+}
