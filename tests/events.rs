@@ -844,3 +844,71 @@ fn properties_are_judged_from_first_touch_counts_like_segments() {
         "{out}"
     );
 }
+
+/// A log with more distinct event names than a reading remembers (1,000 beside the steps'):
+/// the rest are counted together as `(other names)`, in the lost's next events and in the
+/// detours, and the lists still add up. Actor i views at 10·i, does its own event `e{i}` a
+/// second later, and (even i) adds to cart a second after that: 600 come, 600 are lost, and
+/// the names of the last 200 actors are beyond the ones remembered.
+#[test]
+fn event_names_beyond_the_ones_remembered_are_counted_together() {
+    let dir = tempdir();
+    let mut log = String::from("ts,who,what\n");
+    for i in 0..1200 {
+        log.push_str(&format!(
+            "{},u{i},view\n{},u{i},e{i:04}\n",
+            10 * i,
+            10 * i + 1
+        ));
+        if i % 2 == 0 {
+            log.push_str(&format!("{},u{i},cart\n", 10 * i + 2));
+        }
+    }
+    std::fs::write(dir.path().join("log.csv"), log).unwrap();
+    let two = "journeymap: 1\ntitle: Names\npersona: {name: P}\nstages:\n  - {id: look, name: Look, touchpoints: [{name: Site}]}\n  - {id: cart, name: Cart, touchpoints: [{name: Cart}]}\n";
+    std::fs::write(
+        dir.path().join("n.journey.yaml"),
+        format!("{two}events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    time_unit: s\n    steps: {{look: view, cart: cart}}\n"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["render", "-f", "json", "n.journey.yaml"]);
+    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = &j["stages"][1]["reach"];
+    let pairs = |v: &serde_json::Value| -> Vec<(String, u64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["event"].as_str().unwrap().to_owned(),
+                    e["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let want = |list: &[(&str, u64)]| -> Vec<(String, u64)> {
+        list.iter().map(|(e, c)| ((*e).to_owned(), *c)).collect()
+    };
+    assert_eq!(
+        pairs(&r["detours"]),
+        want(&[
+            ("(other names)", 100),
+            ("e0000", 1),
+            ("e0002", 1),
+            ("e0004", 1),
+            ("e0006", 1)
+        ])
+    );
+    assert_eq!(
+        pairs(&r["next_of_lost"]),
+        want(&[
+            ("(other names)", 100),
+            ("e0001", 1),
+            ("e0003", 1),
+            ("e0005", 1),
+            ("e0007", 1),
+            ("(other events)", 496)
+        ])
+    );
+}

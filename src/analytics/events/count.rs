@@ -11,13 +11,12 @@ use std::hash::BuildHasher;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::model::StepOrder;
-use crate::survey::input::OverLimit;
 
 use super::actors::Interner;
 use super::model::{DETAILED, Kind, MAX_NAMES, MAX_SEGMENTS, Problem};
 use super::paths::OTHER_NAME;
 use super::plan::{Name, Names, Plan, Source};
-use super::rows::Row;
+use super::rows::{Row, next_csv, next_json};
 use super::state::State;
 use super::time::{Epoch, time};
 
@@ -463,69 +462,3 @@ fn seen(names: &mut Names, event: &[u8], steps: usize, fresh: &mut Fresh) -> (u6
 
 /// The names first seen in the batch being filled, and how many names are numbered.
 type Fresh = (Vec<Box<[u8]>>, u32);
-
-/// The next CSV record into `rec`, and its line; `None` at the end.
-fn next_csv(
-    r: &mut csv::Reader<impl std::io::Read>,
-    rec: &mut csv::ByteRecord,
-    line_no: &mut u64,
-) -> Result<Option<u64>, Vec<Problem>> {
-    match r.read_byte_record(rec) {
-        Ok(true) => {
-            *line_no = rec.position().map_or(*line_no + 1, |p| p.line());
-            Ok(Some(*line_no))
-        }
-        Ok(false) => Ok(None),
-        Err(e) => {
-            let line = e.position().map_or(*line_no + 1, |p| p.line());
-            let budget = matches!(e.kind(), csv::ErrorKind::Io(io) if OverLimit::is(io));
-            Err(vec![Problem {
-                kind: if budget { Kind::Budget } else { Kind::Binding },
-                line,
-                col: 1,
-                pos: None,
-                message: format!("cannot read the event log: {e}"),
-            }])
-        }
-    }
-}
-
-/// The next JSON line that is not blank, parsed, with its text and line; `None` at the end.
-fn next_json(
-    lines: &mut impl Iterator<Item = std::io::Result<String>>,
-    line_no: &mut u64,
-) -> Result<Option<(serde_json::Value, String, u64)>, Vec<Problem>> {
-    loop {
-        let Some(l) = lines.next() else {
-            return Ok(None);
-        };
-        *line_no += 1;
-        let line = *line_no - 1;
-        let l = l.map_err(|e| {
-            vec![Problem {
-                kind: if OverLimit::is(&e) {
-                    Kind::Budget
-                } else {
-                    Kind::Binding
-                },
-                line,
-                col: 1,
-                pos: None,
-                message: format!("cannot read the event log: {}", crate::load::io_reason(&e)),
-            }]
-        })?;
-        if l.trim().is_empty() {
-            continue;
-        }
-        let value = serde_json::from_str::<serde_json::Value>(&l).map_err(|e| {
-            vec![Problem {
-                kind: Kind::Binding,
-                line,
-                col: e.column(),
-                pos: None,
-                message: format!("not a JSON object: {e}"),
-            }]
-        })?;
-        return Ok(Some((value, l, line)));
-    }
-}

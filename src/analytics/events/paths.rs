@@ -1,12 +1,13 @@
 //! Where actors went around the stages: for those who dropped off, the event they did next
 //! and the events they did within the window; for those who went on, the events they did on
-//! the way (the detours). Kept beside the funnel state and fed a whole instant at a time.
+//! the way (the detours). Fed by the funnel state a whole instant at a time.
 //!
 //! Invariants: per actor, three numbers in its record (the next event after its arrival at
 //! its furthest stage, and the names done since, as bits, all and within the window) and,
-//! only for names numbered 64 or more, a list; an event is "after" an arrival when it is at a later instant
-//! (rows at the arrival's instant are not), and "next" is the earliest such instant, the
-//! smallest name as text among its rows; each actor counts once per name.
+//! only for names numbered 64 or more, a list; an event is "after" an arrival when it is at
+//! a later instant (rows at the arrival's instant are not), and "next" is the earliest such
+//! instant, the smallest name as text among its rows; each actor counts once per name; the
+//! names beyond the ones a reading remembers are counted together, never one by one.
 
 use std::collections::HashMap;
 
@@ -40,8 +41,9 @@ pub(super) struct Paths {
     /// Event names by number, as shown (an empty name is `(blank)`).
     pub(super) names: Vec<String>,
     /// Per stage: per name by number, the actors who reached the stage having done it since
-    /// the stage before; then those who did nothing between.
-    detours: Vec<(Vec<u64>, u64)>,
+    /// the stage before; those who did names beyond the ones remembered; those who did
+    /// nothing between.
+    detours: Vec<(Vec<u64>, u64, u64)>,
     window: i64,
 }
 
@@ -50,7 +52,7 @@ impl Paths {
         Paths {
             more: HashMap::new(),
             names: Vec::new(),
-            detours: vec![(Vec::new(), 0); n],
+            detours: vec![(Vec::new(), 0, 0); n],
             window,
         }
     }
@@ -87,14 +89,14 @@ impl Paths {
         let Some((f, arrived)) = before else {
             // Straight past the first stage at one instant: no event between.
             for k in 1..=after.unwrap_or(0) {
-                self.detours[k].1 += 1;
+                self.detours[k].2 += 1;
             }
             return;
         };
         if let Some(f2) = after.filter(|&f2| f2 > f) {
             self.came(who, slots, f + 1);
             for k in f + 2..=f2 {
-                self.detours[k].1 += 1;
+                self.detours[k].2 += 1;
             }
             slots.copy_from_slice(&EMPTY);
             return;
@@ -128,13 +130,17 @@ impl Paths {
     /// An actor reached stage `k`: each name it did since the stage before is a detour.
     fn came(&mut self, who: u32, slots: &[i64], k: usize) {
         let more = self.more.remove(&who).unwrap_or_default();
-        let (counts, none) = &mut self.detours[k];
+        let (counts, other, none) = &mut self.detours[k];
         if slots[ALL] == 0 && more.is_empty() {
             *none += 1;
             return;
         }
         let names = bits(slots[ALL]).chain(more.iter().map(|(n, _)| *n));
         for name in names {
+            if name == OTHER_NAME {
+                *other += 1;
+                continue;
+            }
             let at = name as usize;
             if counts.len() <= at {
                 counts.resize(at + 1, 0);
@@ -173,15 +179,17 @@ impl Paths {
         }
         (0..n)
             .map(|k| {
-                let (counts, none) = &self.detours[k];
+                let (counts, other, none) = &self.detours[k];
                 let mut detours: HashMap<u32, u64> = counts
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| **c > 0)
                     .map(|(name, c)| (name as u32, *c))
                     .collect();
-                if *none > 0 {
-                    detours.insert(NO_NAME, *none);
+                for (name, c) in [(OTHER_NAME, *other), (NO_NAME, *none)] {
+                    if c > 0 {
+                        detours.insert(name, c);
+                    }
                 }
                 StagePaths {
                     next: self.sorted(&next[k]),
@@ -205,7 +213,8 @@ impl Paths {
 }
 
 /// The names whose bits are set, lowest first.
-fn bits(mut set: i64) -> impl Iterator<Item = u32> {
+fn bits(set: i64) -> impl Iterator<Item = u32> {
+    let mut set = set as u64;
     std::iter::from_fn(move || {
         (set != 0).then(|| {
             let name = set.trailing_zeros();
