@@ -102,11 +102,9 @@ fn chromium_builds_the_whole_grid_for_every_example() {
 /// curve behind the latest, one curve and marker set per segment, one trend chart per stage
 /// and measure, every significant change said in words, and the segment tables holding the
 /// figures `-f json` gives.
-#[test]
-#[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
-fn chromium_shows_waves_and_segments_as_the_json_has_them() {
+/// A map's JSON, and its HTML page as Chromium builds it.
+fn page(map: &str) -> (serde_json::Value, scraper::Html) {
     let browser = chromium().expect("chromium is not installed (apt-get install chromium)");
-    let map = "examples/returns-over-time/returns.journey.yaml";
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&run(&["render", "-f", "json", map]))).unwrap();
     let dir = tempdir();
@@ -115,7 +113,13 @@ fn chromium_shows_waves_and_segments_as_the_json_has_them() {
         code(&run(&["render", map, "-o", html.to_str().unwrap()])),
         0
     );
-    let dom = dump_dom(browser, &html);
+    (json, dump_dom(browser, &html))
+}
+
+#[test]
+#[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
+fn chromium_shows_waves_and_segments_as_the_json_has_them() {
+    let (json, dom) = page("examples/returns-over-time/returns.journey.yaml");
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let text = |e: scraper::ElementRef| e.text().collect::<String>();
     let stages = json["stages"].as_array().unwrap();
@@ -219,17 +223,7 @@ fn real_clients_accept_every_output() {
 #[test]
 #[ignore = "real browser: needs Debian's chromium; run with --include-ignored (CI does)"]
 fn chromium_shows_where_the_lost_went_as_the_json_has_them() {
-    let browser = chromium().expect("chromium is not installed (apt-get install chromium)");
-    let map = "examples/shop-checkout/shop-checkout.journey.yaml";
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&run(&["render", "-f", "json", map]))).unwrap();
-    let dir = tempdir();
-    let html = dir.path().join("page.html");
-    assert_eq!(
-        code(&run(&["render", map, "-o", html.to_str().unwrap()])),
-        0
-    );
-    let dom = dump_dom(browser, &html);
+    let (json, dom) = page("examples/shop-checkout/shop-checkout.journey.yaml");
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let text = |e: scraper::ElementRef| e.text().collect::<String>();
     let flows: Vec<scraper::ElementRef> = dom.select(&sel("div.flow")).collect();

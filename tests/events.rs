@@ -38,7 +38,12 @@ fn reference_with(window_seconds: u64, options: &[&str]) -> serde_json::Value {
 
 fn render(dir: &std::path::Path, log: &str) -> serde_json::Value {
     std::fs::write(dir.join("m.journey.yaml"), format!("{STAGES}{log}")).unwrap();
-    let o = run_in(dir, &["render", "-f", "json", "m.journey.yaml"]);
+    render_file(dir, "m.journey.yaml")
+}
+
+/// The JSON of the map `file` in `dir`, which must render.
+fn render_file(dir: &std::path::Path, file: &str) -> serde_json::Value {
+    let o = run_in(dir, &["render", "-f", "json", file]);
     assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
     serde_json::from_str(&stdout(&o)).unwrap()
 }
@@ -796,9 +801,7 @@ fn properties_are_judged_from_first_touch_counts_like_segments() {
         format!("{two}events:\n  - id: log\n    file: plans.csv\n    actor: who\n    event: what\n    time: ts\n    time_unit: s\n    window: 1d\n    properties: [plan]\n    steps: {{look: view, buy: buy}}\n"),
     )
     .unwrap();
-    let o = run_in(dir.path(), &["render", "-f", "json", "p.journey.yaml"]);
-    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
-    let p: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let p = render_file(dir.path(), "p.journey.yaml");
     let drivers = p["stages"][1]["reach"]["drivers"].as_array().unwrap();
     let values: Vec<&str> = drivers
         .iter()
@@ -871,9 +874,7 @@ fn event_names_beyond_the_ones_remembered_are_counted_together() {
         format!("{two}events:\n  - id: log\n    file: log.csv\n    actor: who\n    event: what\n    time: ts\n    time_unit: s\n    steps: {{look: view, cart: cart}}\n"),
     )
     .unwrap();
-    let o = run_in(dir.path(), &["render", "-f", "json", "n.journey.yaml"]);
-    assert_eq!(code(&o), 0, "{}", crate::util::stderr(&o));
-    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let j = render_file(dir.path(), "n.journey.yaml");
     let r = &j["stages"][1]["reach"];
     let pairs = |v: &serde_json::Value| -> Vec<(String, u64)> {
         v.as_array()

@@ -51,6 +51,18 @@ pth as (\n  select w.fur + 1 as k, 'next' as detail, coalesce(q.ev, '(none)') as
 /// `segment` first): the stage (by its 0-based `k`, named from `stages`), the detail, the
 /// event and its actors.
 pub(super) fn rows(d: Dialect, stages: &[&str], segmented: bool) -> String {
+    detail_rows(d, (stages, segmented), "pth", ["detail", "ev", "''"])
+}
+
+/// Rows of `from` (with `k`, the 0-based stage, and `c`, the actors) in the columns of the
+/// stage rows, empty where a stage row has figures: `what` gives the detail, event and
+/// property expressions.
+pub(super) fn detail_rows(
+    d: Dialect,
+    (stages, segmented): (&[&str], bool),
+    from: &str,
+    [detail, event, property]: [&str; 3],
+) -> String {
     let names = stages
         .iter()
         .enumerate()
@@ -64,7 +76,7 @@ pub(super) fn rows(d: Dialect, stages: &[&str], segmented: bool) -> String {
         ("", "")
     };
     format!(
-        "select {pos}k + 1 as ord, case k {names} end as step, {segment}c as reached, {none} as median_seconds, {none} as p25_seconds, {none} as p90_seconds, detail, ev as {}, '' as property from pth",
+        "select {pos}k + 1 as ord, case k {names} end as step, {segment}c as reached, {none} as median_seconds, {none} as p25_seconds, {none} as p90_seconds, {detail} as detail, {event} as {}, {property} as property from {from}",
         d.ident("event")
     )
 }

@@ -40,20 +40,10 @@ pub(super) fn ctes(d: Dialect, log: &EventLog, n: usize) -> String {
 /// The result's rows of `prc`, in the columns of the stage rows (`segmented`: with `pos`
 /// and `segment` first).
 pub(super) fn rows(d: Dialect, stages: &[&str], segmented: bool) -> String {
-    let names = stages
-        .iter()
-        .enumerate()
-        .map(|(k, s)| format!("when {k} then {}", d.text(s)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let none = format!("cast(null as {})", d.double());
-    let (pos, segment) = if segmented {
-        ("0 as pos, ", "'' as segment, ")
-    } else {
-        ("", "")
-    };
-    format!(
-        "select {pos}k + 1 as ord, case k {names} end as step, {segment}c as reached, {none} as median_seconds, {none} as p25_seconds, {none} as p90_seconds, 'property' as detail, v as {}, property from prc",
-        d.ident("event")
+    super::paths::detail_rows(
+        d,
+        (stages, segmented),
+        "prc",
+        ["'property'", "v", "property"],
     )
 }

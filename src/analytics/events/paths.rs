@@ -13,8 +13,7 @@ use std::collections::HashMap;
 
 use crate::analytics::reach::Paths as StagePaths;
 
-use super::state::NONE;
-use super::time::within;
+use super::time::{NONE, within};
 
 /// No event: an actor with nothing after its arrival (said `(none)`).
 pub(super) const NO_NAME: u32 = u32::MAX;

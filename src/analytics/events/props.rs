@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::model::MAX_SEGMENTS;
 use super::rows::{Field, Row};
-use super::state::NONE;
+use super::time::NONE;
 
 /// Properties a log may judge.
 pub const MAX_PROPERTIES: usize = 8;

@@ -14,7 +14,8 @@ use super::model::{
     DETAILED, Kind, LogResult, MAX_SEGMENTS, Problem, SegmentResult, StepResult, bad,
 };
 use super::plan::Plan;
-use super::state::{NONE, State};
+use super::state::State;
+use super::time::NONE;
 
 /// The figures of a counted log, or its problems.
 pub(super) fn finish(

@@ -9,10 +9,7 @@ use std::collections::HashMap;
 use crate::model::StepOrder;
 
 use super::paths::{self, Paths};
-use super::time::within;
-
-/// No time: a step not reached.
-pub(super) const NONE: i64 = i64::MIN;
+use super::time::{NONE, within};
 
 /// Where an actor's record holds what (in `i64`s): the time of its pending rows, the line of
 /// one of them, the first pending row's steps, hash and event name, flags, what it did since

@@ -117,6 +117,9 @@ fn out_of_range(t: &str) -> String {
 }
 
 /// Whether `t` is at most `window` after `since`. Times lie within ±10,000 years (see
+/// No time: a step not reached.
+pub(super) const NONE: i64 = i64::MIN;
+
 /// [`time`]), so the difference cannot overflow; it is checked all the same.
 pub(super) fn within(t: i64, since: i64, window: i64) -> bool {
     t.checked_sub(since).is_some_and(|d| d <= window)
