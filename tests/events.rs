@@ -846,6 +846,26 @@ fn properties_are_judged_from_first_touch_counts_like_segments() {
         out.contains(":13:39: error[JM145]: property `brand` is the `segment_by:` column"),
         "{out}"
     );
+    // Nine properties: the ninth is one too many, said at its place.
+    let nine = "[event_time, product_id, category_id, category_code, brand, price, user_id, user_session, event_type]";
+    std::fs::write(
+        dir.path().join("m.journey.yaml"),
+        format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    properties: {nine}\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["validate", "--format", "short", "m.journey.yaml"],
+    );
+    assert_eq!(code(&o), 1);
+    let at = 17 + nine.find("event_type").unwrap();
+    assert!(
+        stdout(&o).contains(&format!(
+            ":12:{at}: error[JM145]: event log `log` judges at most 8 `properties:`"
+        )),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// A log with more distinct event names than a reading remembers (1,000 beside the steps'):

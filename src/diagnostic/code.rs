@@ -96,7 +96,7 @@ codes! {
     StepNotFound = "JM142", Error, "a stage's `reach:` names an export the map lacks or a step the export lacks (its steps are listed)";
     ReachGrows = "JM143", Warning, "the measured reach grows from one stage to the next (not a closed, ordered funnel; shown as it is)";
     RateDisagrees = "JM144", Warning, "a rate an export reports disagrees with its own counts (the counts are used)";
-    EventLog = "JM145", Error, "an event log binding that cannot work (a column the log lacks, a window that cannot be read or of zero, a stage bound twice, a `table:` no warehouse can have)";
+    EventLog = "JM145", Error, "an event log binding that cannot work (a column the log lacks, a window that cannot be read or of zero, a stage bound twice, a property listed twice or more than 8, a `table:` no warehouse can have)";
     EventTime = "JM146", Error, "event log rows whose time cannot be read, or epochs of mixed magnitudes";
     EventsUnsorted = "JM147", Error, "an event log that is not in time order for an actor (streamed once, it would give wrong counts)";
     StepEventUnused = "JM148", Error, "a stage's event matches no row of the event log (its events are listed)";

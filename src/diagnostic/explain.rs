@@ -289,7 +289,7 @@ const FIXES: [(Code, &str); Code::ALL.len()] = [
     ),
     (
         Code::EventLog,
-        "Fix the binding as the message says: a column the log has, a window such as `7d`, each stage bound once, a `table:` a warehouse can name.",
+        "Fix the binding as the message says: a column the log has, a window such as `7d`, each stage bound once, each of `properties:` once and not the `segment_by:` column, a `table:` a warehouse can name.",
     ),
     (
         Code::EventTime,
