@@ -846,6 +846,36 @@ fn properties_are_judged_from_first_touch_counts_like_segments() {
         out.contains(":13:39: error[JM145]: property `brand` is the `segment_by:` column"),
         "{out}"
     );
+    // `min_n:` raises the actors a value needs: at 140 only samsung and xiaomi (146 and 147
+    // at the first stage) are judged at the cart; 0 is refused at its line.
+    for (min_n, want) in [("140", vec!["samsung", "xiaomi"]), ("0", vec![])] {
+        std::fs::write(
+            dir.path().join("m.journey.yaml"),
+            format!("{STAGES}events:\n  - id: log\n    file: log.csv\n    preset: rees46\n    properties: [brand]\n    min_n: {min_n}\n    steps: {{browse: view, cart: cart, pay: purchase}}\n"),
+        )
+        .unwrap();
+        let o = run_in(dir.path(), &["render", "-f", "json", "m.journey.yaml"]);
+        if min_n == "0" {
+            assert_eq!(code(&o), 1);
+            let said = crate::util::stderr(&o);
+            assert!(
+                said.contains("0 is too small here: the least this key takes is 1"),
+                "{said}"
+            );
+            assert!(said.contains("m.journey.yaml:13:12"), "{said}");
+            continue;
+        }
+        let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let mut got: Vec<&str> = j["stages"][1]["reach"]["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["property"] == "brand")
+            .map(|d| d["value"].as_str().unwrap())
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, want);
+    }
     // Nine properties: the ninth is one too many, said at its place.
     let nine = "[event_time, product_id, category_id, category_code, brand, price, user_id, user_session, event_type]";
     std::fs::write(

@@ -1,20 +1,20 @@
 //! What goes with dropping off: for each value of the property a log's actors are segmented
-//! by (`segment_by:`, first touch), and for each event done on the way from the stage before
+//! by (`segment_by:`) or of a `properties:` column (first touch), and for each event done on the way from the stage before
 //! (by those who came, before they came; by the lost, within the window), the odds of
 //! dropping off between two stages against the other actors', with its 95% interval and
 //! Fisher's exact test.
 //!
-//! Invariants: a value or event is judged only with at least [`MIN_N`] actors at the stage
-//! before; the interval is Woolf's (the log odds ratio ± 1.959964 standard errors) when every
-//! cell holds at least [`SMALL`], the exact conditional one (with the conditional estimate,
-//! as `scipy.stats.contingency.odds_ratio(kind="conditional")`) when a cell is smaller but
-//! none is empty, and Woolf's with 0.5 added to every cell when one is empty
-//! (Haldane–Anscombe); `method` says which; significance is the two-sided Fisher exact test
-//! at 5%, as `scipy.stats.fisher_exact` computes it.
+//! Invariants: a value or event is judged only with at least `min_n:` (default [`MIN_N`])
+//! actors at the stage before; the interval is Woolf's (the log odds ratio ± 1.959964 standard
+//! errors) when every cell holds at least [`SMALL`], the exact conditional one (with the
+//! conditional estimate, as `scipy.stats.contingency.odds_ratio(kind="conditional")`) when a
+//! cell is smaller but none is empty, and Woolf's with 0.5 added to every cell when one is
+//! empty (Haldane–Anscombe); `method` says which; significance is the two-sided Fisher exact
+//! test at 5%, as `scipy.stats.fisher_exact` computes it.
 
 use serde::Serialize;
 
-/// Actors a value needs at the stage before to be judged.
+/// Actors a value needs at the stage before to be judged, unless `min_n:` says otherwise.
 pub const MIN_N: u64 = 30;
 /// A cell under this makes the interval exact.
 pub const SMALL: u64 = 5;
@@ -42,16 +42,16 @@ pub struct Driver {
     pub method: &'static str,
 }
 
-/// Each value's odds of dropping off against the rest: `values` holds (value, actors at the
-/// stage before, actors here); sorted by how far the interval lies from 1, strongest first.
-pub fn drivers(property: &str, values: &[(String, u64, u64)]) -> Vec<Driver> {
+/// Each value's odds of dropping off against the rest, for values with at least `min_n`
+/// actors at the stage before: `values` holds (value, actors at the stage before, actors here); sorted by how far the interval lies from 1, strongest first.
+pub fn drivers(property: &str, values: &[(String, u64, u64)], min_n: u64) -> Vec<Driver> {
     let (before, here): (u64, u64) = values
         .iter()
         .fold((0, 0), |(b, h), (_, vb, vh)| (b + vb, h + vh.min(vb)));
     // Values beyond the ones told apart are in the rest, never judged themselves.
     let mut out: Vec<Driver> = values
         .iter()
-        .filter(|(v, b, _)| *b >= MIN_N && v != "(other values)")
+        .filter(|(v, b, _)| *b >= min_n && v != "(other values)")
         .filter_map(|(value, b, h)| {
             let kept = (*h).min(*b);
             let lost = b - kept;
@@ -116,14 +116,14 @@ fn judge(property: &str, value: &str, cells: [u64; 4]) -> Driver {
     }
 }
 
-/// Each event done on the way from the stage before against not doing it: `kept` and `lost`
-/// of the stage, `detours` (actors who came, per event done before they came) and
+/// Each event done on the way from the stage before against not doing it (with at least
+/// `min_n` actors who did it): `kept` and `lost` of the stage, `detours` (actors who came, per event done before they came) and
 /// `lost_did` (the lost, per event done within the window). `(none)` is no event.
 pub fn events(
-    kept: u64,
-    lost: u64,
+    (kept, lost): (u64, u64),
     detours: &[(String, u64)],
     lost_did: &[(String, u64)],
+    min_n: u64,
 ) -> Vec<Driver> {
     let count =
         |list: &[(String, u64)], e: &str| list.iter().find(|(n, _)| n == e).map_or(0, |(_, c)| *c);
@@ -140,7 +140,7 @@ pub fn events(
         .filter_map(|e| {
             let (b, a) = (count(detours, e).min(kept), count(lost_did, e).min(lost));
             let (c, d) = (lost - a, kept - b);
-            (a + b >= MIN_N && c + d > 0).then(|| judge("event", e, [a, b, c, d]))
+            (a + b >= min_n && c + d > 0).then(|| judge("event", e, [a, b, c, d]))
         })
         .collect()
 }
@@ -170,6 +170,7 @@ mod tests {
         let d = drivers(
             "platform",
             &[("ios".to_owned(), 100, 80), ("web".to_owned(), 100, 50)],
+            super::MIN_N,
         );
         // Two values are each other's rest: the same distance from 1, in name order.
         assert_eq!((d[0].value.as_str(), d[1].value.as_str()), ("ios", "web"));

@@ -192,6 +192,10 @@ fn reach_at<'a>(
         detours: paths.detours(),
         paths,
         properties: step.properties.clone(),
+        min_n: a
+            .min_n
+            .as_ref()
+            .map_or(super::drivers::MIN_N, |n| n.value.get()),
     }
 }
 

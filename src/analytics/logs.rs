@@ -188,6 +188,10 @@ fn place_log(
             detours: s.paths.detours(),
             paths: s.paths.clone(),
             properties: s.properties.clone(),
+            min_n: log
+                .min_n
+                .as_ref()
+                .map_or(super::drivers::MIN_N, |n| n.value.get()),
         });
         previous = Some(s.actors);
     }

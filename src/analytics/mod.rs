@@ -54,7 +54,7 @@ fn drive(data: &mut FunnelData) {
                 .collect();
             let property = reach.source.segment_by.as_deref().unwrap_or("segment");
             let mut all = if values.len() > 1 {
-                drivers::drivers(property, &values)
+                drivers::drivers(property, &values, reach.min_n)
             } else {
                 Vec::new()
             };
@@ -70,16 +70,16 @@ fn drive(data: &mut FunnelData) {
                     })
                     .collect();
                 if values.len() > 1 {
-                    all.extend(drivers::drivers(property, &values));
+                    all.extend(drivers::drivers(property, &values, reach.min_n));
                 }
             }
             let kept = reach.figures.count.min(prev.figures.count);
             let paths = &reach.paths;
             all.extend(drivers::events(
-                kept,
-                prev.figures.count - kept,
+                (kept, prev.figures.count - kept),
                 &paths.detours,
                 &paths.lost_did,
+                reach.min_n,
             ));
             drivers::sort(&mut all);
             found.push((i, all));

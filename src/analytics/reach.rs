@@ -195,6 +195,9 @@ pub struct Reach {
     /// Per property, per value, the actors here, for the drivers.
     #[serde(skip)]
     pub properties: Properties,
+    /// Actors a value or event needs at the stage before to be judged (`min_n:`).
+    #[serde(skip)]
+    pub min_n: u64,
 }
 
 /// One segment's reach at a stage: shares from the same segment's counts.

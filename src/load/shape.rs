@@ -346,6 +346,14 @@ impl<'a> Walk<'a> {
             self.error(Code::WrongType, *pos, msg, "wrong type", entry);
             return;
         }
+        if let (Some(min), Node::Scalar(text, _)) =
+            (schema.get("minimum").and_then(Value::as_f64), node)
+            && text.parse::<f64>().is_ok_and(|v| v < min)
+        {
+            let msg = format!("{text} is too small here: the least this key takes is {min}");
+            self.error(Code::WrongType, *pos, msg, "too small", entry);
+            return;
+        }
         if let (Some(Value::Array(options)), Node::Scalar(text, _)) = (schema.get("enum"), node)
             && !options.iter().any(|o| o.as_str() == Some(text))
         {

@@ -25,6 +25,10 @@ pub struct Analytics {
     /// Mixpanel: the date bucket to read, when the answer has several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<Spanned<Scalar>>,
+    /// Actors a value or event needs at the stage before to be judged for what goes with
+    /// dropping off (default 30), as the event log's `min_n:` (a `journeymap sql` result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_n: Option<Spanned<std::num::NonZeroU64>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -101,6 +105,10 @@ pub struct EventLog {
     /// first stage (at most 8 columns; the first 50 values of each told apart).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Spanned<String>>,
+    /// Actors a value or event needs at the stage before to be judged for what goes with
+    /// dropping off (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_n: Option<Spanned<std::num::NonZeroU64>>,
     /// Stage id -> the event (or `{event, where}`) that means reaching it; stages are
     /// taken in map order.
     pub steps: Pairs<StepMatch>,
