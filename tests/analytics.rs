@@ -157,6 +157,22 @@ fn exports_that_cannot_be_right_are_refused_at_their_line() {
             "{out}"
         );
     }
+    // Rows on where actors went (`journeymap sql`'s `detail`): a detail it never writes, a
+    // stage the file lacks and a count that is no count, each at its line and column.
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "step,count,detail,event,property\nsign up,100,,,\npay,60,,,\npay,30,next,(none),\npay,10,nxt,view,\nbasket,5,detour,view,\npay,1.5,property,web,platform\n",
+    )
+    .unwrap();
+    let (c, out) = validate("s.csv", "");
+    assert_eq!(c, 1);
+    for said in [
+        "s.csv:5:3: error[JM140]: `detail` is `nxt`; journeymap sql writes `next`, `lost_did`, `detour` or `property`",
+        "s.csv:6:1: error[JM140]: no stage row is `basket`",
+        "s.csv:7:2: error[JM141]: the count `1.5` is not a whole number",
+    ] {
+        assert!(out.contains(said), "{said}\n{out}");
+    }
     // Thousands separators are read.
     std::fs::write(
         dir.path().join("s.csv"),

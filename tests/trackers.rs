@@ -226,8 +226,13 @@ fn said_of(map: &str) -> String {
 }
 
 fn short(dir: &tempfile::TempDir) -> String {
+    short_in(dir.path())
+}
+
+/// `validate --format short` of `m.journey.yaml` in `dir`, reading only that folder.
+fn short_in(dir: &std::path::Path) -> String {
     let out = run_in(
-        dir.path(),
+        dir,
         &[
             "validate",
             "--root",
@@ -470,18 +475,7 @@ fn an_export_outside_the_folder_the_map_may_read_is_refused_unread() {
         one_solution(t, "CX-1", "done"),
     )
     .unwrap();
-    let out = run_in(
-        &inner,
-        &[
-            "validate",
-            "--root",
-            ".",
-            "--format",
-            "short",
-            "m.journey.yaml",
-        ],
-    );
-    let s = stdout(&out);
+    let s = short_in(&inner);
     assert!(s.contains("error[JM007]: tracker `jira`: file"), "{s}");
     assert!(!s.contains("CX-1 was") && !s.contains("Summary"), "{s}");
 }

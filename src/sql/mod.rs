@@ -111,19 +111,23 @@ impl Dialect {
         }
     }
 
-    /// The `q` quantile of `x` over the rows of `from` where it is not null, as a scalar, by
-    /// linear interpolation between the two nearest ranks (`q` = 0.5 is the median).
-    fn quantile(self, x: &str, from: &str, q: f64) -> String {
+    /// The `q` quantile of `x` as an aggregate, by linear interpolation between the two
+    /// nearest ranks (`q` = 0.5 is the median); BigQuery has it only as a window function.
+    fn quantile_agg(self, x: &str, q: f64) -> Option<String> {
         match self {
-            Dialect::Duckdb | Dialect::Snowflake if q == 0.5 => {
-                format!("(select median({x}) from {from})")
-            }
-            Dialect::Duckdb => format!("(select quantile_cont({x}, {q}) from {from})"),
-            Dialect::Snowflake => {
-                format!("(select percentile_cont({q}) within group (order by {x}) from {from})")
-            }
-            Dialect::Spark => format!("(select percentile({x}, {q}) from {from})"),
-            Dialect::Bigquery => format!(
+            Dialect::Duckdb | Dialect::Snowflake if q == 0.5 => Some(format!("median({x})")),
+            Dialect::Duckdb => Some(format!("quantile_cont({x}, {q})")),
+            Dialect::Snowflake => Some(format!("percentile_cont({q}) within group (order by {x})")),
+            Dialect::Spark => Some(format!("percentile({x}, {q})")),
+            Dialect::Bigquery => None,
+        }
+    }
+
+    /// The `q` quantile of `x` over the rows of `from` where it is not null, as a scalar.
+    fn quantile(self, x: &str, from: &str, q: f64) -> String {
+        match self.quantile_agg(x, q) {
+            Some(agg) => format!("(select {agg} from {from})"),
+            None => format!(
                 "(select any_value(m) from (select percentile_cont({x}, {q}) over () as m from {from} where {x} is not null))"
             ),
         }
@@ -134,30 +138,12 @@ impl Dialect {
     /// relation to group by `key`.
     fn quantiles_by(self, x: &str, key: &str, reached: &str, from: &str) -> ([String; 3], String) {
         let qs = [0.5, 0.25, 0.9];
-        let each = |f: &dyn Fn(f64) -> String| qs.map(|q| format!("{} / 1000000.0", f(q)));
-        match self {
-            Dialect::Duckdb => (
-                each(&|q| {
-                    if q == 0.5 {
-                        format!("median({x})")
-                    } else {
-                        format!("quantile_cont({x}, {q})")
-                    }
-                }),
+        match qs.map(|q| self.quantile_agg(x, q)) {
+            [Some(m50), Some(m25), Some(m90)] => (
+                [m50, m25, m90].map(|m| format!("{m} / 1000000.0")),
                 from.to_owned(),
             ),
-            Dialect::Snowflake => (
-                each(&|q| {
-                    if q == 0.5 {
-                        format!("median({x})")
-                    } else {
-                        format!("percentile_cont({q}) within group (order by {x})")
-                    }
-                }),
-                from.to_owned(),
-            ),
-            Dialect::Spark => (each(&|q| format!("percentile({x}, {q})")), from.to_owned()),
-            Dialect::Bigquery => (
+            _ => (
                 ["m50", "m25", "m90"].map(|m| format!("any_value({m}) / 1000000.0")),
                 format!(
                     "(select {key}, {reached}, percentile_cont({x}, 0.5) over (partition by {key}) as m50, percentile_cont({x}, 0.25) over (partition by {key}) as m25, percentile_cont({x}, 0.9) over (partition by {key}) as m90 from {from}) b"
